@@ -1,0 +1,74 @@
+"""Messages and views owned by the jobs service."""
+
+from datetime import datetime
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from tenderflow_common import topics
+from tenderflow_common.contracts.shared import FileVerdict, Strict
+from tenderflow_common.messages import Command, Event, register
+
+JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+JobStage = Literal["queued", "ingesting", "indexing", "answering", "done"]
+TERMINAL_STATUSES = frozenset({"succeeded", "failed", "cancelled"})
+
+
+class CancelJob(Command):
+    """Stop a job: services that are working on it stop within seconds."""
+
+    message_type: ClassVar[str] = "tenderflow.jobs.cancel-job.v1"
+    topic: ClassVar[str] = topics.JOBS_COMMANDS
+
+    reason: str = "cancelled by client"
+
+
+class JobCancelRequested(Event):
+    """A job is to stop; every service working on it reacts."""
+
+    message_type: ClassVar[str] = "tenderflow.jobs.job-cancel-requested.v1"
+    topic: ClassVar[str] = topics.JOBS_EVENTS
+
+    reason: str
+
+
+register(CancelJob, JobCancelRequested)
+
+
+class JobProgress(Strict):
+    """Progress units per stage and the weighted overall percentage."""
+
+    percent: float = Field(ge=0, le=100)
+    files_total: int = 0
+    files_accepted: int = 0
+    files_rejected: int = 0
+    documents_extracted: int = 0
+    pages: int = 0
+    chunks: int = 0
+    questions_total: int = 0
+    questions_answered: int = 0
+
+
+class JobView(Strict):
+    """A job as the projection knows it."""
+
+    job_id: str
+    tenant_id: str
+    status: JobStatus
+    stage: JobStage
+    progress: JobProgress
+    eta_seconds: float | None = None
+    files: list[FileVerdict] = Field(default_factory=list)
+    errors: list[str] = Field(default_factory=list)
+    filename: str | None = None
+    workspace: str | None = None
+    model: str | None = None
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None = None
+
+
+class JobPage(Strict):
+    """A page of jobs, newest first."""
+
+    jobs: list[JobView]

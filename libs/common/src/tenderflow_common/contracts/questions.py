@@ -1,0 +1,86 @@
+"""Messages and result shapes owned by the questions service."""
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from tenderflow_common import topics
+from tenderflow_common.contracts.shared import Strict
+from tenderflow_common.messages import Event, register
+
+
+class RunStarted(Event):
+    """A question run began; `questions` is the progress denominator."""
+
+    message_type: ClassVar[str] = "tenderflow.questions.run-started.v1"
+    topic: ClassVar[str] = topics.QUESTIONS_EVENTS
+
+    run_id: str
+    workspace_id: str
+    model: str
+    questions: int = Field(ge=0)
+
+
+class AnswerRecorded(Event):
+    """One question has its answer stored."""
+
+    message_type: ClassVar[str] = "tenderflow.questions.answer-recorded.v1"
+    topic: ClassVar[str] = topics.QUESTIONS_EVENTS
+
+    run_id: str
+    question_id: str
+    answered: bool
+    confidence: float = Field(ge=0, le=1)
+
+
+class RunCompleted(Event):
+    """Every question of the run has an answer (possibly 'no answer')."""
+
+    message_type: ClassVar[str] = "tenderflow.questions.run-completed.v1"
+    topic: ClassVar[str] = topics.QUESTIONS_EVENTS
+
+    run_id: str
+    questions: int
+    answered: int
+
+
+class RunFailed(Event):
+    """The run stopped before answering everything, or was cancelled."""
+
+    message_type: ClassVar[str] = "tenderflow.questions.run-failed.v1"
+    topic: ClassVar[str] = topics.QUESTIONS_EVENTS
+
+    run_id: str
+    reason: str
+    cancelled: bool = False
+
+
+register(RunStarted, AnswerRecorded, RunCompleted, RunFailed)
+
+
+class Citation(Strict):
+    """Where an answer came from."""
+
+    file: str
+    page: int | None = None
+    path: str | None = None
+    row: int | None = None
+    snippet: str
+
+
+class AnswerRow(Strict):
+    """One question's answer as clients see it."""
+
+    question_id: str
+    question: str
+    answer: str | None
+    confidence: float = Field(ge=0, le=1)
+    fragment_coverage: float | None = None
+    citations: list[Citation]
+
+
+class JobResults(Strict):
+    """The results document of a job."""
+
+    job_id: str
+    answers: list[AnswerRow]

@@ -1,0 +1,45 @@
+"""Value types that several services' messages carry."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DocumentType = Literal["pdf", "json", "csv", "xml"]
+
+DEFAULT_MODEL = "extractive:default"
+DEFAULT_WORKSPACE = "default"
+
+
+class Strict(BaseModel):
+    """Base for contract values: unknown fields are errors, values never change."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class QuestionSpec(Strict):
+    """One question; expected fragments feed the confidence score, document types route retrieval."""
+
+    id: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")
+    text: str = Field(min_length=1, max_length=2000)
+    expected_fragments: list[str] = Field(default_factory=list, max_length=50)
+    document_types: list[DocumentType] = Field(default_factory=list)
+
+
+class JobRequest(Strict):
+    """What the client asked for: where to index and which questions to run with which model."""
+
+    workspace: str = Field(default=DEFAULT_WORKSPACE, min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")
+    questions: list[QuestionSpec] | None = Field(default=None, max_length=500)
+    question_set: str | None = Field(default=None, max_length=100)
+    model: str = Field(default=DEFAULT_MODEL, pattern=r"^[a-z0-9_-]+:.+$", max_length=200)
+
+
+class FileVerdict(Strict):
+    """Whether one file of a package was accepted, and why not when it was rejected."""
+
+    name: str
+    accepted: bool
+    code: str | None = None
+    reason: str | None = None
+    size: int = 0
+    doc_type: DocumentType | None = None

@@ -1,0 +1,39 @@
+"""The outbox and processed-messages tables every service keeps in its own database."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Integer, LargeBinary, MetaData, String, Table, func
+
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+@dataclass(frozen=True)
+class MessagingTables:
+    """Outgoing messages waiting for the relay, and incoming ones already handled."""
+
+    outbox: Table
+    processed: Table
+
+
+def messaging_tables(metadata: MetaData) -> MessagingTables:
+    """Declare both tables on a service's own metadata."""
+    outbox = Table(
+        "outbox",
+        metadata,
+        Column("id", Id, primary_key=True, autoincrement=True),
+        Column("message_id", String(200), nullable=False, unique=True),
+        Column("topic", String(255), nullable=False),
+        Column("key", String(255), nullable=False),
+        Column("payload", LargeBinary, nullable=False),
+        Column("headers", JSON, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("published_at", DateTime(timezone=True), nullable=True, index=True),
+    )
+    processed = Table(
+        "processed_messages",
+        metadata,
+        Column("consumer", String(200), primary_key=True),
+        Column("message_id", String(200), primary_key=True),
+        Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+    return MessagingTables(outbox=outbox, processed=processed)

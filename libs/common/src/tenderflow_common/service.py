@@ -1,0 +1,118 @@
+"""One service's runtime: database, outbox relay, Kafka consumer and HTTP app, started and stopped together."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from faststream.kafka import KafkaBroker
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+from tenderflow_common import metrics
+from tenderflow_common.broker import make_broker, publisher, subscribe
+from tenderflow_common.consumer import MessageConsumer, Route
+from tenderflow_common.db import create_engine, session_factory
+from tenderflow_common.health import Check, database_check, health_router, kafka_check
+from tenderflow_common.logging import configure_logging
+from tenderflow_common.messaging_tables import MessagingTables
+from tenderflow_common.migrations import upgrade_to_head
+from tenderflow_common.problems import install_problem_handlers
+from tenderflow_common.relay import OutboxRelay
+from tenderflow_common.settings import ServiceSettings
+from tenderflow_common.telemetry import configure_tracing
+from tenderflow_common.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+Background = Callable[["ServiceRuntime"], Awaitable[None]]
+
+
+class ServiceRuntime:
+    """Everything a service's handlers and endpoints share, built in one place and passed explicitly."""
+
+    def __init__(self, name: str, settings: ServiceSettings, tables: MessagingTables, migrations: Path,
+                 *, broker: KafkaBroker | None = None) -> None:
+        self.name = name
+        self.settings = settings
+        self.tables = tables
+        self.migrations = migrations
+        self.database_url = settings.resolved_database_url(name)
+        self.engine = create_engine(self.database_url)
+        self.sessions = session_factory(self.engine)
+        self.broker = broker or make_broker(settings.kafka, client_id=f"tenderflow-{name}")
+        self.publish = publisher(self.broker)
+        self.relay = OutboxRelay(self.sessions, tables, self.publish)
+        self.consumer: MessageConsumer | None = None
+        self.checks: dict[str, Check] = {"database": database_check(self.engine), "kafka": kafka_check(self.broker)}
+        self._tasks: list[asyncio.Task] = []
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A transaction whose emitted messages wake the relay on commit."""
+        return UnitOfWork(self.sessions, self.tables, self.relay.wake)
+
+    def consume(self, topics: list[str], routes: list[Route]) -> MessageConsumer:
+        """Subscribe this service's consumer group to its topics."""
+        kafka = self.settings.kafka
+        self.consumer = MessageConsumer(
+            f"tenderflow-{self.name}", self.sessions, self.tables, routes, self.publish,
+            attempts=kafka.handler_attempts, backoff_seconds=kafka.retry_backoff_seconds, on_commit=self.relay.wake,
+        )
+        subscribe(self.broker, self.consumer, topics, group_id=f"tenderflow-{self.name}")
+        return self.consumer
+
+    def spawn(self, coroutine: Awaitable[None], name: str) -> asyncio.Task:
+        """Run a background loop for the life of the service; it is cancelled on stop."""
+        task = asyncio.create_task(coroutine, name=f"{self.name}:{name}")
+        self._tasks.append(task)
+        return task
+
+    async def start(self, background: list[Background] = (), *, migrate: bool = True) -> None:
+        """Migrate, connect to Kafka, then start the relay, consumers and background loops."""
+        if migrate:
+            await upgrade_to_head(self.migrations, self.database_url)
+        await self.broker.start()
+        self.spawn(self.relay.run(), "outbox-relay")
+        for job in background:
+            self.spawn(job(self), job.__name__)
+        log.info("service started", extra={"port": self.settings.port})
+
+    async def stop(self) -> None:
+        """Stop loops first so nothing publishes into a closed broker."""
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        await self.broker.stop()
+        await self.engine.dispose()
+
+
+def create_app(runtime: ServiceRuntime, routers: list[APIRouter], *, title: str, description: str,
+               background: list[Background] = (), on_stop: list[Callable[[], Awaitable[None]]] = ()) -> FastAPI:
+    """The service's FastAPI app: its routers, health, metrics, problem+json errors and lifecycle."""
+    settings = runtime.settings
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await runtime.start(background)
+        try:
+            yield
+        finally:
+            for hook in on_stop:
+                await hook()
+            await runtime.stop()
+
+    configure_logging(runtime.name, settings.runtime.log_level)
+    configure_tracing(runtime.name, settings.runtime.otel_exporter_otlp_endpoint)
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    install_problem_handlers(app)
+    for router in routers:
+        app.include_router(router)
+    app.include_router(health_router(runtime.checks))
+    app.include_router(metrics.router)
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics")
+    app.state.runtime = runtime
+    return app

@@ -1,0 +1,84 @@
+"""Settings fragments each service composes; every value comes from TENDERFLOW_* environment variables."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "development-internal-token"})
+
+
+class KafkaSettings(BaseSettings):
+    """Where the broker is and how hard a consumer tries before dead-lettering."""
+
+    model_config = SettingsConfigDict(env_prefix="TENDERFLOW_KAFKA_")
+
+    bootstrap_servers: str = "127.0.0.1:9092"
+    handler_attempts: int = Field(default=3, ge=1, le=20)
+    retry_backoff_seconds: float = Field(default=0.5, ge=0)
+
+
+class PostgresSettings(BaseSettings):
+    """The PostgreSQL server; each service adds its own database name."""
+
+    model_config = SettingsConfigDict(env_prefix="TENDERFLOW_POSTGRES_")
+
+    url: str = "postgresql+asyncpg://tenderflow:tenderflow@127.0.0.1:5432"
+
+    def database_url(self, service: str) -> str:
+        """The URL of one service's own database."""
+        return f"{self.url.rstrip('/')}/tenderflow_{service}"
+
+
+class RedisSettings(BaseSettings):
+    """Redis for rate limits and short-lived caches."""
+
+    model_config = SettingsConfigDict(env_prefix="TENDERFLOW_REDIS_")
+
+    url: str = "redis://127.0.0.1:6379/0"
+
+
+class StorageSettings(BaseSettings):
+    """Object storage for uploads and extracted text."""
+
+    model_config = SettingsConfigDict(env_prefix="TENDERFLOW_STORAGE_")
+
+    backend: Literal["local"] = "local"
+    root: Path = Path(".run/storage")
+
+
+class RuntimeSettings(BaseSettings):
+    """How this process runs: environment, internal token, logs and tracing."""
+
+    model_config = SettingsConfigDict(env_prefix="TENDERFLOW_")
+
+    env: Literal["development", "test", "production"] = "development"
+    internal_token: str = "development-internal-token"
+    log_level: str = "INFO"
+    otel_exporter_otlp_endpoint: str | None = None
+    internal_timeout_seconds: float = Field(default=5.0, gt=0)
+
+    @model_validator(mode="after")
+    def refuse_placeholder_secrets(self) -> "RuntimeSettings":
+        """Production must not run with a guessable internal token."""
+        if self.env == "production" and self.internal_token in PLACEHOLDER_SECRETS:
+            raise ValueError("TENDERFLOW_INTERNAL_TOKEN must be set to a real secret in production")
+        return self
+
+
+class ServiceSettings(BaseSettings):
+    """What every service needs; each service subclasses it with its own prefix and fields."""
+
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    postgres: PostgresSettings = Field(default_factory=PostgresSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    runtime: RuntimeSettings = Field(default_factory=RuntimeSettings)
+
+    host: str = "127.0.0.1"
+    port: int
+    database_url: str | None = None
+
+    def resolved_database_url(self, service: str) -> str:
+        """An explicit database URL wins over the one derived from the PostgreSQL server."""
+        return self.database_url or self.postgres.database_url(service)

@@ -1,0 +1,48 @@
+"""Pytest fixtures for real infrastructure: Kafka, PostgreSQL and Redis, found or started once per session."""
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from tenderflow_common.testing.databases import create_database, drop_database
+from tenderflow_common.testing.infra import ContainerInfra, Infra, docker_available, from_environment
+
+
+@pytest.fixture(scope="session")
+def infra() -> Iterator[Infra]:
+    """Servers from the environment or `make infra-up`, else testcontainers when Docker works."""
+    found = from_environment()
+    if found is not None:
+        yield found
+        return
+    if docker_available():
+        containers = ContainerInfra()
+        try:
+            yield containers.start()
+        finally:
+            containers.stop()
+        return
+    pytest.fail("No Kafka/PostgreSQL/Redis found: run `make infra-up` (or use a host with Docker).")
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap_servers(infra: Infra) -> str:
+    """Bootstrap servers of the real broker."""
+    return infra.kafka_bootstrap_servers
+
+
+@pytest.fixture(scope="session")
+def redis_url(infra: Infra) -> str:
+    """URL of the real Redis."""
+    return infra.redis_url
+
+
+@pytest.fixture
+async def fresh_database_url(infra: Infra, request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """An empty PostgreSQL database for one test, dropped afterwards."""
+    prefix = "".join(ch for ch in request.node.name.lower() if ch.isalnum())[:20] or "db"
+    url = await create_database(infra.postgres_url, prefix)
+    try:
+        yield url
+    finally:
+        await drop_database(infra.postgres_url, url)

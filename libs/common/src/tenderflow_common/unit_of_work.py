@@ -1,0 +1,70 @@
+"""A transaction that also records outgoing messages, so state and events commit or roll back together."""
+
+from collections.abc import Callable
+from types import TracebackType
+
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tenderflow_common.envelope import Envelope
+from tenderflow_common.messages import message_class
+from tenderflow_common.messaging_tables import MessagingTables
+from tenderflow_common.telemetry import current_trace_headers
+
+
+class UnitOfWork:
+    """Rolls back unless `commit()` is called; emitted messages are written to the outbox in the same transaction."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        tables: MessagingTables,
+        on_commit: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._sessions = sessions
+        self._tables = tables
+        self._on_commit = on_commit
+        self._emitted = 0
+        self.session: AsyncSession
+
+    async def __aenter__(self) -> "UnitOfWork":
+        self.session = self._sessions()
+        await self.session.begin()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def emit(self, envelope: Envelope) -> None:
+        """Queue a message for publication after commit; the job id is the key so one job stays in order."""
+        topic = topic_of(envelope)
+        await self.session.execute(
+            insert(self._tables.outbox).values(
+                message_id=envelope.id,
+                topic=topic,
+                key=envelope.jobid,
+                payload=envelope.to_bytes(),
+                headers=current_trace_headers(),
+            )
+        )
+        self._emitted += 1
+
+    async def commit(self) -> None:
+        """Make the change and its messages durable, then wake the relay."""
+        await self.session.commit()
+        if self._emitted:
+            self._on_commit()
+        self._emitted = 0
+
+
+def topic_of(envelope: Envelope) -> str:
+    """The topic a registered message type travels on."""
+    cls = message_class(envelope.type)
+    if cls is None:
+        raise ValueError(f"no topic known for message type {envelope.type}")
+    return cls.topic

@@ -1,0 +1,23 @@
+"""Transport: the jobs projection listens to every command and event topic."""
+
+from tenderflow_common import topics
+from tenderflow_common.consumer import Route
+from tenderflow_common.contracts import ingest, jobs, questions, workspace
+
+from tenderflow_jobs.handlers import fold
+
+FOLDED = (
+    ingest.IngestPackage, ingest.PackageAccepted, ingest.PackageRejected, ingest.DocumentExtracted,
+    ingest.PackageIngested, ingest.PackageFailed,
+    workspace.DocumentsIndexed, workspace.IndexingFailed,
+    questions.RunStarted, questions.AnswerRecorded, questions.RunCompleted, questions.RunFailed,
+    jobs.CancelJob,
+)
+
+TOPICS = [topics.INGEST_COMMANDS, topics.INGEST_EVENTS, topics.WORKSPACE_EVENTS, topics.QUESTIONS_EVENTS,
+          topics.JOBS_COMMANDS]
+
+
+def routes() -> list[Route]:
+    """Every message the projection folds goes to the same handler."""
+    return [Route(message, fold) for message in FOLDED]

@@ -1,0 +1,34 @@
+"""The job projection table and the messaging tables."""
+
+from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, String, Table
+from tenderflow_common.db import new_metadata
+from tenderflow_common.messaging_tables import messaging_tables
+
+metadata = new_metadata()
+messaging = messaging_tables(metadata)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("job_id", String(200), primary_key=True),
+    Column("tenant_id", String(200), nullable=False, index=True),
+    Column("status", String(20), nullable=False),
+    Column("stage", String(20), nullable=False),
+    Column("filename", String(500)),
+    Column("workspace", String(100)),
+    Column("model", String(200)),
+    Column("files", JSON, nullable=False),
+    Column("errors", JSON, nullable=False),
+    Column("files_total", Integer, nullable=False),
+    Column("files_accepted", Integer, nullable=False),
+    Column("files_rejected", Integer, nullable=False),
+    Column("documents_extracted", Integer, nullable=False),
+    Column("pages", Integer, nullable=False),
+    Column("chunks", Integer, nullable=False),
+    Column("questions_total", Integer, nullable=False),
+    Column("questions_answered", Integer, nullable=False),
+    Column("cancel_requested", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+)

@@ -1,0 +1,156 @@
+"""Folding commands and events into a job: pure functions, so replaying the topics rebuilds the same state."""
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from tenderflow_common.contracts import ingest, jobs, questions, workspace
+from tenderflow_common.contracts.jobs import TERMINAL_STATUSES, JobProgress, JobView
+from tenderflow_common.envelope import Envelope
+from tenderflow_common.messages import Message
+
+STAGE_ORDER = ("queued", "ingesting", "indexing", "answering", "done")
+STAGE_WEIGHTS = {"ingesting": 0.3, "indexing": 0.2, "answering": 0.5}
+
+
+@dataclass(frozen=True)
+class JobState:
+    """Everything the projection remembers about one job."""
+
+    job_id: str
+    tenant_id: str
+    created_at: datetime
+    updated_at: datetime
+    status: str = "queued"
+    stage: str = "queued"
+    filename: str | None = None
+    workspace: str | None = None
+    model: str | None = None
+    files: list[dict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    files_total: int = 0
+    files_accepted: int = 0
+    files_rejected: int = 0
+    documents_extracted: int = 0
+    pages: int = 0
+    chunks: int = 0
+    questions_total: int = 0
+    questions_answered: int = 0
+    cancel_requested: bool = False
+    finished_at: datetime | None = None
+
+    @property
+    def terminal(self) -> bool:
+        return self.status in TERMINAL_STATUSES
+
+
+def new_job(envelope: Envelope) -> JobState:
+    """A job first seen through this message."""
+    return JobState(job_id=envelope.jobid, tenant_id=envelope.tenantid, created_at=envelope.time,
+                    updated_at=envelope.time)
+
+
+def advance(state: JobState, stage: str) -> JobState:
+    """Stages only move forward, whatever order messages from different topics arrive in."""
+    if STAGE_ORDER.index(stage) <= STAGE_ORDER.index(state.stage):
+        return state
+    return replace(state, stage=stage, status="running" if not state.terminal else state.status)
+
+
+def finish(state: JobState, status: str, at: datetime, error: str | None = None) -> JobState:
+    """The first terminal status wins; later messages cannot revive or re-fail a job."""
+    if state.terminal:
+        return state
+    errors = [*state.errors, error] if error else state.errors
+    stage = "done" if status == "succeeded" else state.stage
+    return replace(state, status=status, stage=stage, errors=errors, finished_at=at)
+
+
+def apply(state: JobState, message: Message, envelope: Envelope) -> JobState:
+    """The job after one more message."""
+    state = replace(state, updated_at=max(state.updated_at, envelope.time))
+    at = envelope.time
+    match message:
+        case ingest.IngestPackage():
+            return replace(state, filename=message.filename, workspace=message.request.workspace,
+                           model=message.request.model, created_at=min(state.created_at, at))
+        case ingest.PackageAccepted():
+            state = _with_files(advance(state, "ingesting"), message.files)
+            return state
+        case ingest.DocumentExtracted():
+            return replace(state, documents_extracted=state.documents_extracted + 1,
+                           pages=state.pages + message.pages)
+        case ingest.PackageRejected():
+            return finish(_with_files(state, message.files), "failed", at, message.reason)
+        case ingest.PackageIngested():
+            return advance(state, "indexing")
+        case ingest.PackageFailed():
+            return finish(state, "cancelled" if message.cancelled else "failed", at, message.reason)
+        case workspace.DocumentsIndexed():
+            return replace(advance(state, "answering"), chunks=message.chunks)
+        case workspace.IndexingFailed():
+            return finish(state, "failed", at, message.reason)
+        case questions.RunStarted():
+            return replace(advance(state, "answering"), questions_total=message.questions)
+        case questions.AnswerRecorded():
+            answered = state.questions_answered + 1
+            if state.questions_total:
+                answered = min(answered, state.questions_total)
+            return replace(state, questions_answered=answered)
+        case questions.RunCompleted():
+            state = replace(state, questions_total=message.questions, questions_answered=message.questions)
+            return finish(state, "succeeded", at)
+        case questions.RunFailed():
+            return finish(state, "cancelled" if message.cancelled else "failed", at, message.reason)
+        case jobs.CancelJob():
+            if state.terminal:
+                return state
+            return finish(replace(state, cancel_requested=True), "cancelled", at, message.reason)
+    return state
+
+
+def _with_files(state: JobState, files: list) -> JobState:
+    verdicts = [verdict.model_dump(mode="json") for verdict in files]
+    accepted = sum(1 for verdict in files if verdict.accepted)
+    return replace(state, files=verdicts, files_total=len(files), files_accepted=accepted,
+                   files_rejected=len(files) - accepted)
+
+
+def percent_done(state: JobState) -> float:
+    """Weighted progress: ingesting 30%, indexing 20%, answering 50%."""
+    if state.status == "succeeded":
+        return 100.0
+    done = 0.0
+    if state.stage in ("indexing", "answering", "done"):
+        done += STAGE_WEIGHTS["ingesting"]
+    elif state.stage == "ingesting" and state.files_accepted:
+        done += STAGE_WEIGHTS["ingesting"] * min(1.0, state.documents_extracted / state.files_accepted)
+    if state.stage in ("answering", "done"):
+        done += STAGE_WEIGHTS["indexing"]
+        if state.questions_total:
+            done += STAGE_WEIGHTS["answering"] * state.questions_answered / state.questions_total
+    return round(100.0 * done, 1)
+
+
+def eta_seconds(state: JobState, now: datetime) -> float | None:
+    """Remaining time if the rate so far holds; None before there is a rate or after the end."""
+    percent = percent_done(state)
+    if state.terminal or percent <= 0:
+        return None
+    elapsed = max(0.0, (now - state.created_at).total_seconds())
+    return round(elapsed * (100.0 - percent) / percent, 1)
+
+
+def view(state: JobState, now: datetime) -> JobView:
+    """The client-facing shape of a job."""
+    progress = JobProgress(
+        percent=percent_done(state), files_total=state.files_total, files_accepted=state.files_accepted,
+        files_rejected=state.files_rejected, documents_extracted=state.documents_extracted, pages=state.pages,
+        chunks=state.chunks, questions_total=state.questions_total,
+        questions_answered=state.questions_answered,
+    )
+    return JobView(
+        job_id=state.job_id, tenant_id=state.tenant_id, status=state.status, stage=state.stage,
+        progress=progress, eta_seconds=eta_seconds(state, now), files=state.files, errors=state.errors,
+        filename=state.filename, workspace=state.workspace, model=state.model, created_at=state.created_at,
+        updated_at=state.updated_at, finished_at=state.finished_at,
+    )

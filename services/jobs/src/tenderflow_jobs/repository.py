@@ -1,0 +1,51 @@
+"""Loading and saving job states; the only module that knows the jobs table."""
+
+from dataclasses import asdict, fields
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenderflow_jobs.models import jobs
+from tenderflow_jobs.projection import JobState
+
+STATE_FIELDS = tuple(f.name for f in fields(JobState))
+
+
+def _to_state(row) -> JobState:
+    return JobState(**{name: row._mapping[name] for name in STATE_FIELDS})
+
+
+async def get(session: AsyncSession, job_id: str, *, for_update: bool = False) -> JobState | None:
+    """One job, optionally locked for a read-modify-write."""
+    query = select(jobs).where(jobs.c.job_id == job_id)
+    if for_update:
+        query = query.with_for_update()
+    row = (await session.execute(query)).first()
+    return _to_state(row) if row else None
+
+
+async def save(session: AsyncSession, state: JobState, *, new: bool) -> None:
+    """Insert or overwrite a job's state."""
+    values = asdict(state)
+    if new:
+        await session.execute(insert(jobs).values(**values))
+    else:
+        await session.execute(update(jobs).where(jobs.c.job_id == state.job_id).values(**values))
+
+
+async def for_tenant(session: AsyncSession, tenant_id: str, job_id: str) -> JobState | None:
+    """A job only if it belongs to the tenant."""
+    row = (await session.execute(
+        select(jobs).where(jobs.c.job_id == job_id, jobs.c.tenant_id == tenant_id)
+    )).first()
+    return _to_state(row) if row else None
+
+
+async def list_for_tenant(session: AsyncSession, tenant_id: str, *, status: str | None, limit: int,
+                          offset: int) -> list[JobState]:
+    """A tenant's jobs, newest first."""
+    query = select(jobs).where(jobs.c.tenant_id == tenant_id)
+    if status:
+        query = query.where(jobs.c.status == status)
+    query = query.order_by(jobs.c.created_at.desc(), jobs.c.job_id).limit(limit).offset(offset)
+    return [_to_state(row) for row in (await session.execute(query)).all()]
