@@ -1,0 +1,125 @@
+"""Lexical BM25 retrieval over chunks, re-ranked by typed signals that fit the question's answer type.
+
+fit = LEXICAL_WEIGHT * bm25 / max(bm25) + SIGNAL_WEIGHT * best signal boost for the query's answer type,
+or the normalized BM25 alone for text questions (no typed signal applies); score = fit * source prior, where
+sections that only restate a notice (TED coded data, translations and technical data; the versioned history
+of an OCDS record) have RESTATEMENT_PRIOR and everything else 1, so citations point at the text the buyer
+wrote. Scores lie in [0, 1]. Only chunks with some lexical match are returned; ties are broken by chunk
+ordinal, then by index order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+
+from tenderflow_workspace.builtin.chunking import Chunk
+from tenderflow_workspace.builtin.signals import (
+    SIGNAL_BOOSTS,
+    AnswerType,
+    Signal,
+    classify_question,
+    detect_signals,
+)
+from tenderflow_workspace.builtin.tokenizer import expand, tokenize
+
+LEXICAL_WEIGHT = 0.5
+SIGNAL_WEIGHT = 0.5
+EXPANSION_WEIGHT = 0.5
+RESTATEMENT_PRIOR = 0.7
+
+_RESTATING_SECTION = re.compile(
+    r"/(?:CODED_DATA_SECTION|TRANSLATION_SECTION|TECHNICAL_SECTION|LINKS_SECTION)\b|^versionedRelease\b"
+)
+# TED's generic `@VALUE` attribute holds codes, not amounts; indexing its name would match "value" questions.
+_ATTRIBUTE_NOISE = re.compile(r"/@VALUE\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A retrieved chunk with its combined score and the typed signals that matched the question."""
+
+    chunk: Chunk
+    score: float
+    lexical_score: float
+    signals: tuple[Signal, ...]
+
+
+class BuiltinIndex:
+    """An in-memory index of one workspace's chunks; rebuild it when the chunks change."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        self._chunks = list(chunks)
+        self._signals = [detect_signals(chunk.text) for chunk in self._chunks]
+        corpus = [_index_tokens(chunk) for chunk in self._chunks]
+        self._priors = [_source_prior(chunk) for chunk in self._chunks]
+        self._model: bm25s.BM25 | None = None
+        if any(corpus):
+            self._model = bm25s.BM25()
+            self._model.index(corpus, show_progress=False)
+
+    def __len__(self) -> int:
+        return len(self._chunks)
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        return list(self._chunks)
+
+    def search(self, query: str, top_k: int = 8, document_types: set[str] | None = None) -> list[Hit]:
+        """Best chunks for a question, optionally only from the given document types."""
+        if self._model is None or top_k <= 0:
+            return []
+        lexical = self._lexical_scores(self._model, query)
+        candidates = [
+            position
+            for position, chunk in enumerate(self._chunks)
+            if lexical[position] > 0 and (document_types is None or chunk.doc_type in document_types)
+        ]
+        if not candidates:
+            return []
+        best = max(float(lexical[position]) for position in candidates)
+        answer_type = classify_question(query)
+        hits = [self._hit(position, float(lexical[position]) / best, answer_type) for position in candidates]
+        ranked = sorted(
+            zip(hits, candidates, strict=True),
+            key=lambda pair: (-pair[0].score, pair[0].chunk.ordinal, pair[1]),
+        )
+        return [hit for hit, _ in ranked[:top_k]]
+
+    def _lexical_scores(self, model: bm25s.BM25, query: str) -> np.ndarray:
+        """BM25 of the query words plus a down-weighted BM25 of their procurement synonyms."""
+        tokens = tokenize(query)
+        scores = self._scores_for(model, tokens)
+        expansion = expand(tokens)
+        if expansion:
+            scores = scores + EXPANSION_WEIGHT * self._scores_for(model, expansion)
+        return scores
+
+    def _scores_for(self, model: bm25s.BM25, tokens: list[str]) -> np.ndarray:
+        ids = model.get_tokens_ids(tokens)
+        if not ids:
+            return np.zeros(len(self._chunks), dtype=np.float64)
+        return np.asarray(model.get_scores_from_ids(ids), dtype=np.float64)
+
+    def _hit(self, position: int, lexical: float, answer_type: AnswerType) -> Hit:
+        boosts = SIGNAL_BOOSTS[answer_type]
+        matched = tuple(signal for signal in self._signals[position] if signal.kind in boosts)
+        if not boosts:
+            fit = lexical
+        else:
+            boost = max((boosts[signal.kind] for signal in matched), default=0.0)
+            fit = LEXICAL_WEIGHT * lexical + SIGNAL_WEIGHT * boost
+        score = fit * self._priors[position]
+        return Hit(self._chunks[position], round(score, 9), round(lexical, 9), matched)
+
+
+def _index_tokens(chunk: Chunk) -> list[str]:
+    return tokenize(_ATTRIBUTE_NOISE.sub("", chunk.text)) + tokenize(chunk.path or "")
+
+
+def _source_prior(chunk: Chunk) -> float:
+    return RESTATEMENT_PRIOR if _RESTATING_SECTION.search(chunk.path or "") else 1.0

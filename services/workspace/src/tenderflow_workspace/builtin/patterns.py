@@ -1,0 +1,83 @@
+"""Regular expressions for the typed facts tender documents state: dates, money, e-mails, codes, parties.
+
+Key patterns match normalized field keys: lowercase, list indices removed, as in `tender.tenderperiod.enddate`
+or `procedure/date_receipt_tenders`.
+"""
+
+from __future__ import annotations
+
+import re
+
+MONTH_NAMES = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+    "|januar|jänner|februar|märz|maerz|mai|juni|juli|oktober|dezember"
+    "|janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
+)
+
+DATE = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?"
+    r"|\b\d{1,2}[./]\d{1,2}[./]\d{4}\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th|er|\.)?\s+(?:{MONTH_NAMES})\.?,?\s+\d{{4}}\b"
+    rf"|\b(?:{MONTH_NAMES})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b",
+    re.I,
+)
+COMPACT_DATE = re.compile(r"\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b")
+
+DEADLINE_CUE = re.compile(
+    r"deadline|closing|closes|close of|submission|submit|receipt of tenders|lodg|due date"
+    r"|tenders? must be received|frist|schlusstermin|einreichung|angebotsabgabe|date limite"
+    r"|remise des offres|réception des offres|dépôt des offres|échéance",
+    re.I,
+)
+DEADLINE_KEY = re.compile(
+    r"date_receipt_tenders$|dt_date_for_submission$|tenderperiod\.enddate$|deadline|closing", re.I
+)
+
+CURRENCY_CODES = "EUR|GBP|USD|CAD|AUD|NZD|CHF|DKK|SEK|NOK|PLN|CZK|HUF|RON|BGN|ISK"
+_NUMBER = r"\d[\d,.'\u00a0 ]*\d|\d"
+_SCALE = r"(?:\s?(?:million|mio\.?|mn|m|bn|billion|k)\b)?"
+MONEY = re.compile(
+    rf"(?:€|£|\$|\b(?:{CURRENCY_CODES})\b)\s?(?:{_NUMBER}){_SCALE}"
+    rf"|\b(?:{_NUMBER}){_SCALE}\s?(?:€|£|\b(?:{CURRENCY_CODES})\b)",
+    re.I,
+)
+CURRENCY = re.compile(rf"€|£|\b(?:{CURRENCY_CODES})\b")
+MONEY_KEY = re.compile(r"(?:^|[./])(?:val_[a-z_]*|value|amount|budget)$")
+NOT_APPLICABLE = re.compile(r"\s*(?:not applicable|n/?a|none)?\s*", re.I)
+NUMERIC_VALUE = re.compile(r"\s*-?\d+(?:\.\d+)?\s*")
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+
+CPV_CODE = re.compile(r"\b\d{8}(?:-\d)?\b")
+CODE_KEY = re.compile(r"cpv_code/@code$|original_cpv/@code$|classification\.id$")
+CODE_CUE = re.compile(r"\bcpv\b|unspsc|classification|nomenclature", re.I)
+
+BUYER_KEY = re.compile(
+    r"address_contracting_body/officialname$|aa_name$|(?:^|\.)buyer\.name(?:_[a-z]{2})?$|procuringentity\.name$"
+)
+BUYER_ROLE = re.compile(r"parties(?:\[\d+\])*\.roles(?:\[\d+\])*(?:\.value)?:\s*(?:buyer|procuringEntity)\b")
+PARTY_NAME_KEY = re.compile(r"parties\.(?:name|identifier\.legalname)(?:_[a-z]{2})?$")
+BUYER_LABEL = re.compile(
+    r"\b(?:buyer|contracting (?:authority|entity)|procuring entity|purchaser|auftraggeber|vergabestelle"
+    r"|pouvoir adjudicateur|acheteur|entité adjudicatrice)\s*[:\-–]\s*(?P<name>[^\n;]{3,120})",
+    re.I,
+)
+
+PROCEDURE_KEY = re.compile(r"(?:^|/)pt_[a-z_]+$|procurementmethod(?:details)?$|(?:^|/)pr_proc$")
+PROCEDURE_PHRASE = re.compile(
+    r"\b(?:open|restricted|negotiated) procedure|competitive dialogue|innovation partnership"
+    r"|offenes verfahren|verhandlungsverfahren|procédure (?:ouverte|restreinte|négociée)",
+    re.I,
+)
+
+LOT_KEY = re.compile(r"(?:^|/)lot_no$|(?:^|/)(?:no_)?lot_division$|(?:^|\.)lots\.")
+LOT_PHRASE = re.compile(r"\blots?\s+(?:no\.?\s*)?\d+\b|\b(?:divided|split) into \w+ lots\b", re.I)
+
+STRUCTURED_KEY = re.compile(r"^\s*(?P<key>[\w\[\]./@-]+)(?::(?:\s|$)|$)")
+
+
+def normalize_key(key: str) -> str:
+    """Lowercase a field key and drop list indices and versioned-release wrappers."""
+    without_versions = re.sub(r"(?:\[\d+\])+\.value$", "", key.strip())
+    return re.sub(r"\[\d+\]", "", without_versions).lower()

@@ -1,0 +1,165 @@
+"""Typed signals in chunk text and the answer type a question expects, so retrieval can prefer typed evidence.
+
+This module owns the answer-type vocabulary of the builtin backend: date, money, currency, email, code, count,
+name, procedure and text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tenderflow_workspace.builtin import patterns as p
+
+
+class AnswerType(StrEnum):
+    """What kind of value a question asks for."""
+
+    DATE = "date"
+    MONEY = "money"
+    CURRENCY = "currency"
+    EMAIL = "email"
+    CODE = "code"
+    COUNT = "count"
+    NAME = "name"
+    PROCEDURE = "procedure"
+    TEXT = "text"
+
+
+class SignalKind(StrEnum):
+    """A typed fact spotted in chunk text."""
+
+    DATE = "date"
+    DEADLINE = "deadline"
+    MONEY = "money"
+    CURRENCY = "currency"
+    EMAIL = "email"
+    CODE = "code"
+    BUYER_NAME = "buyer_name"
+    PROCEDURE = "procedure"
+    LOT = "lot"
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One typed fact with its character span in the chunk text."""
+
+    kind: SignalKind
+    text: str
+    start: int
+    end: int
+
+
+# First matching rule wins: e-mail and currency questions also mention "contact" or "value".
+_QUESTION_RULES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = tuple(
+    (answer_type, re.compile(rule, re.I))
+    for answer_type, rule in (
+        (AnswerType.EMAIL, r"e-?mail|courriel|mail address"),
+        (AnswerType.CURRENCY, r"currenc|währung|devise"),
+        (AnswerType.COUNT, r"how many|number of (?:lots|tenders|bids|offers)|anzahl|combien"),
+        (AnswerType.CODE, r"\bcpv\b|unspsc|classification|\bcodes?\b|nomenclature"),
+        (AnswerType.DATE, r"deadline|closing|\bdue\b|\bwhen\b|\bdate\b|until|frist|date limite"),
+        (AnswerType.PROCEDURE, r"procedure|procurement method|verfahren|procédure"),
+        (AnswerType.MONEY, r"\bvalue\b|budget|amount|\bworth\b|\bcost|\bprice\b|wert\b|montant|valeur"),
+        (
+            AnswerType.NAME,
+            r"\bwho\b|buyer|contracting (?:authority|entity)|procuring entity|organi[sz]ation"
+            r"|auftraggeber|acheteur|pouvoir adjudicateur",
+        ),
+    )
+)
+
+SIGNAL_BOOSTS: dict[AnswerType, dict[SignalKind, float]] = {
+    AnswerType.DATE: {SignalKind.DEADLINE: 1.0, SignalKind.DATE: 0.3},
+    AnswerType.MONEY: {SignalKind.MONEY: 1.0, SignalKind.CURRENCY: 0.3},
+    AnswerType.CURRENCY: {SignalKind.CURRENCY: 1.0, SignalKind.MONEY: 0.8},
+    AnswerType.EMAIL: {SignalKind.EMAIL: 1.0},
+    AnswerType.CODE: {SignalKind.CODE: 1.0},
+    AnswerType.COUNT: {SignalKind.LOT: 1.0},
+    AnswerType.NAME: {SignalKind.BUYER_NAME: 1.0},
+    AnswerType.PROCEDURE: {SignalKind.PROCEDURE: 1.0},
+    AnswerType.TEXT: {},
+}
+
+# Field keys that name the fact their value states.
+_KEYED_KINDS: tuple[tuple[SignalKind, re.Pattern[str]], ...] = (
+    (SignalKind.CODE, p.CODE_KEY),
+    (SignalKind.BUYER_NAME, p.BUYER_KEY),
+    (SignalKind.PROCEDURE, p.PROCEDURE_KEY),
+    (SignalKind.LOT, p.LOT_KEY),
+)
+
+
+def classify_question(question: str) -> AnswerType:
+    """Map a question to the answer type it expects with ordered keyword rules."""
+    for answer_type, rule in _QUESTION_RULES:
+        if rule.search(question):
+            return answer_type
+    return AnswerType.TEXT
+
+
+def detect_signals(text: str) -> tuple[Signal, ...]:
+    """Find every typed fact in a chunk, ordered by position, so search can boost by answer type."""
+    found: list[Signal] = []
+    names_buyer = bool(p.BUYER_ROLE.search(text))
+    for line in re.finditer(r"[^\n]+", text):
+        found.extend(_line_signals(line.group(0), line.start(), names_buyer))
+    return tuple(sorted(set(found), key=lambda signal: (signal.start, signal.end, signal.kind)))
+
+
+def _line_signals(line: str, offset: int, names_buyer: bool) -> list[Signal]:
+    structured = p.STRUCTURED_KEY.match(line)
+    key = p.normalize_key(structured.group("key")) if structured else ""
+    base = offset + (structured.end() if structured else 0)
+    value = line[base - offset :]
+    stated = value.strip()
+    signals = [_signal(SignalKind.EMAIL, m, base) for m in p.EMAIL.finditer(value)]
+    signals += _date_signals(line, key, value, base - offset, offset)
+    signals += [_signal(SignalKind.MONEY, m, base) for m in p.MONEY.finditer(value)]
+    signals += [_signal(SignalKind.CURRENCY, m, base) for m in p.CURRENCY.finditer(value)]
+    signals += [_signal(SignalKind.PROCEDURE, m, base) for m in p.PROCEDURE_PHRASE.finditer(value)]
+    signals += [_signal(SignalKind.LOT, m, base) for m in p.LOT_PHRASE.finditer(value)]
+    if key and p.MONEY_KEY.search(key) and p.NUMERIC_VALUE.fullmatch(value):
+        signals.append(Signal(SignalKind.MONEY, stated, base, offset + len(line)))
+    for kind, key_pattern in _KEYED_KINDS:
+        if key and key_pattern.search(key) and not _states_nothing(kind, value):
+            signals.append(Signal(kind, stated or key, base if stated else offset, offset + len(line)))
+    if names_buyer and key and p.PARTY_NAME_KEY.search(key) and stated:
+        signals.append(Signal(SignalKind.BUYER_NAME, stated, base, offset + len(line)))
+    if not (key and p.CODE_KEY.search(key)) and p.CODE_CUE.search(line):
+        signals += [_signal(SignalKind.CODE, m, base) for m in p.CPV_CODE.finditer(value)]
+    signals += [_named(SignalKind.BUYER_NAME, m, offset) for m in p.BUYER_LABEL.finditer(line)]
+    return signals
+
+
+def _states_nothing(kind: SignalKind, value: str) -> bool:
+    """Flag-like keys (PT_OPEN, NO_LOT_DIVISION) need no value; other keyed facts need a real one."""
+    if kind in (SignalKind.PROCEDURE, SignalKind.LOT):
+        return bool(value.strip()) and bool(p.NOT_APPLICABLE.fullmatch(value))
+    return bool(p.NOT_APPLICABLE.fullmatch(value))
+
+
+def _date_signals(line: str, key: str, value: str, value_offset: int, offset: int) -> list[Signal]:
+    """Dates, marked as deadlines when their field key or the words just before them name a deadline."""
+    matches = list(p.DATE.finditer(value))
+    if "date" in key:
+        matches += list(p.COMPACT_DATE.finditer(value))
+    signals = []
+    for match in matches:
+        value_is_the_date = not value[: match.start()].strip()
+        if key and value_is_the_date:
+            is_deadline = bool(p.DEADLINE_KEY.search(key) or p.DEADLINE_CUE.search(key))
+        else:
+            is_deadline = bool(p.DEADLINE_CUE.search(value[max(0, match.start() - 80) : match.start()]))
+        kind = SignalKind.DEADLINE if is_deadline else SignalKind.DATE
+        signals.append(_signal(kind, match, offset + value_offset))
+    return signals
+
+
+def _signal(kind: SignalKind, match: re.Match[str], base: int) -> Signal:
+    return Signal(kind, match.group(0), base + match.start(), base + match.end())
+
+
+def _named(kind: SignalKind, match: re.Match[str], base: int) -> Signal:
+    return Signal(kind, match.group("name").strip(), base + match.start("name"), base + match.end("name"))
