@@ -1,0 +1,58 @@
+"""Decides a document's type from its bytes, because names in an uploaded archive are only claims."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from tenderflow_ingest.csv_dialect import sniff_delimiter
+from tenderflow_ingest.text_decoding import decode_text
+
+_HEAD_BYTES = 64 * 1024
+# Readers accept a PDF header anywhere in the first kilobyte, so junk before it does not make it less a PDF.
+_PDF_HEADER_WINDOW = 1024
+_JSON_AFTER_BRACE = re.compile(r'^\{\s*(["}]|$)')
+_JSON_AFTER_BRACKET = re.compile(r'^\[\s*([\[{"\]\-0-9tfn]|$)')
+_XML_START = re.compile(r"^<(\?xml[\s?]|!--|!DOCTYPE\s|[A-Za-z_][\w.:-]*[\s/>])")
+_HTML_START = re.compile(r"^<(!DOCTYPE\s+html|html[\s>])", re.IGNORECASE)
+_MAX_CONTROL_SHARE = 0.01
+
+
+def detect_type(path: Path, name: str | None = None) -> str | None:
+    """Return "pdf", "json", "csv" or "xml" from the content, or None for anything else.
+
+    name is only a hint: a text file named .csv that has a single column is still a CSV.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(_HEAD_BYTES)
+        cut_short = bool(handle.read(1))
+    if b"%PDF-" in head[:_PDF_HEADER_WINDOW]:
+        return "pdf"
+    decoded = decode_text(head, partial=cut_short)
+    if decoded is None or not decoded.text.strip() or _looks_binary(decoded.text):
+        return None
+    text = decoded.text.lstrip("\ufeff \t\r\n")
+    if _JSON_AFTER_BRACE.match(text) or _JSON_AFTER_BRACKET.match(text):
+        return "json"
+    if _HTML_START.match(text):
+        return None
+    if _XML_START.match(text):
+        return "xml"
+    if sniff_delimiter(_complete_lines(decoded.text, cut_short)) is not None:
+        return "csv"
+    if name is not None and name.lower().endswith(".csv"):
+        return "csv"
+    return None
+
+
+def _looks_binary(text: str) -> bool:
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n\f")
+    return controls > _MAX_CONTROL_SHARE * len(text)
+
+
+def _complete_lines(text: str, cut_short: bool) -> str:
+    """Drop the last line of a truncated head, since a half row would look inconsistent."""
+    if cut_short and "\n" in text:
+        return text[: text.rindex("\n")]
+    return text

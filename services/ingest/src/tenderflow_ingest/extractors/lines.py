@@ -1,0 +1,45 @@
+"""Shared helpers that turn values into readable `path: value` lines and size-capped text units."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from tenderflow_ingest.extractors.base import TextUnit
+
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_BREAK_TAG = re.compile(r"<(br|/p|/li|/div|/tr|/h\d)\b[^<>]*>", re.IGNORECASE)
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_BLANK_LINES = re.compile(r"\s*\n\s*")
+
+
+def clean_value(value: str) -> str:
+    """Trim a value and drop embedded HTML markup, which portals paste into descriptions."""
+    if "<" in value and _TAG.search(value):
+        value = _BREAK_TAG.sub(" ", value)
+        value = _TAG.sub("", value)
+    if "&" in value:
+        value = html.unescape(value)
+    value = _BLANK_LINES.sub(" ", value)
+    return _SPACES.sub(" ", value).strip()
+
+
+def units_from_lines(lines: list[str], path: str | None, max_chars: int) -> list[TextUnit]:
+    """Group lines into units no longer than max_chars, keeping each line whole where it fits."""
+    units: list[TextUnit] = []
+    current: list[str] = []
+    size = 0
+    for line in lines:
+        for piece in _split_long(line, max_chars):
+            if current and size + len(piece) + 1 > max_chars:
+                units.append(TextUnit(text="\n".join(current), path=path))
+                current, size = [], 0
+            current.append(piece)
+            size += len(piece) + 1
+    if current:
+        units.append(TextUnit(text="\n".join(current), path=path))
+    return units
+
+
+def _split_long(line: str, max_chars: int) -> list[str]:
+    return [line[start : start + max_chars] for start in range(0, len(line), max_chars)] or [line]

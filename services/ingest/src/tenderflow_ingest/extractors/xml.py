@@ -1,0 +1,86 @@
+"""Extracts XML documents without expanding entities or fetching anything, TED notices in one language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml.ElementTree as safe_tree
+from defusedxml import DefusedXmlException
+
+from tenderflow_ingest.extractors.base import Extraction, ExtractionError
+from tenderflow_ingest.extractors.lines import units_from_lines
+from tenderflow_ingest.extractors.ted import XmlSection, is_ted_notice, ted_sections
+from tenderflow_ingest.extractors.xml_flatten import flatten_element, local_name, named_children
+from tenderflow_ingest.limits import IngestLimits
+
+
+def extract(path: Path, limits: IngestLimits) -> Extraction:
+    """Parse safely and turn the document into one unit per meaningful section."""
+    size = path.stat().st_size
+    if size > limits.max_xml_bytes:
+        reason = f"XML document is {size} bytes; at most {limits.max_xml_bytes} allowed"
+        raise ExtractionError("too_large", reason)
+    root = parse_safely(path, limits.max_xml_depth)
+    warnings: list[str] = []
+    if is_ted_notice(root):
+        sections, language = ted_sections(root)
+        if language is None:
+            warnings.append("TED notice without a language: kept the first form")
+    else:
+        sections = generic_sections(root)
+    units = [
+        unit
+        for section in sections
+        for unit in units_from_lines(section.lines, section.path, limits.max_unit_chars)
+    ]
+    if len(units) > limits.max_units_per_document:
+        warnings.append(f"kept the first {limits.max_units_per_document} of {len(units)} sections")
+        units = units[: limits.max_units_per_document]
+    return Extraction(doc_type="xml", units=units, pages=0, warnings=warnings)
+
+
+def parse_safely(path: Path, max_depth: int) -> Element:
+    """Parse with entities, external references and network access forbidden, refusing deep nesting early."""
+    depth = 0
+    root: Element | None = None
+    try:
+        for event, element in safe_tree.iterparse(str(path), events=("start", "end")):
+            if event == "start":
+                depth += 1
+                root = element if root is None else root
+                if depth > max_depth:
+                    raise ExtractionError("xml_too_deep", f"XML nesting is deeper than {max_depth} levels")
+            else:
+                depth -= 1
+    except DefusedXmlException as error:
+        reason = f"XML uses forbidden constructs ({type(error).__name__})"
+        raise ExtractionError("unsafe_xml", reason) from error
+    except ParseError as error:
+        raise ExtractionError("corrupt_xml", f"XML cannot be parsed: {error}") from error
+    if root is None:
+        raise ExtractionError("corrupt_xml", "XML has no root element")
+    return root
+
+
+def generic_sections(root: Element) -> list[XmlSection]:
+    """One section per child of the root that has structure; the root's own leaves share one section."""
+    base, container = local_name(root.tag), root
+    while True:
+        children = list(named_children(container))
+        if len(children) != 1 or len(children[0][1]) == 0:
+            break
+        base, container = f"{base}/{children[0][0]}", children[0][1]
+    leaf_lines: list[str] = []
+    sections: list[XmlSection] = []
+    for step, child in named_children(container):
+        if len(child):
+            sections.append(XmlSection(f"{base}/{step}", flatten_element(child, step)))
+        else:
+            leaf_lines.extend(flatten_element(child, step))
+    if leaf_lines or container.attrib:
+        own = [
+            line for line in flatten_element(container, base, keep=lambda _: False) if line[-5:] != ": yes"
+        ]
+        sections.insert(0, XmlSection(base, own + leaf_lines))
+    return [section for section in sections if section.lines]

@@ -1,0 +1,34 @@
+"""Safety limits for taking tender packages apart; every one is configurable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class IngestLimits:
+    """Bounds on what one package may cost us, so a hostile upload fails one job and not the service."""
+
+    max_entries: int = 1000
+    max_total_uncompressed: int = 500 * MIB
+    max_file_uncompressed: int = 100 * MIB
+    max_compression_ratio: float = 100.0
+    # Small repetitive files (padded CSVs, indented JSON) exceed 100:1 honestly; a bomb does not stay small.
+    ratio_check_min_bytes: int = 1 * MIB
+    max_name_length: int = 255
+    max_json_depth: int = 64
+    max_json_bytes: int = 64 * MIB
+    max_xml_bytes: int = 64 * MIB
+    max_xml_depth: int = 128
+    max_pdf_pages: int = 2000
+    max_pdf_seconds: float = 60.0
+    max_units_per_document: int = 100_000
+    max_unit_chars: int = 200_000
+    cancel_check_bytes: int = 4 * MIB
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if value <= 0:
+                raise ValueError(f"{name} must be positive, got {value}")
