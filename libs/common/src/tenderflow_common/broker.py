@@ -24,10 +24,11 @@ def make_broker(settings: KafkaSettings, client_id: str) -> KafkaBroker:
     )
 
 
-def publisher(broker: KafkaBroker) -> Publish:
-    """The relay's and dead-letter path's way to send raw bytes with a key and headers."""
+def publisher(broker: KafkaBroker, topic_prefix: str = "") -> Publish:
+    """Send raw bytes with a key and headers; a prefix keeps isolated deployments (and test runs) apart."""
 
     async def publish(topic: str, key: str, value: bytes, headers: dict[str, str]) -> None:
+        topic = topic_prefix + topic
         await broker.publish(value, topic=topic, key=key.encode() if key else None, headers=headers)
         metrics.messages_published.labels(topic).inc()
 

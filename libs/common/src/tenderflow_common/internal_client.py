@@ -31,15 +31,20 @@ class InternalClient:
 
     async def get(self, path: str, **params: Any) -> httpx.Response:
         """An idempotent read, retried on transport errors."""
+        return await self._retried("GET", path, params=params)
+
+    async def post(self, path: str, json: Any, *, idempotent: bool = False, **params: Any) -> httpx.Response:
+        """One attempt unless the caller knows the POST is a query that is safe to repeat."""
+        if idempotent:
+            return await self._retried("POST", path, json=json, params=params)
+        return await self._send("POST", path, json=json, params=params)
+
+    async def _retried(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         async for attempt in AsyncRetrying(stop=stop_after_attempt(3), wait=wait_exponential(0.1, max=1),
                                            retry=retry_if_exception_type(ServiceUnavailable), reraise=True):
             with attempt:
-                return await self._send("GET", path, params=params)
+                return await self._send(method, path, **kwargs)
         raise AssertionError("unreachable")
-
-    async def post(self, path: str, json: Any) -> httpx.Response:
-        """A single attempt: POSTs are not assumed idempotent."""
-        return await self._send("POST", path, json=json)
 
     async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:

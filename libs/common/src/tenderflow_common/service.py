@@ -42,7 +42,7 @@ class ServiceRuntime:
         self.engine = create_engine(self.database_url)
         self.sessions = session_factory(self.engine)
         self.broker = broker or make_broker(settings.kafka, client_id=f"tenderflow-{name}")
-        self.publish = publisher(self.broker)
+        self.publish = publisher(self.broker, settings.kafka.topic_prefix)
         self.relay = OutboxRelay(self.sessions, tables, self.publish)
         self.consumer: MessageConsumer | None = None
         self.checks: dict[str, Check] = {"database": database_check(self.engine), "kafka": kafka_check(self.broker)}
@@ -56,10 +56,11 @@ class ServiceRuntime:
         """Subscribe this service's consumer group to its topics."""
         kafka = self.settings.kafka
         self.consumer = MessageConsumer(
-            f"tenderflow-{self.name}", self.sessions, self.tables, routes, self.publish,
+            f"tenderflow-{self.name}", self.sessions, self.tables, routes, publisher(self.broker),
             attempts=kafka.handler_attempts, backoff_seconds=kafka.retry_backoff_seconds, on_commit=self.relay.wake,
         )
-        subscribe(self.broker, self.consumer, topics, group_id=f"tenderflow-{self.name}")
+        subscribe(self.broker, self.consumer, [kafka.topic_prefix + topic for topic in topics],
+                  group_id=f"{kafka.topic_prefix}tenderflow-{self.name}")
         return self.consumer
 
     def spawn(self, coroutine: Awaitable[None], name: str) -> asyncio.Task:

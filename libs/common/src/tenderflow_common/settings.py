@@ -15,6 +15,7 @@ class KafkaSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TENDERFLOW_KAFKA_")
 
     bootstrap_servers: str = "127.0.0.1:9092"
+    topic_prefix: str = Field(default="", pattern=r"^[A-Za-z0-9._-]*$")
     handler_attempts: int = Field(default=3, ge=1, le=20)
     retry_backoff_seconds: float = Field(default=0.5, ge=0)
 

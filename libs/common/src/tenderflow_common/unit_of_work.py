@@ -25,6 +25,7 @@ class UnitOfWork:
         self._tables = tables
         self._on_commit = on_commit
         self._emitted = 0
+        self._after_commit: list[Callable[[], None]] = []
         self.session: AsyncSession
 
     async def __aenter__(self) -> "UnitOfWork":
@@ -54,12 +55,19 @@ class UnitOfWork:
         )
         self._emitted += 1
 
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run a side effect (such as waking a worker) only once the transaction is durable."""
+        self._after_commit.append(callback)
+
     async def commit(self) -> None:
-        """Make the change and its messages durable, then wake the relay."""
+        """Make the change and its messages durable, then wake the relay and other listeners."""
         await self.session.commit()
         if self._emitted:
             self._on_commit()
         self._emitted = 0
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
 
 
 def topic_of(envelope: Envelope) -> str:

@@ -82,7 +82,7 @@ def apply(state: JobState, message: Message, envelope: Envelope) -> JobState:
         case ingest.PackageRejected():
             return finish(_with_files(state, message.files), "failed", at, message.reason)
         case ingest.PackageIngested():
-            return advance(state, "indexing")
+            return advance(_with_files(state, message.files) if message.files else state, "indexing")
         case ingest.PackageFailed():
             return finish(state, "cancelled" if message.cancelled else "failed", at, message.reason)
         case workspace.DocumentsIndexed():

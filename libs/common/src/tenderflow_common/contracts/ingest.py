@@ -78,6 +78,7 @@ class PackageIngested(Event):
     package_id: str
     request: JobRequest
     documents: list[IngestedDocument]
+    files: list[FileVerdict] = Field(default_factory=list)
 
 
 class PackageFailed(Event):

@@ -6,6 +6,11 @@ import pytest
 
 from tenderflow_common.testing.databases import create_database, drop_database
 from tenderflow_common.testing.infra import ContainerInfra, Infra, docker_available, from_environment
+from tenderflow_common.testing.stack import Stack
+from tenderflow_common.testing.topics import create_prefixed_topics, delete_topics, new_prefix
+
+
+STACK_UPLOAD_LIMIT = 2 * 1024 * 1024
 
 
 @pytest.fixture(scope="session")
@@ -46,3 +51,26 @@ async def fresh_database_url(infra: Infra, request: pytest.FixtureRequest) -> As
         yield url
     finally:
         await drop_database(infra.postgres_url, url)
+
+
+@pytest.fixture
+async def topic_prefix(kafka_bootstrap_servers: str) -> AsyncIterator[str]:
+    """Every Tenderflow topic created afresh under a unique prefix, deleted afterwards."""
+    prefix = new_prefix()
+    names = await create_prefixed_topics(kafka_bootstrap_servers, prefix)
+    try:
+        yield prefix
+    finally:
+        await delete_topics(kafka_bootstrap_servers, names)
+
+
+@pytest.fixture
+async def stack(infra: Infra, topic_prefix: str, tmp_path) -> AsyncIterator[Stack]:
+    """The five services running as separate processes against the real infrastructure."""
+    running = Stack(infra=infra, topic_prefix=topic_prefix, work_dir=tmp_path,
+                    extra_env={"TENDERFLOW_GATEWAY_MAX_UPLOAD_BYTES": str(STACK_UPLOAD_LIMIT)})
+    try:
+        await running.start()
+        yield running
+    finally:
+        await running.stop()

@@ -1,0 +1,7 @@
+"""`python -m tenderflow_gateway` serves the public API."""
+
+from tenderflow_common.serve import serve
+from tenderflow_gateway.main import build_app
+
+if __name__ == "__main__":
+    serve(build_app)

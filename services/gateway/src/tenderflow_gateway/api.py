@@ -1,0 +1,161 @@
+"""The public /v1 API: upload a package, follow its job, fetch its results, cancel it."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ValidationError
+
+from tenderflow_common.contracts.ingest import IngestPackage
+from tenderflow_common.contracts.jobs import CancelJob, JobPage, JobProgress, JobView
+from tenderflow_common.contracts.questions import JobResults
+from tenderflow_common.contracts.shared import JobRequest
+from tenderflow_common.envelope import Envelope, new_id
+from tenderflow_common.problems import Problem
+from tenderflow_common.storage import tenant_key
+from tenderflow_gateway import repository
+from tenderflow_gateway.auth import tenant_dependency
+from tenderflow_gateway.clients import Clients
+from tenderflow_gateway.domain import InvalidQuestions, parse_questions
+from tenderflow_gateway.export import results_csv
+from tenderflow_gateway.uploads import check_is_zip, store_upload
+
+SOURCE = "tenderflow/gateway"
+
+
+class Accepted(BaseModel):
+    """The answer to an accepted upload or cancellation."""
+
+    job_id: str
+    status: str
+    links: dict[str, str]
+
+
+def job_links(job_id: str) -> dict[str, str]:
+    """Where to follow a job."""
+    base = f"/v1/jobs/{job_id}"
+    return {"self": base, "results": f"{base}/results", "cancel": f"{base}/cancel"}
+
+
+def public_router(runtime, store, clients: Clients) -> APIRouter:
+    """The tenant-facing routes."""
+    router = APIRouter(prefix="/v1")
+    CurrentTenant = Annotated[str, Depends(tenant_dependency(runtime))]
+    max_bytes = runtime.settings.max_upload_bytes
+
+    @router.post("/documents", status_code=202, response_model=Accepted, tags=["documents"],
+                 responses={413: {"description": "Package too large"}, 415: {"description": "Not a ZIP"}})
+    async def upload_package(
+        request: Request,
+        tenant_id: CurrentTenant,
+        file: Annotated[UploadFile, File(description="The tender package, a ZIP archive")],
+        workspace: Annotated[str | None, Form()] = None,
+        questions: Annotated[str | None, Form(description="JSON array of {id, text, ...}")] = None,
+        question_set: Annotated[str | None, Form()] = None,
+        model: Annotated[str | None, Form(description="provider:model")] = None,
+    ) -> JSONResponse:
+        """Store the package, then ask ingest to take it apart; the job is followed at `Location`."""
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > max_bytes + 1024 * 1024:
+            raise Problem(413, "Package too large", f"The upload limit is {max_bytes} bytes.",
+                          kind="payload-too-large", limit_bytes=max_bytes)
+        job_request = _job_request(workspace, questions, question_set, model)
+        await check_is_zip(file)
+        job_id = new_id()
+        stored = await store_upload(store, tenant_key(tenant_id, "uploads", f"{job_id}.zip"), file, max_bytes)
+        filename = (file.filename or "package.zip")[:500]
+        command = IngestPackage(package_key=stored.key, filename=filename, size=stored.size,
+                                sha256=stored.sha256, request=job_request)
+        async with runtime.unit_of_work() as uow:
+            await repository.record_submission(uow.session, job_id, tenant_id, filename)
+            await uow.emit(Envelope.wrap(command, source=SOURCE, tenant_id=tenant_id, job_id=job_id,
+                                         subject=filename))
+            await uow.commit()
+        body = Accepted(job_id=job_id, status="queued", links=job_links(job_id))
+        return JSONResponse(body.model_dump(), status_code=202, headers={"Location": f"/v1/jobs/{job_id}"})
+
+    @router.get("/jobs", response_model=JobPage, tags=["jobs"])
+    async def list_jobs(tenant_id: CurrentTenant, status: str | None = None,
+                        limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                        offset: Annotated[int, Query(ge=0)] = 0) -> JobPage:
+        """The caller's jobs, newest first."""
+        params = {"tenant_id": tenant_id, "limit": limit, "offset": offset}
+        if status:
+            params["status"] = status
+        response = await clients.jobs.get("/internal/jobs", **params)
+        return JobPage.model_validate_json(response.content)
+
+    @router.get("/jobs/{job_id}", response_model=JobView, tags=["jobs"])
+    async def get_job(job_id: str, tenant_id: CurrentTenant) -> JobView:
+        """A job's status, stage, progress, ETA and per-file verdicts."""
+        return await _job_view(job_id, tenant_id)
+
+    @router.get("/jobs/{job_id}/results", tags=["jobs"],
+                responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
+    async def get_results(job_id: str, tenant_id: CurrentTenant,
+                          format: Literal["json", "csv"] = "json", bom: bool = False) -> Response:
+        """One row per question: answer, confidence, fragment coverage and citations."""
+        job = await _job_view(job_id, tenant_id)
+        if job.status != "succeeded":
+            raise Problem(409, "Results are not ready", f"The job is {job.status}.", kind="job-not-finished",
+                          job_status=job.status)
+        response = await clients.questions.get(f"/internal/jobs/{job_id}/results", tenant_id=tenant_id)
+        if response.status_code == 404:
+            raise Problem(404, "Results not found", kind="results-not-found")
+        results = JobResults.model_validate_json(response.content)
+        if format == "csv":
+            return Response(results_csv(results, bom=bom), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="{job_id}.csv"'})
+        return JSONResponse(results.model_dump(mode="json"))
+
+    @router.post("/jobs/{job_id}/cancel", status_code=202, response_model=Accepted, tags=["jobs"])
+    async def cancel_job(job_id: str, tenant_id: CurrentTenant) -> Accepted:
+        """Ask every service working on the job to stop; the job ends as `cancelled`."""
+        job = await _job_view(job_id, tenant_id)
+        if job.status in ("succeeded", "failed", "cancelled"):
+            raise Problem(409, "Job already finished", f"The job is {job.status}.", kind="job-finished")
+        async with runtime.unit_of_work() as uow:
+            await uow.emit(Envelope.wrap(CancelJob(), source=SOURCE, tenant_id=tenant_id, job_id=job_id))
+            await uow.commit()
+        return Accepted(job_id=job_id, status="cancelling", links=job_links(job_id))
+
+    async def _job_view(job_id: str, tenant_id: str) -> JobView:
+        response = await clients.jobs.get(f"/internal/jobs/{job_id}", tenant_id=tenant_id)
+        if response.status_code == 200:
+            return JobView.model_validate_json(response.content)
+        async with runtime.sessions() as session:
+            accepted = await repository.submission(session, job_id, tenant_id)
+        if accepted is None:
+            raise Problem(404, "Job not found", kind="job-not-found")
+        created = accepted["created_at"] or datetime.now(UTC)
+        return JobView(job_id=job_id, tenant_id=tenant_id, status="queued", stage="queued",
+                       progress=JobProgress(percent=0), filename=accepted["filename"], created_at=created,
+                       updated_at=created)
+
+    return router
+
+
+def _job_request(workspace: str | None, questions: str | None, question_set: str | None,
+                 model: str | None) -> JobRequest:
+    fields: dict = {}
+    if workspace:
+        fields["workspace"] = workspace
+    if model:
+        fields["model"] = model
+    if question_set:
+        fields["question_set"] = question_set
+    if questions is not None:
+        if question_set:
+            raise Problem(422, "Choose questions or a question set", "Send `questions` or `question_set`, not both.",
+                          kind="validation")
+        try:
+            fields["questions"] = parse_questions(questions)
+        except InvalidQuestions as error:
+            raise Problem(422, "Invalid questions", str(error), kind="validation") from error
+    try:
+        return JobRequest(**fields)
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise Problem(422, "Invalid request", f"{'.'.join(map(str, first['loc']))}: {first['msg']}",
+                      kind="validation") from error

@@ -1,0 +1,31 @@
+"""Who is calling: an API key maps to exactly one tenant."""
+
+from typing import Annotated
+
+from fastapi import Header
+
+from tenderflow_common.problems import Problem
+from tenderflow_common.service import ServiceRuntime
+from tenderflow_gateway import repository
+from tenderflow_gateway.domain import looks_like_api_key
+
+UNAUTHORIZED = {"WWW-Authenticate": 'ApiKey header="X-API-Key"'}
+
+
+def tenant_dependency(runtime: ServiceRuntime):
+    """A dependency resolving the caller's tenant id, or answering 401."""
+
+    async def current_tenant(x_api_key: Annotated[str | None, Header()] = None) -> str:
+        if not x_api_key:
+            raise Problem(401, "Missing API key", "Send your key in the X-API-Key header.",
+                          kind="unauthenticated", headers=UNAUTHORIZED)
+        tenant_id = None
+        if looks_like_api_key(x_api_key):
+            async with runtime.sessions() as session:
+                tenant_id = await repository.tenant_for_key(session, x_api_key)
+        if tenant_id is None:
+            raise Problem(401, "Invalid API key", "The key is unknown or revoked.", kind="unauthenticated",
+                          headers=UNAUTHORIZED)
+        return tenant_id
+
+    return current_tenant

@@ -1,0 +1,51 @@
+"""Composition root of the gateway; nothing runs at import."""
+
+from pathlib import Path
+
+import redis.asyncio as redis
+from fastapi import FastAPI
+from faststream.kafka import KafkaBroker
+
+from tenderflow_common.internal_client import ServiceUnavailable
+from tenderflow_common.problems import problem_response
+from tenderflow_common.service import ServiceRuntime, create_app
+from tenderflow_common.health import redis_check
+from tenderflow_common.storage import open_store
+from tenderflow_gateway import api
+from tenderflow_gateway.clients import Clients
+from tenderflow_gateway.models import messaging
+from tenderflow_gateway.settings import GatewaySettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+DESCRIPTION = """Upload tender packages, follow their jobs, and fetch cited answers with confidence.
+
+Authenticate every request with an `X-API-Key` header. Errors are RFC 9457 problem details."""
+
+
+def build_runtime(settings: GatewaySettings | None = None, broker: KafkaBroker | None = None) -> ServiceRuntime:
+    """The gateway publishes commands through its outbox and consumes nothing."""
+    return ServiceRuntime("gateway", settings or GatewaySettings(), messaging, MIGRATIONS, broker=broker)
+
+
+def build_app(runtime: ServiceRuntime | None = None) -> FastAPI:
+    """The public HTTP app."""
+    runtime = runtime or build_runtime()
+    settings: GatewaySettings = runtime.settings
+    store = open_store(settings.storage.backend, settings.storage.root)
+    clients = Clients.from_settings(settings)
+    cache = redis.from_url(settings.redis.url)
+    runtime.checks["redis"] = redis_check(cache)
+
+    async def close_clients() -> None:
+        await clients.aclose()
+        await cache.aclose()
+
+    app = create_app(runtime, [api.public_router(runtime, store, clients)], title="Tenderflow",
+                     description=DESCRIPTION, on_stop=[close_clients])
+
+    @app.exception_handler(ServiceUnavailable)
+    async def _unavailable(request, error: ServiceUnavailable):
+        return problem_response(request, 503, "Service temporarily unavailable", str(error),
+                                kind="service-unavailable", headers={"Retry-After": "5"})
+
+    return app

@@ -1,0 +1,19 @@
+"""Gateway settings."""
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from tenderflow_common.settings import RedisSettings, ServiceSettings
+
+
+class GatewaySettings(ServiceSettings):
+    """Public port, upload limit and where the services it reads from live."""
+
+    model_config = SettingsConfigDict(env_prefix="TENDERFLOW_GATEWAY_")
+
+    port: int = 8000
+    max_upload_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
+    jobs_url: str = "http://127.0.0.1:8004"
+    questions_url: str = "http://127.0.0.1:8003"
+    workspace_url: str = "http://127.0.0.1:8002"
+    redis: RedisSettings = Field(default_factory=RedisSettings)

@@ -1,0 +1,19 @@
+"""Transport: which topics ingest listens to and which handler takes each message."""
+
+import functools
+from collections.abc import Callable
+
+from tenderflow_common import topics
+from tenderflow_common.consumer import Route
+from tenderflow_common.contracts.ingest import IngestPackage
+from tenderflow_common.contracts.jobs import JobCancelRequested
+from tenderflow_ingest import handlers
+
+TOPICS = [topics.INGEST_COMMANDS, topics.JOBS_EVENTS]
+
+
+def routes(wake_worker: Callable[[], None]) -> list[Route]:
+    return [
+        Route(IngestPackage, functools.partial(handlers.ingest_package, wake_worker=wake_worker)),
+        Route(JobCancelRequested, handlers.job_cancel_requested),
+    ]

@@ -1,0 +1,39 @@
+"""Composition root of the ingest service; nothing runs at import."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from faststream.kafka import KafkaBroker
+
+from tenderflow_common.service import ServiceRuntime, create_app
+from tenderflow_common.storage import open_store
+from tenderflow_common.worker import Worker
+from tenderflow_ingest import consumers
+from tenderflow_ingest.models import messaging
+from tenderflow_ingest.pipeline import PackagePipeline
+from tenderflow_ingest.settings import IngestSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def build_runtime(settings: IngestSettings | None = None,
+                  broker: KafkaBroker | None = None) -> tuple[ServiceRuntime, Worker]:
+    """Wire the consumer, the pipeline worker, storage and limits."""
+    settings = settings or IngestSettings()
+    runtime = ServiceRuntime("ingest", settings, messaging, MIGRATIONS, broker=broker)
+    store = open_store(settings.storage.backend, settings.storage.root)
+    pipeline = PackagePipeline(runtime, store, settings.limits(), Path(settings.work_dir))
+    worker = Worker("ingest-pipeline", pipeline.claim_next, pipeline.process)
+    runtime.consume(consumers.TOPICS, consumers.routes(worker.wake))
+    return runtime, worker
+
+
+def build_app() -> FastAPI:
+    """The ingest service's HTTP app (health and metrics; its work arrives over Kafka)."""
+    runtime, worker = build_runtime()
+
+    async def run_pipeline(_runtime: ServiceRuntime) -> None:
+        await worker.run()
+
+    return create_app(runtime, [], title="Tenderflow ingest",
+                      description="Safe package ingestion and text extraction.", background=[run_pipeline])

@@ -1,0 +1,42 @@
+"""Packages and their documents (metadata only; bytes and text live in object storage)."""
+
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Table, UniqueConstraint, func
+
+from tenderflow_common.db import new_metadata
+from tenderflow_common.messaging_tables import messaging_tables
+
+metadata = new_metadata()
+messaging = messaging_tables(metadata)
+
+packages = Table(
+    "packages",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("job_id", String(200), nullable=False, unique=True),
+    Column("tenant_id", String(200), nullable=False, index=True),
+    Column("correlation_id", String(200), nullable=False),
+    Column("command_id", String(200), nullable=False),
+    Column("package_key", String(1000), nullable=False),
+    Column("filename", String(500), nullable=False),
+    Column("request", JSON, nullable=False),
+    Column("status", String(20), nullable=False, index=True),
+    Column("cancel_requested", Boolean, nullable=False, default=False),
+    Column("claimed_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("finished_at", DateTime(timezone=True)),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("package_id", String(64), ForeignKey("packages.id"), nullable=False, index=True),
+    Column("file", String(1000), nullable=False),
+    Column("doc_type", String(10), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("pages", Integer, nullable=False),
+    Column("units", Integer, nullable=False),
+    Column("text_key", String(1000), nullable=False),
+    UniqueConstraint("package_id", "file"),
+)

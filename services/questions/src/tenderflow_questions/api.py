@@ -1,0 +1,27 @@
+"""Internal query API: a job's answers (read by the gateway)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from tenderflow_common.contracts.questions import JobResults
+from tenderflow_common.internal_auth import require_internal_token
+from tenderflow_common.problems import Problem
+from tenderflow_common.service import ServiceRuntime
+from tenderflow_questions import repository
+
+
+def internal_router(runtime: ServiceRuntime) -> APIRouter:
+    router = APIRouter(prefix="/internal", tags=["internal"],
+                       dependencies=[Depends(require_internal_token(runtime.settings.runtime.internal_token))])
+
+    @router.get("/jobs/{job_id}/results", response_model=JobResults)
+    async def job_results(job_id: str, tenant_id: Annotated[str, Query(min_length=1)]) -> JobResults:
+        """Every stored answer of the job's run, in question order."""
+        async with runtime.sessions() as session:
+            rows = await repository.results_for_job(session, job_id, tenant_id)
+        if rows is None:
+            raise Problem(404, "No run for this job", kind="run-not-found")
+        return JobResults(job_id=job_id, answers=rows)
+
+    return router

@@ -1,0 +1,54 @@
+"""Question sets, runs and answers."""
+
+from sqlalchemy import (JSON, Boolean, Column, DateTime, Float, ForeignKey, String, Table, Text, UniqueConstraint,
+                        func)
+
+from tenderflow_common.db import new_metadata
+from tenderflow_common.messaging_tables import messaging_tables
+
+metadata = new_metadata()
+messaging = messaging_tables(metadata)
+
+question_sets = Table(
+    "question_sets",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("tenant_id", String(200), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("questions", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("tenant_id", "name"),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("job_id", String(200), nullable=False, unique=True),
+    Column("tenant_id", String(200), nullable=False, index=True),
+    Column("correlation_id", String(200), nullable=False),
+    Column("cause_id", String(200), nullable=False),
+    Column("workspace_id", String(64), nullable=False),
+    Column("package_id", String(64), nullable=False),
+    Column("model", String(200), nullable=False),
+    Column("questions", JSON, nullable=False),
+    Column("status", String(20), nullable=False, index=True),
+    Column("cancel_requested", Boolean, nullable=False),
+    Column("claimed_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("finished_at", DateTime(timezone=True)),
+)
+
+answers = Table(
+    "answers",
+    metadata,
+    Column("run_id", String(64), ForeignKey("runs.id"), primary_key=True),
+    Column("question_id", String(100), primary_key=True),
+    Column("question", Text, nullable=False),
+    Column("answer", Text),
+    Column("confidence", Float, nullable=False),
+    Column("fragment_coverage", Float),
+    Column("citations", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

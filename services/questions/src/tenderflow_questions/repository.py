@@ -1,0 +1,104 @@
+"""Runs and answers in the questions database."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tenderflow_common.contracts.questions import AnswerRow, Citation
+from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_questions.models import answers, question_sets, runs
+
+CLAIM_LEASE = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """A run to execute, with what its events must carry."""
+
+    id: str
+    job_id: str
+    tenant_id: str
+    correlation_id: str
+    cause_id: str
+    workspace_id: str
+    package_id: str
+    model: str
+    questions: list[QuestionSpec]
+
+
+async def run_exists(session: AsyncSession, job_id: str) -> bool:
+    return await session.scalar(select(runs.c.id).where(runs.c.job_id == job_id)) is not None
+
+
+async def add_run(session: AsyncSession, task: RunTask) -> None:
+    await session.execute(insert(runs).values(
+        id=task.id, job_id=task.job_id, tenant_id=task.tenant_id, correlation_id=task.correlation_id,
+        cause_id=task.cause_id, workspace_id=task.workspace_id, package_id=task.package_id, model=task.model,
+        questions=[q.model_dump(mode="json") for q in task.questions], status="pending", cancel_requested=False,
+    ))
+
+
+async def claim_next(session: AsyncSession) -> RunTask | None:
+    """The oldest pending run, or one whose worker stopped holding it."""
+    now = datetime.now(UTC)
+    row = (await session.execute(
+        select(runs).where(or_(runs.c.status == "pending",
+                               (runs.c.status == "running") & (runs.c.claimed_at < now - CLAIM_LEASE)))
+        .order_by(runs.c.created_at).limit(1).with_for_update(skip_locked=True)
+    )).first()
+    if row is None:
+        return None
+    await session.execute(update(runs).where(runs.c.id == row.id).values(status="running", claimed_at=now))
+    return RunTask(id=row.id, job_id=row.job_id, tenant_id=row.tenant_id, correlation_id=row.correlation_id,
+                   cause_id=row.cause_id, workspace_id=row.workspace_id, package_id=row.package_id,
+                   model=row.model, questions=[QuestionSpec.model_validate(q) for q in row.questions])
+
+
+async def heartbeat(session: AsyncSession, run_id: str) -> bool:
+    """Extend the claim; returns whether the run should keep going (not cancelled)."""
+    await session.execute(update(runs).where(runs.c.id == run_id).values(claimed_at=datetime.now(UTC)))
+    return not await session.scalar(select(runs.c.cancel_requested).where(runs.c.id == run_id))
+
+
+async def finish_run(session: AsyncSession, run_id: str, status: str) -> None:
+    await session.execute(update(runs).where(runs.c.id == run_id)
+                          .values(status=status, finished_at=datetime.now(UTC)))
+
+
+async def request_cancel(session: AsyncSession, job_id: str) -> None:
+    await session.execute(update(runs).where(runs.c.job_id == job_id).values(cancel_requested=True))
+
+
+async def answered_question_ids(session: AsyncSession, run_id: str) -> set[str]:
+    return set((await session.execute(select(answers.c.question_id).where(answers.c.run_id == run_id))).scalars())
+
+
+async def add_answer(session: AsyncSession, run_id: str, row: AnswerRow) -> None:
+    await session.execute(insert(answers).values(
+        run_id=run_id, question_id=row.question_id, question=row.question, answer=row.answer,
+        confidence=row.confidence, fragment_coverage=row.fragment_coverage,
+        citations=[c.model_dump(mode="json") for c in row.citations],
+    ))
+
+
+async def results_for_job(session: AsyncSession, job_id: str, tenant_id: str) -> list[AnswerRow] | None:
+    """Answers of a tenant's job in question order; None when the job has no run."""
+    run = (await session.execute(
+        select(runs.c.id, runs.c.questions).where(runs.c.job_id == job_id, runs.c.tenant_id == tenant_id)
+    )).first()
+    if run is None:
+        return None
+    order = {q["id"]: position for position, q in enumerate(run.questions)}
+    rows = (await session.execute(select(answers).where(answers.c.run_id == run.id))).all()
+    result = [AnswerRow(question_id=r.question_id, question=r.question, answer=r.answer, confidence=r.confidence,
+                        fragment_coverage=r.fragment_coverage,
+                        citations=[Citation.model_validate(c) for c in r.citations]) for r in rows]
+    return sorted(result, key=lambda row: order.get(row.question_id, len(order)))
+
+
+async def question_set(session: AsyncSession, tenant_id: str, name: str) -> list[QuestionSpec] | None:
+    stored = await session.scalar(select(question_sets.c.questions).where(
+        question_sets.c.tenant_id == tenant_id, question_sets.c.name == name))
+    return None if stored is None else [QuestionSpec.model_validate(q) for q in stored]

@@ -1,0 +1,48 @@
+"""Workspaces, their documents and the builtin backend's chunks."""
+
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint, func
+
+from tenderflow_common.db import new_metadata
+from tenderflow_common.messaging_tables import messaging_tables
+
+metadata = new_metadata()
+messaging = messaging_tables(metadata)
+
+workspaces = Table(
+    "workspaces",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("tenant_id", String(200), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("backend", String(40), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("tenant_id", "name"),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("workspace_id", String(64), ForeignKey("workspaces.id"), nullable=False, index=True),
+    Column("package_id", String(64), nullable=False, index=True),
+    Column("file", String(1000), nullable=False),
+    Column("doc_type", String(10), nullable=False),
+    Column("pages", Integer, nullable=False),
+    Column("indexed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+chunks = Table(
+    "chunks",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("workspace_id", String(64), ForeignKey("workspaces.id"), nullable=False, index=True),
+    Column("package_id", String(64), nullable=False, index=True),
+    Column("document_id", String(64), ForeignKey("documents.id"), nullable=False),
+    Column("file", String(1000), nullable=False),
+    Column("doc_type", String(10), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("page", Integer),
+    Column("path", String(2000)),
+    Column("row", Integer),
+    Column("ordinal", Integer, nullable=False),
+)
