@@ -1,0 +1,95 @@
+"""The projection folds messages into the same job whatever the delivery order across topics."""
+
+import itertools
+from datetime import UTC, datetime, timedelta
+
+from tenderflow_common.contracts import ingest, jobs, questions, workspace
+from tenderflow_common.contracts.shared import FileVerdict, JobRequest
+from tenderflow_common.envelope import Envelope
+from tenderflow_jobs import projection
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def envelope_for(message, seconds: int) -> Envelope:
+    wrapped = Envelope.wrap(message, source="test", tenant_id="t", job_id="j")
+    return wrapped.model_copy(update={"time": T0 + timedelta(seconds=seconds)})
+
+
+def happy_path():
+    verdicts = [FileVerdict(name="a.xml", accepted=True, doc_type="xml"),
+                FileVerdict(name="b.exe", accepted=False, code="unsupported_type", reason="not a document")]
+    return [
+        ingest.IngestPackage(package_key="tenants/t/uploads/j.zip", filename="p.zip", size=1, sha256="x",
+                             request=JobRequest()),
+        ingest.PackageAccepted(package_id="p", files=verdicts),
+        ingest.DocumentExtracted(package_id="p", document_id="d", file="a.xml", doc_type="xml", pages=3, units=4,
+                                 text_key="k"),
+        ingest.PackageIngested(package_id="p", request=JobRequest(), documents=[], files=verdicts),
+        workspace.DocumentsIndexed(workspace_id="w", workspace="default", package_id="p", backend="builtin",
+                                   documents=1, chunks=7, request=JobRequest()),
+        questions.RunStarted(run_id="r", workspace_id="w", model="extractive:default", questions=2),
+        questions.AnswerRecorded(run_id="r", question_id="q1", answered=True, confidence=0.8),
+        questions.AnswerRecorded(run_id="r", question_id="q2", answered=False, confidence=0.0),
+        questions.RunCompleted(run_id="r", questions=2, answered=1),
+    ]
+
+
+def fold(messages) -> projection.JobState:
+    envelopes = [envelope_for(m, i) for i, m in enumerate(messages)]
+    state = projection.new_job(envelopes[0])
+    for message, envelope in zip(messages, envelopes, strict=True):
+        state = projection.apply(state, message, envelope)
+    return state
+
+
+def test_happy_path_ends_succeeded_with_counts():
+    state = fold(happy_path())
+    assert (state.status, state.stage) == ("succeeded", "done")
+    assert (state.files_total, state.files_accepted, state.files_rejected) == (2, 1, 1)
+    assert (state.pages, state.chunks, state.questions_answered) == (3, 7, 2)
+    assert projection.percent_done(state) == 100.0
+
+
+def test_progress_grows_monotonically():
+    messages = happy_path()
+    percents = [projection.percent_done(fold(messages[: n + 1])) for n in range(len(messages))]
+    assert percents == sorted(percents)
+    assert 0 < percents[3] < percents[-3] < percents[-2] <= percents[-1] == 100
+
+
+def test_stage_never_moves_back_when_topics_interleave():
+    messages = happy_path()
+    reordered = [messages[0], messages[4], messages[1], messages[3], *messages[5:]]
+    state = fold(reordered)
+    assert state.status == "succeeded"
+    assert state.stage == "done"
+
+
+def test_terminal_status_is_sticky():
+    messages = happy_path()[:5] + [jobs.CancelJob(), questions.RunCompleted(run_id="r", questions=2, answered=2)]
+    state = fold(messages)
+    assert state.status == "cancelled"
+    assert state.cancel_requested
+
+
+def test_rejected_package_fails_with_reason():
+    messages = [happy_path()[0], ingest.PackageRejected(package_id="p", code="not_a_zip", reason="not a ZIP")]
+    state = fold(messages)
+    assert state.status == "failed"
+    assert state.errors == ["not a ZIP"]
+
+
+def test_eta_is_positive_while_running_and_absent_at_the_end():
+    messages = happy_path()
+    running = fold(messages[:6])
+    assert projection.eta_seconds(running, T0 + timedelta(seconds=10)) > 0
+    assert projection.eta_seconds(fold(messages), T0 + timedelta(seconds=10)) is None
+
+
+def test_replay_in_any_order_of_answers_gives_the_same_state():
+    messages = happy_path()
+    answers = messages[6:8]
+    states = {fold(messages[:6] + list(order) + messages[8:]).questions_answered
+              for order in itertools.permutations(answers)}
+    assert states == {2}
