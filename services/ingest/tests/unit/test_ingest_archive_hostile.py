@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from tenderflow_ingest.archive import PackageReading, read_package
 from tenderflow_ingest.limits import MIB, IngestLimits
 
@@ -48,8 +47,10 @@ def deflated(name: str, plain: bytes, **fields) -> Forged:
     return Forged(name=name, payload=deflate(plain), method=DEFLATED, plain=plain, **fields)
 
 
-def forge_zip(entries: list[Forged], aliases: list[tuple[int, str]] = (), declared_count: int | None = None) -> bytes:
-    """Write local headers, a central directory (plus alias records pointing at earlier headers) and an end record."""
+def forge_zip(
+    entries: list[Forged], aliases: list[tuple[int, str]] = (), declared_count: int | None = None
+) -> bytes:
+    """Write local headers, a central directory (plus aliases of earlier headers) and an end record."""
     out = io.BytesIO()
     central = []
     offsets = []
@@ -60,14 +61,35 @@ def forge_zip(entries: list[Forged], aliases: list[tuple[int, str]] = (), declar
         size = len(plain) if entry.declared_size is None else entry.declared_size
         flags = entry.flags | UTF8_NAME_FLAG
         offsets.append(out.tell())
-        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, entry.method, 0, 0x21, crc,
-                              len(entry.payload), size, len(name), 0))
+        out.write(
+            struct.pack(
+                "<4s5H3L2H",
+                b"PK\x03\x04",
+                20,
+                flags,
+                entry.method,
+                0,
+                0x21,
+                crc,
+                len(entry.payload),
+                size,
+                len(name),
+                0,
+            )
+        )
         out.write(name + entry.payload)
         central.append(_central_record(entry, name, flags, crc, size, offsets[-1]))
     for target, alias in aliases:
-        central.append(_central_record(entries[target], alias.encode(), UTF8_NAME_FLAG,
-                                       zlib.crc32(entries[target].payload), len(entries[target].payload),
-                                       offsets[target]))
+        central.append(
+            _central_record(
+                entries[target],
+                alias.encode(),
+                UTF8_NAME_FLAG,
+                zlib.crc32(entries[target].payload),
+                len(entries[target].payload),
+                offsets[target],
+            )
+        )
     directory_offset = out.tell()
     for record in central:
         out.write(record)
@@ -75,8 +97,11 @@ def forge_zip(entries: list[Forged], aliases: list[tuple[int, str]] = (), declar
     directory_size = out.tell() - directory_offset
     if count > 0xFFFF:  # only ZIP64 end records can count that far
         zip64_end = out.tell()
-        out.write(struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, directory_size,
-                              directory_offset))
+        out.write(
+            struct.pack(
+                "<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, directory_size, directory_offset
+            )
+        )
         out.write(struct.pack("<4sLQL", b"PK\x06\x07", 0, zip64_end, 1))
         count = 0xFFFF
     out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, directory_size, directory_offset, 0))
@@ -89,8 +114,32 @@ def _central_record(entry: Forged, name: bytes, flags: int, crc: int, size: int,
     if entry.zip64_declared_size is not None:
         extra = struct.pack("<2H2Q", 1, 16, entry.zip64_declared_size, compressed)
         size, compressed = 0xFFFFFFFF, 0xFFFFFFFF
-    return struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, 20, 0, flags, entry.method, 0, 0x21, crc,
-                       compressed, size, len(name), len(extra), 0, 0, 0, entry.external_attr, offset) + name + extra
+    return (
+        struct.pack(
+            "<4s4B4HL2L5H2L",
+            b"PK\x01\x02",
+            20,
+            3,
+            20,
+            0,
+            flags,
+            entry.method,
+            0,
+            0x21,
+            crc,
+            compressed,
+            size,
+            len(name),
+            len(extra),
+            0,
+            0,
+            0,
+            entry.external_attr,
+            offset,
+        )
+        + name
+        + extra
+    )
 
 
 def read(tmp_path: Path, archive: bytes, limits: IngestLimits | None = None) -> PackageReading:
@@ -204,7 +253,9 @@ def test_dangerous_names_are_rejected_and_good_entries_survive(tmp_path: Path, n
 
 
 def test_duplicate_names_keep_the_first_entry_only(tmp_path: Path) -> None:
-    archive = forge_zip([Forged("lots.json", GOOD_JSON), Forged("LOTS.json", b"[1]"), Forged("lots.json", b"[2]")])
+    archive = forge_zip(
+        [Forged("lots.json", GOOD_JSON), Forged("LOTS.json", b"[1]"), Forged("lots.json", b"[2]")]
+    )
     reading = read(tmp_path, archive)
     assert [v.code for v in reading.verdicts] == [None, "duplicate_name", "duplicate_name"]
     assert reading.files[0].path.read_bytes() == GOOD_JSON
@@ -224,7 +275,9 @@ def test_directories_are_skipped_without_a_verdict(tmp_path: Path) -> None:
 
 
 def test_symlink_entries_are_rejected(tmp_path: Path) -> None:
-    archive = forge_zip([Forged("link.json", b"/etc/passwd", external_attr=SYMLINK_MODE), Forged("a.json", GOOD_JSON)])
+    archive = forge_zip(
+        [Forged("link.json", b"/etc/passwd", external_attr=SYMLINK_MODE), Forged("a.json", GOOD_JSON)]
+    )
     assert codes(read(tmp_path, archive)) == {"link.json": "symlink", "a.json": None}
 
 
@@ -245,9 +298,14 @@ def test_unknown_compression_methods_are_rejected(tmp_path: Path) -> None:
 
 def test_a_nested_zip_is_rejected_by_content_whatever_its_name(tmp_path: Path) -> None:
     inner = forge_zip([Forged("inner.json", GOOD_JSON)])
-    archive = forge_zip([Forged("annex.pdf", inner), deflated("annex.dat", inner), Forged("a.json", GOOD_JSON)])
-    assert codes(read(tmp_path, archive)) == {"annex.pdf": "nested_archive", "annex.dat": "nested_archive",
-                                              "a.json": None}
+    archive = forge_zip(
+        [Forged("annex.pdf", inner), deflated("annex.dat", inner), Forged("a.json", GOOD_JSON)]
+    )
+    assert codes(read(tmp_path, archive)) == {
+        "annex.pdf": "nested_archive",
+        "annex.dat": "nested_archive",
+        "a.json": None,
+    }
 
 
 @pytest.mark.parametrize(
@@ -294,7 +352,9 @@ def test_a_200_mb_ratio_bomb_stops_early(tmp_path: Path) -> None:
 
 def test_a_large_file_over_the_per_file_limit_is_too_large(tmp_path: Path) -> None:
     data = os.urandom(3 * MIB)
-    reading = read(tmp_path, forge_zip([Forged("big.csv", data)]), IngestLimits(max_file_uncompressed=2 * MIB))
+    reading = read(
+        tmp_path, forge_zip([Forged("big.csv", data)]), IngestLimits(max_file_uncompressed=2 * MIB)
+    )
     assert codes(reading) == {"big.csv": "too_large"}
     assert reading.verdicts[0].size <= 2 * MIB + 64 * 1024
 
@@ -321,9 +381,14 @@ def test_a_small_size_lie_within_limits_is_a_corrupt_entry(tmp_path: Path) -> No
 
 
 def test_two_directory_records_pointing_at_one_local_header_overlap(tmp_path: Path) -> None:
-    archive = forge_zip([Forged("a.json", GOOD_JSON), Forged("b.json", GOOD_JSON)], aliases=[(0, "alias.json")])
-    assert codes(read(tmp_path, archive)) == {"a.json": "overlapping_entry", "b.json": None,
-                                              "alias.json": "overlapping_entry"}
+    archive = forge_zip(
+        [Forged("a.json", GOOD_JSON), Forged("b.json", GOOD_JSON)], aliases=[(0, "alias.json")]
+    )
+    assert codes(read(tmp_path, archive)) == {
+        "a.json": "overlapping_entry",
+        "b.json": None,
+        "alias.json": "overlapping_entry",
+    }
 
 
 def test_fifield_style_entries_that_nest_inside_each_other_overlap(tmp_path: Path) -> None:
@@ -334,12 +399,17 @@ def test_fifield_style_entries_that_nest_inside_each_other_overlap(tmp_path: Pat
     archive = bytearray(forge_zip([outer]))
     inner_offset = 30 + len("outer.json") + len(b'{"a": 1}')
     directory = archive.index(b"PK\x01\x02")
-    record = _central_record(inner, b"inner.json", UTF8_NAME_FLAG, zlib.crc32(GOOD_JSON), len(GOOD_JSON), inner_offset)
-    end = archive[archive.index(b"PK\x05\x06"):]
+    record = _central_record(
+        inner, b"inner.json", UTF8_NAME_FLAG, zlib.crc32(GOOD_JSON), len(GOOD_JSON), inner_offset
+    )
+    end = archive[archive.index(b"PK\x05\x06") :]
     count, size = 2, len(archive) - directory - len(end) + len(record)
     end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, size, directory, 0)
     forged = bytes(archive[: archive.index(b"PK\x05\x06")]) + record + end
-    assert codes(read(tmp_path, forged)) == {"outer.json": "overlapping_entry", "inner.json": "overlapping_entry"}
+    assert codes(read(tmp_path, forged)) == {
+        "outer.json": "overlapping_entry",
+        "inner.json": "overlapping_entry",
+    }
 
 
 def test_an_entry_whose_data_runs_into_the_directory_overlaps_it(tmp_path: Path) -> None:
@@ -357,7 +427,9 @@ def test_a_wrong_crc_is_a_corrupt_entry(tmp_path: Path) -> None:
 
 
 def test_garbage_deflate_data_is_a_corrupt_entry(tmp_path: Path) -> None:
-    archive = forge_zip([Forged("a.json", b"\xff" * 64, method=DEFLATED, plain=GOOD_JSON), Forged("b.json", GOOD_JSON)])
+    archive = forge_zip(
+        [Forged("a.json", b"\xff" * 64, method=DEFLATED, plain=GOOD_JSON), Forged("b.json", GOOD_JSON)]
+    )
     assert codes(read(tmp_path, archive)) == {"a.json": "corrupt_entry", "b.json": None}
 
 

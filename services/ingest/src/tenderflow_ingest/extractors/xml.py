@@ -11,7 +11,7 @@ from defusedxml import DefusedXmlException
 from tenderflow_ingest.extractors.base import Extraction, ExtractionError
 from tenderflow_ingest.extractors.lines import units_from_lines
 from tenderflow_ingest.extractors.ted import XmlSection, is_ted_notice, ted_sections
-from tenderflow_ingest.extractors.xml_flatten import flatten_element, local_name, named_children
+from tenderflow_ingest.extractors.xml_flatten import flatten_element, local_name, named_children, text_block
 from tenderflow_ingest.limits import IngestLimits
 
 
@@ -64,23 +64,29 @@ def parse_safely(path: Path, max_depth: int) -> Element:
 
 
 def generic_sections(root: Element) -> list[XmlSection]:
-    """One section per child of the root that has structure; the root's own leaves share one section."""
+    """One section per child of the root that has structure; the root's own leaves share one section.
+
+    Wrapper elements with a single child are looked through, so `<export><notices>...` splits per notice.
+    """
     base, container = local_name(root.tag), root
-    while True:
-        children = list(named_children(container))
-        if len(children) != 1 or len(children[0][1]) == 0:
-            break
+    children = list(named_children(container))
+    while len(children) == 1 and _has_structure(children[0][1]) and not container.attrib:
         base, container = f"{base}/{children[0][0]}", children[0][1]
-    leaf_lines: list[str] = []
+        children = list(named_children(container))
+    if not _has_structure(container):
+        return [XmlSection(base, flatten_element(container, base))]
+    own_lines = flatten_element(container, base, keep=lambda _: False)
     sections: list[XmlSection] = []
-    for step, child in named_children(container):
-        if len(child):
+    for step, child in children:
+        if _has_structure(child):
             sections.append(XmlSection(f"{base}/{step}", flatten_element(child, step)))
         else:
-            leaf_lines.extend(flatten_element(child, step))
-    if leaf_lines or container.attrib:
-        own = [
-            line for line in flatten_element(container, base, keep=lambda _: False) if line[-5:] != ": yes"
-        ]
-        sections.insert(0, XmlSection(base, own + leaf_lines))
+            own_lines.extend(flatten_element(child, step))
+    if own_lines:
+        sections.insert(0, XmlSection(base, own_lines))
     return [section for section in sections if section.lines]
+
+
+def _has_structure(element: Element) -> bool:
+    """Elements with children, other than paragraph text, deserve a section of their own."""
+    return len(element) > 0 and text_block(element) is None

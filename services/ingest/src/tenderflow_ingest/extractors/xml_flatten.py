@@ -42,7 +42,7 @@ def flatten_element(
         current_path, current = stack.pop()
         lines.extend(_attribute_lines(current, current_path))
         children = [child for child in current if isinstance(child.tag, str)]
-        block = _text_block(current, children)
+        block = text_block(current)
         if block is not None:
             if block:
                 lines.append(f"{current_path}: {block}")
@@ -65,8 +65,9 @@ def _attribute_lines(element: Element, path: str) -> list[str]:
     ]
 
 
-def _text_block(element: Element, children: list[Element]) -> str | None:
-    """Paragraph containers (TED's <P>, with inline <FT>) and mixed content read best as one line of text."""
+def text_block(element: Element) -> str | None:
+    """Paragraph containers (TED's <P>, with inline <FT>) and mixed content, read as one line of text."""
+    children = [child for child in element if isinstance(child.tag, str)]
     if not children:
         return None
     if (element.text or "").strip():
