@@ -155,3 +155,62 @@ def test_a_package_without_cancellation_callback_reads_normally(tmp_path: Path) 
 def test_limits_refuse_nonsense_values() -> None:
     with pytest.raises(ValueError, match="max_entries"):
         IngestLimits(max_entries=0)
+
+
+class _Unseekable(io.RawIOBase):
+    """A write-only stream, which makes zipfile use data descriptors as streaming zippers do."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.buffer.extend(data)
+        return len(data)
+
+
+def test_entries_with_data_descriptors_are_read_from_the_central_directory(tmp_path: Path) -> None:
+    stream = _Unseekable()
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("lots.csv", LOTS_CSV)
+        archive.writestr("release.json", RELEASE_JSON)
+    reading = read(tmp_path, bytes(stream.buffer))
+    assert [(f.name, f.path.read_bytes()) for f in reading.files] == [
+        ("lots.csv", LOTS_CSV),
+        ("release.json", RELEASE_JSON),
+    ]
+
+
+def test_stale_spool_files_from_an_interrupted_run_are_replaced(tmp_path: Path) -> None:
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "entry-00000.bin").write_bytes(b"left over")
+    reading = read(tmp_path, build_zip({"release.json": RELEASE_JSON}))
+    assert reading.files[0].path.read_bytes() == RELEASE_JSON
+
+
+def test_utf8_names_written_without_the_utf8_flag_are_recovered(tmp_path: Path) -> None:
+    archive = bytearray(build_zip({"Cahier des charges - Société.csv": LOTS_CSV}))
+    # Clear the UTF-8 flag in both headers, as macOS Archive Utility leaves it.
+    for signature, flag_offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = archive.index(signature) + flag_offset
+        archive[at : at + 2] = (int.from_bytes(archive[at : at + 2], "little") & ~0x800).to_bytes(2, "little")
+    reading = read(tmp_path, bytes(archive))
+    assert reading.verdicts[0].name == "Cahier des charges - Société.csv"
+
+
+def test_operating_system_metadata_is_skipped_like_directories(tmp_path: Path) -> None:
+    files = {
+        "__MACOSX/._lots.csv": b"\x00\x05\x16\x07junk",
+        "docs/.DS_Store": b"\x00\x00\x00\x01Bud1",
+        "Thumbs.db": b"\xd0\xcf\x11\xe0",
+        "lots.csv": LOTS_CSV,
+    }
+    reading = read(tmp_path, build_zip(files))
+    assert [v.name for v in reading.verdicts] == ["lots.csv"]
+
+
+def test_a_package_of_only_metadata_is_empty(tmp_path: Path) -> None:
+    reading = read(tmp_path, build_zip({"__MACOSX/._a.pdf": b"\x00\x05\x16\x07"}))
+    assert reading.rejected_code == "empty_archive"

@@ -208,3 +208,21 @@ def test_without_categories_the_form_in_the_original_language_wins(tmp_path: Pat
     extraction = extract(write(tmp_path, document), "xml", IngestLimits())
     assert "Autobahnamt" not in "\n".join(unit.text for unit in extraction.units)
     assert extraction.units[0].text.startswith("language: EN")
+
+
+def test_older_ted_forms_wrapped_in_one_element_are_looked_through(tmp_path: Path) -> None:
+    document = """<TED_EXPORT><CODED_DATA_SECTION><NOTICE_DATA><LG_ORIG>EN</LG_ORIG></NOTICE_DATA>
+      </CODED_DATA_SECTION><FORM_SECTION><CONTRACT CATEGORY="ORIGINAL" FORM="2" LG="EN">
+        <FD_CONTRACT CTYPE="SERVICES">
+          <CONTRACTING_AUTHORITY_INFORMATION><NAME_ADDRESSES_CONTACT_CONTRACT>
+            <OFFICIALNAME>Port of Tyne</OFFICIALNAME>
+          </NAME_ADDRESSES_CONTACT_CONTRACT></CONTRACTING_AUTHORITY_INFORMATION>
+          <PROCEDURE_DEFINITION_CONTRACT_NOTICE><TYPE_OF_PROCEDURE_DEF><PT_OPEN/></TYPE_OF_PROCEDURE_DEF>
+          </PROCEDURE_DEFINITION_CONTRACT_NOTICE>
+        </FD_CONTRACT></CONTRACT></FORM_SECTION></TED_EXPORT>"""
+    units = units_by_path(extract(write(tmp_path, document), "xml", IngestLimits()))
+    form = "TED_EXPORT/FORM_SECTION/CONTRACT"
+    assert "FD_CONTRACT/@CTYPE: SERVICES" in units[form]
+    body = units[f"{form}/FD_CONTRACT/CONTRACTING_AUTHORITY_INFORMATION"]
+    assert "OFFICIALNAME: Port of Tyne" in body
+    assert f"{form}/FD_CONTRACT/PROCEDURE_DEFINITION_CONTRACT_NOTICE" in units

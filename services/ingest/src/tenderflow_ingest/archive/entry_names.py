@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 
 # Bidi controls let "invoice\u202efdp.exe" display as "invoiceexe.pdf"; zero-width marks hide the same tricks.
@@ -11,6 +12,9 @@ _BIDI_AND_INVISIBLE = frozenset(
     "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 )
 _DRIVE_LETTER = re.compile(r"^[A-Za-z]:")
+_UTF8_NAME_FLAG = 0x800
+# Files operating systems add when zipping a folder; nobody means to submit them.
+_OS_METADATA_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,28 @@ class NameProblem:
 
     code: str
     reason: str
+
+
+def entry_name(info: zipfile.ZipInfo) -> str:
+    """The entry's full name (zipfile cuts names at NUL), read as UTF-8 where the flag was left unset.
+
+    macOS and many tools write UTF-8 names without the flag; zipfile then shows them as cp437 mojibake.
+    """
+    name = info.orig_filename
+    if info.flag_bits & _UTF8_NAME_FLAG or name.isascii():
+        return name
+    try:
+        return name.encode("cp437").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return name
+
+
+def is_os_metadata(name: str) -> bool:
+    """macOS resource forks (__MACOSX/) and Finder/Explorer files are skipped like directories."""
+    parts = split_parts(name)
+    if not parts:
+        return False
+    return parts[0] == "__MACOSX" or parts[-1].lower() in _OS_METADATA_NAMES
 
 
 def find_name_problem(name: str, max_length: int) -> NameProblem | None:

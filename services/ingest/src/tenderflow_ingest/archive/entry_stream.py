@@ -20,6 +20,10 @@ STORED, DEFLATED, BZIP2 = 0, 8, 12
 SUPPORTED_METHODS = frozenset({STORED, DEFLATED, BZIP2})
 
 
+class DamagedData(Exception):
+    """The compressed bytes cannot be decoded; the entry is at fault, not our disk or the service."""
+
+
 class EntryRejected(Exception):
     """One entry broke a limit or is damaged; the package goes on without it."""
 
@@ -64,7 +68,8 @@ def spool_entry(
     head = b""
     next_cancel_check = limits.cancel_check_bytes
     try:
-        with target.open("xb") as out:
+        # Spool names are ours alone, so a stale file from an interrupted run is simply replaced.
+        with target.open("wb") as out:
             for chunk in _decompressed_chunks(fp, entry):
                 size += len(chunk)
                 _enforce_limits(size, entry.compressed_size, limits, total_budget)
@@ -81,7 +86,7 @@ def spool_entry(
                 out.write(chunk)
         _refuse_nested_archive(head, size)
         _check_integrity(entry, size, crc)
-    except (zlib.error, OSError, EOFError) as error:
+    except DamagedData as error:
         target.unlink(missing_ok=True)
         raise EntryRejected("corrupt_entry", f"compressed data is corrupt ({error})", size) from error
     except BaseException:
@@ -132,7 +137,7 @@ def _raw_chunks(fp: BinaryIO, entry: EntryData) -> Iterator[bytes]:
     while left > 0:
         data = fp.read(min(_READ_BYTES, left))
         if not data:
-            raise EOFError("archive ends inside the entry's data")
+            raise DamagedData("archive ends inside the entry's data")
         left -= len(data)
         yield data
 
@@ -152,30 +157,33 @@ def _inflate(raw: Iterator[bytes]) -> Iterator[bytes]:
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     for data in raw:
         pending = data
-        while True:
-            out = inflater.decompress(pending, _OUTPUT_STEP)
+        while not inflater.eof:
+            try:
+                out = inflater.decompress(pending, _OUTPUT_STEP)
+            except zlib.error as error:
+                raise DamagedData(str(error)) from error
             if out:
                 yield out
             pending = inflater.unconsumed_tail
             if not pending and len(out) < _OUTPUT_STEP:
                 break
-            if inflater.eof:
-                break
     if not inflater.eof:
-        raise EOFError("deflate stream ends early")
+        raise DamagedData("deflate stream ends early")
 
 
 def _bunzip(raw: Iterator[bytes]) -> Iterator[bytes]:
     decompressor = bz2.BZ2Decompressor()
     for data in raw:
-        if decompressor.eof:
-            break
-        out = decompressor.decompress(data, _OUTPUT_STEP)
-        while True:
+        pending = data
+        while not decompressor.eof:
+            try:
+                out = decompressor.decompress(pending, _OUTPUT_STEP)
+            except (OSError, EOFError) as error:
+                raise DamagedData(str(error)) from error
             if out:
                 yield out
-            if decompressor.eof or decompressor.needs_input:
+            pending = b""
+            if decompressor.needs_input:
                 break
-            out = decompressor.decompress(b"", _OUTPUT_STEP)
     if not decompressor.eof:
-        raise EOFError("bzip2 stream ends early")
+        raise DamagedData("bzip2 stream ends early")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from tenderflow_ingest.archive.entry_names import duplicate_key, find_name_problem
+from tenderflow_ingest.archive.entry_names import duplicate_key, entry_name, find_name_problem, is_os_metadata
 from tenderflow_ingest.archive.entry_stream import SUPPORTED_METHODS, EntryData, EntryRejected, spool_entry
 from tenderflow_ingest.archive.typing_check import type_problem
 from tenderflow_ingest.archive.verdicts import Cancelled, FileVerdict, PackageReading, SpooledFile
@@ -87,10 +87,12 @@ def _read_entries(
     for index, info in enumerate(infos):
         if cancelled is not None and cancelled():
             raise Cancelled()
-        name = info.orig_filename
-        if _is_directory(info):
+        name = entry_name(info)
+        if _is_directory(info) or is_os_metadata(name):
             continue
-        problem = _metadata_problem(info, limits, seen_names, overlapping, index, extents[index] is None)
+        problem = _metadata_problem(
+            info, name, limits, seen_names, overlapping, index, extents[index] is None
+        )
         seen_names.add(duplicate_key(name))
         if problem is None and decompressed_total >= limits.max_total_uncompressed:
             problem = (
@@ -136,6 +138,7 @@ def _is_directory(info: zipfile.ZipInfo) -> bool:
 
 def _metadata_problem(
     info: zipfile.ZipInfo,
+    name: str,
     limits: IngestLimits,
     seen_names: set[str],
     overlapping: set[int],
@@ -143,7 +146,6 @@ def _metadata_problem(
     broken_header: bool,
 ) -> tuple[str, str] | None:
     """Everything we can refuse from the directory record alone, before reading a single data byte."""
-    name = info.orig_filename
     name_problem = find_name_problem(name, limits.max_name_length)
     if name_problem is not None:
         return name_problem.code, name_problem.reason

@@ -53,24 +53,32 @@ def _form_sections(form: Element, form_path: str, header: list[str]) -> list[Xml
     """One section per part of the form (contracting body, object, procedure...) and one per lot.
 
     The form's attributes and its childless parts (legal basis, notice type) share the form's own section.
+    Older schemas wrap the parts in one more element (F02's FD_CONTRACT), which is looked through.
     """
-    form_step = form_path.rsplit("/", 1)[-1]
-    own_lines = flatten_element(form, form_step, keep=lambda element: len(element) == 0)
+    own_lines = flatten_element(form, form_path.rsplit("/", 1)[-1], keep=lambda element: len(element) == 0)
+    body, body_path = form, form_path
+    steps = list(named_children(body))
+    while len(steps) == 1 and len(steps[0][1]) > 0:
+        body, body_path = steps[0][1], f"{body_path}/{steps[0][0]}"
+        own_lines += flatten_element(body, steps[0][0], keep=lambda element: len(element) == 0)
+        steps = list(named_children(body))
     sections = [XmlSection(form_path, header + own_lines)]
-    for step, part in named_children(form):
-        if len(part) == 0:
-            continue
-        part_path = f"{form_path}/{step}"
-        split_tag = _SPLIT_CHILDREN.get(local_name(part.tag))
-        if split_tag is None:
-            sections.append(XmlSection(part_path, header + flatten_element(part, step)))
-            continue
-        rest = flatten_element(part, step, keep=lambda element, tag=split_tag: local_name(element.tag) != tag)
-        sections.append(XmlSection(part_path, header + rest))
-        for child_step, child in named_children(part):
-            if local_name(child.tag) == split_tag:
-                child_lines = flatten_element(child, f"{step}/{child_step}")
-                sections.append(XmlSection(f"{part_path}/{child_step}", header + child_lines))
+    for step, part in steps:
+        if len(part) > 0:
+            sections.extend(_part_sections(part, step, f"{body_path}/{step}", header))
+    return sections
+
+
+def _part_sections(part: Element, step: str, part_path: str, header: list[str]) -> list[XmlSection]:
+    split_tag = _SPLIT_CHILDREN.get(local_name(part.tag))
+    if split_tag is None:
+        return [XmlSection(part_path, header + flatten_element(part, step))]
+    rest = flatten_element(part, step, keep=lambda element: local_name(element.tag) != split_tag)
+    sections = [XmlSection(part_path, header + rest)]
+    for child_step, child in named_children(part):
+        if local_name(child.tag) == split_tag:
+            child_lines = flatten_element(child, f"{step}/{child_step}")
+            sections.append(XmlSection(f"{part_path}/{child_step}", header + child_lines))
     return sections
 
 
