@@ -31,6 +31,7 @@ _COMMON_WESTERN = frozenset("àâäáãåæçèéêëìíîïñòóôöõøœù�
 _NEUTRAL_SYMBOLS = frozenset("©®°±’·«»")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _SCORED_CHARACTERS = 20_000
+_MIN_MULTIBYTE_FOR_DAMAGED_UTF8 = 20
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,14 @@ class DecodedText:
 
     text: str
     encoding: str
+    replaced: int = 0
+
+    def warnings(self) -> list[str]:
+        """What a reader of the extracted text should know about how it was decoded."""
+        notes = [] if self.encoding.startswith("utf") else [f"decoded as {self.encoding}"]
+        if self.replaced:
+            notes.append(f"{self.replaced} undecodable byte sequences replaced")
+        return notes
 
 
 def decode_text(data: bytes, partial: bool = False) -> DecodedText | None:
@@ -51,6 +60,9 @@ def decode_text(data: bytes, partial: bool = False) -> DecodedText | None:
         return utf8
     if b"\x00" in data:
         return None
+    damaged_utf8 = _mostly_utf8(data)
+    if damaged_utf8 is not None:
+        return damaged_utf8
     guess = charset_normalizer.from_bytes(data).best()
     if guess is not None and guess.encoding not in _LATIN_SINGLE_BYTE:
         return _decode_or_none(data, guess.encoding, partial)
@@ -64,6 +76,16 @@ def _decode_or_none(data: bytes, encoding: str, partial: bool) -> DecodedText | 
     except (UnicodeDecodeError, LookupError):
         return None
     return DecodedText(text, codecs.lookup(encoding).name)
+
+
+def _mostly_utf8(data: bytes) -> DecodedText | None:
+    """UTF-8 with a few broken bytes is still UTF-8; reading it as a legacy code page garbles every accent."""
+    text = data.decode("utf-8", errors="replace")
+    replaced = text.count("\ufffd")
+    multibyte = sum(1 for _ in _NON_ASCII.finditer(text)) - replaced
+    if multibyte >= _MIN_MULTIBYTE_FOR_DAMAGED_UTF8 and replaced * 20 <= multibyte:
+        return DecodedText(text, "utf-8", replaced=replaced)
+    return None
 
 
 def _most_plausible_western(data: bytes) -> DecodedText:

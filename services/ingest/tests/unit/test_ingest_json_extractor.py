@@ -227,4 +227,4 @@ def test_legacy_encoded_json_is_decoded_with_a_warning(tmp_path: Path) -> None:
     path.write_bytes('{"buyer": "Société Générale, Zürich"}'.encode("cp1252"))
     extraction = extract(path, "json", IngestLimits())
     assert extraction.units[0].text == "buyer: Société Générale, Zürich"
-    assert extraction.warnings == ["decoded as cp1252, not UTF-8"]
+    assert extraction.warnings == ["decoded as cp1252"]

@@ -67,3 +67,18 @@ def test_mojibake_scores_below_real_text() -> None:
     real = "Café Müller, Zürich"
     assert plausibility(real) > plausibility(real.encode("cp1252").decode("mac_roman"))
     assert plausibility(real) > plausibility(real.encode("mac_roman").decode("cp1252", errors="replace"))
+
+
+def test_utf8_with_a_few_broken_bytes_stays_utf8() -> None:
+    text = "Société Générale, Zürich, Genève, Besançon, Crème brûlée, Müller & Söhne, Logroño. " * 3
+    data = text.encode() + b"\xff broken"
+    decoded = decode_text(data)
+    assert decoded is not None and decoded.encoding == "utf-8"
+    assert decoded.text.startswith(text) and decoded.replaced == 1
+    assert decoded.warnings() == ["1 undecodable byte sequences replaced"]
+
+
+def test_a_legacy_encoding_is_not_mistaken_for_damaged_utf8() -> None:
+    text = "Société Générale, Zürich, Genève, Besançon, Crème brûlée, Müller & Söhne, Logroño. " * 3
+    decoded = decode_text(text.encode("cp1252"))
+    assert decoded is not None and decoded.encoding == "cp1252" and decoded.text == text

@@ -17,7 +17,7 @@ def extract(path: Path, limits: IngestLimits) -> Extraction:
     decoded = decode_text(path.read_bytes())
     if decoded is None:
         raise ExtractionError("corrupt_csv", "CSV file is not readable text")
-    warnings = [] if decoded.encoding.startswith("utf") else [f"decoded as {decoded.encoding}"]
+    warnings = decoded.warnings()
     text = decoded.text.lstrip("\ufeff")
     delimiter = sniff_delimiter(text) or ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

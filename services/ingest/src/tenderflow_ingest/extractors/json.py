@@ -27,7 +27,7 @@ def extract(path: Path, limits: IngestLimits) -> Extraction:
     decoded = decode_text(path.read_bytes())
     if decoded is None:
         raise ExtractionError("corrupt_json", "JSON document is not readable text")
-    warnings = [] if decoded.encoding.startswith("utf") else [f"decoded as {decoded.encoding}, not UTF-8"]
+    warnings = decoded.warnings()
     if exceeds_depth(decoded.text, limits.max_json_depth):
         raise ExtractionError("json_too_deep", f"JSON nesting is deeper than {limits.max_json_depth} levels")
     try:
