@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import gzip
 import io
 import os
 import struct
 import time
-import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,49 +155,7 @@ def files_outside_workdir(tmp_path: Path) -> list[Path]:
     return [p for p in found if p.parts[0] not in ("package.zip", "work")]
 
 
-# --- package-level refusals -------------------------------------------------------------------------------
-
-
-def test_a_pdf_uploaded_as_the_package_is_not_a_zip(tmp_path: Path) -> None:
-    reading = read(tmp_path, b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n")
-    assert reading.rejected and reading.rejected_code == "not_a_zip"
-    assert reading.verdicts == () and reading.files == ()
-
-
-def test_random_bytes_are_not_a_zip(tmp_path: Path) -> None:
-    assert read(tmp_path, os.urandom(4096)).rejected_code == "not_a_zip"
-
-
-def test_an_empty_archive_is_refused(tmp_path: Path) -> None:
-    buffer = io.BytesIO()
-    zipfile.ZipFile(buffer, "w").close()
-    reading = read(tmp_path, buffer.getvalue())
-    assert reading.rejected_code == "empty_archive"
-
-
-def test_an_archive_of_directories_only_is_empty(tmp_path: Path) -> None:
-    archive = forge_zip([Forged("docs/", b""), Forged("docs/lots/", b"")])
-    assert read(tmp_path, archive).rejected_code == "empty_archive"
-
-
-@pytest.mark.parametrize("cut", [10, 30, 200])
-def test_a_truncated_archive_is_corrupt(tmp_path: Path, cut: int) -> None:
-    whole = forge_zip([deflated("a.json", GOOD_JSON), deflated("b.json", GOOD_JSON * 20)])
-    reading = read(tmp_path, whole[:-cut])
-    assert reading.rejected_code == "corrupt_archive"
-    assert "corrupt" in (reading.rejected_reason or "")
-
-
-def test_an_archive_cut_in_half_is_corrupt(tmp_path: Path) -> None:
-    whole = forge_zip([Forged("a.json", GOOD_JSON * 200)])
-    assert read(tmp_path, whole[: len(whole) // 2]).rejected_code == "corrupt_archive"
-
-
-def test_a_garbled_central_directory_is_corrupt(tmp_path: Path) -> None:
-    whole = bytearray(forge_zip([Forged("a.json", GOOD_JSON)]))
-    directory = whole.index(b"PK\x01\x02")
-    whole[directory : directory + 4] = b"XXXX"
-    assert read(tmp_path, bytes(whole)).rejected_code == "corrupt_archive"
+# --- entry counts -------------------------------------------------------------------------------------------
 
 
 def test_one_hundred_thousand_entries_are_refused_quickly(tmp_path: Path) -> None:
@@ -214,12 +170,6 @@ def test_one_hundred_thousand_entries_are_refused_quickly(tmp_path: Path) -> Non
 def test_an_end_record_that_understates_the_entry_count_is_still_caught(tmp_path: Path) -> None:
     archive = forge_zip([Forged(f"f{i}.csv", b"a,b\n") for i in range(1_200)], declared_count=5)
     assert read(tmp_path, archive).rejected_code == "too_many_entries"
-
-
-def test_exactly_the_entry_limit_is_allowed(tmp_path: Path) -> None:
-    archive = forge_zip([Forged(f"f{i}.csv", b"a,b\n1,2\n") for i in range(20)])
-    reading = read(tmp_path, archive, IngestLimits(max_entries=20))
-    assert not reading.rejected and len(reading.files) == 20
 
 
 # --- names ------------------------------------------------------------------------------------------------
@@ -274,52 +224,9 @@ def test_directories_are_skipped_without_a_verdict(tmp_path: Path) -> None:
 # --- entry kinds --------------------------------------------------------------------------------------------
 
 
-def test_symlink_entries_are_rejected(tmp_path: Path) -> None:
-    archive = forge_zip(
-        [Forged("link.json", b"/etc/passwd", external_attr=SYMLINK_MODE), Forged("a.json", GOOD_JSON)]
-    )
-    assert codes(read(tmp_path, archive)) == {"link.json": "symlink", "a.json": None}
-
-
-def test_device_and_pipe_entries_are_rejected(tmp_path: Path) -> None:
-    archive = forge_zip([Forged("pipe.json", GOOD_JSON, external_attr=FIFO_MODE)])
-    assert codes(read(tmp_path, archive)) == {"pipe.json": "special_file"}
-
-
 def test_encrypted_entries_are_rejected(tmp_path: Path) -> None:
     archive = forge_zip([Forged("secret.json", os.urandom(64), flags=0x1), Forged("a.json", GOOD_JSON)])
     assert codes(read(tmp_path, archive)) == {"secret.json": "encrypted", "a.json": None}
-
-
-def test_unknown_compression_methods_are_rejected(tmp_path: Path) -> None:
-    archive = forge_zip([Forged("lzma.json", b"\x00" * 40, method=14), Forged("a.json", GOOD_JSON)])
-    assert codes(read(tmp_path, archive)) == {"lzma.json": "unsupported_compression", "a.json": None}
-
-
-def test_a_nested_zip_is_rejected_by_content_whatever_its_name(tmp_path: Path) -> None:
-    inner = forge_zip([Forged("inner.json", GOOD_JSON)])
-    archive = forge_zip(
-        [Forged("annex.pdf", inner), deflated("annex.dat", inner), Forged("a.json", GOOD_JSON)]
-    )
-    assert codes(read(tmp_path, archive)) == {
-        "annex.pdf": "nested_archive",
-        "annex.dat": "nested_archive",
-        "a.json": None,
-    }
-
-
-@pytest.mark.parametrize(
-    "content",
-    [
-        gzip.compress(b"x" * 1000),
-        b"7z\xbc\xaf\x27\x1c" + os.urandom(100),
-        b"Rar!\x1a\x07\x01\x00" + os.urandom(100),
-        b"\x00" * 257 + b"ustar\x0000" + b"\x00" * 300,
-    ],
-    ids=["gzip", "7z", "rar", "tar"],
-)
-def test_other_archive_formats_are_nested_archives(tmp_path: Path, content: bytes) -> None:
-    assert codes(read(tmp_path, forge_zip([Forged("data.bin", content)]))) == {"data.bin": "nested_archive"}
 
 
 # --- bombs and lies ---------------------------------------------------------------------------------------
