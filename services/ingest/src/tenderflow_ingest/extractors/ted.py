@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
-from tenderflow_ingest.extractors.xml_flatten import flatten_element, local_name, named_children
+from tenderflow_ingest.extractors.xml_flatten import XmlSection, flatten_element, local_name, named_children
 
 _KEPT_SECTIONS = ("CODED_DATA_SECTION", "TECHNICAL_SECTION", "TRANSLATION_SECTION")
 # Lots (OBJECT_DESCR) each get their own section; the rest of OBJECT_CONTRACT stays together.
 _SPLIT_CHILDREN = {"OBJECT_CONTRACT": "OBJECT_DESCR"}
-
-
-@dataclass(frozen=True)
-class XmlSection:
-    """Lines that belong together, and the element path they come from."""
-
-    path: str
-    lines: list[str]
 
 
 def is_ted_notice(root: Element) -> bool:
@@ -29,7 +20,7 @@ def ted_sections(root: Element) -> tuple[list[XmlSection], str | None]:
     """Sections of the original-language form plus the coded data, and the language they are in."""
     root_path = local_name(root.tag)
     form_section = _child(root, "FORM_SECTION")
-    forms = [child for child in form_section] if form_section is not None else []
+    forms = [child for _, child in named_children(form_section)] if form_section is not None else []
     form = _original_form(forms, _original_language(root))
     language = (form.get("LG") if form is not None else None) or _original_language(root)
 

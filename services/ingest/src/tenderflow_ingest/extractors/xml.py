@@ -10,8 +10,14 @@ from defusedxml import DefusedXmlException
 
 from tenderflow_ingest.extractors.base import Extraction, ExtractionError
 from tenderflow_ingest.extractors.lines import units_from_lines
-from tenderflow_ingest.extractors.ted import XmlSection, is_ted_notice, ted_sections
-from tenderflow_ingest.extractors.xml_flatten import flatten_element, local_name, named_children, text_block
+from tenderflow_ingest.extractors.ted import is_ted_notice, ted_sections
+from tenderflow_ingest.extractors.xml_flatten import (
+    XmlSection,
+    flatten_element,
+    local_name,
+    named_children,
+    text_block,
+)
 from tenderflow_ingest.limits import IngestLimits
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
 from tenderflow_ingest.extractors.lines import clean_value
@@ -14,6 +15,14 @@ _SKIPPED_ATTRIBUTE_NAMESPACES = (
     "{http://www.w3.org/1999/xlink}",
 )
 FLAG_PRESENT = "yes"
+
+
+@dataclass(frozen=True)
+class XmlSection:
+    """Lines that belong together, and the element path they come from."""
+
+    path: str
+    lines: list[str]
 
 
 def local_name(tag: str) -> str:
