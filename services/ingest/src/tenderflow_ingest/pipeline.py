@@ -68,9 +68,8 @@ class PackagePipeline:
             await self._end(task, "rejected", events.PackageRejected(
                 package_id=task.id, code=reading.rejected_code, reason=reading.rejected_reason), "rejected")
             return
-        verdicts = {v.name: _contract_verdict(v) for v in reading.verdicts}
-        await self._emit(task, events.PackageAccepted(package_id=task.id, files=list(verdicts.values())),
-                         "accepted")
+        verdicts = [_contract_verdict(v) for v in reading.verdicts]
+        await self._emit(task, events.PackageAccepted(package_id=task.id, files=verdicts), "accepted")
         async with self._runtime.sessions() as session:
             done = await repository.extracted_documents(session, task.id)
         ingested: list[events.IngestedDocument] = []
@@ -82,7 +81,7 @@ class PackagePipeline:
                 ingested.append(events.IngestedDocument(document_id=document["id"], file=document["file"],
                                                         doc_type=document["doc_type"], pages=document["pages"],
                                                         text_key=document["text_key"]))
-        files = list(verdicts.values())
+        files = verdicts
         if not ingested:
             await self._end(task, "rejected", events.PackageRejected(
                 package_id=task.id, code="no_usable_documents", files=files,
@@ -91,11 +90,12 @@ class PackagePipeline:
         await self._end(task, "ingested", events.PackageIngested(
             package_id=task.id, request=task.request, documents=ingested, files=files), "ingested")
 
-    async def _extract(self, task: PackageTask, spooled, verdicts: dict[str, FileVerdict]) -> dict | None:
+    async def _extract(self, task: PackageTask, spooled, verdicts: list[FileVerdict]) -> dict | None:
         try:
             extraction = await asyncio.to_thread(extract, spooled.path, spooled.doc_type, self._limits)
         except ExtractionError as error:
-            verdicts[spooled.name] = verdicts[spooled.name].model_copy(
+            position = next(i for i, v in enumerate(verdicts) if v.accepted and v.name == spooled.name)
+            verdicts[position] = verdicts[position].model_copy(
                 update={"accepted": False, "code": error.code, "reason": error.reason})
             return None
         document_id = stable_id(task.id, "document", spooled.name)
