@@ -1,6 +1,7 @@
 """Lexical BM25 retrieval over chunks, re-ranked by typed signals that fit the question's answer type.
 
-fit = LEXICAL_WEIGHT * bm25 / max(bm25) + SIGNAL_WEIGHT * best signal boost for the query's answer type,
+fit = LEXICAL_WEIGHT * bm25 / max(bm25) + SIGNAL_WEIGHT * best (signal boost for the query's answer type
+times signal weight),
 or the normalized BM25 alone for text questions (no typed signal applies); score = fit * source prior, where
 sections that only restate a notice (TED coded data, translations and technical data; the versioned history
 of an OCDS record) have RESTATEMENT_PRIOR and everything else 1, so citations point at the text the buyer
@@ -111,7 +112,7 @@ class BuiltinIndex:
         if not boosts:
             fit = lexical
         else:
-            boost = max((boosts[signal.kind] for signal in matched), default=0.0)
+            boost = max((boosts[signal.kind] * signal.weight for signal in matched), default=0.0)
             fit = LEXICAL_WEIGHT * lexical + SIGNAL_WEIGHT * boost
         score = fit * self._priors[position]
         return Hit(self._chunks[position], round(score, 9), round(lexical, 9), matched)

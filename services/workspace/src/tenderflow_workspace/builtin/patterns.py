@@ -44,6 +44,7 @@ MONEY = re.compile(
 )
 CURRENCY = re.compile(rf"€|£|\b(?:{CURRENCY_CODES})\b")
 MONEY_KEY = re.compile(r"(?:^|[./])(?:val_[a-z_]*|value|amount|budget)$")
+AWARDED_KEY = re.compile(r"award_contract/|(?:^|\.)(?:awards|contracts)\.")
 NOT_APPLICABLE = re.compile(r"\s*(?:not applicable|n/?a|none)?\s*", re.I)
 NUMERIC_VALUE = re.compile(r"\s*-?\d+(?:\.\d+)?\s*")
 

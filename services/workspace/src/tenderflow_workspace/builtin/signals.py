@@ -43,12 +43,13 @@ class SignalKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Signal:
-    """One typed fact with its character span in the chunk text."""
+    """One typed fact with its character span in the chunk text; weight < 1 marks weaker evidence."""
 
     kind: SignalKind
     text: str
     start: int
     end: int
+    weight: float = 1.0
 
 
 # First matching rule wins: e-mail and currency questions also mention "contact" or "value".
@@ -81,6 +82,8 @@ SIGNAL_BOOSTS: dict[AnswerType, dict[SignalKind, float]] = {
     AnswerType.PROCEDURE: {SignalKind.PROCEDURE: 1.0},
     AnswerType.TEXT: {},
 }
+
+AWARDED_MONEY_WEIGHT = 0.4
 
 # Field keys that name the fact their value states.
 _KEYED_KINDS: tuple[tuple[SignalKind, re.Pattern[str]], ...] = (
@@ -121,7 +124,9 @@ def _line_signals(line: str, offset: int, names_buyer: bool) -> list[Signal]:
     signals += [_signal(SignalKind.PROCEDURE, m, base) for m in p.PROCEDURE_PHRASE.finditer(value)]
     signals += [_signal(SignalKind.LOT, m, base) for m in p.LOT_PHRASE.finditer(value)]
     if key and p.MONEY_KEY.search(key) and p.NUMERIC_VALUE.fullmatch(value):
-        signals.append(Signal(SignalKind.MONEY, stated, base, offset + len(line)))
+        # Awarded and contracted amounts answer "what was paid", not "what is the estimated value".
+        weight = AWARDED_MONEY_WEIGHT if p.AWARDED_KEY.search(key) else 1.0
+        signals.append(Signal(SignalKind.MONEY, stated, base, offset + len(line), weight))
     for kind, key_pattern in _KEYED_KINDS:
         if key and key_pattern.search(key) and not _states_nothing(kind, value):
             signals.append(Signal(kind, stated or key, base if stated else offset, offset + len(line)))

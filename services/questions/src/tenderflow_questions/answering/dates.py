@@ -1,0 +1,133 @@
+"""Dates in the forms tenders use, normalized to ISO 8601: a date, or a datetime when a time is given."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+MONTHS: dict[str, int] = {
+    **dict.fromkeys(("january", "jan", "januar", "jänner", "janvier"), 1),
+    **dict.fromkeys(("february", "feb", "februar", "février", "fevrier"), 2),
+    **dict.fromkeys(("march", "mar", "märz", "maerz", "mars"), 3),
+    **dict.fromkeys(("april", "apr", "avril"), 4),
+    **dict.fromkeys(("may", "mai"), 5),
+    **dict.fromkeys(("june", "jun", "juni", "juin"), 6),
+    **dict.fromkeys(("july", "jul", "juli", "juillet"), 7),
+    **dict.fromkeys(("august", "aug", "août", "aout"), 8),
+    **dict.fromkeys(("september", "sep", "sept", "septembre"), 9),
+    **dict.fromkeys(("october", "oct", "oktober", "octobre"), 10),
+    **dict.fromkeys(("november", "nov", "novembre"), 11),
+    **dict.fromkeys(("december", "dec", "dezember", "décembre", "decembre"), 12),
+}
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+_ISO = re.compile(
+    r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
+    r"(?:[T ](?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?(?:\.\d+)?(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
+)
+_NUMERIC = re.compile(r"\b(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})\b")
+_DAY_MONTH = re.compile(
+    rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?P<m>{_MONTH})\.?,?\s+(?P<y>\d{{4}})\b", re.I
+)
+_MONTH_DAY = re.compile(
+    rf"\b(?P<m>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I
+)
+_COMPACT = re.compile(r"\b(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?:\s+(?P<H>\d{2}):(?P<M>\d{2}))?\b")
+_TIME_AFTER = re.compile(
+    r"[\s,]*(?:at|um|à|a|by|-|–)?\s*(?P<H>\d{1,2})[:.h](?P<M>\d{2})\s*(?P<ap>[ap]\.?m\.?)?", re.I
+)
+_TIME_BEFORE = re.compile(
+    r"(?P<H>\d{1,2})[:.h](?P<M>\d{2})\s*(?P<ap>[ap]\.?m\.?)?\s*(?:noon|uhr|h)?\s*,?\s*"
+    r"(?:on(?: the)?|am|le)?\s*$",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FoundDate:
+    """A date (with its time when stated) and the text span it was read from."""
+
+    start: int
+    end: int
+    iso: str
+
+    @property
+    def day(self) -> str:
+        return self.iso[:10]
+
+
+def find_dates(text: str, compact: bool = False, with_nearby_time: bool = True) -> list[FoundDate]:
+    """Every valid date in text, left to right; `compact` also reads 20190322-style dates (coded fields)."""
+    found: dict[int, FoundDate] = {}
+    for match in _ISO.finditer(text):
+        _keep(found, match, _iso(match))
+    for match in _NUMERIC.finditer(text):
+        _keep(found, match, _numeric(match))
+    for pattern in (_DAY_MONTH, _MONTH_DAY):
+        for match in pattern.finditer(text):
+            _keep(found, match, _named_month(match))
+    if compact:
+        for match in _COMPACT.finditer(text):
+            _keep(found, match, _iso(match))
+    dates = sorted(found.values(), key=lambda item: item.start)
+    return [_with_time(text, item) for item in dates] if with_nearby_time else dates
+
+
+def with_time(iso_date: str, time_text: str) -> str:
+    """Join a date and a separately stated `HH:MM` time into one ISO datetime."""
+    match = re.fullmatch(r"\s*(\d{1,2})[:.h](\d{2})\s*", time_text)
+    if not match or len(iso_date) != 10 or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        return iso_date
+    return f"{iso_date}T{int(match.group(1)):02d}:{match.group(2)}:00"
+
+
+def _keep(found: dict[int, FoundDate], match: re.Match[str], iso: str | None) -> None:
+    overlaps = any(item.start < match.end() and match.start() < item.end for item in found.values())
+    if iso and not overlaps:
+        found[match.start()] = FoundDate(match.start(), match.end(), iso)
+
+
+def _valid(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _iso(match: re.Match[str]) -> str | None:
+    day = _valid(int(match["y"]), int(match["m"]), int(match["d"]))
+    if day is None or match["H"] is None:
+        return day
+    seconds = match.groupdict().get("S") or "00"
+    zone = match.groupdict().get("tz") or ""
+    if re.fullmatch(r"[+-]\d{4}", zone):
+        zone = f"{zone[:3]}:{zone[3:]}"
+    return f"{day}T{match['H']}:{match['M']}:{seconds}{zone}"
+
+
+def _numeric(match: re.Match[str]) -> str | None:
+    first, second, year = int(match["a"]), int(match["b"]), int(match["y"])
+    return _valid(year, second, first) or _valid(year, first, second)
+
+
+def _named_month(match: re.Match[str]) -> str | None:
+    return _valid(int(match["y"]), MONTHS[match["m"].lower()], int(match["d"]))
+
+
+def _with_time(text: str, found: FoundDate) -> FoundDate:
+    """Attach a time stated right after (`2 May 2019 at 12:00`) or before (`12:00 on 2 May 2019`) a date."""
+    if "T" in found.iso:
+        return found
+    after = _TIME_AFTER.match(text, found.end, found.end + 25)
+    before = None if after else _TIME_BEFORE.search(text, max(0, found.start - 30), found.start)
+    moment = after or before
+    if moment is None:
+        return found
+    hour, meridiem = int(moment["H"]), (moment["ap"] or "").lower()
+    if meridiem.startswith("p") and hour < 12:
+        hour += 12
+    elif meridiem.startswith("a") and hour == 12:
+        hour = 0
+    iso = with_time(found.iso, f"{hour}:{moment['M']}")
+    return FoundDate(min(found.start, moment.start()), max(found.end, moment.end()), iso)

@@ -1,0 +1,125 @@
+"""Award criteria: TED AC_* elements with weightings, OCDS award criteria, labels and listed criteria."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from tenderflow_questions.answering.candidates import Candidate, Choice, choose_all
+from tenderflow_questions.answering.extractors.common import fields_of, one_language
+from tenderflow_questions.answering.fields import Field, is_label, parse_fields
+from tenderflow_questions.answering.passages import Passage
+from tenderflow_questions.answering.questions import Question
+from tenderflow_questions.answering.text import clean
+
+OCDS_CRITERIA = {
+    "priceonly": "Price only",
+    "costonly": "Cost only",
+    "qualityonly": "Quality only",
+    "ratedcriteria": "Rated criteria",
+    "lowestcost": "Lowest cost",
+    "bestproposal": "Best proposal",
+    "bestvaluetogovernment": "Best value to government",
+    "singlebidonly": "Single bid only",
+}
+CRITERIA_LABEL = re.compile(
+    r"^(?:award|evaluation|selection of tenders?) criteria$|^criteria for (?:the )?award$"
+    r"|^zuschlagskriterien$|^critères d'attribution$|^award criterion$",
+    re.I,
+)
+HEADING = re.compile(
+    r"^\W*(?:\d+(?:\.\d+)*\.?\s*)?(?:award criteria|evaluation criteria|zuschlagskriterien"
+    r"|critères d'attribution)\s*:?\s*$",
+    re.I,
+)
+NOT_STATED = re.compile(r"^(?:not applicable|other|n/?a|none)$", re.I)
+LISTED_ITEMS = 10
+
+
+def extract_criteria(question: Question, passages: Sequence[Passage]) -> Choice | None:
+    """Each distinct criterion (with its weighting when given), in document order, joined by "; "."""
+    candidates: list[Candidate] = []
+    for index in sorted(one_language(passages)):
+        candidates += _ted_criteria(index, parse_fields(passages[index]))
+    for index, field in fields_of(passages, only=one_language(passages)):
+        candidates += _other_criteria(index, field, is_label(passages[index], field))
+    candidates += _listed_criteria(passages)
+    ordered = sorted(_most_complete(candidates), key=lambda c: (c.passage, c.start))
+    return choose_all(ordered, passages, separator="; ")
+
+
+def _most_complete(candidates: list[Candidate]) -> list[Candidate]:
+    """Show a criterion with its weighting wherever any passage gave one (a chunk may cut the pair apart)."""
+    fullest: dict[str, str] = {}
+    for candidate in candidates:
+        if len(candidate.answer) > len(fullest.get(candidate.key, "")):
+            fullest[candidate.key] = candidate.answer
+    return [replace(candidate, answer=fullest[candidate.key]) for candidate in candidates]
+
+
+def _ted_criteria(index: int, fields: Sequence[Field]) -> list[Candidate]:
+    """Pair each AC_CRITERION with the AC_WEIGHTING that follows it in the same AC_QUALITY or AC_COST."""
+    candidates: list[Candidate] = []
+    pending: Field | None = None
+    for field in fields:
+        parent = field.key.rsplit(".", 1)[0]
+        if field.key.endswith(".ac_criterion"):
+            if pending is not None:
+                candidates.append(_criterion(clean(pending.value), index, pending, pending, 1.0))
+            pending = field
+        elif field.key.endswith(".ac_weighting"):
+            if pending is not None and pending.key.rsplit(".", 1)[0] == parent:
+                candidates.append(
+                    _criterion(f"{clean(pending.value)}: {clean(field.value)}", index, pending, field, 1.0)
+                )
+            elif parent.endswith(".ac_price"):
+                candidates.append(_criterion(f"Price: {clean(field.value)}", index, field, field, 1.0))
+            pending = None
+        elif field.key.endswith(".ac.ac_procurement_doc"):
+            candidates.append(_criterion("As stated in the procurement documents", index, field, field, 1.0))
+    if pending is not None:
+        candidates.append(_criterion(clean(pending.value), index, pending, pending, 1.0))
+    return candidates
+
+
+def _other_criteria(index: int, field: Field, labelled: bool) -> list[Candidate]:
+    value = clean(field.value)
+    if not value or NOT_STATED.match(value):
+        return []
+    if field.key.endswith("awardcriteriadetails"):
+        return [_criterion(value, index, field, field, 1.0)]
+    if field.key.endswith("tender.awardcriteria"):
+        # The coded method only summarizes awardCriteriaDetails, so it stands in only when no details exist.
+        return [_criterion(OCDS_CRITERIA.get(value.casefold(), value), index, field, field, 0.45)]
+    if field.key.endswith("criteria_evaluation.p"):
+        return [_criterion(value, index, field, field, 0.9)]
+    if field.key.endswith("codif_data.ac_award_crit"):
+        return [_criterion(value, index, field, field, 0.4)]
+    if labelled and CRITERIA_LABEL.match(field.key):
+        return [_criterion(value, index, field, field, 0.85)]
+    return []
+
+
+def _listed_criteria(passages: Sequence[Passage]) -> list[Candidate]:
+    """Lines listed under an "Award criteria" heading in prose documents, until a blank line."""
+    candidates: list[Candidate] = []
+    for index, passage in enumerate(passages):
+        lines = list(re.finditer(r"(?m)^.*$", passage.text))
+        for position, line in enumerate(lines):
+            if not HEADING.match(line.group(0)):
+                continue
+            for item in [lines[n] for n in range(position + 1, len(lines))][: LISTED_ITEMS * 2]:
+                text = clean(item.group(0)).lstrip("-•*–· ").strip()
+                if not text:
+                    if candidates and candidates[-1].passage == index:
+                        break
+                    continue
+                candidates.append(Candidate(text, text.casefold(), index, item.start(), item.end(), 0.7))
+    return candidates
+
+
+def _criterion(text: str, index: int, first: Field, last: Field, strength: float) -> Candidate:
+    """Criteria are the same criterion whatever weighting is shown with them."""
+    key = clean(first.value).casefold() if first.key.endswith(".ac_criterion") else text.casefold()
+    return Candidate(text, key, index, first.start, max(first.end, last.end), strength)

@@ -1,0 +1,107 @@
+"""Submission deadlines: dedicated TED and OCDS fields, labelled dates, then dates after deadline words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from tenderflow_questions.answering.candidates import Candidate, Choice, choose_one
+from tenderflow_questions.answering.dates import find_dates, with_time
+from tenderflow_questions.answering.extractors.common import (
+    fields_of,
+    preceding,
+    strength_of,
+    strength_table,
+)
+from tenderflow_questions.answering.extractors.generic import keyed_candidates
+from tenderflow_questions.answering.fields import STRUCTURED_TYPES, Field, parse_fields
+from tenderflow_questions.answering.passages import Passage
+from tenderflow_questions.answering.questions import Question
+
+DEADLINE_FIELDS = strength_table(
+    (r"procedure\.date_receipt_tenders$", 1.0),
+    (r"(?:^|\.)tender\.tenderperiod\.enddate$", 1.0),
+    (r"codif_data\.dt_date_for_submission$", 0.9),
+    (r"(?:^|\.)tender\.(?:submission|bid|tender)deadline$", 0.9),
+)
+DEADLINE_CUE = re.compile(
+    r"deadline|closing|closes|close of|submission|submit|receipt of (?:tenders|bids|offers)"
+    r"|received (?:by|no)|lodg|due date|frist|schlusstermin|einreichung|angebotsabgabe|date limite"
+    r"|remise des offres|réception des offres|dépôt des offres|échéance",
+    re.I,
+)
+# Deadlines for something other than the tender itself.
+OTHER_DEADLINE = re.compile(
+    r"question|clarification|enquir|inquir|site visit|meeting|briefing|bieterfrage|rückfrage"
+    r"|expression of interest",
+    re.I,
+)
+ASKS_FOR_DEADLINE = re.compile(
+    r"deadline|closing|\bdue\b|submi|receipt|received|lodg|frist|date limite|remise", re.I
+)
+
+
+def extract_date(question: Question, passages: Sequence[Passage]) -> Choice | None:
+    """Deadline questions read deadline evidence; other date questions read fields named like the question."""
+    if not ASKS_FOR_DEADLINE.search(question.text):
+        return choose_one(keyed_candidates(question, passages, _first_date), passages)
+    return choose_one(deadline_candidates(passages), passages)
+
+
+def deadline_candidates(passages: Sequence[Passage]) -> list[Candidate]:
+    candidates: list[Candidate] = []
+    claimed: dict[int, list[tuple[int, int]]] = {}
+    for index, field in fields_of(passages):
+        strength = strength_of(field.key, DEADLINE_FIELDS)
+        if strength is None and field.key and DEADLINE_CUE.search(field.label):
+            strength = 0.2 if OTHER_DEADLINE.search(field.label) else 0.85
+        dates = find_dates(field.value, compact="codif_data" in field.key) if strength is not None else []
+        # A labelled value counts when it is the date, not a paragraph that mentions one.
+        if dates and not field.value[: dates[0].start].strip():
+            found = dates[0]
+            iso = _with_sibling_time(passages[index], field, found.iso)
+            candidates.append(
+                _candidate(iso, index, field.start + found.start, field.start + found.end, strength)
+            )
+            claimed.setdefault(index, []).append((field.start, field.end))
+    for index, passage in enumerate(passages):
+        candidates += _prose_deadlines(passage, index, claimed.get(index, []))
+    return candidates
+
+
+def _prose_deadlines(passage: Passage, index: int, claimed: list[tuple[int, int]]) -> list[Candidate]:
+    """Dates after a deadline word in the same sentence: within one value in JSON and XML, across line
+    breaks in page text, where sentences often wrap."""
+    if passage.doc_type in STRUCTURED_TYPES:
+        scopes = [(field.start, field.value) for field in parse_fields(passage) if field.value]
+    else:
+        scopes = [(0, passage.text)]
+    candidates = []
+    for offset, text in scopes:
+        for found in find_dates(text):
+            start, end = offset + found.start, offset + found.end
+            if any(low <= start < high for low, high in claimed):
+                continue
+            before = preceding(text, found.start, 100)
+            if DEADLINE_CUE.search(before):
+                strength = 0.15 if OTHER_DEADLINE.search(before) else 0.6
+                candidates.append(_candidate(found.iso, index, start, end, strength))
+    return candidates
+
+
+def _with_sibling_time(passage: Passage, field: Field, iso: str) -> str:
+    """TED states the time of DATE_RECEIPT_TENDERS in its sibling TIME_RECEIPT_TENDERS."""
+    if "T" in iso or not field.key.endswith("date_receipt_tenders"):
+        return iso
+    sibling = field.key.removesuffix("date_receipt_tenders") + "time_receipt_tenders"
+    time_field = next((f for f in parse_fields(passage) if f.key == sibling), None)
+    return with_time(iso, time_field.value) if time_field else iso
+
+
+def _candidate(iso: str, index: int, start: int, end: int, strength: float) -> Candidate:
+    return Candidate(answer=iso, key=iso[:10], passage=index, start=start, end=end, strength=strength)
+
+
+def _first_date(value: str) -> tuple[str, str, int, int] | None:
+    dates = find_dates(value, compact=True)
+    return (dates[0].iso, dates[0].day, dates[0].start, dates[0].end) if dates else None

@@ -1,0 +1,121 @@
+"""The buyer's name and the tender's contact e-mail, from the buyer's own fields, not other parties'."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from tenderflow_questions.answering.candidates import Candidate, Choice, choose_one
+from tenderflow_questions.answering.extractors.common import fields_of, preceding, strength_of, strength_table
+from tenderflow_questions.answering.fields import Field, is_label, party_prefix, party_roles
+from tenderflow_questions.answering.passages import Passage
+from tenderflow_questions.answering.questions import Question
+from tenderflow_questions.answering.text import clean
+
+BUYER_FIELDS = strength_table(
+    (r"address_contracting_body\.officialname$", 1.0),
+    (r"ml_aa_names\.aa_name$", 0.8),
+    (r"address_contracting_body_additional\.officialname$", 0.5),
+    (r"(?:^|\.)buyer\.name$", 1.0),
+    (r"(?:^|\.)buyer\.name_en$", 0.98),
+    (r"(?:^|\.)buyer\.name_[a-z]{2}$", 0.95),
+    (r"procuringentity\.name$", 0.8),
+)
+PARTY_NAME = re.compile(r"parties\.(?P<legal>identifier\.legalname|name)(?P<lang>_[a-z]{2})?$")
+BUYER_LABEL = re.compile(
+    r"^(?:buyer|(?:name of (?:the )?)?contracting (?:authority|entity)|procuring entity|purchaser|agency"
+    r"|(?:öffentlicher )?auftraggeber|vergabestelle|pouvoir adjudicateur|acheteur|entité adjudicatrice)$",
+    re.I,
+)
+BUYER_PROSE = re.compile(
+    r"\b(?:the )?(?:buyer|contracting authority|contracting entity|auftraggeber|pouvoir adjudicateur)"
+    r"\s+(?:is|ist|est)\s+(?P<name>(?-i:[A-ZÀ-Ý])[^\n.;,()]{2,100})",
+    re.I,
+)
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+EMAIL_CONTEXTS = strength_table(
+    (r"review|mediation|contractor|publisher|supplier|tenderer", 0.0),
+    (r"address_contracting_body\.", 1.0),
+    (r"address_further_info\.", 0.85),
+    (r"address_participation\.", 0.8),
+    (r"contracting_body\.", 0.8),
+    (r"(?:^|\.)(?:buyer|tender)\.contactpoint\.email$", 1.0),
+    (r"procuringentity\.contactpoint\.email$", 0.95),
+    (r"e-?mail|courriel|contact|kontakt", 0.8),
+)
+CONTACT_CUE = re.compile(
+    r"contact|enquir|inquir|question|e-?mail|kontakt|courriel|auskunft|renseignement", re.I
+)
+OTHER_BODY_CUE = re.compile(
+    r"review|appeal|complaint|nachprüfung|beschwerde|recours|tribunal|mediation", re.I
+)
+PARTY_ROLE_STRENGTH = {"buyer": 0.95, "procuringentity": 0.9}
+
+
+def extract_buyer(question: Question, passages: Sequence[Passage]) -> Choice | None:
+    candidates: list[Candidate] = []
+    for index, field in fields_of(passages):
+        strength = _buyer_strength(passages[index], field)
+        name = _tidy_name(field.value)
+        if strength and len(name) > 1:
+            candidates.append(Candidate(name, name.casefold(), index, field.start, field.end, strength))
+        if field.is_prose or not strength:
+            for match in BUYER_PROSE.finditer(field.value):
+                prose_name = _tidy_name(match["name"])
+                start, end = field.start + match.start("name"), field.start + match.end("name")
+                candidates.append(Candidate(prose_name, prose_name.casefold(), index, start, end, 0.5))
+    return choose_one(candidates, passages)
+
+
+def _tidy_name(value: str) -> str:
+    """Trim punctuation around a name, keeping the final dot of abbreviations such as `A.m.b.A.`."""
+    name = clean(value).strip(" ,;:")
+    last_word = name.split(" ")[-1] if name else ""
+    return name[:-1] if name.endswith(".") and "." not in last_word[:-1] else name
+
+
+def _buyer_strength(passage: Passage, field: Field) -> float | None:
+    strength = strength_of(field.key, BUYER_FIELDS)
+    if strength is not None:
+        return strength
+    party_name = PARTY_NAME.search(field.key)
+    if party_name:
+        roles = party_roles(passage).get(party_prefix(field) or "", frozenset())
+        role = max((PARTY_ROLE_STRENGTH.get(role.lower(), 0.0) for role in roles), default=0.0)
+        language_penalty = 0.0 if party_name["lang"] in (None, "_en") else 0.02
+        legal_penalty = 0.04 if party_name["legal"] != "name" else 0.0
+        return (role - language_penalty - legal_penalty) if role else None
+    if is_label(passage, field) and BUYER_LABEL.match(field.key):
+        return 0.8
+    return None
+
+
+def extract_email(question: Question, passages: Sequence[Passage]) -> Choice | None:
+    candidates: list[Candidate] = []
+    for index, field in fields_of(passages):
+        for match in EMAIL.finditer(field.value):
+            strength = _email_strength(passages[index], field, match.start())
+            if strength:
+                start, end = field.start + match.start(), field.start + match.end()
+                address = match.group(0)
+                candidates.append(Candidate(address, address.casefold(), index, start, end, strength))
+    return choose_one(candidates, passages)
+
+
+def _email_strength(passage: Passage, field: Field, offset: int) -> float:
+    before = preceding(field.value, offset, 100) if field.value[:offset].strip() else ""
+    if OTHER_BODY_CUE.search(before):
+        return 0.0
+    if field.key and not before:
+        if field.key.endswith("parties.contactpoint.email"):
+            roles = party_roles(passage).get(party_prefix(field) or "", frozenset())
+            if not roles:
+                return 0.5
+            return max((PARTY_ROLE_STRENGTH.get(role.lower(), 0.0) for role in roles), default=0.0)
+        keyed = strength_of(field.key, EMAIL_CONTEXTS)
+        if keyed is not None:
+            return keyed
+    if OTHER_BODY_CUE.search(field.key):
+        return 0.0
+    return 0.5 if CONTACT_CUE.search(before or field.label) else 0.35

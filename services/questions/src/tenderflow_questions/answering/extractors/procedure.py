@@ -1,0 +1,106 @@
+"""The procurement procedure: TED PT_* elements, coded procedure fields, OCDS methods, labels, prose."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from tenderflow_questions.answering.candidates import Candidate, Choice, choose_one
+from tenderflow_questions.answering.extractors.common import fields_of
+from tenderflow_questions.answering.fields import is_label
+from tenderflow_questions.answering.passages import Passage
+from tenderflow_questions.answering.questions import Question
+from tenderflow_questions.answering.text import clean
+
+# (grouping key, answer, phrase pattern): checked in order, so specific procedures precede general ones.
+PROCEDURES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
+    (key, answer, re.compile(pattern, re.I))
+    for key, answer, pattern in (
+        (
+            "negotiated-without-call",
+            "Negotiated procedure without prior call for competition",
+            r"negotiated (?:procedure )?without|without (?:prior )?(?:call|publication)"
+            r"|verhandlungsverfahren ohne|sans (?:publicité|mise en concurrence)",
+        ),
+        (
+            "competitive-dialogue",
+            "Competitive dialogue",
+            r"competitive dialogue|wettbewerblicher dialog|dialogue compétitif",
+        ),
+        (
+            "innovation-partnership",
+            "Innovation partnership",
+            r"innovation partnership|innovationspartnerschaft|partenariat d'innovation",
+        ),
+        (
+            "competitive-negotiation",
+            "Competitive procedure with negotiation",
+            r"competitive (?:procedure with )?negotiation",
+        ),
+        (
+            "negotiated",
+            "Negotiated procedure with prior call for competition",
+            r"negotiated (?:procedure )?with (?:a )?(?:prior )?call|verhandlungsverfahren mit",
+        ),
+        ("negotiated", "Negotiated procedure", r"negotiat|verhandlungsverfahren|négocié"),
+        (
+            "restricted",
+            "Restricted procedure",
+            r"restricted|nicht ?offene?s? verfahren|beschränkte ausschreibung|restreinte?|\bselective\b",
+        ),
+        ("open", "Open procedure", r"\bopen\b|offenes verfahren|öffentliche ausschreibung|ouvert"),
+        ("limited", "Limited procedure", r"\blimited\b"),
+        ("direct", "Direct award", r"\bdirect\b|direktvergabe|gré à gré"),
+    )
+)
+PROCEDURE_FIELDS: tuple[tuple[re.Pattern[str], float], ...] = (
+    (re.compile(r"\.pt_[a-z_]+$"), 1.0),
+    (re.compile(r"(?:^|\.)procurementmethod(?:details)?$"), 0.9),
+    (re.compile(r"codif_data\.pr_proc$"), 0.8),
+)
+PROCEDURE_LABEL = re.compile(
+    r"^(?:type of )?(?:procurement )?(?:procedure|method)(?: type)?$|^procurement method$|^verfahrensart$"
+    r"|^type de procédure$|^procédure$",
+    re.I,
+)
+PROSE_PHRASE = re.compile(
+    r"\b(?:open|restricted|negotiated|competitive) (?:procedure|dialogue|tender(?:ing)?)\b"
+    r"|offenes verfahren|nichtoffenes verfahren|verhandlungsverfahren"
+    r"|procédure (?:ouverte|restreinte|négociée)",
+    re.I,
+)
+
+
+def procedure_of(text: str) -> tuple[str, str] | None:
+    """(grouping key, answer) for a procedure phrase or element name, or None when none is named."""
+    phrase = text.replace("_", " ")
+    for key, answer, pattern in PROCEDURES:
+        if pattern.search(phrase):
+            return key, answer
+    return None
+
+
+def extract_procedure(question: Question, passages: Sequence[Passage]) -> Choice | None:
+    candidates: list[Candidate] = []
+    for index, field in fields_of(passages):
+        strength = next((s for pattern, s in PROCEDURE_FIELDS if pattern.search(field.key)), None)
+        if strength is None and is_label(passages[index], field) and PROCEDURE_LABEL.match(field.key):
+            strength = 0.85
+        if strength is not None:
+            named = (
+                field.key.rsplit(".", 1)[-1]
+                if field.key.rsplit(".", 1)[-1].startswith("pt_")
+                else field.value
+            )
+            procedure = procedure_of(clean(named))
+            if procedure:
+                candidates.append(
+                    Candidate(procedure[1], procedure[0], index, field.start, field.end, strength)
+                )
+            continue
+        for match in PROSE_PHRASE.finditer(field.value):
+            procedure = procedure_of(match.group(0))
+            if procedure:
+                start, end = field.start + match.start(), field.start + match.end()
+                candidates.append(Candidate(procedure[1], procedure[0], index, start, end, 0.5))
+    return choose_one(candidates, passages)

@@ -1,0 +1,105 @@
+"""Money amounts as tenders write them (`EUR 1,500,000`, `1.500.000,00 €`, `£2.5m`), read as Decimals."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+CURRENCY_CODES = (
+    "EUR",
+    "GBP",
+    "USD",
+    "CAD",
+    "AUD",
+    "NZD",
+    "CHF",
+    "DKK",
+    "SEK",
+    "NOK",
+    "PLN",
+    "CZK",
+    "HUF",
+    "RON",
+    "BGN",
+    "ISK",
+)
+_SYMBOLS = {
+    "€": "EUR",
+    "£": "GBP",
+    "US$": "USD",
+    "A$": "AUD",
+    "AU$": "AUD",
+    "C$": "CAD",
+    "CA$": "CAD",
+    "$": "USD",
+}
+_SCALES = {"k": 3, "m": 6, "mn": 6, "mio": 6, "million": 6, "millions": 6, "bn": 9, "billion": 9, "mrd": 9}
+
+_CURRENCY = r"US\$|AU?\$|CA?\$|€|£|\$|\b(?:" + "|".join(CURRENCY_CODES) + r")\b"
+_NUMBER = r"\d{1,3}(?:[,.'\u00a0 ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?"
+_SCALE = r"(?:\s?(?P<scale>millions?|mio\.?|mn|mrd|bn|billion|m|k)\b)?"
+_MONEY = re.compile(
+    rf"(?P<pre>{_CURRENCY})\s?(?P<num>{_NUMBER}){_SCALE}"
+    rf"|(?P<num2>{_NUMBER})(?:\s?(?P<scale2>millions?|mio\.?|mn|mrd|bn|billion|m|k)\b)?\s?(?P<post>{_CURRENCY})",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FoundMoney:
+    """An amount with its currency (ISO code, when stated) and the span it was read from."""
+
+    start: int
+    end: int
+    amount: Decimal
+    currency: str | None
+
+
+def currency_code(text: str) -> str | None:
+    """The ISO code for a currency code or symbol, or None."""
+    stripped = text.strip()
+    if stripped.upper() in CURRENCY_CODES:
+        return stripped.upper()
+    return _SYMBOLS.get(stripped.upper()) or _SYMBOLS.get(stripped)
+
+
+def parse_amount(text: str, scale: str | None = None) -> Decimal | None:
+    """A number with thousands separators in any common style, optionally scaled (`2.5 million`)."""
+    digits = re.sub(r"[\s'\u00a0]", "", text.strip())
+    if not re.fullmatch(r"-?\d[\d.,]*", digits):
+        return None
+    if "," in digits and "." in digits:
+        decimal_mark = "," if digits.rfind(",") > digits.rfind(".") else "."
+        digits = digits.replace("." if decimal_mark == "," else ",", "").replace(",", ".")
+    elif digits.count(",") + digits.count(".") >= 1:
+        mark = "," if "," in digits else "."
+        groups = digits.split(mark)
+        thousands = len(groups) > 2 or (len(groups[-1]) == 3 and scale is None)
+        digits = digits.replace(mark, "") if thousands else digits.replace(mark, ".")
+    try:
+        amount = Decimal(digits)
+    except InvalidOperation:
+        return None
+    exponent = _SCALES.get((scale or "").lower().rstrip("."), 0)
+    return amount.scaleb(exponent) if exponent else amount
+
+
+def find_money(text: str) -> list[FoundMoney]:
+    """Every amount written next to a currency code or symbol."""
+    found = []
+    for match in _MONEY.finditer(text):
+        number = match["num"] or match["num2"]
+        amount = parse_amount(number, match["scale"] or match["scale2"])
+        if amount is not None:
+            found.append(
+                FoundMoney(match.start(), match.end(), amount, currency_code(match["pre"] or match["post"]))
+            )
+    return found
+
+
+def format_money(amount: Decimal, currency: str | None) -> str:
+    """`1,500,000 EUR`; cents only when the amount has them."""
+    normalized = amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount
+    text = f"{normalized:,}" if normalized == normalized.to_integral_value() else f"{amount:,.2f}"
+    return f"{text} {currency}" if currency else text

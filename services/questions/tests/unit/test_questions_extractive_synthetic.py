@@ -1,0 +1,329 @@
+"""Extractive answers from page text and spreadsheet rows, routing by document type, and refusing to guess."""
+
+from __future__ import annotations
+
+import pytest
+from tenderflow_questions.answering import DEFAULT_QUESTION_SET, Passage, Question, answer_question
+
+ITT_PAGES = [
+    "INVITATION TO TENDER\n"
+    "Contracting authority: City of Springfield\n"
+    "Tender title: Winter road maintenance 2024-2027\n"
+    "Reference number: SPR-2024-017 (quote it in all correspondence)\n",
+    "1. Procedure\n"
+    "This tender is conducted as an open procedure under the Public Contracts Regulations 2015.\n"
+    "The estimated contract value is EUR 1,500,000 excluding VAT. Each   tenderer must hold\n"
+    "insurance of at least EUR 5,000,000.\n"
+    "The contract is divided into three lots:\n"
+    "Lot 1 Gritting\nLot 2 Snow clearing\nLot 3 Brine supply\n",
+    "2. Submission\n"
+    "Questions must be sent by 15 April 2024 to procurement@springfield.example.\n"
+    "Tenders must be\nreceived by 12:00 noon on\n2 May 2024. Late tenders will not be considered.\n"
+    "\n"
+    "Award criteria\n"
+    "- Price 40%\n"
+    "- Quality of service 60%\n"
+    "\n"
+    "For appeals contact the review body at appeals@court.example.\n",
+    "Annex A\nCPV codes: 90620000-9 (snow-clearing services), 90630000-2 (ice-clearing services)\n",
+]
+ITT_ANSWERS = {
+    "buyer": "City of Springfield",
+    "title": "Winter road maintenance 2024-2027",
+    "reference": "SPR-2024-017",
+    "deadline": "2024-05-02T12:00:00",
+    "value": "1,500,000 EUR",
+    "currency": "EUR",
+    "procedure": "Open procedure",
+    "classification": "90620000-9, 90630000-2",
+    "lots": "3",
+    "award_criteria": "Price 40%; Quality of service 60%",
+    "contact_email": "procurement@springfield.example",
+}
+EXPORT_HEADER = [
+    "Buyer",
+    "Title",
+    "Tender number",
+    "Closing date",
+    "Estimated value",
+    "Currency",
+    "Procedure",
+    "CPV",
+    "Contact email",
+]
+EXPORT_ROW = [
+    "Stadt Wien",
+    "Winterdienst Bezirk 3",
+    "MA48-2019/7",
+    "02.05.2019 10:00",
+    "1.500.000,00",
+    "EUR",
+    "Offenes Verfahren",
+    "90620000-9",
+    "vergabe@wien.example",
+]
+
+
+@pytest.mark.parametrize(("question_id", "expected"), list(ITT_ANSWERS.items()))
+def test_default_questions_on_pdf_pages(pdf_passages, question_id: str, expected: str) -> None:
+    passages = pdf_passages(ITT_PAGES)
+
+    answer = answer_question(DEFAULT_QUESTION_SET.by_id(question_id), passages)
+
+    assert answer.answer == expected
+    assert answer.citations and {citation.file for citation in answer.citations} == {"tender.pdf"}
+    assert all(citation.page in (1, 2, 3, 4) and citation.path is None for citation in answer.citations)
+
+
+def test_deadline_cites_the_page_and_the_words_it_was_read_from(pdf_passages) -> None:
+    answer = answer_question(DEFAULT_QUESTION_SET.by_id("deadline"), pdf_passages(ITT_PAGES))
+
+    assert answer.citations[0].page == 3
+    assert "received by 12:00 noon on 2 May 2024" in answer.citations[0].snippet
+
+
+def test_question_deadlines_and_review_addresses_are_not_taken_for_the_tender_ones(pdf_passages) -> None:
+    pages = ["Deadline for questions: 15 April 2024\nReview body: appeals@court.example"]
+
+    assert answer_question(DEFAULT_QUESTION_SET.by_id("deadline"), pdf_passages(pages)).answer == "2024-04-15"
+    assert answer_question(DEFAULT_QUESTION_SET.by_id("contact_email"), pdf_passages(pages)).answer is None
+
+
+def test_deadline_question_prefers_the_tender_deadline_over_the_question_deadline(pdf_passages) -> None:
+    pages = ["Deadline for questions: 15 April 2024", "Tender submission deadline: 2 May 2024, 10:00"]
+
+    answer = answer_question(DEFAULT_QUESTION_SET.by_id("deadline"), pdf_passages(pages))
+
+    assert answer.answer == "2024-05-02T10:00:00"
+    assert answer.components.agreement == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("question_id", "expected"),
+    [
+        ("buyer", "Stadt Wien"),
+        ("title", "Winterdienst Bezirk 3"),
+        ("reference", "MA48-2019/7"),
+        ("deadline", "2019-05-02T10:00:00"),
+        ("value", "1,500,000 EUR"),
+        ("currency", "EUR"),
+        ("procedure", "Open procedure"),
+        ("classification", "90620000-9"),
+        ("contact_email", "vergabe@wien.example"),
+    ],
+)
+def test_default_questions_on_a_spreadsheet_export(csv_passages, question_id: str, expected: str) -> None:
+    passages = csv_passages(EXPORT_HEADER, [EXPORT_ROW], file="export.csv")
+
+    answer = answer_question(DEFAULT_QUESTION_SET.by_id(question_id), passages)
+
+    assert answer.answer == expected
+    assert answer.citations[0].row == 1 and answer.citations[0].file == "export.csv"
+
+
+def test_lots_are_counted_from_a_lot_column(csv_passages) -> None:
+    rows = [
+        ["1", "Gritting", "EUR 120,000"],
+        ["2", "Snow clearing", "EUR 80,000"],
+        ["2", "Snow (reserve)", ""],
+    ]
+    passages = csv_passages(["Lot", "Service", "Value"], rows)
+
+    answer = answer_question(DEFAULT_QUESTION_SET.by_id("lots"), passages)
+
+    assert answer.answer == "2"
+    assert [citation.row for citation in answer.citations] == [1, 2, 3]
+
+
+def test_conflicting_rows_lower_agreement(csv_passages) -> None:
+    passages = csv_passages(["Closing date"], [["02.05.2019"], ["09.05.2019"]])
+
+    answer = answer_question(DEFAULT_QUESTION_SET.by_id("deadline"), passages)
+
+    assert answer.answer == "2019-05-02"
+    assert answer.components.agreement == pytest.approx(0.5)
+
+
+def _passage(text: str, doc_type: str = "pdf", score: float = 0.7) -> Passage:
+    return Passage(
+        chunk_id="c:0",
+        document_id="c",
+        file=f"c.{doc_type}",
+        doc_type=doc_type,
+        text=text,
+        page=1,
+        score=score,
+    )
+
+
+@pytest.mark.parametrize("question", DEFAULT_QUESTION_SET.questions, ids=lambda q: q.id)
+def test_nothing_is_answered_from_unrelated_text(question: Question) -> None:
+    passages = [_passage("The depot opens at 7 am. Staff park behind building 2 on 3 May 2021.")]
+
+    answer = answer_question(question, passages)
+
+    assert answer.answer is None
+    assert answer.confidence == 0.0
+    assert answer.citations == []
+
+
+@pytest.mark.parametrize("question", DEFAULT_QUESTION_SET.questions, ids=lambda q: q.id)
+def test_nothing_is_answered_without_passages(question: Question) -> None:
+    answer = answer_question(question, [])
+
+    assert (answer.answer, answer.confidence, answer.citations) == (None, 0.0, [])
+    assert answer.components.retrieval_support == 0.0
+
+
+def test_questions_read_only_the_document_types_they_name(pdf_passages, csv_passages) -> None:
+    passages = pdf_passages(ITT_PAGES) + csv_passages(EXPORT_HEADER, [EXPORT_ROW])
+    buyer = DEFAULT_QUESTION_SET.by_id("buyer")
+
+    assert (
+        answer_question(buyer.model_copy(update={"document_types": ["csv"]}), passages).answer == "Stadt Wien"
+    )
+    assert answer_question(buyer.model_copy(update={"document_types": ["pdf"]}), passages).answer == (
+        "City of Springfield"
+    )
+    assert answer_question(buyer.model_copy(update={"document_types": ["xml"]}), passages).answer is None
+
+
+def test_expected_fragments_enter_the_confidence(pdf_passages) -> None:
+    passages = pdf_passages(ITT_PAGES)
+    buyer = DEFAULT_QUESTION_SET.by_id("buyer")
+
+    plain = answer_question(buyer, passages)
+    covered = answer_question(
+        buyer.model_copy(update={"expected_fragments": ["springfield", "CITY"]}), passages
+    )
+    half = answer_question(
+        buyer.model_copy(update={"expected_fragments": ["Springfield", "Shelbyville"]}), passages
+    )
+
+    assert plain.components.fragment_coverage is None
+    assert covered.components.fragment_coverage == 1.0
+    assert half.components.fragment_coverage == 0.5
+    assert half.confidence < covered.confidence
+
+
+def test_fragments_found_only_in_the_cited_snippet_count(pdf_passages) -> None:
+    question = DEFAULT_QUESTION_SET.by_id("buyer").model_copy(update={"expected_fragments": ["Tender title"]})
+
+    answer = answer_question(question, pdf_passages(ITT_PAGES))
+
+    assert answer.answer == "City of Springfield"
+    assert answer.components.fragment_coverage == 1.0
+
+
+def test_free_questions_read_the_field_named_like_the_question(tender_passages) -> None:
+    question = Question(id="duration", text="What is the duration of the tender validity?")
+
+    answer = answer_question(question, tender_passages("ted/21-364082-001-EXP.xml"))
+
+    assert answer.answer == "3"
+    assert "DURATION_TENDER_VALID: 3" in answer.citations[0].snippet
+
+
+def test_free_questions_without_a_matching_field_get_no_answer(tender_passages) -> None:
+    question = Question(id="colour", text="Which colour must the gritting lorries have?")
+
+    assert answer_question(question, tender_passages("ted/21-364082-001-EXP.xml")).answer is None
+
+
+def test_other_date_questions_read_the_date_field_they_name(tender_passages) -> None:
+    question = Question(id="dispatch", text="On which date was the notice dispatched?")
+
+    answer = answer_question(question, tender_passages("ted/21-364082-001-EXP.xml"))
+
+    assert answer.answer == "2021-07-08"
+
+
+def test_other_count_questions_read_the_integer_field_they_name(tender_passages) -> None:
+    question = Question(id="candidates", text="How many envisaged candidates?")
+
+    assert answer_question(question, tender_passages("ted/21-364082-001-EXP.xml")).answer == "4"
+
+
+OCDS_RELEASE = {
+    "releases": [
+        {
+            "ocid": "ocds-abc123-2024-0042",
+            "parties": [
+                {
+                    "id": "org-1",
+                    "name": "City of Springfield",
+                    "roles": ["buyer", "procuringEntity"],
+                    "contactPoint": {"name": "Procurement Office", "email": "tenders@springfield.example"},
+                },
+                {
+                    "id": "org-2",
+                    "name": "Acme Salt Ltd",
+                    "roles": ["tenderer"],
+                    "contactPoint": {"email": "sales@acme.example"},
+                },
+            ],
+            "tender": {
+                "id": " SPR-2024-042 ",
+                "title": " Supply of road salt ",
+                "procurementMethod": "selective",
+                "procurementMethodDetails": "Restricted procedure",
+                "awardCriteria": "ratedCriteria",
+                "awardCriteriaDetails": "<p>Price 60%, delivery time 40%</p>",
+                "value": {"amount": 125000, "currency": "EUR"},
+                "tenderPeriod": {"startDate": "2024-01-10T09:00:00Z", "endDate": "2024-03-01T12:00:00Z"},
+                "items": [
+                    {
+                        "id": "1",
+                        "classification": {"scheme": "CPV", "id": "34927100"},
+                        "additionalClassifications": [{"scheme": "CPV", "id": "14410000"}],
+                    }
+                ],
+                "lots": [
+                    {"id": "LOT-A", "title": "North depots", "value": {"amount": 75000, "currency": "EUR"}},
+                    {"id": "LOT-B", "title": "South depots", "value": {"amount": 50000, "currency": "EUR"}},
+                    {"id": "LOT-C", "title": "Reserve stock"},
+                ],
+            },
+        }
+    ]
+}
+OCDS_ANSWERS = {
+    "buyer": "City of Springfield",
+    "title": "Supply of road salt",
+    "reference": "SPR-2024-042",
+    "deadline": "2024-03-01T12:00:00Z",
+    "value": "125,000 EUR",
+    "currency": "EUR",
+    "procedure": "Restricted procedure",
+    "classification": "34927100, 14410000",
+    "lots": "3",
+    "award_criteria": "Price 60%, delivery time 40%",
+    "contact_email": "tenders@springfield.example",
+}
+
+
+@pytest.mark.parametrize(("question_id", "expected"), list(OCDS_ANSWERS.items()))
+def test_default_questions_on_an_ocds_release_with_lots(
+    ocds_passages, question_id: str, expected: str
+) -> None:
+    answer = answer_question(DEFAULT_QUESTION_SET.by_id(question_id), ocds_passages(OCDS_RELEASE))
+
+    assert answer.answer == expected
+    assert all(citation.path and citation.path.startswith("releases[0]") for citation in answer.citations)
+
+
+def test_ocds_lots_are_counted_once_across_releases_of_a_record(ocds_passages) -> None:
+    release = OCDS_RELEASE["releases"][0]
+    record = {"releases": [release, {**release, "date": "2024-02-01T00:00:00Z"}]}
+
+    assert answer_question(DEFAULT_QUESTION_SET.by_id("lots"), ocds_passages(record)).answer == "3"
+
+
+def test_ocds_award_criteria_code_answers_when_no_details_are_given(ocds_passages) -> None:
+    tender = {key: value for key, value in OCDS_RELEASE["releases"][0]["tender"].items()}
+    del tender["awardCriteriaDetails"]
+    release = {"releases": [{**OCDS_RELEASE["releases"][0], "tender": tender}]}
+
+    answer = answer_question(DEFAULT_QUESTION_SET.by_id("award_criteria"), ocds_passages(release))
+
+    assert answer.answer == "Rated criteria"
