@@ -7,6 +7,7 @@ from typing import Protocol
 from tenderflow_common.contracts.questions import Citation
 from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.contracts.workspace import Passage
+from tenderflow_questions import answering
 
 
 @dataclass(frozen=True)
@@ -41,20 +42,16 @@ class ExtractiveProvider:
 
     @staticmethod
     def _answer(question: QuestionSpec, passages: list[Passage]) -> ProviderAnswer:
-        from tenderflow_questions.answering import confidence, extractive
-        from tenderflow_questions.answering.passages import Passage as AnsweringPassage
-        from tenderflow_questions.answering.questions import Question
-
-        extracted = extractive.answer_question(
-            Question.model_validate(question.model_dump()),
-            [AnsweringPassage.model_validate(p.model_dump()) for p in passages],
+        extracted = answering.answer_question(
+            answering.Question.model_validate(question.model_dump()),
+            [answering.Passage.model_validate(p.model_dump()) for p in passages],
         )
         answered = extracted.answer is not None
         return ProviderAnswer(
             answer=extracted.answer,
             citations=[Citation(file=c.file, page=c.page, path=c.path, row=c.row, snippet=c.snippet)
                        for c in extracted.citations],
-            confidence=confidence.confidence(extracted.components, answered=answered),
+            confidence=answering.confidence(extracted.components, answered=answered),
             fragment_coverage=extracted.components.fragment_coverage,
         )
 

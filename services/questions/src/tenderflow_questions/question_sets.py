@@ -6,7 +6,7 @@ from tenderflow_common.contracts.shared import JobRequest, QuestionSpec
 from tenderflow_questions import repository
 from tenderflow_questions.answering.questions import DEFAULT_QUESTION_SET
 
-DEFAULT_SET_NAME = "procurement-default"
+DEFAULT_SET_NAME = DEFAULT_QUESTION_SET.name
 
 
 class UnknownQuestionSet(LookupError):
@@ -15,7 +15,7 @@ class UnknownQuestionSet(LookupError):
 
 def default_questions() -> list[QuestionSpec]:
     """The procurement set that ships with the product."""
-    return [QuestionSpec.model_validate(q.model_dump()) for q in DEFAULT_QUESTION_SET]
+    return [QuestionSpec.model_validate(q.model_dump()) for q in DEFAULT_QUESTION_SET.questions]
 
 
 async def resolve(session: AsyncSession, tenant_id: str, request: JobRequest) -> list[QuestionSpec]:
