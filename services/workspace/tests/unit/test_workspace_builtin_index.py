@@ -188,3 +188,17 @@ def test_coded_summary_ranks_below_the_form_that_states_the_same_fact(tender_uni
     assert paths.index("/TED_EXPORT/FORM_SECTION/F12_2014/PROCEDURE") < paths.index(
         "/TED_EXPORT/CODED_DATA_SECTION/CODIF_DATA"
     )
+
+
+def test_estimated_value_prefers_the_contract_value_over_awarded_amounts(tender_units) -> None:
+    index = BuiltinIndex(_chunks_of(tender_units, "ted/21-000061-001-EXP.xml"))
+
+    top = index.search("What is the estimated value of the contract?")[0]
+
+    assert "OBJECT_CONTRACT/VAL_TOTAL: 300000000" in top.chunk.text
+    awarded = [
+        hit for hit in index.search("estimated value", top_k=50) if "AWARD_CONTRACT" in (hit.chunk.path or "")
+    ]
+    assert all(
+        signal.weight < 1.0 for hit in awarded for signal in hit.signals if signal.kind is SignalKind.MONEY
+    )

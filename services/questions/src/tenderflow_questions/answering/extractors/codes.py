@@ -6,7 +6,13 @@ import re
 from collections.abc import Sequence
 
 from tenderflow_questions.answering.candidates import Candidate, Choice, choose_all
-from tenderflow_questions.answering.extractors.common import fields_of, preceding, strength_of, strength_table
+from tenderflow_questions.answering.extractors.common import (
+    fields_of,
+    preceding,
+    reading_order,
+    strength_of,
+    strength_table,
+)
 from tenderflow_questions.answering.fields import is_label
 from tenderflow_questions.answering.passages import Passage
 from tenderflow_questions.answering.questions import Question
@@ -42,7 +48,8 @@ def extract_codes(question: Question, passages: Sequence[Passage]) -> Choice | N
                 for match in CPV.finditer(field.value)
                 if CODE_CUE.search(preceding(field.value, match.start(), 60) or field.label)
             ]
-    ordered = sorted(candidates, key=lambda c: (-c.strength, c.passage, c.start))
+    rank = reading_order(passages)
+    ordered = sorted(candidates, key=lambda c: (-c.strength, rank[c.passage], c.start))
     return choose_all(_first_distinct(ordered), passages, separator=", ")
 
 

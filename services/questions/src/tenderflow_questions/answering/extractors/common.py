@@ -48,6 +48,24 @@ def one_language(passages: Sequence[Passage]) -> set[int]:
     return {index for index in range(len(passages)) if languages.get(index, preferred) in (preferred, None)}
 
 
+def reading_order(passages: Sequence[Passage]) -> list[int]:
+    """Each passage's position in its document's order (by natural chunk id order), not its retrieval rank.
+
+    List answers read better in document order; chunk ids such as `doc:12` carry it.
+    """
+
+    def natural(index: int) -> tuple[str, tuple[int | str, ...]]:
+        passage = passages[index]
+        parts = re.split(r"(\d+)", passage.chunk_id)
+        return passage.document_id, tuple(int(part) if part.isdigit() else part for part in parts)
+
+    order = sorted(range(len(passages)), key=natural)
+    ranks = [0] * len(passages)
+    for rank, index in enumerate(order):
+        ranks[index] = rank
+    return ranks
+
+
 def preceding(text: str, start: int, chars: int = 100) -> str:
     """Text before a span, cut at the previous sentence end: cues of other sentences do not count."""
     window = text[max(0, start - chars) : start]

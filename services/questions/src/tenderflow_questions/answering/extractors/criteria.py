@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from tenderflow_questions.answering.candidates import Candidate, Choice, choose_all
-from tenderflow_questions.answering.extractors.common import fields_of, one_language
+from tenderflow_questions.answering.extractors.common import fields_of, one_language, reading_order
 from tenderflow_questions.answering.fields import Field, is_label, parse_fields
 from tenderflow_questions.answering.passages import Passage
 from tenderflow_questions.answering.questions import Question
@@ -45,7 +45,8 @@ def extract_criteria(question: Question, passages: Sequence[Passage]) -> Choice 
     for index, field in fields_of(passages, only=one_language(passages)):
         candidates += _other_criteria(index, field, is_label(passages[index], field))
     candidates += _listed_criteria(passages)
-    ordered = sorted(_most_complete(candidates), key=lambda c: (c.passage, c.start))
+    rank = reading_order(passages)
+    ordered = sorted(_most_complete(candidates), key=lambda c: (rank[c.passage], c.start))
     return choose_all(ordered, passages, separator="; ")
 
 
