@@ -1,12 +1,13 @@
 """Lexical BM25 retrieval over chunks, re-ranked by typed signals that fit the question's answer type.
 
-fit = LEXICAL_WEIGHT * bm25 / max(bm25) + SIGNAL_WEIGHT * best (signal boost for the query's answer type
-times signal weight),
-or the normalized BM25 alone for text questions (no typed signal applies); score = fit * source prior, where
-sections that only restate a notice (TED coded data, translations and technical data; the versioned history
-of an OCDS record) have RESTATEMENT_PRIOR and everything else 1, so citations point at the text the buyer
-wrote. Scores lie in [0, 1]. Only chunks with some lexical match are returned; ties are broken by chunk
-ordinal, then by index order.
+    fit   = LEXICAL_WEIGHT * bm25 / max(bm25) + SIGNAL_WEIGHT * max(boost[signal kind] * signal weight)
+            (the normalized BM25 alone for text questions, where no typed signal applies)
+    score = fit * source prior
+
+Sections that only restate a notice (TED coded data, translations and technical data; the versioned history
+of an OCDS record) have RESTATEMENT_PRIOR, everything else 1, so citations point at the text the buyer wrote.
+Scores lie in [0, 1]. Only chunks with some lexical match are returned; ties are broken by chunk ordinal, then
+by index order.
 """
 
 from __future__ import annotations
