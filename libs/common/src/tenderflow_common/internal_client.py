@@ -39,6 +39,14 @@ class InternalClient:
             return await self._retried("POST", path, json=json, params=params)
         return await self._send("POST", path, json=json, params=params)
 
+    async def put(self, path: str, json: Any, **params: Any) -> httpx.Response:
+        """PUT replaces a resource, so repeating it is safe."""
+        return await self._retried("PUT", path, json=json, params=params)
+
+    async def delete(self, path: str, **params: Any) -> httpx.Response:
+        """DELETE is idempotent, so it is retried like a read."""
+        return await self._retried("DELETE", path, params=params)
+
     async def _retried(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         async for attempt in AsyncRetrying(stop=stop_after_attempt(3), wait=wait_exponential(0.1, max=1),
                                            retry=retry_if_exception_type(ServiceUnavailable), reraise=True):

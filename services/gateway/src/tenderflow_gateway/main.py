@@ -5,15 +5,16 @@ from pathlib import Path
 import redis.asyncio as redis
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
-
+from tenderflow_common.health import redis_check
 from tenderflow_common.internal_client import ServiceUnavailable
 from tenderflow_common.problems import problem_response
 from tenderflow_common.service import ServiceRuntime, create_app
-from tenderflow_common.health import redis_check
 from tenderflow_common.storage import open_store
+
 from tenderflow_gateway import api
 from tenderflow_gateway.clients import Clients
 from tenderflow_gateway.models import messaging
+from tenderflow_gateway.question_sets_api import question_sets_router
 from tenderflow_gateway.settings import GatewaySettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -40,7 +41,7 @@ def build_app(runtime: ServiceRuntime | None = None) -> FastAPI:
         await clients.aclose()
         await cache.aclose()
 
-    app = create_app(runtime, [api.public_router(runtime, store, clients)], title="Tenderflow",
+    app = create_app(runtime, [api.public_router(runtime, store, clients), question_sets_router(runtime, clients)], title="Tenderflow",
                      description=DESCRIPTION, on_stop=[close_clients])
 
     @app.exception_handler(ServiceUnavailable)

@@ -9,6 +9,7 @@ from tenderflow_common.internal_client import InternalClient
 from tenderflow_common.service import ServiceRuntime, create_app
 from tenderflow_common.worker import Worker
 from tenderflow_questions import api, consumers
+from tenderflow_questions.question_sets_api import question_sets_router
 from tenderflow_questions.models import messaging
 from tenderflow_questions.runner import RunRunner
 from tenderflow_questions.settings import QuestionsSettings
@@ -35,6 +36,6 @@ def build_app() -> FastAPI:
     async def run_questions(_runtime: ServiceRuntime) -> None:
         await worker.run()
 
-    return create_app(runtime, [api.internal_router(runtime)], title="Tenderflow questions",
+    return create_app(runtime, [api.internal_router(runtime), question_sets_router(runtime)], title="Tenderflow questions",
                       description="Question sets, runs and answers.", background=[run_questions],
                       on_stop=[workspace.aclose])

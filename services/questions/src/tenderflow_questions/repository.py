@@ -1,9 +1,10 @@
 """Runs and answers in the questions database."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenderflow_common.contracts.questions import AnswerRow, Citation
@@ -102,3 +103,29 @@ async def question_set(session: AsyncSession, tenant_id: str, name: str) -> list
     stored = await session.scalar(select(question_sets.c.questions).where(
         question_sets.c.tenant_id == tenant_id, question_sets.c.name == name))
     return None if stored is None else [QuestionSpec.model_validate(q) for q in stored]
+
+
+async def list_question_sets(session: AsyncSession, tenant_id: str) -> list[tuple[str, list[QuestionSpec]]]:
+    rows = await session.execute(select(question_sets.c.name, question_sets.c.questions)
+                                 .where(question_sets.c.tenant_id == tenant_id).order_by(question_sets.c.name))
+    return [(row.name, [QuestionSpec.model_validate(q) for q in row.questions]) for row in rows]
+
+
+async def save_question_set(session: AsyncSession, tenant_id: str, name: str,
+                            questions: list[QuestionSpec]) -> bool:
+    """Create or replace a set; returns True when it was created."""
+    stored = [q.model_dump(mode="json") for q in questions]
+    result = await session.execute(update(question_sets).where(
+        question_sets.c.tenant_id == tenant_id, question_sets.c.name == name).values(
+        questions=stored, updated_at=datetime.now(UTC)))
+    if result.rowcount:
+        return False
+    await session.execute(insert(question_sets).values(id=uuid.uuid4().hex, tenant_id=tenant_id, name=name,
+                                                       questions=stored))
+    return True
+
+
+async def delete_question_set(session: AsyncSession, tenant_id: str, name: str) -> bool:
+    result = await session.execute(delete(question_sets).where(
+        question_sets.c.tenant_id == tenant_id, question_sets.c.name == name))
+    return result.rowcount > 0

@@ -5,7 +5,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from tenderflow_common import topics
-from tenderflow_common.contracts.shared import Strict
+from tenderflow_common.contracts.shared import QuestionSpec, Strict
 from tenderflow_common.messages import Event, register
 
 
@@ -84,3 +84,17 @@ class JobResults(Strict):
 
     job_id: str
     answers: list[AnswerRow]
+
+
+class QuestionSetView(Strict):
+    """A named question set; the builtin default cannot be changed."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,99}$")
+    questions: list[QuestionSpec] = Field(min_length=1, max_length=500)
+    builtin: bool = False
+
+
+class QuestionSetList(Strict):
+    """Every set a tenant can use."""
+
+    question_sets: list[QuestionSetView]
