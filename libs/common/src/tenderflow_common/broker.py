@@ -1,4 +1,4 @@
-"""Kafka wiring: an idempotent producer (acks=all) and subscribers that commit offsets only after handling."""
+"""Kafka transport: an idempotent producer (acks=all) and subscribers that commit offsets only after handling."""
 
 import logging
 
@@ -6,10 +6,9 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
-from tenderflow_common import metrics
-from tenderflow_common.consumer import MessageConsumer, Record
-from tenderflow_common.relay import Publish
+from tenderflow_common.consumer import Record
 from tenderflow_common.settings import KafkaSettings
+from tenderflow_common.transport import RecordHandler
 
 
 def make_broker(settings: KafkaSettings, client_id: str) -> KafkaBroker:
@@ -24,40 +23,43 @@ def make_broker(settings: KafkaSettings, client_id: str) -> KafkaBroker:
     )
 
 
-def publisher(broker: KafkaBroker, topic_prefix: str = "") -> Publish:
-    """Send raw bytes with a key and headers; a prefix keeps isolated deployments (and test runs) apart."""
+class KafkaTransport:
+    """FastStream's Kafka broker behind the Transport interface."""
 
-    async def publish(topic: str, key: str, value: bytes, headers: dict[str, str]) -> None:
-        topic = topic_prefix + topic
-        await broker.publish(value, topic=topic, key=key.encode() if key else None, headers=headers)
-        metrics.messages_published.labels(topic).inc()
+    def __init__(self, broker: KafkaBroker) -> None:
+        self.broker = broker
 
-    return publish
+    @classmethod
+    def from_settings(cls, settings: KafkaSettings, client_id: str) -> "KafkaTransport":
+        return cls(make_broker(settings, client_id))
 
+    async def start(self) -> None:
+        await self.broker.start()
 
-def subscribe(broker: KafkaBroker, consumer: MessageConsumer, topics: list[str], group_id: str) -> None:
-    """Feed every record of `topics` to the consumer; a raised error seeks back so nothing is skipped."""
+    async def stop(self) -> None:
+        await self.broker.stop()
 
-    async def on_record(message: KafkaMessage) -> None:
-        raw = message.raw_message
-        await consumer.consume(
-            Record(
-                topic=raw.topic,
-                partition=raw.partition,
-                offset=raw.offset,
-                key=raw.key,
-                value=raw.value or b"",
-                headers=_decode_headers(raw.headers),
-            )
-        )
+    async def ping(self) -> bool:
+        return await self.broker.ping(timeout=2.0)
 
-    broker.subscriber(
-        *topics,
-        group_id=group_id,
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        auto_offset_reset="earliest",
-        title=f"{group_id}:{','.join(topics)}",
-    )(on_record)
+    async def publish(self, topic: str, key: str, value: bytes, headers: dict[str, str]) -> None:
+        await self.broker.publish(value, topic=topic, key=key.encode() if key else None, headers=headers)
+
+    def subscribe(self, topics: list[str], group_id: str, handler: RecordHandler) -> None:
+        """Feed every record of `topics` to the handler; a raised error seeks back so nothing is skipped."""
+
+        async def on_record(message: KafkaMessage) -> None:
+            raw = message.raw_message
+            await handler(Record(topic=raw.topic, partition=raw.partition, offset=raw.offset, key=raw.key,
+                                 value=raw.value or b"", headers=_decode_headers(raw.headers)))
+
+        self.broker.subscriber(
+            *topics,
+            group_id=group_id,
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            auto_offset_reset="earliest",
+            title=f"{group_id}:{','.join(topics)}",
+        )(on_record)
 
 
 def _decode_headers(headers) -> dict[str, str]:

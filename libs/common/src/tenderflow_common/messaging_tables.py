@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Integer, LargeBinary, MetaData, String, Table, func
+from sqlalchemy import JSON, BigInteger, Column, Integer, LargeBinary, MetaData, String, Table, func
+
+from tenderflow_common.db import UtcDateTime
 
 Id = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -26,14 +28,14 @@ def messaging_tables(metadata: MetaData) -> MessagingTables:
         Column("key", String(255), nullable=False),
         Column("payload", LargeBinary, nullable=False),
         Column("headers", JSON, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-        Column("published_at", DateTime(timezone=True), nullable=True, index=True),
+        Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
+        Column("published_at", UtcDateTime(), nullable=True, index=True),
     )
     processed = Table(
         "processed_messages",
         metadata,
         Column("consumer", String(200), primary_key=True),
         Column("message_id", String(200), primary_key=True),
-        Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("processed_at", UtcDateTime(), nullable=False, server_default=func.now()),
     )
     return MessagingTables(outbox=outbox, processed=processed)

@@ -3,15 +3,16 @@
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 from fastapi import APIRouter, FastAPI
-from faststream.kafka import KafkaBroker
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from tenderflow_common import metrics
-from tenderflow_common.broker import make_broker, publisher, subscribe
+from tenderflow_common.broker import KafkaTransport
 from tenderflow_common.consumer import MessageConsumer, Route
 from tenderflow_common.db import create_engine, session_factory
 from tenderflow_common.health import Check, database_check, health_router, kafka_check
@@ -19,21 +20,24 @@ from tenderflow_common.logging import configure_logging
 from tenderflow_common.messaging_tables import MessagingTables
 from tenderflow_common.migrations import upgrade_to_head
 from tenderflow_common.problems import install_problem_handlers
-from tenderflow_common.relay import OutboxRelay
+from tenderflow_common.relay import OutboxRelay, Publish
 from tenderflow_common.settings import ServiceSettings
 from tenderflow_common.telemetry import configure_tracing
+from tenderflow_common.transport import Transport
 from tenderflow_common.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 Background = Callable[["ServiceRuntime"], Awaitable[None]]
+Peers = dict[str, httpx.AsyncBaseTransport]
+"""How to reach other services' internal APIs in process (embedded mode); absent peers are reached over HTTP."""
 
 
 class ServiceRuntime:
     """Everything a service's handlers and endpoints share, built in one place and passed explicitly."""
 
     def __init__(self, name: str, settings: ServiceSettings, tables: MessagingTables, migrations: Path,
-                 *, broker: KafkaBroker | None = None) -> None:
+                 *, transport: Transport | None = None) -> None:
         self.name = name
         self.settings = settings
         self.tables = tables
@@ -41,12 +45,22 @@ class ServiceRuntime:
         self.database_url = settings.resolved_database_url(name)
         self.engine = create_engine(self.database_url)
         self.sessions = session_factory(self.engine)
-        self.broker = broker or make_broker(settings.kafka, client_id=f"tenderflow-{name}")
-        self.publish = publisher(self.broker, settings.kafka.topic_prefix)
+        self.transport = transport or KafkaTransport.from_settings(settings.kafka, client_id=f"tenderflow-{name}")
+        self.publish = self.publisher(settings.kafka.topic_prefix)
         self.relay = OutboxRelay(self.sessions, tables, self.publish)
         self.consumer: MessageConsumer | None = None
-        self.checks: dict[str, Check] = {"database": database_check(self.engine), "kafka": kafka_check(self.broker)}
+        self.checks: dict[str, Check] = {"database": database_check(self.engine),
+                                         "kafka": kafka_check(self.transport)}
         self._tasks: list[asyncio.Task] = []
+
+    def publisher(self, topic_prefix: str = "") -> Publish:
+        """Send raw records, counted; a prefix keeps isolated deployments (and test runs) apart."""
+
+        async def publish(topic: str, key: str, value: bytes, headers: dict[str, str]) -> None:
+            await self.transport.publish(topic_prefix + topic, key, value, headers)
+            metrics.messages_published.labels(topic).inc()
+
+        return publish
 
     def unit_of_work(self) -> UnitOfWork:
         """A transaction whose emitted messages wake the relay on commit."""
@@ -56,11 +70,11 @@ class ServiceRuntime:
         """Subscribe this service's consumer group to its topics."""
         kafka = self.settings.kafka
         self.consumer = MessageConsumer(
-            f"tenderflow-{self.name}", self.sessions, self.tables, routes, publisher(self.broker),
+            f"tenderflow-{self.name}", self.sessions, self.tables, routes, self.publisher(),
             attempts=kafka.handler_attempts, backoff_seconds=kafka.retry_backoff_seconds, on_commit=self.relay.wake,
         )
-        subscribe(self.broker, self.consumer, [kafka.topic_prefix + topic for topic in topics],
-                  group_id=f"{kafka.topic_prefix}tenderflow-{self.name}")
+        self.transport.subscribe([kafka.topic_prefix + topic for topic in topics],
+                                 f"{kafka.topic_prefix}tenderflow-{self.name}", self.consumer.consume)
         return self.consumer
 
     def spawn(self, coroutine: Awaitable[None], name: str) -> asyncio.Task:
@@ -69,42 +83,61 @@ class ServiceRuntime:
         self._tasks.append(task)
         return task
 
-    async def start(self, background: list[Background] = (), *, migrate: bool = True) -> None:
+    async def start(self, background: Sequence[Background] = (), *, migrate: bool = True) -> None:
         """Migrate, connect to Kafka, then start the relay, consumers and background loops."""
         if migrate:
             await upgrade_to_head(self.migrations, self.database_url)
-        await self.broker.start()
+        await self.transport.start()
         self.spawn(self.relay.run(), "outbox-relay")
         for job in background:
             self.spawn(job(self), job.__name__)
         log.info("service started", extra={"port": self.settings.port})
 
     async def stop(self) -> None:
-        """Stop loops first so nothing publishes into a closed broker."""
+        """Stop loops first so nothing publishes into a closed transport."""
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
-        await self.broker.stop()
+        await self.transport.stop()
         await self.engine.dispose()
 
 
+Hook = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class ServiceLifecycle:
+    """What starts and stops with a service; the app's lifespan runs it, embedded mode runs it by hand."""
+
+    runtime: ServiceRuntime
+    background: Sequence[Background] = ()
+    on_stop: Sequence[Hook] = ()
+
+    async def start(self) -> None:
+        await self.runtime.start(self.background)
+
+    async def stop(self) -> None:
+        for hook in self.on_stop:
+            await hook()
+        await self.runtime.stop()
+
+
 def create_app(runtime: ServiceRuntime, routers: list[APIRouter], *, title: str, description: str,
-               background: list[Background] = (), on_stop: list[Callable[[], Awaitable[None]]] = ()) -> FastAPI:
+               background: Sequence[Background] = (), on_stop: Sequence[Hook] = ()) -> FastAPI:
     """The service's FastAPI app: its routers, health, metrics, problem+json errors and lifecycle."""
     settings = runtime.settings
+    lifecycle = ServiceLifecycle(runtime, background, on_stop)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        await runtime.start(background)
+        await lifecycle.start()
         try:
             yield
         finally:
-            for hook in on_stop:
-                await hook()
-            await runtime.stop()
+            await lifecycle.stop()
 
     configure_logging(runtime.name, settings.runtime.log_level)
     configure_tracing(runtime.name, settings.runtime.otel_exporter_otlp_endpoint)
@@ -116,4 +149,5 @@ def create_app(runtime: ServiceRuntime, routers: list[APIRouter], *, title: str,
     app.include_router(metrics.router)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics")
     app.state.runtime = runtime
+    app.state.lifecycle = lifecycle
     return app

@@ -33,7 +33,7 @@ class PostgresSettings(BaseSettings):
 
 
 class RedisSettings(BaseSettings):
-    """Redis for rate limits and short-lived caches."""
+    """Redis for rate limits and short-lived caches; empty in embedded mode, which has none."""
 
     model_config = SettingsConfigDict(env_prefix="TENDERFLOW_REDIS_")
 

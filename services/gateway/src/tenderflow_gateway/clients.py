@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from tenderflow_common.internal_client import InternalClient
+from tenderflow_common.service import Peers
 from tenderflow_gateway.settings import GatewaySettings
 
 
@@ -14,10 +15,13 @@ class Clients:
     questions: InternalClient
 
     @classmethod
-    def from_settings(cls, settings: GatewaySettings) -> "Clients":
+    def from_settings(cls, settings: GatewaySettings, peers: Peers | None = None) -> "Clients":
+        """Clients over HTTP, or straight into in-process apps where `peers` has them."""
         token, timeout = settings.runtime.internal_token, settings.runtime.internal_timeout_seconds
-        return cls(jobs=InternalClient("jobs", settings.jobs_url, token, timeout),
-                   questions=InternalClient("questions", settings.questions_url, token, timeout))
+        peers = peers or {}
+        return cls(jobs=InternalClient("jobs", settings.jobs_url, token, timeout, transport=peers.get("jobs")),
+                   questions=InternalClient("questions", settings.questions_url, token, timeout,
+                                            transport=peers.get("questions")))
 
     async def aclose(self) -> None:
         await self.jobs.aclose()

@@ -4,12 +4,12 @@ from pathlib import Path
 
 import redis.asyncio as redis
 from fastapi import FastAPI
-from faststream.kafka import KafkaBroker
 from tenderflow_common.health import redis_check
 from tenderflow_common.internal_client import ServiceUnavailable
 from tenderflow_common.problems import problem_response
-from tenderflow_common.service import ServiceRuntime, create_app
+from tenderflow_common.service import Peers, ServiceRuntime, create_app
 from tenderflow_common.storage import open_store
+from tenderflow_common.transport import Transport
 
 from tenderflow_gateway import api
 from tenderflow_gateway.clients import Clients
@@ -23,23 +23,26 @@ DESCRIPTION = """Upload tender packages, follow their jobs, and fetch cited answ
 Authenticate every request with an `X-API-Key` header. Errors are RFC 9457 problem details."""
 
 
-def build_runtime(settings: GatewaySettings | None = None, broker: KafkaBroker | None = None) -> ServiceRuntime:
+def build_runtime(settings: GatewaySettings | None = None, transport: Transport | None = None) -> ServiceRuntime:
     """The gateway publishes commands through its outbox and consumes nothing."""
-    return ServiceRuntime("gateway", settings or GatewaySettings(), messaging, MIGRATIONS, broker=broker)
+    return ServiceRuntime("gateway", settings or GatewaySettings(), messaging, MIGRATIONS, transport=transport)
 
 
-def build_app(runtime: ServiceRuntime | None = None) -> FastAPI:
+def build_app(settings: GatewaySettings | None = None, transport: Transport | None = None,
+              peers: Peers | None = None) -> FastAPI:
     """The public HTTP app."""
-    runtime = runtime or build_runtime()
-    settings: GatewaySettings = runtime.settings
+    runtime = build_runtime(settings, transport)
+    settings = runtime.settings
     store = open_store(settings.storage.backend, settings.storage.root)
-    clients = Clients.from_settings(settings)
-    cache = redis.from_url(settings.redis.url)
-    runtime.checks["redis"] = redis_check(cache)
+    clients = Clients.from_settings(settings, peers)
+    cache = redis.from_url(settings.redis.url) if settings.redis.url else None
+    if cache is not None:
+        runtime.checks["redis"] = redis_check(cache)
 
     async def close_clients() -> None:
         await clients.aclose()
-        await cache.aclose()
+        if cache is not None:
+            await cache.aclose()
 
     app = create_app(runtime, [api.public_router(runtime, store, clients), question_sets_router(runtime, clients)], title="Tenderflow",
                      description=DESCRIPTION, on_stop=[close_clients])

@@ -1,8 +1,8 @@
 """Tenants, their hashed API keys, accepted submissions, and the messaging tables."""
 
-from sqlalchemy import Column, DateTime, ForeignKey, String, Table, func
+from sqlalchemy import Column, ForeignKey, String, Table, func
 
-from tenderflow_common.db import new_metadata
+from tenderflow_common.db import UtcDateTime, new_metadata
 from tenderflow_common.messaging_tables import messaging_tables
 
 metadata = new_metadata()
@@ -13,7 +13,7 @@ tenants = Table(
     metadata,
     Column("id", String(64), primary_key=True),
     Column("name", String(100), nullable=False, unique=True),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
 )
 
 api_keys = Table(
@@ -23,8 +23,8 @@ api_keys = Table(
     Column("tenant_id", String(64), ForeignKey("tenants.id"), nullable=False, index=True),
     Column("prefix", String(32), nullable=False),
     Column("key_hash", String(64), nullable=False, unique=True),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("revoked_at", DateTime(timezone=True)),
+    Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
+    Column("revoked_at", UtcDateTime()),
 )
 
 submissions = Table(
@@ -33,5 +33,5 @@ submissions = Table(
     Column("job_id", String(64), primary_key=True),
     Column("tenant_id", String(64), ForeignKey("tenants.id"), nullable=False, index=True),
     Column("filename", String(500), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
 )

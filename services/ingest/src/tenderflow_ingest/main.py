@@ -3,10 +3,10 @@
 from pathlib import Path
 
 from fastapi import FastAPI
-from faststream.kafka import KafkaBroker
 
-from tenderflow_common.service import ServiceRuntime, create_app
+from tenderflow_common.service import Peers, ServiceRuntime, create_app
 from tenderflow_common.storage import open_store
+from tenderflow_common.transport import Transport
 from tenderflow_common.worker import Worker
 from tenderflow_ingest import consumers
 from tenderflow_ingest.models import messaging
@@ -17,10 +17,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def build_runtime(settings: IngestSettings | None = None,
-                  broker: KafkaBroker | None = None) -> tuple[ServiceRuntime, Worker]:
+                  transport: Transport | None = None) -> tuple[ServiceRuntime, Worker]:
     """Wire the consumer, the pipeline worker, storage and limits."""
     settings = settings or IngestSettings()
-    runtime = ServiceRuntime("ingest", settings, messaging, MIGRATIONS, broker=broker)
+    runtime = ServiceRuntime("ingest", settings, messaging, MIGRATIONS, transport=transport)
     store = open_store(settings.storage.backend, settings.storage.root)
     pipeline = PackagePipeline(runtime, store, settings.limits(), Path(settings.work_dir))
     worker = Worker("ingest-pipeline", pipeline.claim_next, pipeline.process)
@@ -28,9 +28,10 @@ def build_runtime(settings: IngestSettings | None = None,
     return runtime, worker
 
 
-def build_app() -> FastAPI:
+def build_app(settings: IngestSettings | None = None, transport: Transport | None = None,
+              peers: Peers | None = None) -> FastAPI:
     """The ingest service's HTTP app (health and metrics; its work arrives over Kafka)."""
-    runtime, worker = build_runtime()
+    runtime, worker = build_runtime(settings, transport)
 
     async def run_pipeline(_runtime: ServiceRuntime) -> None:
         await worker.run()

@@ -1,8 +1,8 @@
 """Packages and their documents (metadata only; bytes and text live in object storage)."""
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Table, UniqueConstraint, func
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, UniqueConstraint, func
 
-from tenderflow_common.db import new_metadata
+from tenderflow_common.db import UtcDateTime, new_metadata
 from tenderflow_common.messaging_tables import messaging_tables
 
 metadata = new_metadata()
@@ -21,9 +21,9 @@ packages = Table(
     Column("request", JSON, nullable=False),
     Column("status", String(20), nullable=False, index=True),
     Column("cancel_requested", Boolean, nullable=False, default=False),
-    Column("claimed_at", DateTime(timezone=True)),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("finished_at", DateTime(timezone=True)),
+    Column("claimed_at", UtcDateTime()),
+    Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
+    Column("finished_at", UtcDateTime()),
 )
 
 documents = Table(

@@ -1,7 +1,8 @@
 """The job projection table and the messaging tables."""
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, String, Table
-from tenderflow_common.db import new_metadata
+from sqlalchemy import JSON, Boolean, Column, Integer, String, Table
+
+from tenderflow_common.db import UtcDateTime, new_metadata
 from tenderflow_common.messaging_tables import messaging_tables
 
 metadata = new_metadata()
@@ -28,7 +29,7 @@ jobs = Table(
     Column("questions_total", Integer, nullable=False),
     Column("questions_answered", Integer, nullable=False),
     Column("cancel_requested", Boolean, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("finished_at", DateTime(timezone=True)),
+    Column("created_at", UtcDateTime(), nullable=False, index=True),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime()),
 )

@@ -1,9 +1,8 @@
 """Question sets, runs and answers."""
 
-from sqlalchemy import (JSON, Boolean, Column, DateTime, Float, ForeignKey, String, Table, Text, UniqueConstraint,
-                        func)
+from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, String, Table, Text, UniqueConstraint, func
 
-from tenderflow_common.db import new_metadata
+from tenderflow_common.db import UtcDateTime, new_metadata
 from tenderflow_common.messaging_tables import messaging_tables
 
 metadata = new_metadata()
@@ -16,8 +15,8 @@ question_sets = Table(
     Column("tenant_id", String(200), nullable=False),
     Column("name", String(100), nullable=False),
     Column("questions", JSON, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
+    Column("updated_at", UtcDateTime(), nullable=False, server_default=func.now()),
     UniqueConstraint("tenant_id", "name"),
 )
 
@@ -35,9 +34,9 @@ runs = Table(
     Column("questions", JSON, nullable=False),
     Column("status", String(20), nullable=False, index=True),
     Column("cancel_requested", Boolean, nullable=False),
-    Column("claimed_at", DateTime(timezone=True)),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("finished_at", DateTime(timezone=True)),
+    Column("claimed_at", UtcDateTime()),
+    Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
+    Column("finished_at", UtcDateTime()),
 )
 
 answers = Table(
@@ -50,5 +49,5 @@ answers = Table(
     Column("confidence", Float, nullable=False),
     Column("fragment_coverage", Float),
     Column("citations", JSON, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
 )

@@ -1,8 +1,8 @@
 """Workspaces, their documents and the builtin backend's chunks."""
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint, func
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint, func
 
-from tenderflow_common.db import new_metadata
+from tenderflow_common.db import UtcDateTime, new_metadata
 from tenderflow_common.messaging_tables import messaging_tables
 
 metadata = new_metadata()
@@ -15,7 +15,7 @@ workspaces = Table(
     Column("tenant_id", String(200), nullable=False),
     Column("name", String(100), nullable=False),
     Column("backend", String(40), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
     UniqueConstraint("tenant_id", "name"),
 )
 
@@ -28,7 +28,7 @@ documents = Table(
     Column("file", String(1000), nullable=False),
     Column("doc_type", String(10), nullable=False),
     Column("pages", Integer, nullable=False),
-    Column("indexed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("indexed_at", UtcDateTime(), nullable=False, server_default=func.now()),
 )
 
 chunks = Table(
