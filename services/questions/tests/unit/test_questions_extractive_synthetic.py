@@ -327,3 +327,34 @@ def test_ocds_award_criteria_code_answers_when_no_details_are_given(ocds_passage
     answer = answer_question(DEFAULT_QUESTION_SET.by_id("award_criteria"), ocds_passages(release))
 
     assert answer.answer == "Rated criteria"
+
+
+@pytest.mark.parametrize(
+    "criteria_line",
+    [
+        "PROCEDURE/CRITERIA_EVALUATION: Gemäß Wettbewerbsprogramm",  # ingest: the paragraph on its container
+        "PROCEDURE/CRITERIA_EVALUATION/P: Gemäß Wettbewerbsprogramm",  # a flattening that keeps <P>
+    ],
+)
+def test_ted_design_contest_criteria_are_read_however_the_paragraph_is_flattened(criteria_line: str) -> None:
+    passage = Passage(
+        chunk_id="notice:8",
+        document_id="notice",
+        file="notice.xml",
+        doc_type="xml",
+        text="\n".join(
+            [
+                "language: DE",
+                "PROCEDURE/PT_RESTRICTED: yes",
+                criteria_line,
+                "PROCEDURE/DATE_RECEIPT_TENDERS: 2018-05-07",
+            ]
+        ),
+        path="TED_EXPORT/FORM_SECTION/F12_2014/PROCEDURE",
+        score=0.36,
+    )
+
+    answer = answer_question(DEFAULT_QUESTION_SET.by_id("award_criteria"), [passage])
+
+    assert answer.answer == "Gemäß Wettbewerbsprogramm"
+    assert answer.citations[0].path == "TED_EXPORT/FORM_SECTION/F12_2014/PROCEDURE"

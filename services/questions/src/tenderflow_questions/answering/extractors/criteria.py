@@ -34,6 +34,9 @@ HEADING = re.compile(
     re.I,
 )
 NOT_STATED = re.compile(r"^(?:not applicable|other|n/?a|none)$", re.I)
+# TED's evaluation criteria of a design contest; ingest writes a paragraph on its container's line, so the
+# <P> step is there only when another flattening kept it.
+EVALUATION_CRITERIA = re.compile(r"\.criteria_evaluation(?:\.p)?$")
 LISTED_ITEMS = 10
 
 
@@ -93,7 +96,7 @@ def _other_criteria(index: int, field: Field, labelled: bool) -> list[Candidate]
     if field.key.endswith("tender.awardcriteria"):
         # The coded method only summarizes awardCriteriaDetails, so it stands in only when no details exist.
         return [_criterion(OCDS_CRITERIA.get(value.casefold(), value), index, field, field, 0.45)]
-    if field.key.endswith("criteria_evaluation.p"):
+    if EVALUATION_CRITERIA.search(field.key):
         return [_criterion(value, index, field, field, 0.9)]
     if field.key.endswith("codif_data.ac_award_crit"):
         return [_criterion(value, index, field, field, 0.4)]
