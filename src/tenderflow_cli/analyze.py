@@ -1,0 +1,125 @@
+"""`tenderflow analyze`: upload a package, follow its job with progress bars, print the answer table."""
+
+import asyncio
+import io
+import sys
+from pathlib import Path
+from typing import Annotated, Literal
+
+import httpx
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from tenderflow_cli.connection import gateway_client, problem_text
+from tenderflow_cli.embedded import DEFAULT_DATA_DIR
+
+TERMINAL = ("succeeded", "failed", "cancelled")
+Format = Literal["table", "json", "csv"]
+status_console = Console(stderr=True)
+
+
+class JobFailed(Exception):
+    """The job ended without results; the message is the one-line reason."""
+
+
+def analyze(
+    package: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The tender package (ZIP).")],
+    questions: Annotated[Path | None, typer.Option("--questions", exists=True, dir_okay=False,
+                                                   help='JSON array of {"id", "text", ...}.')] = None,
+    question_set: Annotated[str | None, typer.Option("--question-set", help="A named question set.")] = None,
+    model: Annotated[str | None, typer.Option("--model", help="provider:model, e.g. extractive:default.")] = None,
+    workspace: Annotated[str | None, typer.Option("--workspace", help="Workspace to index into.")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    output: Annotated[Path | None, typer.Option("--output", help="Write the results here.")] = None,
+    gateway: Annotated[str | None, typer.Option("--gateway", envvar="TENDERFLOW_GATEWAY_URL",
+                                                help="Gateway URL; without it everything runs in process.")] = None,
+    api_key: Annotated[str | None, typer.Option("--api-key", envvar="TENDERFLOW_API_KEY")] = None,
+    data_dir: Annotated[Path, typer.Option("--data-dir", help="Embedded mode's data folder.")] = DEFAULT_DATA_DIR,
+) -> None:
+    """Analyze a tender package and print each question's answer, confidence and source."""
+    if output_format not in ("table", "json", "csv"):
+        raise typer.BadParameter("--format must be table, json or csv")
+    fields = {k: v for k, v in {"question_set": question_set, "model": model, "workspace": workspace}.items() if v}
+    if questions:
+        fields["questions"] = questions.read_text(encoding="utf-8")
+    try:
+        rendered = asyncio.run(_analyze(package, fields, output_format, gateway, api_key, data_dir))
+    except JobFailed as failure:
+        status_console.print(f"[red]error:[/red] {failure}")
+        raise typer.Exit(1) from None
+    if output:
+        output.write_text(rendered, encoding="utf-8")
+        status_console.print(f"results written to {output}")
+    else:
+        sys.stdout.write(rendered)
+
+
+async def _analyze(package: Path, fields: dict, output_format: Format, gateway: str | None, api_key: str | None,
+                   data_dir: Path) -> str:
+    async with gateway_client(gateway, api_key, data_dir) as client:
+        with package.open("rb") as file:
+            response = await client.post("/v1/documents", files={"file": (package.name, file, "application/zip")},
+                                         data=fields)
+        if response.status_code != 202:
+            raise JobFailed(problem_text(response))
+        job = await follow(client, response.headers["location"])
+        if job["status"] != "succeeded":
+            reason = "; ".join(job.get("errors") or []) or job["status"]
+            raise JobFailed(f"job {job['job_id']} {job['status']}: {reason}")
+        report_rejections(job)
+        results_url = f"/v1/jobs/{job['job_id']}/results"
+        if output_format == "csv":
+            return (await client.get(results_url, params={"format": "csv"})).text
+        results = await client.get(results_url)
+        if output_format == "json":
+            return results.text + "\n"
+        return answer_table(results.json())
+
+
+async def follow(client: httpx.AsyncClient, job_url: str) -> dict:
+    """Poll the job until it ends, showing files, pages and questions with the job's own ETA."""
+    with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[note]}"), TimeRemainingColumn(), console=status_console,
+                  transient=True) as progress:
+        files = progress.add_task("files", total=None, note="")
+        pages = progress.add_task("pages", total=None, note="")
+        answers = progress.add_task("questions", total=None, note="")
+        overall = progress.add_task("overall", total=100, note="")
+        while True:
+            job = (await client.get(job_url)).json()
+            counts = job.get("progress", {})
+            rejected = counts.get("files_rejected", 0)
+            progress.update(files, completed=counts.get("documents_extracted", 0),
+                            total=counts.get("files_accepted") or None, note=f"{rejected} rejected" if rejected else "")
+            progress.update(pages, completed=counts.get("pages", 0), total=counts.get("pages") or None, note="")
+            progress.update(answers, completed=counts.get("questions_answered", 0),
+                            total=counts.get("questions_total") or None, note="")
+            eta = job.get("eta_seconds")
+            progress.update(overall, completed=counts.get("percent", 0),
+                            note=f"{job.get('stage', '')} · ETA {eta:.0f}s" if eta else job.get("stage", ""))
+            if job.get("status") in TERMINAL:
+                return job
+            await asyncio.sleep(0.2)
+
+
+def report_rejections(job: dict) -> None:
+    for verdict in job.get("files", []):
+        if not verdict["accepted"]:
+            status_console.print(f"[yellow]skipped[/yellow] {verdict['name']}: {verdict['reason']}")
+
+
+def answer_table(results: dict) -> str:
+    """The answers as a terminal table: question, answer, confidence, source."""
+    table = Table("question", "answer", "confidence", "source", title=f"Job {results['job_id']}", expand=True)
+    for row in results["answers"]:
+        source = ""
+        if row["citations"]:
+            first = row["citations"][0]
+            where = first.get("page") or first.get("row") or first.get("path") or ""
+            source = f"{first['file']} ({'page ' if first.get('page') else ''}{where})" if where else first["file"]
+        table.add_row(row["question"], row["answer"] or "—", f"{row['confidence']:.2f}", source)
+    buffer = io.StringIO()
+    Console(file=buffer, width=160).print(table)
+    return buffer.getvalue()
