@@ -1,32 +1,43 @@
 """Ingest service settings, including every archive safety limit."""
 
-from pydantic import Field
+import dataclasses
+import typing
+from typing import Any
+
+from pydantic import Field, create_model, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from tenderflow_common.settings import ServiceSettings
 from tenderflow_ingest.limits import IngestLimits
 
 
-class IngestSettings(ServiceSettings):
-    """Port, work folder and limits (TENDERFLOW_INGEST_MAX_ENTRIES and so on)."""
+def _limit_fields() -> dict[str, Any]:
+    """One positive setting per IngestLimits field, so a new limit is configurable the day it is added."""
+    hints = typing.get_type_hints(IngestLimits)
+    return {
+        field.name: (hints[field.name], Field(default=field.default, gt=0))
+        for field in dataclasses.fields(IngestLimits)
+    }
+
+
+_LimitSettings = create_model("_LimitSettings", __base__=ServiceSettings, **_limit_fields())
+
+
+class IngestSettings(_LimitSettings):
+    """Port, work folder, and each IngestLimits field as TENDERFLOW_INGEST_<FIELD> (MAX_ENTRIES and so on)."""
 
     model_config = SettingsConfigDict(env_prefix="TENDERFLOW_INGEST_")
 
     port: int = 8001
     work_dir: str = ".run/ingest-work"
-    max_entries: int = Field(default=IngestLimits.max_entries, gt=0)
-    max_total_uncompressed: int = Field(default=IngestLimits.max_total_uncompressed, gt=0)
-    max_file_uncompressed: int = Field(default=IngestLimits.max_file_uncompressed, gt=0)
-    max_compression_ratio: float = Field(default=IngestLimits.max_compression_ratio, gt=1)
-    max_json_depth: int = Field(default=IngestLimits.max_json_depth, gt=0)
-    max_pdf_pages: int = Field(default=IngestLimits.max_pdf_pages, gt=0)
-    max_pdf_seconds: float = Field(default=IngestLimits.max_pdf_seconds, gt=0)
+
+    @model_validator(mode="after")
+    def limits_are_consistent(self) -> "IngestSettings":
+        """Refuse at start-up what IngestLimits would refuse later."""
+        self.limits()
+        return self
 
     def limits(self) -> IngestLimits:
         """The configured limits as the domain's value object."""
-        return IngestLimits(
-            max_entries=self.max_entries, max_total_uncompressed=self.max_total_uncompressed,
-            max_file_uncompressed=self.max_file_uncompressed, max_compression_ratio=self.max_compression_ratio,
-            max_json_depth=self.max_json_depth, max_pdf_pages=self.max_pdf_pages,
-            max_pdf_seconds=self.max_pdf_seconds,
-        )
+        names = (field.name for field in dataclasses.fields(IngestLimits))
+        return IngestLimits(**{name: getattr(self, name) for name in names})
