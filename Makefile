@@ -11,7 +11,7 @@ VENV_PY := .venv/bin/python
 # Exports the connection settings written by infra-up into the recipe's environment.
 LOAD_INFRA_ENV := set -a && source .run/infra.env && set +a
 
-.PHONY: help install infra-up infra-down stack-up stack-down test lint
+.PHONY: help install infra-up infra-down stack-up stack-down test lint eval bench-questions
 
 help:
 	@echo "make install     sync .venv from uv.lock (installs uv $(UV_VERSION) if missing)"
@@ -21,6 +21,8 @@ help:
 	@echo "make stack-down  stop them"
 	@echo "make test        install, infra-up, then pytest with .run/infra.env exported"
 	@echo "make lint        ruff check"
+	@echo "make eval        answer the default question set on the real tenders; accuracy and calibration"
+	@echo "make bench-questions  questions runner throughput at concurrency 4, 8 and 16 against the ideal"
 
 install:
 	@if ! command -v uv >/dev/null && ! python3 -m uv --version >/dev/null 2>&1; then \
@@ -53,3 +55,11 @@ test: install infra-up
 
 lint: | $(VENV_PY)
 	$(VENV_PY) -m ruff check .
+
+# Offline and in process: ingest, workspace and questions domain code over /work/shared/data/tenders.
+eval: | $(VENV_PY)
+	$(VENV_PY) -m evaluation $(EVAL_ARGS)
+
+# The real RunRunner on SQLite with a fake 200 ms provider; prints wall time against the ideal.
+bench-questions: | $(VENV_PY)
+	$(VENV_PY) services/questions/benchmarks/run_throughput.py $(BENCH_ARGS)
