@@ -1,0 +1,81 @@
+"""One tender document through the services' domain code: package, ingest, index, search, answer."""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_common.contracts.workspace import Passage
+from tenderflow_ingest.archive import read_package
+from tenderflow_ingest.extractors import extract
+from tenderflow_ingest.limits import IngestLimits
+from tenderflow_questions.providers import AnswerProvider
+from tenderflow_workspace.builtin import BuiltinIndex, Chunk, chunk_units
+
+TENDERS = Path("/work/shared/data/tenders")
+TENDER_SUFFIXES = (".xml", ".json")
+TOP_K = 8  # the questions service's default top_k (QuestionsSettings.top_k)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the provider answered to one question on one tender."""
+
+    tender: str
+    question_id: str
+    answer: str | None
+    confidence: float
+    citations: int
+
+
+def tender_files(root: Path = TENDERS) -> list[Path]:
+    """Every TED notice and OCDS file under the data folder; each one is a tender."""
+    return sorted(path for path in root.glob("*/*") if path.suffix in TENDER_SUFFIXES)
+
+
+def index_tender(document: Path, workdir: Path, limits: IngestLimits | None = None) -> BuiltinIndex:
+    """Zip the document alone into a package, read and extract it as ingest does, chunk and index it."""
+    limits = limits or IngestLimits()
+    package = workdir / "package.zip"
+    with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(document, document.name)
+    reading = read_package(package, workdir / "entries", limits)
+    if reading.rejected:
+        raise RuntimeError(f"{document.name}: package refused: {reading.rejected_reason}")
+    refused = [verdict for verdict in reading.verdicts if not verdict.accepted]
+    if refused:
+        raise RuntimeError(f"{document.name}: entries refused: {refused}")
+    chunks: list[Chunk] = []
+    for spooled in reading.files:
+        extraction = extract(spooled.path, spooled.doc_type, limits)
+        units = [asdict(unit) for unit in extraction.units]
+        chunks += chunk_units(Path(spooled.name).stem, spooled.name, extraction.doc_type, units)
+    return BuiltinIndex(chunks)
+
+
+def search(index: BuiltinIndex, question: QuestionSpec, top_k: int = TOP_K) -> list[Passage]:
+    """The passages the workspace search API returns for the question (see tenderflow_workspace.search)."""
+    hits = index.search(question.text, top_k=top_k, document_types=set(question.document_types) or None)
+    return [
+        Passage(chunk_id=hit.chunk.chunk_id, document_id=hit.chunk.document_id, file=hit.chunk.file,
+                doc_type=hit.chunk.doc_type, text=hit.chunk.text, page=hit.chunk.page, path=hit.chunk.path,
+                row=hit.chunk.row, score=float(hit.score))
+        for hit in hits
+    ]
+
+
+async def answer_tender(
+    name: str, document: Path, questions: list[QuestionSpec], provider: AnswerProvider
+) -> list[Outcome]:
+    """Every question of the set answered on one tender's package."""
+    with tempfile.TemporaryDirectory(prefix="tenderflow-eval-") as scratch:
+        index = index_tender(document, Path(scratch))
+    outcomes: list[Outcome] = []
+    for question in questions:
+        result = await provider.answer(question, search(index, question))
+        outcomes.append(Outcome(tender=name, question_id=question.id, answer=result.answer,
+                                confidence=result.confidence, citations=len(result.citations)))
+    return outcomes
