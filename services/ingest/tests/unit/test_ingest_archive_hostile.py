@@ -2,142 +2,28 @@
 
 from __future__ import annotations
 
-import io
 import os
 import struct
 import time
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from tenderflow_ingest.archive import PackageReading, read_package
 from tenderflow_ingest.limits import MIB, IngestLimits
+from tenderflow_ingest.testing.forge import (
+    DEFLATED,
+    SYMLINK_MODE,
+    UTF8_NAME_FLAG,
+    Forged,
+    central_record,
+    deflated,
+    forge_zip,
+    zeros_deflated,
+)
 
-STORED, DEFLATED = 0, 8
-UTF8_NAME_FLAG = 0x800
-SYMLINK_MODE = 0o120777 << 16
-FIFO_MODE = 0o010644 << 16
 GOOD_JSON = b'{"tender": {"title": "Road works"}}'
-
-
-@dataclass
-class Forged:
-    """One entry exactly as it will sit in the archive, lies included."""
-
-    name: str
-    payload: bytes
-    method: int = STORED
-    plain: bytes | None = None  # what payload decompresses to; defaults to payload
-    declared_size: int | None = None
-    crc: int | None = None
-    flags: int = 0
-    external_attr: int = 0
-    zip64_declared_size: int | None = None
-
-
-def deflate(data: bytes) -> bytes:
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
-    return compressor.compress(data) + compressor.flush()
-
-
-def deflated(name: str, plain: bytes, **fields) -> Forged:
-    return Forged(name=name, payload=deflate(plain), method=DEFLATED, plain=plain, **fields)
-
-
-def forge_zip(
-    entries: list[Forged], aliases: list[tuple[int, str]] = (), declared_count: int | None = None
-) -> bytes:
-    """Write local headers, a central directory (plus aliases of earlier headers) and an end record."""
-    out = io.BytesIO()
-    central = []
-    offsets = []
-    for entry in entries:
-        name = entry.name.encode("utf-8")
-        plain = entry.payload if entry.plain is None else entry.plain
-        crc = zlib.crc32(plain) if entry.crc is None else entry.crc
-        size = len(plain) if entry.declared_size is None else entry.declared_size
-        flags = entry.flags | UTF8_NAME_FLAG
-        offsets.append(out.tell())
-        out.write(
-            struct.pack(
-                "<4s5H3L2H",
-                b"PK\x03\x04",
-                20,
-                flags,
-                entry.method,
-                0,
-                0x21,
-                crc,
-                len(entry.payload),
-                size,
-                len(name),
-                0,
-            )
-        )
-        out.write(name + entry.payload)
-        central.append(_central_record(entry, name, flags, crc, size, offsets[-1]))
-    for target, alias in aliases:
-        central.append(
-            _central_record(
-                entries[target],
-                alias.encode(),
-                UTF8_NAME_FLAG,
-                zlib.crc32(entries[target].payload),
-                len(entries[target].payload),
-                offsets[target],
-            )
-        )
-    directory_offset = out.tell()
-    for record in central:
-        out.write(record)
-    count = len(central) if declared_count is None else declared_count
-    directory_size = out.tell() - directory_offset
-    if count > 0xFFFF:  # only ZIP64 end records can count that far
-        zip64_end = out.tell()
-        out.write(
-            struct.pack(
-                "<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, directory_size, directory_offset
-            )
-        )
-        out.write(struct.pack("<4sLQL", b"PK\x06\x07", 0, zip64_end, 1))
-        count = 0xFFFF
-    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, directory_size, directory_offset, 0))
-    return out.getvalue()
-
-
-def _central_record(entry: Forged, name: bytes, flags: int, crc: int, size: int, offset: int) -> bytes:
-    extra = b""
-    compressed = len(entry.payload)
-    if entry.zip64_declared_size is not None:
-        extra = struct.pack("<2H2Q", 1, 16, entry.zip64_declared_size, compressed)
-        size, compressed = 0xFFFFFFFF, 0xFFFFFFFF
-    return (
-        struct.pack(
-            "<4s4B4HL2L5H2L",
-            b"PK\x01\x02",
-            20,
-            3,
-            20,
-            0,
-            flags,
-            entry.method,
-            0,
-            0x21,
-            crc,
-            compressed,
-            size,
-            len(name),
-            len(extra),
-            0,
-            0,
-            0,
-            entry.external_attr,
-            offset,
-        )
-        + name
-        + extra
-    )
 
 
 def read(tmp_path: Path, archive: bytes, limits: IngestLimits | None = None) -> PackageReading:
@@ -232,21 +118,8 @@ def test_encrypted_entries_are_rejected(tmp_path: Path) -> None:
 # --- bombs and lies ---------------------------------------------------------------------------------------
 
 
-def zeros_bomb(total: int) -> tuple[bytes, int]:
-    """Deflate `total` zero bytes chunk by chunk, so building the bomb never holds it in memory."""
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
-    chunk = bytes(MIB)
-    crc = 0
-    parts = []
-    for _ in range(total // MIB):
-        parts.append(compressor.compress(chunk))
-        crc = zlib.crc32(chunk, crc)
-    parts.append(compressor.flush())
-    return b"".join(parts), crc
-
-
 def test_a_200_mb_ratio_bomb_stops_early(tmp_path: Path) -> None:
-    payload, crc = zeros_bomb(200 * MIB)
+    payload, crc = zeros_deflated(200 * MIB)
     bomb = Forged("bomb.json", payload, method=DEFLATED, plain=b"", declared_size=200 * MIB, crc=crc)
     started = time.monotonic()
     reading = read(tmp_path, forge_zip([bomb, Forged("a.json", GOOD_JSON)]))
@@ -306,7 +179,7 @@ def test_fifield_style_entries_that_nest_inside_each_other_overlap(tmp_path: Pat
     archive = bytearray(forge_zip([outer]))
     inner_offset = 30 + len("outer.json") + len(b'{"a": 1}')
     directory = archive.index(b"PK\x01\x02")
-    record = _central_record(
+    record = central_record(
         inner, b"inner.json", UTF8_NAME_FLAG, zlib.crc32(GOOD_JSON), len(GOOD_JSON), inner_offset
     )
     end = archive[archive.index(b"PK\x05\x06") :]
