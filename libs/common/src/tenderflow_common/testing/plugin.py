@@ -65,10 +65,15 @@ async def topic_prefix(kafka_bootstrap_servers: str) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def stack(infra: Infra, topic_prefix: str, tmp_path) -> AsyncIterator[Stack]:
+def stack_env() -> dict[str, str]:
+    """Settings the services get on top of the test defaults; override it in a test module to change them."""
+    return {"TENDERFLOW_GATEWAY_MAX_UPLOAD_BYTES": str(STACK_UPLOAD_LIMIT)}
+
+
+@pytest.fixture
+async def stack(infra: Infra, topic_prefix: str, tmp_path, stack_env: dict[str, str]) -> AsyncIterator[Stack]:
     """The five services running as separate processes against the real infrastructure."""
-    running = Stack(infra=infra, topic_prefix=topic_prefix, work_dir=tmp_path,
-                    extra_env={"TENDERFLOW_GATEWAY_MAX_UPLOAD_BYTES": str(STACK_UPLOAD_LIMIT)})
+    running = Stack(infra=infra, topic_prefix=topic_prefix, work_dir=tmp_path, extra_env=stack_env)
     try:
         await running.start()
         yield running
