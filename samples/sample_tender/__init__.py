@@ -1,0 +1,1 @@
+"""The documents of the sample tender package, one module per document, all built from `facts`."""
