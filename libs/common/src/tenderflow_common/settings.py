@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "development-internal-token"})
@@ -40,13 +40,33 @@ class RedisSettings(BaseSettings):
     url: str = "redis://127.0.0.1:6379/0"
 
 
+class S3Settings(BaseSettings):
+    """An S3 bucket (AWS or any S3 API server); credentials left unset fall back to the AWS default chain."""
+
+    model_config = SettingsConfigDict(env_prefix="TENDERFLOW_STORAGE_S3_")
+
+    bucket: str = Field(default="", pattern=r"^([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])?$")
+    endpoint_url: str | None = None
+    region: str = "us-east-1"
+    access_key_id: str | None = None
+    secret_access_key: SecretStr | None = None
+
+
 class StorageSettings(BaseSettings):
     """Object storage for uploads and extracted text."""
 
     model_config = SettingsConfigDict(env_prefix="TENDERFLOW_STORAGE_")
 
-    backend: Literal["local"] = "local"
+    backend: Literal["local", "s3"] = "local"
     root: Path = Path(".run/storage")
+    s3: S3Settings = Field(default_factory=S3Settings)
+
+    @model_validator(mode="after")
+    def require_bucket(self) -> "StorageSettings":
+        """The S3 backend cannot guess its bucket."""
+        if self.backend == "s3" and not self.s3.bucket:
+            raise ValueError("TENDERFLOW_STORAGE_S3_BUCKET must be set when TENDERFLOW_STORAGE_BACKEND=s3")
+        return self
 
 
 class RuntimeSettings(BaseSettings):

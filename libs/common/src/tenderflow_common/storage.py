@@ -8,7 +8,10 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from tenderflow_common.settings import S3Settings
 
 SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 
@@ -30,10 +33,14 @@ class StoredObject:
     sha256: str
 
 
+def _safe(part: str) -> bool:
+    return bool(SAFE_PART.match(part)) and part not in {".", ".."}
+
+
 def tenant_key(tenant_id: str, *parts: str) -> str:
     """Build `tenants/<tenant>/<parts...>`, refusing any part that could traverse."""
     for part in (tenant_id, *parts):
-        if not SAFE_PART.match(part) or part in {".", ".."}:
+        if not _safe(part):
             raise UnsafeKey(f"unsafe key part: {part!r}")
     return "/".join(("tenants", tenant_id, *parts))
 
@@ -41,22 +48,46 @@ def tenant_key(tenant_id: str, *parts: str) -> str:
 def key_belongs_to(key: str, tenant_id: str) -> bool:
     """Whether a key sits under the tenant's prefix and contains no traversal."""
     parts = key.split("/")
-    return (len(parts) >= 3 and parts[0] == "tenants" and parts[1] == tenant_id
-            and all(SAFE_PART.match(p) and p not in {".", ".."} for p in parts[1:]))
+    return len(parts) >= 3 and parts[0] == "tenants" and parts[1] == tenant_id and all(map(_safe, parts[1:]))
+
+
+def check_key(key: str) -> str:
+    """Refuse a key that is not `tenants/<tenant>/<name...>` made of safe parts; every backend calls this."""
+    parts = key.split("/")
+    if not key_belongs_to(key, parts[1] if len(parts) > 1 else ""):
+        raise UnsafeKey(f"key is not under a tenant's prefix: {key!r}")
+    return key
 
 
 class ObjectStore(Protocol):
     """What services need from storage."""
 
-    async def put_stream(self, key: str, chunks: AsyncIterator[bytes], max_bytes: int) -> StoredObject: ...
+    async def put_stream(self, key: str, chunks: AsyncIterator[bytes], max_bytes: int) -> StoredObject:
+        """Store the chunks as one object, all or nothing; `ObjectTooLarge` past `max_bytes`."""
 
     async def put_bytes(self, key: str, data: bytes) -> StoredObject: ...
 
     async def get_bytes(self, key: str) -> bytes: ...
 
-    async def local_copy(self, key: str) -> Path: ...
+    async def local_copy(self, key: str, directory: Path | None = None) -> Path:
+        """A file with the object's bytes. Remote backends download it (into `directory` when given) and
+        the caller removes it; the local backend returns its own file, which the caller must not touch."""
 
     async def exists(self, key: str) -> bool: ...
+
+    async def delete(self, key: str) -> None:
+        """Remove an object; a missing one is not an error."""
+
+
+async def hashed(chunks: AsyncIterator[bytes], max_bytes: int, digest) -> AsyncIterator[bytes]:
+    """Pass chunks through, feeding the digest and refusing more than `max_bytes` in total."""
+    size = 0
+    async for chunk in chunks:
+        size += len(chunk)
+        if size > max_bytes:
+            raise ObjectTooLarge(f"object is larger than {max_bytes} bytes")
+        digest.update(chunk)
+        yield chunk
 
 
 class LocalObjectStore:
@@ -67,7 +98,7 @@ class LocalObjectStore:
 
     def path_of(self, key: str) -> Path:
         """The file behind a key; never outside the root."""
-        path = (self.root / key).resolve()
+        path = (self.root / check_key(key)).resolve()
         if not path.is_relative_to(self.root) or path == self.root:
             raise UnsafeKey(f"key escapes the storage root: {key!r}")
         return path
@@ -79,11 +110,8 @@ class LocalObjectStore:
         digest, size = hashlib.sha256(), 0
         try:
             with partial.open("wb") as out:
-                async for chunk in chunks:
+                async for chunk in hashed(chunks, max_bytes, digest):
                     size += len(chunk)
-                    if size > max_bytes:
-                        raise ObjectTooLarge(f"object is larger than {max_bytes} bytes")
-                    digest.update(chunk)
                     await asyncio.to_thread(out.write, chunk)
             os.replace(partial, path)
         finally:
@@ -99,7 +127,7 @@ class LocalObjectStore:
     async def get_bytes(self, key: str) -> bytes:
         return await asyncio.to_thread(self.path_of(key).read_bytes)
 
-    async def local_copy(self, key: str) -> Path:
+    async def local_copy(self, key: str, directory: Path | None = None) -> Path:
         path = self.path_of(key)
         if not path.is_file():
             raise FileNotFoundError(key)
@@ -108,9 +136,17 @@ class LocalObjectStore:
     async def exists(self, key: str) -> bool:
         return self.path_of(key).is_file()
 
+    async def delete(self, key: str) -> None:
+        self.path_of(key).unlink(missing_ok=True)
 
-def open_store(backend: str, root: Path) -> ObjectStore:
-    """The configured storage backend."""
+
+def open_store(backend: str, root: Path, s3: "S3Settings | None" = None) -> ObjectStore:
+    """The configured storage backend; S3 reads `TENDERFLOW_STORAGE_S3_*` unless its settings are passed."""
     if backend == "local":
         return LocalObjectStore(root)
+    if backend == "s3":
+        from tenderflow_common.settings import S3Settings
+        from tenderflow_common.storage_s3 import S3ObjectStore
+
+        return S3ObjectStore.from_settings(s3 or S3Settings())
     raise ValueError(f"unknown storage backend {backend!r}")
