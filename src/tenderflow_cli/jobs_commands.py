@@ -58,3 +58,17 @@ def cancel_job(job_id: str, gateway: Gateway = None, api_key: ApiKey = None,
     """Ask a running job to stop."""
     answer = asyncio.run(_call("POST", f"/v1/jobs/{job_id}/cancel", gateway, api_key, data_dir))
     typer.echo(f"{answer['job_id']}: {answer['status']}")
+
+
+@jobs_app.command("rebuild")
+def rebuild(confirm: Annotated[bool, typer.Option("--yes", help="The jobs database is empty or may be rebuilt.")]
+            = False) -> None:
+    """Replay every retained Kafka message into the jobs database (stop the jobs service and empty it first)."""
+    from tenderflow_jobs.rebuild import rebuild_projection
+    from tenderflow_jobs.settings import JobsSettings
+
+    if not confirm:
+        console.print("Stop the jobs service, drop and recreate its database, then run again with --yes.")
+        raise typer.Exit(2)
+    read = asyncio.run(rebuild_projection(JobsSettings()))
+    typer.echo(f"projection rebuilt from {read} messages")

@@ -1,0 +1,69 @@
+"""Rebuild the projection from scratch: replay every topic it folds, from the beginning, into its database."""
+
+import asyncio
+import logging
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from tenderflow_common.consumer import MessageConsumer, Record
+from tenderflow_common.db import create_engine, session_factory
+from tenderflow_common.migrations import upgrade_to_head
+from tenderflow_jobs import consumers
+from tenderflow_jobs.main import MIGRATIONS
+from tenderflow_jobs.models import messaging
+from tenderflow_jobs.settings import JobsSettings
+
+log = logging.getLogger(__name__)
+
+
+async def _ignore_dead_letter(topic: str, key: str, value: bytes, headers: dict[str, str]) -> None:
+    """Messages the live consumer dead-lettered were dead-lettered already; a replay does not repeat that."""
+
+
+async def rebuild_projection(settings: JobsSettings) -> int:
+    """Fold every retained message into the (empty) jobs database; returns how many records were read.
+
+    The processed-messages table is rebuilt along the way, so a jobs service started afterwards drops whatever
+    its consumer group still has to deliver and nothing is counted twice.
+    """
+    database_url = settings.resolved_database_url("jobs")
+    await upgrade_to_head(MIGRATIONS, database_url)
+    engine = create_engine(database_url)
+    consumer = MessageConsumer("tenderflow-jobs", session_factory(engine), messaging, consumers.routes(),
+                               _ignore_dead_letter, attempts=settings.kafka.handler_attempts, backoff_seconds=0.1)
+    reader = AIOKafkaConsumer(bootstrap_servers=settings.kafka.bootstrap_servers, enable_auto_commit=False,
+                              group_id=None)
+    await reader.start()
+    read = 0
+    try:
+        reader.subscribe([settings.kafka.topic_prefix + topic for topic in consumers.TOPICS])
+        partitions = await _assigned(reader, len(consumers.TOPICS))
+        await reader.seek_to_beginning(*partitions)
+        end = await reader.end_offsets(partitions)
+        remaining = {tp for tp in partitions if end[tp] > 0}
+        while remaining:
+            batches = await reader.getmany(*remaining, timeout_ms=1000)
+            for tp, records in batches.items():
+                for raw in records:
+                    if raw.offset >= end[tp]:
+                        continue
+                    headers = {k: v.decode(errors="replace") for k, v in raw.headers or ()}
+                    await consumer.consume(Record(topic=raw.topic, partition=raw.partition, offset=raw.offset,
+                                                  key=raw.key, value=raw.value or b"", headers=headers))
+                    read += 1
+            remaining = {tp for tp in remaining if await reader.position(tp) < end[tp]}
+    finally:
+        await reader.stop()
+        await engine.dispose()
+    log.info("projection rebuilt from %d records", read)
+    return read
+
+
+async def _assigned(reader: AIOKafkaConsumer, topic_count: int, timeout_seconds: float = 30.0) -> list[TopicPartition]:
+    """Without a group the consumer takes every partition of its topics once metadata arrives."""
+    deadline = asyncio.get_running_loop().time() + timeout_seconds
+    while len({tp.topic for tp in reader.assignment()}) < topic_count:
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError("topics to replay were not found")
+        await asyncio.sleep(0.1)
+    return sorted(reader.assignment())

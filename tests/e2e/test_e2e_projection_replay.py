@@ -1,0 +1,67 @@
+"""Dropping the jobs database and replaying the topics from the beginning gives the same job states."""
+
+import asyncio
+import time
+import zipfile
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tenderflow_common.db import create_engine, session_factory
+from tenderflow_common.settings import KafkaSettings
+from tenderflow_common.testing.databases import create_database, drop_database
+from tenderflow_gateway import repository
+from tenderflow_jobs import repository as jobs_repository
+from tenderflow_jobs.rebuild import rebuild_projection
+from tenderflow_jobs.settings import JobsSettings
+
+pytestmark = pytest.mark.e2e
+
+TED_NOTICE = Path(__file__).resolve().parents[3] / "shared" / "data" / "tenders" / "ted" / "20-155018-001-EXP.xml"
+
+
+async def job_states(database_url: str, tenant_id: str) -> dict:
+    engine = create_engine(database_url, pool_size=1)
+    try:
+        async with session_factory(engine)() as session:
+            return {state.job_id: state for state in await jobs_repository.list_for_tenant(
+                session, tenant_id, status=None, limit=100, offset=0)}
+    finally:
+        await engine.dispose()
+
+
+async def test_replay_rebuilds_identical_jobs(stack, tmp_path):
+    engine = create_engine(stack.databases["gateway"], pool_size=1)
+    async with session_factory(engine)() as session, session.begin():
+        tenant_id = await repository.ensure_tenant(session, "acme")
+        _, key = await repository.create_key(session, tenant_id)
+    await engine.dispose()
+    good, bad = tmp_path / "good.zip", tmp_path / "bad.zip"
+    with zipfile.ZipFile(good, "w") as archive:
+        archive.write(TED_NOTICE, TED_NOTICE.name)
+        archive.writestr("../escape.txt", "x")
+    with zipfile.ZipFile(bad, "w") as archive:
+        archive.writestr("../escape.txt", "x")
+    async with httpx.AsyncClient(base_url=stack.gateway_url, headers={"X-API-Key": key}, timeout=30) as client:
+        for package in (good, bad):
+            response = await client.post("/v1/documents", files={"file": (package.name, package.read_bytes())})
+            assert response.status_code == 202
+            deadline = time.monotonic() + 60
+            while (await client.get(response.headers["location"])).json()["status"] not in (
+                    "succeeded", "failed", "cancelled"):
+                assert time.monotonic() < deadline
+                await asyncio.sleep(0.3)
+
+    live = await job_states(stack.databases["jobs"], tenant_id)
+    assert sorted(state.status for state in live.values()) == ["failed", "succeeded"]
+    replayed_url = await create_database(stack.infra.postgres_url, "replay")
+    try:
+        settings = JobsSettings(database_url=replayed_url, kafka=KafkaSettings(
+            bootstrap_servers=stack.infra.kafka_bootstrap_servers, topic_prefix=stack.topic_prefix))
+        assert await rebuild_projection(settings) > 0
+        assert await job_states(replayed_url, tenant_id) == live
+        assert await rebuild_projection(settings) > 0
+        assert await job_states(replayed_url, tenant_id) == live
+    finally:
+        await drop_database(stack.infra.postgres_url, replayed_url)
