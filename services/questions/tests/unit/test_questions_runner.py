@@ -1,0 +1,238 @@
+"""The run runner on a migrated SQLite database, with a fake provider and an in-process workspace search."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from tenderflow_common.contracts.questions import AnswerRow, Citation
+from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_common.contracts.workspace import Passage, SearchResult
+from tenderflow_common.in_memory import InMemoryTransport
+from tenderflow_common.migrations import upgrade_to_head
+from tenderflow_common.service import ServiceRuntime
+from tenderflow_questions import providers, repository
+from tenderflow_questions.main import MIGRATIONS, build_runtime
+from tenderflow_questions.models import answers, messaging, runs
+from tenderflow_questions.providers import ProviderAnswer
+from tenderflow_questions.runner import RunRunner
+from tenderflow_questions.settings import QuestionsSettings
+
+PASSAGE = Passage(chunk_id="doc:0", document_id="doc", file="notice.xml", doc_type="xml", score=0.8,
+                  text="PROCEDURE/DATE_RECEIPT_TENDERS: 2026-03-15", path="TED_EXPORT/FORM_SECTION")
+
+
+@dataclass
+class FakeProvider:
+    """Answers after `delay` seconds, counting calls and how many were in flight at once."""
+
+    delay: float = 0.0
+    on_call: Callable[[int], Awaitable[None]] | None = None
+    name: str = "fake"
+    calls: list[str] = field(default_factory=list)
+    in_flight: int = 0
+    most_in_flight: int = 0
+
+    async def answer(self, question: QuestionSpec, passages: list[Passage]) -> ProviderAnswer:
+        self.calls.append(question.id)
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            if self.on_call is not None:
+                await self.on_call(len(self.calls))
+            await asyncio.sleep(self.delay)
+        finally:
+            self.in_flight -= 1
+        return ProviderAnswer(answer=f"answer to {question.id}",
+                              citations=[Citation(file=passages[0].file, path=passages[0].path, snippet="x")],
+                              confidence=0.7, fragment_coverage=None)
+
+
+@dataclass
+class Harness:
+    runtime: ServiceRuntime
+    workspace: object
+    searches: list[dict]
+    provider: FakeProvider
+
+    def runner(self, run_concurrency: int = 4, heartbeat_seconds: float = 1.0) -> RunRunner:
+        return RunRunner(self.runtime, self.workspace, run_concurrency=run_concurrency,
+                         provider_concurrency=8, top_k=8, heartbeat_seconds=heartbeat_seconds)
+
+    async def add_run(self, questions: int, run_id: str = "run-1") -> repository.RunTask:
+        task = repository.RunTask(
+            id=run_id, job_id=f"job-{run_id}", tenant_id="acme", correlation_id="corr", cause_id="cause",
+            workspace_id="ws", package_id="pkg", model="fake:test",
+            questions=[QuestionSpec(id=f"q{n:02d}", text=f"What is fact {n}?", document_types=["xml"])
+                       for n in range(questions)],
+        )
+        async with self.runtime.unit_of_work() as uow:
+            await repository.add_run(uow.session, task)
+            await uow.commit()
+        return task
+
+    async def claim_and_process(self, runner: RunRunner) -> None:
+        task = await runner.claim_next()
+        assert task is not None
+        await runner.process(task)
+
+    async def run_row(self, run_id: str = "run-1"):
+        async with self.runtime.sessions() as session:
+            return (await session.execute(select(runs).where(runs.c.id == run_id))).one()
+
+    async def answered(self, run_id: str = "run-1") -> list[str]:
+        async with self.runtime.sessions() as session:
+            rows = await session.execute(select(answers.c.question_id).where(answers.c.run_id == run_id))
+            return sorted(rows.scalars())
+
+    async def events(self) -> list[dict]:
+        async with self.runtime.sessions() as session:
+            payloads = (await session.execute(select(messaging.outbox.c.payload)
+                                              .order_by(messaging.outbox.c.id))).scalars()
+            return [json.loads(payload) for payload in payloads]
+
+    async def request_cancel(self, run_id: str = "run-1") -> None:
+        async with self.runtime.unit_of_work() as uow:
+            await repository.request_cancel(uow.session, f"job-{run_id}")
+            await uow.commit()
+
+
+@pytest.fixture
+async def harness(tmp_path, monkeypatch) -> AsyncIterator[Harness]:
+    searches: list[dict] = []
+
+    def search(request: httpx.Request) -> httpx.Response:
+        searches.append(json.loads(request.content))
+        return httpx.Response(200, content=SearchResult(passages=[PASSAGE]).model_dump_json().encode(),
+                              headers={"content-type": "application/json"})
+
+    settings = QuestionsSettings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'questions.db'}")
+    runtime, _worker, workspace = build_runtime(settings, transport=InMemoryTransport(),
+                                                peers={"workspace": httpx.MockTransport(search)})
+    await upgrade_to_head(MIGRATIONS, runtime.database_url)
+    provider = FakeProvider()
+    monkeypatch.setitem(providers.PROVIDERS, "fake", provider)
+    try:
+        yield Harness(runtime, workspace, searches, provider)
+    finally:
+        await workspace.aclose()
+        await runtime.engine.dispose()
+
+
+def _types(events: list[dict]) -> list[str]:
+    return [event["type"].split(".")[2] for event in events]
+
+
+async def test_a_run_answers_every_question_once_then_completes(harness: Harness) -> None:
+    await harness.add_run(questions=10)
+
+    await harness.claim_and_process(harness.runner())
+
+    assert (await harness.run_row()).status == "completed"
+    assert await harness.answered() == [f"q{n:02d}" for n in range(10)]
+    assert sorted(harness.provider.calls) == [f"q{n:02d}" for n in range(10)]
+    types = _types(await harness.events())
+    assert types.count("answer-recorded") == 10 and types[-1] == "run-completed"
+    assert len(harness.searches) == 10
+    assert all({**search, "query": ""} == {"query": "", "top_k": 8, "document_types": ["xml"],
+                                           "package_id": "pkg"} for search in harness.searches)
+
+
+async def test_no_more_questions_are_answered_at_once_than_the_run_concurrency(harness: Harness) -> None:
+    harness.provider.delay = 0.05
+    await harness.add_run(questions=12)
+
+    await harness.claim_and_process(harness.runner(run_concurrency=3))
+
+    assert harness.provider.most_in_flight == 3
+    assert len(await harness.answered()) == 12
+
+
+async def test_a_run_cancelled_before_it_starts_answers_nothing(harness: Harness) -> None:
+    await harness.add_run(questions=5)
+    await harness.request_cancel()
+
+    await harness.claim_and_process(harness.runner())
+
+    assert (await harness.run_row()).status == "cancelled"
+    assert harness.provider.calls == [] and await harness.answered() == []
+    events = await harness.events()
+    assert _types(events) == ["run-failed"] and events[0]["data"]["cancelled"] is True
+
+
+async def test_a_run_cancelled_midway_stops_between_questions_and_writes_nothing_after(
+    harness: Harness,
+) -> None:
+    async def cancel_on_second_call(call: int) -> None:
+        if call == 2:
+            await harness.request_cancel()
+
+    harness.provider.delay = 0.05
+    harness.provider.on_call = cancel_on_second_call
+    await harness.add_run(questions=40)
+
+    await harness.claim_and_process(harness.runner(run_concurrency=2, heartbeat_seconds=0.02))
+    answered_when_ended = await harness.answered()
+    await asyncio.sleep(0.2)
+
+    assert (await harness.run_row()).status == "cancelled"
+    assert len(harness.provider.calls) < 40
+    assert await harness.answered() == answered_when_ended
+    assert _types(await harness.events())[-1] == "run-failed"
+
+
+async def test_the_claim_is_renewed_while_a_slow_answer_is_awaited(harness: Harness) -> None:
+    claims: list[datetime] = []
+
+    async def note_claim(_call: int) -> None:
+        claims.append((await harness.run_row()).claimed_at)
+        await asyncio.sleep(0.3)
+        claims.append((await harness.run_row()).claimed_at)
+
+    harness.provider.on_call = note_claim
+    await harness.add_run(questions=1)
+
+    await harness.claim_and_process(harness.runner(heartbeat_seconds=0.05))
+
+    assert claims[1] > claims[0]
+    assert (await harness.run_row()).status == "completed"
+
+
+async def test_a_resumed_run_answers_only_the_questions_left(harness: Harness) -> None:
+    task = await harness.add_run(questions=6)
+    async with harness.runtime.unit_of_work() as uow:
+        for question in task.questions[:4]:
+            await repository.add_answer(uow.session, task.id, AnswerRow(
+                question_id=question.id, question=question.text, answer="earlier", confidence=0.5,
+                fragment_coverage=None, citations=[]))
+        await uow.commit()
+
+    await harness.claim_and_process(harness.runner())
+
+    assert sorted(harness.provider.calls) == ["q04", "q05"]
+    assert (await harness.run_row()).status == "completed"
+
+
+async def test_a_question_that_fails_fails_the_run(harness: Harness) -> None:
+    async def fail_on_third_call(call: int) -> None:
+        if call == 3:
+            raise RuntimeError("model unavailable")
+
+    harness.provider.on_call = fail_on_third_call
+    await harness.add_run(questions=8)
+
+    await harness.claim_and_process(harness.runner(run_concurrency=1))
+
+    row = await harness.run_row()
+    events = await harness.events()
+    assert row.status == "failed"
+    assert _types(events)[-1] == "run-failed" and "model unavailable" in events[-1]["data"]["reason"]
+    assert len(harness.provider.calls) == 3  # nothing started after the failure
+    assert len(await harness.answered()) == 2  # the answers before it are kept
