@@ -49,15 +49,16 @@ def one_language(passages: Sequence[Passage]) -> set[int]:
 
 
 def reading_order(passages: Sequence[Passage]) -> list[int]:
-    """Each passage's position in its document's order (by natural chunk id order), not its retrieval rank.
+    """Each passage's position in reading order (file name, then chunk ordinal), not its retrieval rank.
 
-    List answers read better in document order; chunk ids such as `doc:12` carry it.
+    List answers read better in document order; chunk ids such as `doc:12` carry the ordinal. Files order by
+    name, not by document id, so the same package gives the same answer in every job.
     """
 
-    def natural(index: int) -> tuple[str, tuple[int | str, ...]]:
+    def natural(index: int) -> tuple[str, str, int]:
         passage = passages[index]
-        parts = re.split(r"(\d+)", passage.chunk_id)
-        return passage.document_id, tuple(int(part) if part.isdigit() else part for part in parts)
+        ordinal = passage.chunk_id.rsplit(":", 1)[-1]
+        return passage.file, passage.document_id, int(ordinal) if ordinal.isdigit() else 0
 
     order = sorted(range(len(passages)), key=natural)
     ranks = [0] * len(passages)
