@@ -11,7 +11,7 @@ VENV_PY := .venv/bin/python
 # Exports the connection settings written by infra-up into the recipe's environment.
 LOAD_INFRA_ENV := set -a && source .run/infra.env && set +a
 
-.PHONY: help install infra-up infra-down stack-up stack-down test lint eval bench-questions
+.PHONY: demo help install infra-up infra-down stack-up stack-down test lint eval bench-questions
 
 help:
 	@echo "make install     sync .venv from uv.lock (installs uv $(UV_VERSION) if missing)"
@@ -23,6 +23,11 @@ help:
 	@echo "make lint        ruff check"
 	@echo "make eval        answer the default question set on the real tenders; accuracy and calibration"
 	@echo "make bench-questions  questions runner throughput at concurrency 4, 8 and 16 against the ideal"
+
+# The first command for a newcomer: everything in one process, no servers, no API key.
+demo: install
+	$(VENV_PY) samples/make_sample.py .run/sample-tender.zip
+	@COLUMNS=160 $(VENV_PY) -m tenderflow_cli analyze .run/sample-tender.zip --data-dir .run/demo
 
 install:
 	@if ! command -v uv >/dev/null && ! python3 -m uv --version >/dev/null 2>&1; then \

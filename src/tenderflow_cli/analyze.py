@@ -16,6 +16,7 @@ from tenderflow_cli.connection import gateway_client, problem_text
 from tenderflow_cli.embedded import DEFAULT_DATA_DIR
 
 TERMINAL = ("succeeded", "failed", "cancelled")
+TABLE_ANSWER_CHARS = 120
 Format = Literal["table", "json", "csv"]
 status_console = Console(stderr=True)
 
@@ -110,6 +111,12 @@ def report_rejections(job: dict) -> None:
             status_console.print(f"[yellow]skipped[/yellow] {verdict['name']}: {verdict['reason']}")
 
 
+def shorten(text: str, limit: int = TABLE_ANSWER_CHARS) -> str:
+    """Long answers are cut for the table; json and csv carry them whole."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def answer_table(results: dict) -> str:
     """The answers as a terminal table: question, answer, confidence, source."""
     table = Table("question", "answer", "confidence", "source", title=f"Job {results['job_id']}", expand=True)
@@ -119,7 +126,8 @@ def answer_table(results: dict) -> str:
             first = row["citations"][0]
             where = first.get("page") or first.get("row") or first.get("path") or ""
             source = f"{first['file']} ({'page ' if first.get('page') else ''}{where})" if where else first["file"]
-        table.add_row(row["question"], row["answer"] or "—", f"{row['confidence']:.2f}", source)
+        table.add_row(row["question"], shorten(row["answer"]) if row["answer"] else "—", f"{row['confidence']:.2f}",
+                      source)
     buffer = io.StringIO()
     Console(file=buffer, width=160).print(table)
     return buffer.getvalue()
