@@ -1,6 +1,8 @@
 """`tenderflow tenants ...` and `tenderflow keys ...`: tenants and their API keys."""
 
 import asyncio
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -13,6 +15,8 @@ from tenderflow_gateway.domain import TENANT_NAME
 tenants_app = typer.Typer(no_args_is_help=True, help="Create and list tenants.")
 keys_app = typer.Typer(no_args_is_help=True, help="Create, list and revoke API keys.")
 console = Console()
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help="Use embedded mode's data folder instead of the "
+                                              "configured gateway database.")]
 
 
 def _check_tenant_name(name: str) -> str:
@@ -22,22 +26,22 @@ def _check_tenant_name(name: str) -> str:
 
 
 @tenants_app.command("create")
-def create_tenant(name: str = typer.Argument(..., callback=_check_tenant_name)) -> None:
+def create_tenant(name: str = typer.Argument(..., callback=_check_tenant_name), data_dir: DataDir = None) -> None:
     """Create a tenant (nothing happens if it exists)."""
 
     async def run() -> str:
-        async with gateway_session() as session:
+        async with gateway_session(data_dir) as session:
             return await repository.ensure_tenant(session, name)
 
     console.print(f"tenant {name}: {asyncio.run(run())}")
 
 
 @tenants_app.command("list")
-def list_tenants() -> None:
+def list_tenants(data_dir: DataDir = None) -> None:
     """List tenants."""
 
     async def run() -> list[dict]:
-        async with gateway_session() as session:
+        async with gateway_session(data_dir) as session:
             return await repository.list_tenants(session)
 
     table = Table("name", "id", "created")
@@ -48,11 +52,12 @@ def list_tenants() -> None:
 
 @keys_app.command("create")
 def create_key(tenant: str = typer.Option(..., "--tenant", callback=_check_tenant_name,
-                                          help="Tenant name; created if missing.")) -> None:
+                                          help="Tenant name; created if missing."),
+               data_dir: DataDir = None) -> None:
     """Create an API key; the key is printed once, as the last line."""
 
     async def run() -> tuple[str, str]:
-        async with gateway_session() as session:
+        async with gateway_session(data_dir) as session:
             tenant_id = await repository.ensure_tenant(session, tenant)
             return await repository.create_key(session, tenant_id)
 
@@ -62,11 +67,11 @@ def create_key(tenant: str = typer.Option(..., "--tenant", callback=_check_tenan
 
 
 @keys_app.command("list")
-def list_keys() -> None:
+def list_keys(data_dir: DataDir = None) -> None:
     """List keys (their ids and prefixes, never the secrets)."""
 
     async def run() -> list[dict]:
-        async with gateway_session() as session:
+        async with gateway_session(data_dir) as session:
             return await repository.list_keys(session)
 
     table = Table("id", "tenant", "prefix", "created", "revoked")
@@ -76,11 +81,11 @@ def list_keys() -> None:
 
 
 @keys_app.command("revoke")
-def revoke_key(key_id: str) -> None:
+def revoke_key(key_id: str, data_dir: DataDir = None) -> None:
     """Revoke a key by id; requests with it get 401 from then on."""
 
     async def run() -> bool:
-        async with gateway_session() as session:
+        async with gateway_session(data_dir) as session:
             return await repository.revoke_key(session, key_id)
 
     if not asyncio.run(run()):

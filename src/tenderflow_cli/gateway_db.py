@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,10 +12,18 @@ from tenderflow_gateway.main import MIGRATIONS
 from tenderflow_gateway.settings import GatewaySettings
 
 
+def gateway_database_url(data_dir: Path | None) -> str:
+    """Embedded mode's SQLite file when a data folder is named, else the configured gateway database."""
+    if data_dir is not None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite+aiosqlite:///{data_dir / 'gateway'}.db"
+    return GatewaySettings().resolved_database_url("gateway")
+
+
 @asynccontextmanager
-async def gateway_session() -> AsyncIterator[AsyncSession]:
+async def gateway_session(data_dir: Path | None = None) -> AsyncIterator[AsyncSession]:
     """A committed-on-success session on the migrated gateway database."""
-    url = GatewaySettings().resolved_database_url("gateway")
+    url = gateway_database_url(data_dir)
     await upgrade_to_head(MIGRATIONS, url)
     engine = create_engine(url, pool_size=1)
     try:
