@@ -22,6 +22,7 @@ from tenderflow_ingest.limits import IngestLimits
 from tenderflow_ingest.repository import PackageTask
 
 SOURCE = "tenderflow/ingest"
+CANCEL_POLL_SECONDS = 0.5
 log = logging.getLogger(__name__)
 
 
@@ -76,7 +77,7 @@ class PackagePipeline:
         for spooled in reading.files:
             if cancelled.is_set():
                 raise Cancelled()
-            document = done.get(spooled.name) or await self._extract(task, spooled, verdicts)
+            document = done.get(spooled.name) or await self._extract(task, spooled, verdicts, cancelled)
             if document:
                 ingested.append(events.IngestedDocument(document_id=document["id"], file=document["file"],
                                                         doc_type=document["doc_type"], pages=document["pages"],
@@ -88,11 +89,14 @@ class PackagePipeline:
                 reason="No file in the package could be used; see the per-file verdicts."), "rejected")
             return
         await self._end(task, "ingested", events.PackageIngested(
-            package_id=task.id, request=task.request, documents=ingested, files=files), "ingested")
+            package_id=task.id, request=task.request, documents=ingested, files=files), "ingested",
+            unless_cancelled=True)
 
-    async def _extract(self, task: PackageTask, spooled, verdicts: list[FileVerdict]) -> dict | None:
+    async def _extract(self, task: PackageTask, spooled, verdicts: list[FileVerdict],
+                       cancelled: threading.Event) -> dict | None:
         try:
-            extraction = await asyncio.to_thread(extract, spooled.path, spooled.doc_type, self._limits)
+            extraction = await asyncio.to_thread(extract, spooled.path, spooled.doc_type, self._limits,
+                                                 cancelled.is_set)
         except ExtractionError as error:
             position = next(i for i, v in enumerate(verdicts) if v.accepted and v.name == spooled.name)
             verdicts[position] = verdicts[position].model_copy(
@@ -119,8 +123,13 @@ class PackagePipeline:
             await uow.emit(self._envelope(task, message, fact))
             await uow.commit()
 
-    async def _end(self, task: PackageTask, status: str, message: Message, fact: str) -> None:
+    async def _end(self, task: PackageTask, status: str, message: Message, fact: str, *,
+                   unless_cancelled: bool = False) -> None:
+        """Record the end state and its event together; unless_cancelled re-checks the flag under a row lock,
+        so a cancellation the watcher has not seen yet still stops the package from going downstream."""
         async with self._runtime.unit_of_work() as uow:
+            if unless_cancelled and await repository.cancel_requested(uow.session, task.id, lock=True):
+                raise Cancelled()
             await repository.finish(uow.session, task.id, status)
             await uow.emit(self._envelope(task, message, fact))
             await uow.commit()
@@ -131,11 +140,13 @@ class PackagePipeline:
                              subject=task.filename, message_id=stable_id(task.id, fact))
 
     async def _watch_cancel(self, task: PackageTask, cancelled: threading.Event) -> None:
-        while not cancelled.is_set():
-            await asyncio.sleep(1.0)
+        """Turn the database flag into an event the extraction threads can see; look at once, then poll."""
+        while True:
             async with self._runtime.sessions() as session:
                 if await repository.cancel_requested(session, task.id):
                     cancelled.set()
+                    return
+            await asyncio.sleep(CANCEL_POLL_SECONDS)
 
 
 def _contract_verdict(verdict) -> FileVerdict:

@@ -63,8 +63,10 @@ async def request_cancel(session: AsyncSession, job_id: str) -> None:
     await session.execute(update(packages).where(packages.c.job_id == job_id).values(cancel_requested=True))
 
 
-async def cancel_requested(session: AsyncSession, package_id: str) -> bool:
-    return bool(await session.scalar(select(packages.c.cancel_requested).where(packages.c.id == package_id)))
+async def cancel_requested(session: AsyncSession, package_id: str, *, lock: bool = False) -> bool:
+    """Whether the job was cancelled; with lock, no cancellation can slip in before the transaction ends."""
+    query = select(packages.c.cancel_requested).where(packages.c.id == package_id)
+    return bool(await session.scalar(query.with_for_update() if lock else query))
 
 
 async def extracted_documents(session: AsyncSession, package_id: str) -> dict[str, dict]:

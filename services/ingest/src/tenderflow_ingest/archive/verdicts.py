@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 class Cancelled(Exception):
-    """The job was cancelled while its package was being read."""
+    """The job was cancelled while its package was being read or its documents extracted."""
 
 
 @dataclass(frozen=True)

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError
 
+from tenderflow_ingest.archive import Cancelled
 from tenderflow_ingest.extractors.base import Extraction, ExtractionError, TextUnit
 from tenderflow_ingest.extractors.pdf_layout import choose_page_text
 from tenderflow_ingest.limits import IngestLimits
 
 
-def extract(path: Path, limits: IngestLimits) -> Extraction:
-    """One unit per page with text (page numbers from 1); ExtractionError for anything unreadable."""
+def extract(path: Path, limits: IngestLimits, cancelled: Callable[[], bool] | None = None) -> Extraction:
+    """One unit per page with text (page numbers from 1); ExtractionError for anything unreadable.
+
+    cancelled is asked before every page, so a cancelled job stops within a page rather than a document.
+    """
     started = time.monotonic()
     warnings: list[str] = []
     try:
@@ -26,6 +31,8 @@ def extract(path: Path, limits: IngestLimits) -> Extraction:
             raise ExtractionError("too_many_pages", reason)
         units = []
         for number, page in enumerate(reader.pages, start=1):
+            if cancelled is not None and cancelled():
+                raise Cancelled()
             if time.monotonic() - started > limits.max_pdf_seconds:
                 reason = (
                     f"PDF text extraction took over {limits.max_pdf_seconds:g} s (stopped at page {number})"
@@ -34,7 +41,7 @@ def extract(path: Path, limits: IngestLimits) -> Extraction:
             text = _page_text(page, number, warnings)[: limits.max_unit_chars]
             if text.strip():
                 units.append(TextUnit(text=text, page=number))
-    except ExtractionError:
+    except (ExtractionError, Cancelled):
         raise
     except LimitReachedError as error:
         raise ExtractionError("pdf_limit_exceeded", f"PDF exceeds a decompression limit: {error}") from error
