@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from tenacity import AsyncRetrying, stop_after_attempt, wait_exponential
+from tenacity import AsyncRetrying, retry_if_not_exception_type, stop_after_attempt, wait_exponential
 
 from tenderflow_common import context, metrics, topics
 from tenderflow_common.envelope import Envelope
@@ -21,6 +21,10 @@ from tenderflow_common.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Message, Envelope, UnitOfWork], Awaitable[None]]
+
+
+class Unprocessable(Exception):
+    """A message that can never succeed (e.g. it points outside its tenant); dead-lettered without retries."""
 
 
 @dataclass(frozen=True)
@@ -101,10 +105,15 @@ class MessageConsumer:
             async for attempt in AsyncRetrying(
                 stop=stop_after_attempt(self._attempts),
                 wait=wait_exponential(multiplier=self._backoff, max=10),
+                retry=retry_if_not_exception_type(Unprocessable),
                 reraise=True,
             ):
                 with attempt:
                     outcome = await self._handle_once(envelope, payload, route)
+        except Unprocessable as error:
+            await self._send_to_dead_letters(record, f"unprocessable {envelope.type}: {error}")
+            metrics.messages_consumed.labels(self.name, envelope.type, "dead_lettered").inc()
+            return
         except Exception as error:
             log.exception("handler failed after %d attempts", self._attempts, extra={"type": envelope.type})
             await self._send_to_dead_letters(record, f"{type(error).__name__}: {error}")

@@ -7,13 +7,17 @@ from tenderflow_common import topics
 from tenderflow_common.consumer import Route
 from tenderflow_common.contracts.ingest import IngestPackage
 from tenderflow_common.contracts.jobs import JobCancelRequested
+from tenderflow_common.contracts.uploads import UploadReceived
+from tenderflow_common.storage import ObjectStore
 from tenderflow_ingest import handlers
 
-TOPICS = [topics.INGEST_COMMANDS, topics.JOBS_EVENTS]
+TOPICS = [topics.INGEST_COMMANDS, topics.JOBS_EVENTS, topics.UPLOADS]
 
 
-def routes(wake_worker: Callable[[], None]) -> list[Route]:
+def routes(wake_worker: Callable[[], None], store: ObjectStore) -> list[Route]:
     return [
         Route(IngestPackage, functools.partial(handlers.ingest_package, wake_worker=wake_worker)),
+        Route(UploadReceived,
+              functools.partial(handlers.upload_received, store=store, wake_worker=wake_worker)),
         Route(JobCancelRequested, handlers.job_cancel_requested),
     ]

@@ -1,13 +1,14 @@
-"""Use cases driven by messages: accept a package for processing, note a cancellation."""
+"""Use cases driven by messages: accept a package (uploaded or announced by another system), note a cancel."""
 
 from collections.abc import Callable
 
 from tenderflow_common.contracts.ingest import IngestPackage
 from tenderflow_common.contracts.jobs import JobCancelRequested
+from tenderflow_common.contracts.uploads import UploadReceived
 from tenderflow_common.envelope import Envelope, stable_id
-from tenderflow_common.storage import key_belongs_to
+from tenderflow_common.storage import ObjectStore, key_belongs_to
 from tenderflow_common.unit_of_work import UnitOfWork
-from tenderflow_ingest import repository
+from tenderflow_ingest import repository, uploads
 from tenderflow_ingest.repository import PackageTask
 
 SOURCE = "tenderflow/ingest"
@@ -20,6 +21,30 @@ async def ingest_package(command: IngestPackage, envelope: Envelope, uow: UnitOf
         return
     if not key_belongs_to(command.package_key, envelope.tenantid):
         raise PermissionError("package key lies outside the tenant's storage")
+    await _record_package(command, envelope, uow, wake_worker)
+
+
+async def upload_received(event: UploadReceived, envelope: Envelope, uow: UnitOfWork, *, store: ObjectStore,
+                          wake_worker: Callable[[], None]) -> None:
+    """Send another system's stored package down the REST upload's path, once per idempotency key."""
+    key = uploads.package_key(event.object, envelope.tenantid)
+    # Other systems cannot know our job ids; the command shows the job to the projection as an upload would.
+    job_id = stable_id(envelope.tenantid, "upload", event.idempotency_key)
+    if await repository.exists_for_job(uow.session, job_id):
+        return
+    stored = await uploads.measure(store, key)
+    filename = event.filename or key.rsplit("/", 1)[-1]
+    command = IngestPackage(package_key=key, filename=filename, size=stored.size, sha256=stored.sha256,
+                            request=event.request)
+    ingest = Envelope.wrap(command, source=SOURCE, tenant_id=envelope.tenantid, job_id=job_id,
+                           correlation_id=envelope.correlationid, causation_id=envelope.id, subject=filename,
+                           message_id=stable_id(job_id, "ingest-package"))
+    await uow.emit(ingest)
+    await _record_package(command, ingest, uow, wake_worker)
+
+
+async def _record_package(command: IngestPackage, envelope: Envelope, uow: UnitOfWork,
+                          wake_worker: Callable[[], None]) -> None:
     await repository.add_package(uow.session, PackageTask(
         id=stable_id(envelope.jobid, "package"), job_id=envelope.jobid, tenant_id=envelope.tenantid,
         correlation_id=envelope.correlationid, command_id=envelope.id, package_key=command.package_key,

@@ -24,7 +24,7 @@ def build_runtime(settings: IngestSettings | None = None,
     store = open_store(settings.storage.backend, settings.storage.root)
     pipeline = PackagePipeline(runtime, store, settings.limits(), Path(settings.work_dir))
     worker = Worker("ingest-pipeline", pipeline.claim_next, pipeline.process)
-    runtime.consume(consumers.TOPICS, consumers.routes(worker.wake))
+    runtime.consume(consumers.TOPICS, consumers.routes(worker.wake, store))
     return runtime, worker
 
 

@@ -1,0 +1,37 @@
+"""Checking what another system's upload event points at, and measuring the object it names."""
+
+import asyncio
+import hashlib
+from pathlib import Path
+
+from tenderflow_common.consumer import Unprocessable
+from tenderflow_common.storage import ObjectStore, StoredObject, key_belongs_to
+
+CHUNK_BYTES = 1024 * 1024
+
+
+def package_key(reference: str, tenant_id: str) -> str:
+    """The storage key an upload event refers to; anything ingest cannot or must not read is unprocessable."""
+    if reference.startswith("s3://"):
+        raise Unprocessable("s3 backend not configured")
+    if not key_belongs_to(reference, tenant_id):
+        raise Unprocessable(f"object must be a storage key under tenants/{tenant_id}/")
+    return reference
+
+
+async def measure(store: ObjectStore, key: str) -> StoredObject:
+    """Size and SHA-256 of a stored object, read in chunks off the event loop."""
+    try:
+        path = await store.local_copy(key)
+    except FileNotFoundError as error:
+        raise Unprocessable(f"object not found: {key}") from error
+    return await asyncio.to_thread(_measure_file, key, path)
+
+
+def _measure_file(key: str, path: Path) -> StoredObject:
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as file:
+        while chunk := file.read(CHUNK_BYTES):
+            digest.update(chunk)
+            size += len(chunk)
+    return StoredObject(key=key, size=size, sha256=digest.hexdigest())
