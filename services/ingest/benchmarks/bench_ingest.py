@@ -1,0 +1,110 @@
+"""Ingest throughput and memory on a large realistic package, next to bare zipfile and pypdf doing the same.
+
+    make bench-ingest                       # ~500 MB package (built once into .run/bench/)
+    BENCH_INGEST_MB=50 make bench-ingest    # a quick run
+
+Every measurement runs in a fresh process (measure.py), so each peak RSS is that measurement's own. Numbers
+are printed, never asserted: they depend on the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+from tenderflow_ingest.testing.documents import PackageMix, package_documents, write_package
+
+GOALS = {"rate_share": 0.70, "peak_rss_mb": 200.0}
+MEASURE = Path(__file__).with_name("measure.py")
+
+
+def main() -> None:
+    size_mb = int(os.environ.get("BENCH_INGEST_MB", "500"))
+    cache = Path(os.environ.get("BENCH_INGEST_DIR", ".run/bench")).resolve()
+    package, pdfs = prepare(cache, size_mb)
+    print(f"package {package} ({package.stat().st_size / 1e6:.0f} MB compressed); PDFs in {pdfs}\n")
+
+    results = {name: measure(name, package) for name in ("bare-zip", "tenderflow-read", "tenderflow-extract")}
+    results |= {name: measure(name, pdfs) for name in ("bare-pdf", "bare-pdf-both-modes", "tenderflow-pdf")}
+    report(results)
+
+
+def prepare(cache: Path, size_mb: int) -> tuple[Path, Path]:
+    """Build the package and unpack its PDFs once; later runs reuse both."""
+    cache.mkdir(parents=True, exist_ok=True)
+    package = cache / f"tender-package-{size_mb}mb-v1.zip"
+    if not package.exists():
+        print(f"building a {size_mb} MB package into {package} (once) ...", flush=True)
+        started = time.monotonic()
+        partial = package.with_suffix(".partial")
+        total = write_package(partial, package_documents(size_mb * 1_000_000, PackageMix()))
+        partial.rename(package)
+        print(f"  {total / 1e6:.0f} MB uncompressed in {time.monotonic() - started:.0f} s", flush=True)
+    pdfs = cache / f"{package.stem}-pdfs"
+    if not pdfs.exists():
+        partial = pdfs.with_name(pdfs.name + ".partial")
+        partial.mkdir(exist_ok=True)
+        with zipfile.ZipFile(package) as archive:
+            for info in archive.infolist():
+                if info.filename.endswith(".pdf"):
+                    (partial / Path(info.filename).name).write_bytes(archive.read(info))
+        partial.rename(pdfs)
+    return package, pdfs
+
+
+def measure(name: str, target: Path) -> dict:
+    print(f"measuring {name} ...", flush=True)
+    done = subprocess.run([sys.executable, str(MEASURE), name, str(target)], check=True, capture_output=True,
+                          text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def report(results: dict[str, dict]) -> None:
+    mb = 1e6
+    bare, read, full = results["bare-zip"], results["tenderflow-read"], results["tenderflow-extract"]
+    rate = {name: r["bytes"] / mb / r["seconds"] for name, r in results.items()}
+    print(f"\nArchive: {bare['files']} files, {bare['bytes'] / mb:.0f} MB uncompressed")
+    print(f"{'measurement':<34}{'seconds':>9}{'MB/s':>9}{'pages/s':>9}{'peak RSS MB':>13}{'(base)':>8}")
+    for name, r in results.items():
+        pages = f"{r['pages'] / r['seconds']:.0f}" if r.get("pages") else ""
+        print(f"{name:<34}{r['seconds']:>9.1f}{rate[name]:>9.1f}{pages:>9}{r['peak_rss_mb']:>13.0f}"
+              f"{r['baseline_rss_mb']:>8.0f}")
+    if read.get("rejected") or full.get("failed"):
+        print(f"note: {read.get('rejected', 0)} files rejected, {full.get('failed', 0)} failed extraction")
+
+    print("\nTenderflow extraction by document type (after read_package took "
+          f"{full['read_seconds']:.1f} s):")
+    for kind, t in sorted(full["by_type"].items()):
+        print(f"  {kind:<5}{t['files']:>5} files {t['bytes'] / mb:>8.0f} MB {t['seconds']:>7.1f} s "
+              f"{t['bytes'] / mb / max(t['seconds'], 1e-9):>8.1f} MB/s")
+
+    print("\nRatios (Tenderflow / bare):")
+    pdf_rate = _pages_rate(results, "tenderflow-pdf")
+    lines = [
+        ("(a) read_package vs bare zipfile read, MB/s", rate["tenderflow-read"] / rate["bare-zip"]),
+        ("(a) read_package + extract vs bare zipfile read, MB/s",
+         rate["tenderflow-extract"] / rate["bare-zip"]),
+        ("(b) PDF pages/s vs bare pypdf extract_text()", pdf_rate / _pages_rate(results, "bare-pdf")),
+        ("(b) PDF pages/s vs bare plain + layout extract_text()",
+         pdf_rate / _pages_rate(results, "bare-pdf-both-modes")),
+    ]
+    goal = GOALS["rate_share"]
+    for label, ratio in lines:
+        print(f"  {label:<58}{ratio:>7.2f}   goal >= {goal:.2f}: {'met' if ratio >= goal else 'NOT met'}")
+    peak = max(results["tenderflow-read"]["peak_rss_mb"], full["peak_rss_mb"])
+    bound = GOALS["peak_rss_mb"]
+    print(f"  {'peak RSS of read_package + extract, MB':<58}{peak:>7.0f}   goal < {bound:.0f}: "
+          f"{'met' if peak < bound else 'NOT met'} (bare zipfile: {bare['peak_rss_mb']:.0f})")
+
+
+def _pages_rate(results: dict[str, dict], name: str) -> float:
+    return results[name]["pages"] / results[name]["seconds"]
+
+
+if __name__ == "__main__":
+    main()

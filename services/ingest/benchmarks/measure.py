@@ -1,0 +1,140 @@
+"""One benchmark measurement per process, so peak RSS belongs to that measurement alone.
+
+Usage: measure.py <measurement> <path> [<work dir>]; prints one JSON object. Bare measurements are the floor
+Tenderflow is compared with: what the same work costs with no limits, verdicts, spooling or provenance.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from tenderflow_ingest.archive import read_package
+from tenderflow_ingest.extractors import extract
+from tenderflow_ingest.extractors import pdf as pdf_extractor
+from tenderflow_ingest.limits import MIB, IngestLimits
+
+READ_BYTES = MIB
+
+
+def bare_zip(archive: Path, _work: Path) -> dict:
+    """zipfile reading every entry to the end (decompression and CRC), keeping nothing."""
+    total = files = 0
+    with zipfile.ZipFile(archive) as opened:
+        for info in opened.infolist():
+            with opened.open(info) as entry:
+                while chunk := entry.read(READ_BYTES):
+                    total += len(chunk)
+            files += 1
+    return {"bytes": total, "files": files}
+
+
+def tenderflow_read(archive: Path, work: Path) -> dict:
+    """read_package alone: verdicts, counted decompression, type detection, spooling to disk."""
+    reading = read_package(archive, work, _limits_for(archive))
+    return {"bytes": sum(v.size for v in reading.verdicts), "files": len(reading.files),
+            "rejected": sum(1 for v in reading.verdicts if not v.accepted)}
+
+
+def tenderflow_extract(archive: Path, work: Path) -> dict:
+    """What the ingest pipeline does to a package: read_package, then extract every accepted document."""
+    limits = _limits_for(archive)
+    started = time.perf_counter()
+    reading = read_package(archive, work, limits)
+    read_seconds = time.perf_counter() - started
+    by_type: dict[str, dict[str, float]] = defaultdict(lambda: {"bytes": 0, "seconds": 0.0, "files": 0})
+    pages = failed = 0
+    for spooled in reading.files:
+        began = time.perf_counter()
+        try:
+            extraction = extract(spooled.path, spooled.doc_type, limits)
+            pages += extraction.pages
+        except Exception:  # noqa: BLE001 - counted and reported, the run goes on as the pipeline does
+            failed += 1
+        kind = by_type[spooled.doc_type]
+        kind["bytes"] += spooled.size
+        kind["seconds"] += time.perf_counter() - began
+        kind["files"] += 1
+    return {"bytes": sum(v.size for v in reading.verdicts), "files": len(reading.files), "pages": pages,
+            "failed": failed, "read_seconds": read_seconds, "by_type": by_type,
+            "rejected": sum(1 for v in reading.verdicts if not v.accepted)}
+
+
+def bare_pdf(folder: Path, _work: Path) -> dict:
+    """pypdf's plain extract_text() over every page: the floor for PDF text."""
+    pages = 0
+    for path in sorted(folder.glob("*.pdf")):
+        for page in PdfReader(path).pages:
+            page.extract_text()
+            pages += 1
+    return {"pages": pages, "bytes": _size(folder)}
+
+
+def bare_pdf_both_modes(folder: Path, _work: Path) -> dict:
+    """Plain and layout extract_text() per page, the two passes Tenderflow makes to keep table rows whole."""
+    pages = 0
+    for path in sorted(folder.glob("*.pdf")):
+        for page in PdfReader(path).pages:
+            page.extract_text()
+            page.extract_text(extraction_mode="layout")
+            pages += 1
+    return {"pages": pages, "bytes": _size(folder)}
+
+
+def tenderflow_pdf(folder: Path, _work: Path) -> dict:
+    """Tenderflow's PDF extractor (limits, layout choice, provenance) over the same files."""
+    pages = 0
+    limits = IngestLimits()
+    for path in sorted(folder.glob("*.pdf")):
+        pages += pdf_extractor.extract(path, limits).pages
+    return {"pages": pages, "bytes": _size(folder)}
+
+
+MEASUREMENTS = {f.__name__.replace("_", "-"): f for f in (
+    bare_zip, tenderflow_read, tenderflow_extract, bare_pdf, bare_pdf_both_modes, tenderflow_pdf)}
+
+
+def _limits_for(archive: Path) -> IngestLimits:
+    """The production limits, with room for a benchmark package bigger than the default total."""
+    with zipfile.ZipFile(archive) as opened:
+        total = sum(info.file_size for info in opened.infolist())
+    default = IngestLimits()
+    return IngestLimits(max_total_uncompressed=max(default.max_total_uncompressed, int(total * 1.1)))
+
+
+def _size(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.glob("*.pdf"))
+
+
+def _memory_mb(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> None:
+    name, target = sys.argv[1], Path(sys.argv[2])
+    work = Path(sys.argv[3]) if len(sys.argv) > 3 else target.parent / f"work-{name}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    baseline = _memory_mb("VmRSS")
+    started = time.perf_counter()
+    try:
+        result = MEASUREMENTS[name](target, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    result.update(name=name, seconds=time.perf_counter() - started, baseline_rss_mb=baseline,
+                  peak_rss_mb=_memory_mb("VmHWM"))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
