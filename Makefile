@@ -11,7 +11,7 @@ VENV_PY := .venv/bin/python
 # Exports the connection settings written by infra-up into the recipe's environment.
 LOAD_INFRA_ENV := set -a && source .run/infra.env && set +a
 
-.PHONY: demo help install infra-up infra-down stack-up stack-down test lint eval bench-questions
+.PHONY: demo help install infra-up infra-down stack-up stack-down test lint eval bench-questions bench-ingest
 
 help:
 	@echo "make install     sync .venv from uv.lock (installs uv $(UV_VERSION) if missing)"
@@ -23,6 +23,7 @@ help:
 	@echo "make lint        ruff check"
 	@echo "make eval        answer the default question set on the real tenders; accuracy and calibration"
 	@echo "make bench-questions  questions runner throughput at concurrency 4, 8 and 16 against the ideal"
+	@echo "make bench-ingest  ingest MB/s, PDF pages/s and peak RSS on a ~500 MB package against bare zipfile/pypdf"
 
 # The first command for a newcomer: everything in one process, no servers, no API key.
 demo: install
@@ -68,3 +69,7 @@ eval: | $(VENV_PY)
 # The real RunRunner on SQLite with a fake 200 ms provider; prints wall time against the ideal.
 bench-questions: | $(VENV_PY)
 	$(VENV_PY) services/questions/benchmarks/run_throughput.py $(BENCH_ARGS)
+
+# Builds the package once into .run/bench/ (BENCH_INGEST_DIR); BENCH_INGEST_MB=50 for a quick run.
+bench-ingest: | $(VENV_PY)
+	$(VENV_PY) services/ingest/benchmarks/bench_ingest.py
