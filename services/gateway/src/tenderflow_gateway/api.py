@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
 
@@ -19,7 +19,8 @@ from tenderflow_gateway.auth import tenant_dependency
 from tenderflow_gateway.clients import Clients
 from tenderflow_gateway.domain import InvalidQuestions, parse_questions
 from tenderflow_gateway.export import results_csv
-from tenderflow_gateway.uploads import check_is_zip, store_upload
+from tenderflow_gateway.upload_docs import UPLOAD_PROBLEMS, UPLOAD_REQUEST_BODY
+from tenderflow_gateway.uploads import check_declared_length, receive_upload
 
 SOURCE = "tenderflow/gateway"
 
@@ -45,33 +46,29 @@ def public_router(runtime, store, clients: Clients) -> APIRouter:
     max_bytes = runtime.settings.max_upload_bytes
 
     @router.post("/documents", status_code=202, response_model=Accepted, tags=["documents"],
-                 responses={413: {"description": "Package too large"}, 415: {"description": "Not a ZIP"}})
-    async def upload_package(
-        request: Request,
-        tenant_id: CurrentTenant,
-        file: Annotated[UploadFile, File(description="The tender package, a ZIP archive")],
-        workspace: Annotated[str | None, Form()] = None,
-        questions: Annotated[str | None, Form(description="JSON array of {id, text, ...}")] = None,
-        question_set: Annotated[str | None, Form()] = None,
-        model: Annotated[str | None, Form(description="provider:model")] = None,
-    ) -> JSONResponse:
-        """Store the package, then ask ingest to take it apart; the job is followed at `Location`."""
-        declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > max_bytes + 1024 * 1024:
-            raise Problem(413, "Package too large", f"The upload limit is {max_bytes} bytes.",
-                          kind="payload-too-large", limit_bytes=max_bytes)
-        job_request = _job_request(workspace, questions, question_set, model)
-        await check_is_zip(file)
+                 openapi_extra={"requestBody": UPLOAD_REQUEST_BODY}, responses=UPLOAD_PROBLEMS)
+    async def upload_package(request: Request, tenant_id: CurrentTenant) -> JSONResponse:
+        """Stream the package into storage, then ask ingest to take it apart; follow the job at `Location`.
+
+        The body is read as it arrives and never held whole: past the upload limit the request is refused
+        with 413 at once, whatever Content-Length said."""
+        check_declared_length(request.headers.get("content-length"), max_bytes)
         job_id = new_id()
-        stored = await store_upload(store, tenant_key(tenant_id, "uploads", f"{job_id}.zip"), file, max_bytes)
-        filename = (file.filename or "package.zip")[:500]
+        key = tenant_key(tenant_id, "uploads", f"{job_id}.zip")
+        upload = await receive_upload(request.stream(), request.headers.get("content-type"), store, key,
+                                      max_bytes, _job_request)
+        stored, filename = upload.stored, (upload.filename or "package.zip")[:500]
         command = IngestPackage(package_key=stored.key, filename=filename, size=stored.size,
-                                sha256=stored.sha256, request=job_request)
-        async with runtime.unit_of_work() as uow:
-            await repository.record_submission(uow.session, job_id, tenant_id, filename)
-            await uow.emit(Envelope.wrap(command, source=SOURCE, tenant_id=tenant_id, job_id=job_id,
-                                         subject=filename))
-            await uow.commit()
+                                sha256=stored.sha256, request=upload.request)
+        try:
+            async with runtime.unit_of_work() as uow:
+                await repository.record_submission(uow.session, job_id, tenant_id, filename)
+                await uow.emit(Envelope.wrap(command, source=SOURCE, tenant_id=tenant_id, job_id=job_id,
+                                             subject=filename))
+                await uow.commit()
+        except BaseException:
+            await store.delete(stored.key)
+            raise
         body = Accepted(job_id=job_id, status="queued", links=job_links(job_id))
         return JSONResponse(body.model_dump(), status_code=202, headers={"Location": f"/v1/jobs/{job_id}"})
 
@@ -136,19 +133,14 @@ def public_router(runtime, store, clients: Clients) -> APIRouter:
     return router
 
 
-def _job_request(workspace: str | None, questions: str | None, question_set: str | None,
-                 model: str | None) -> JobRequest:
-    fields: dict = {}
-    if workspace:
-        fields["workspace"] = workspace
-    if model:
-        fields["model"] = model
-    if question_set:
-        fields["question_set"] = question_set
+def _job_request(form: dict[str, str]) -> JobRequest:
+    """The job request the upload's form fields describe (empty fields were dropped while reading)."""
+    fields: dict = {name: form[name] for name in ("workspace", "model", "question_set") if name in form}
+    questions = form.get("questions")
     if questions is not None:
-        if question_set:
-            raise Problem(422, "Choose questions or a question set", "Send `questions` or `question_set`, not both.",
-                          kind="validation")
+        if "question_set" in fields:
+            raise Problem(422, "Choose questions or a question set",
+                          "Send `questions` or `question_set`, not both.", kind="validation")
         try:
             fields["questions"] = parse_questions(questions)
         except InvalidQuestions as error:
