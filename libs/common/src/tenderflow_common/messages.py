@@ -37,3 +37,8 @@ def register(*message_classes: type[Message]) -> None:
 def message_class(message_type: str) -> type[Message] | None:
     """The payload class registered for a CloudEvents `type`, if any."""
     return _REGISTRY.get(message_type)
+
+
+def registered_messages() -> dict[str, type[Message]]:
+    """Every registered message class by its CloudEvents `type`."""
+    return dict(_REGISTRY)
