@@ -14,10 +14,12 @@ from tenderflow_ingest import handlers
 TOPICS = [topics.INGEST_COMMANDS, topics.JOBS_EVENTS, topics.UPLOADS]
 
 
-def routes(wake_worker: Callable[[], None], store: ObjectStore) -> list[Route]:
+def routes(wake_worker: Callable[[], None], store: ObjectStore, s3_bucket: str | None = None) -> list[Route]:
+    """`s3_bucket` is the configured bucket when storage is S3, so upload events may name `s3://` objects."""
     return [
         Route(IngestPackage, functools.partial(handlers.ingest_package, wake_worker=wake_worker)),
         Route(UploadReceived,
-              functools.partial(handlers.upload_received, store=store, wake_worker=wake_worker)),
+              functools.partial(handlers.upload_received, store=store, s3_bucket=s3_bucket,
+                                wake_worker=wake_worker)),
         Route(JobCancelRequested, handlers.job_cancel_requested),
     ]

@@ -25,9 +25,9 @@ async def ingest_package(command: IngestPackage, envelope: Envelope, uow: UnitOf
 
 
 async def upload_received(event: UploadReceived, envelope: Envelope, uow: UnitOfWork, *, store: ObjectStore,
-                          wake_worker: Callable[[], None]) -> None:
+                          s3_bucket: str | None, wake_worker: Callable[[], None]) -> None:
     """Send another system's stored package down the REST upload's path, once per idempotency key."""
-    key = uploads.package_key(event.object, envelope.tenantid)
+    key = uploads.package_key(event.object, envelope.tenantid, s3_bucket)
     # Other systems cannot know our job ids; the command shows the job to the projection as an upload would.
     job_id = stable_id(envelope.tenantid, "upload", event.idempotency_key)
     if await repository.exists_for_job(uow.session, job_id):

@@ -24,7 +24,8 @@ def build_runtime(settings: IngestSettings | None = None,
     store = open_store(settings.storage.backend, settings.storage.root)
     pipeline = PackagePipeline(runtime, store, settings.limits(), Path(settings.work_dir))
     worker = Worker("ingest-pipeline", pipeline.claim_next, pipeline.process)
-    runtime.consume(consumers.TOPICS, consumers.routes(worker.wake, store))
+    s3_bucket = settings.storage.s3.bucket if settings.storage.backend == "s3" else None
+    runtime.consume(consumers.TOPICS, consumers.routes(worker.wake, store, s3_bucket))
     return runtime, worker
 
 

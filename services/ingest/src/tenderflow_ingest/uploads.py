@@ -2,6 +2,7 @@
 
 import asyncio
 import hashlib
+import tempfile
 from pathlib import Path
 
 from tenderflow_common.consumer import Unprocessable
@@ -10,22 +11,28 @@ from tenderflow_common.storage import ObjectStore, StoredObject, key_belongs_to
 CHUNK_BYTES = 1024 * 1024
 
 
-def package_key(reference: str, tenant_id: str) -> str:
-    """The storage key an upload event refers to; anything ingest cannot or must not read is unprocessable."""
+def package_key(reference: str, tenant_id: str, s3_bucket: str | None = None) -> str:
+    """The key an event names (`s3://` only on the configured S3 bucket); anything else is unprocessable."""
+    key = reference
     if reference.startswith("s3://"):
-        raise Unprocessable("s3 backend not configured")
-    if not key_belongs_to(reference, tenant_id):
+        if s3_bucket is None:
+            raise Unprocessable("s3 backend not configured")
+        bucket, _, key = reference.removeprefix("s3://").partition("/")
+        if bucket != s3_bucket:
+            raise Unprocessable(f"bucket {bucket!r} is not the configured bucket")
+    if not key_belongs_to(key, tenant_id):
         raise Unprocessable(f"object must be a storage key under tenants/{tenant_id}/")
-    return reference
+    return key
 
 
 async def measure(store: ObjectStore, key: str) -> StoredObject:
-    """Size and SHA-256 of a stored object, read in chunks off the event loop."""
-    try:
-        path = await store.local_copy(key)
-    except FileNotFoundError as error:
-        raise Unprocessable(f"object not found: {key}") from error
-    return await asyncio.to_thread(_measure_file, key, path)
+    """Size and SHA-256 of a stored object, read in chunks off the event loop; a download is removed after."""
+    with tempfile.TemporaryDirectory(prefix="tenderflow-upload-") as scratch:
+        try:
+            path = await store.local_copy(key, Path(scratch))
+        except FileNotFoundError as error:
+            raise Unprocessable(f"object not found: {key}") from error
+        return await asyncio.to_thread(_measure_file, key, path)
 
 
 def _measure_file(key: str, path: Path) -> StoredObject:

@@ -1,9 +1,15 @@
 """Upload events from other systems: one job per idempotency key; bad references dead-lettered at once."""
 
+import hashlib
+import io
 import json
+import socket
 import zipfile
+from collections.abc import Iterator
 
+import aioboto3
 import pytest
+from moto.server import ThreadedMotoServer
 from sqlalchemy import select
 
 from tenderflow_common.consumer import MessageConsumer, Record
@@ -12,7 +18,8 @@ from tenderflow_common.contracts.shared import JobRequest
 from tenderflow_common.contracts.uploads import UploadReceived
 from tenderflow_common.db import create_engine, session_factory
 from tenderflow_common.envelope import Envelope, stable_id
-from tenderflow_common.storage import LocalObjectStore, tenant_key
+from tenderflow_common.storage import LocalObjectStore, ObjectStore, tenant_key
+from tenderflow_common.storage_s3 import S3ObjectStore
 from tenderflow_common.topics import UPLOADS
 from tenderflow_ingest import consumers
 from tenderflow_ingest.models import messaging, metadata, packages
@@ -21,12 +28,20 @@ from tenderflow_ingest.models import messaging, metadata, packages
 class Harness:
     """The ingest consumer over SQLite and a local store, with dead letters and wake-ups recorded."""
 
-    def __init__(self, consumer: MessageConsumer, store: LocalObjectStore) -> None:
-        self.consumer = consumer
+    def __init__(self, sessions, store: ObjectStore, s3_bucket: str | None = None) -> None:
         self.store = store
         self.dead: list[tuple[str, dict[str, str]]] = []
         self.wakes = 0
         self._offset = 0
+        self.consumer = MessageConsumer("tenderflow-ingest", sessions, messaging,
+                                        consumers.routes(self._wake, store, s3_bucket), self._dead_letter,
+                                        attempts=3, backoff_seconds=0.01)
+
+    def _wake(self) -> None:
+        self.wakes += 1
+
+    async def _dead_letter(self, topic: str, key: str, value: bytes, headers: dict[str, str]) -> None:
+        self.dead.append((topic, headers))
 
     async def deliver(self, value: bytes) -> None:
         self._offset += 1
@@ -39,24 +54,31 @@ class Harness:
 
 
 @pytest.fixture
-async def harness(tmp_path):
+async def sessions(tmp_path):
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'ingest.db'}")
     async with engine.begin() as connection:
         await connection.run_sync(metadata.create_all)
-    store = LocalObjectStore(tmp_path / "storage")
-    built: Harness
-
-    async def dead_letter(topic: str, key: str, value: bytes, headers: dict[str, str]) -> None:
-        built.dead.append((topic, headers))
-
-    def wake() -> None:
-        built.wakes += 1
-
-    consumer = MessageConsumer("tenderflow-ingest", session_factory(engine), messaging,
-                               consumers.routes(wake, store), dead_letter, attempts=3, backoff_seconds=0.01)
-    built = Harness(consumer, store)
-    yield built
+    yield session_factory(engine)
     await engine.dispose()
+
+
+@pytest.fixture
+def harness(sessions, tmp_path) -> Harness:
+    return Harness(sessions, LocalObjectStore(tmp_path / "storage"))
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint() -> Iterator[str]:
+    """An S3 API server (moto) on a free loopback port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
 
 
 def upload(reference: str, *, idempotency_key: str = "order-42", tenant: str = "t1") -> bytes:
@@ -114,6 +136,33 @@ async def test_unprocessable_references_are_dead_lettered_without_retries(harnes
 def test_the_contract_refuses_urls_and_absolute_paths(reference):
     with pytest.raises(ValueError, match="object"):
         UploadReceived(object=reference, idempotency_key="k")
+
+
+async def test_s3_objects_are_read_from_the_configured_bucket_only(sessions, s3_endpoint):
+    credentials = {"access_key_id": "testing", "secret_access_key": "testing"}
+    async with aioboto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                                region_name="us-east-1").client("s3", endpoint_url=s3_endpoint) as s3:
+        await s3.create_bucket(Bucket="tenders")
+    store = S3ObjectStore("tenders", endpoint_url=s3_endpoint, **credentials)
+    content = io.BytesIO()
+    with zipfile.ZipFile(content, "w") as archive:
+        archive.writestr("a.json", "{}")
+    await store.put_bytes("tenants/t1/inbox/pkg.zip", content.getvalue())
+    harness = Harness(sessions, store, s3_bucket="tenders")
+
+    await harness.deliver(upload("s3://elsewhere/tenants/t1/inbox/pkg.zip", idempotency_key="a"))
+    await harness.deliver(upload("s3://tenders/tenants/t2/inbox/pkg.zip", idempotency_key="b"))
+    await harness.deliver(upload("s3://tenders/tenants/t1/inbox/pkg.zip", idempotency_key="c"))
+
+    reasons = [headers["x-dead-letter-reason"] for _, headers in harness.dead]
+    assert "'elsewhere' is not the configured bucket" in reasons[0]
+    assert "under tenants/t1/" in reasons[1] and len(reasons) == 2
+    [package] = await harness.rows(packages)
+    assert package.package_key == "tenants/t1/inbox/pkg.zip"
+    [queued] = await harness.rows(messaging.outbox)
+    ingest = IngestPackage.model_validate(Envelope.model_validate_json(queued.payload).data)
+    stored = content.getvalue()
+    assert (ingest.size, ingest.sha256) == (len(stored), hashlib.sha256(stored).hexdigest())
 
 
 async def test_malformed_upload_payload_is_dead_lettered(harness):
