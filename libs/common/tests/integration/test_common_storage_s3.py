@@ -1,43 +1,27 @@
 """The S3 backend against a real S3 API server (moto in server mode) on a loopback port."""
 
 import hashlib
-import socket
 from collections.abc import AsyncIterator, Iterator
 
-import aioboto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from tenderflow_common.settings import S3Settings, StorageSettings
 from tenderflow_common.storage import ObjectTooLarge, UnsafeKey, open_store, tenant_key
 from tenderflow_common.storage_s3 import S3ObjectStore
-
-CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "us-east-1"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tenderflow_common.testing.s3 import create_bucket, s3_server
 
 
 @pytest.fixture(scope="module")
 def s3_endpoint() -> Iterator[str]:
     """An S3 API server for this module, on a free loopback port."""
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
+    with s3_server() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture
 async def bucket(s3_endpoint: str, request: pytest.FixtureRequest) -> str:
     name = "tf-" + "".join(ch for ch in request.node.name.lower() if ch.isalnum())[:40]
-    async with aioboto3.Session(**CREDENTIALS).client("s3", endpoint_url=s3_endpoint) as s3:
-        await s3.create_bucket(Bucket=name)
+    await create_bucket(s3_endpoint, name)
     return name
 
 
