@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from tenderflow_common.settings import S3Settings
+    from tenderflow_common.settings import StorageSettings
 
 SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 
@@ -140,13 +140,12 @@ class LocalObjectStore:
         self.path_of(key).unlink(missing_ok=True)
 
 
-def open_store(backend: str, root: Path, s3: "S3Settings | None" = None) -> ObjectStore:
-    """The configured storage backend; S3 reads `TENDERFLOW_STORAGE_S3_*` unless its settings are passed."""
-    if backend == "local":
-        return LocalObjectStore(root)
-    if backend == "s3":
-        from tenderflow_common.settings import S3Settings
+def open_store(settings: "StorageSettings") -> ObjectStore:
+    """The configured storage backend."""
+    if settings.backend == "local":
+        return LocalObjectStore(settings.root)
+    if settings.backend == "s3":
         from tenderflow_common.storage_s3 import S3ObjectStore
 
-        return S3ObjectStore.from_settings(s3 or S3Settings())
-    raise ValueError(f"unknown storage backend {backend!r}")
+        return S3ObjectStore.from_settings(settings.s3)
+    raise ValueError(f"unknown storage backend {settings.backend!r}")

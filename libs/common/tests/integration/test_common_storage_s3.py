@@ -125,7 +125,7 @@ def test_settings_choose_the_s3_backend(s3_endpoint, bucket, monkeypatch):
     monkeypatch.setenv("TENDERFLOW_STORAGE_S3_BUCKET", bucket)
     monkeypatch.setenv("TENDERFLOW_STORAGE_S3_ENDPOINT_URL", s3_endpoint)
     settings = StorageSettings()
-    store = open_store(settings.backend, settings.root, settings.s3)
+    store = open_store(settings)
     assert isinstance(store, S3ObjectStore) and store.bucket == bucket
     monkeypatch.delenv("TENDERFLOW_STORAGE_S3_BUCKET")
     with pytest.raises(ValueError, match="BUCKET"):

@@ -33,7 +33,7 @@ def build_app(settings: GatewaySettings | None = None, transport: Transport | No
     """The public HTTP app."""
     runtime = build_runtime(settings, transport)
     settings = runtime.settings
-    store = open_store(settings.storage.backend, settings.storage.root, settings.storage.s3)
+    store = open_store(settings.storage)
     clients = Clients.from_settings(settings, peers)
     cache = redis.from_url(settings.redis.url) if settings.redis.url else None
     if cache is not None:

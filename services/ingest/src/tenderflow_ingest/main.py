@@ -21,7 +21,7 @@ def build_runtime(settings: IngestSettings | None = None,
     """Wire the consumer, the pipeline worker, storage and limits."""
     settings = settings or IngestSettings()
     runtime = ServiceRuntime("ingest", settings, messaging, MIGRATIONS, transport=transport)
-    store = open_store(settings.storage.backend, settings.storage.root)
+    store = open_store(settings.storage)
     pipeline = PackagePipeline(runtime, store, settings.limits(), Path(settings.work_dir))
     worker = Worker("ingest-pipeline", pipeline.claim_next, pipeline.process)
     s3_bucket = settings.storage.s3.bucket if settings.storage.backend == "s3" else None

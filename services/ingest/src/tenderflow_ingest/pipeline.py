@@ -62,8 +62,8 @@ class PackagePipeline:
     async def _run(self, task: PackageTask, workdir: Path, cancelled: threading.Event) -> None:
         if not key_belongs_to(task.package_key, task.tenant_id):
             raise PermissionError("package key outside the tenant's storage")
-        archive = await self._store.local_copy(task.package_key)
         workdir.mkdir(parents=True, exist_ok=True)
+        archive = await self._store.local_copy(task.package_key, directory=workdir)
         reading = await asyncio.to_thread(read_package, archive, workdir, self._limits, cancelled.is_set)
         if reading.rejected:
             await self._end(task, "rejected", events.PackageRejected(

@@ -19,7 +19,7 @@ def build_runtime(settings: WorkspaceSettings | None = None, transport: Transpor
     """Wire the indexing consumer to its database, storage and transport."""
     settings = settings or WorkspaceSettings()
     runtime = ServiceRuntime("workspace", settings, messaging, MIGRATIONS, transport=transport)
-    store = open_store(settings.storage.backend, settings.storage.root)
+    store = open_store(settings.storage)
     runtime.consume(consumers.TOPICS, consumers.routes(store, settings.default_backend))
     return runtime
 
