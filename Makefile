@@ -11,7 +11,7 @@ VENV_PY := .venv/bin/python
 # Exports the connection settings written by infra-up into the recipe's environment.
 LOAD_INFRA_ENV := set -a && source .run/infra.env && set +a
 
-.PHONY: demo help install infra-up infra-down stack-up stack-down test lint eval bench-questions bench-ingest
+.PHONY: asyncapi demo help install infra-up infra-down stack-up stack-down test lint eval bench-questions bench-ingest
 
 help:
 	@echo "make install     sync .venv from uv.lock (installs uv $(UV_VERSION) if missing)"
@@ -29,6 +29,10 @@ help:
 demo: install
 	$(VENV_PY) samples/make_sample.py .run/sample-tender.zip
 	@COLUMNS=160 $(VENV_PY) -m tenderflow_cli analyze .run/sample-tender.zip --data-dir .run/demo
+
+# The AsyncAPI document is generated from the message contracts; a unit test fails when it is stale.
+asyncapi: | $(VENV_PY)
+	$(VENV_PY) -m tenderflow_common.asyncapi > docs/asyncapi.json
 
 install:
 	@if ! command -v uv >/dev/null && ! python3 -m uv --version >/dev/null 2>&1; then \

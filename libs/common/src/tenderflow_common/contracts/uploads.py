@@ -3,7 +3,7 @@
 import re
 from typing import ClassVar
 
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from tenderflow_common import topics
 from tenderflow_common.contracts.shared import JobRequest
@@ -17,6 +17,12 @@ class UploadReceived(Event):
 
     message_type: ClassVar[str] = "tenderflow.upload.received.v1"
     topic: ClassVar[str] = topics.UPLOADS
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "object": "tenants/3f2c9d0e41b64a7c9d1e2f3a4b5c6d7e/inbox/harbour-works.zip",
+        "idempotency_key": "erp-export-2024-000123",
+        "filename": "harbour-works.zip",
+        "request": {"workspace": "harbour", "question_set": "procurement-default", "model": "extractive:default"},
+    }]})
 
     object: str = Field(min_length=1, max_length=1000)
     idempotency_key: str = Field(min_length=1, max_length=200)
