@@ -1,6 +1,9 @@
 """`tenderflow dev`: the whole system in one process with the full /v1 API on one port."""
 
 import asyncio
+import contextlib
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -8,6 +11,22 @@ import typer
 import uvicorn
 
 from tenderflow_cli.embedded import DEFAULT_DATA_DIR, EmbeddedSystem
+
+
+class _Server(uvicorn.Server):
+    """Stops on Ctrl-C or SIGTERM like uvicorn, without raising the signal again afterwards.
+
+    uvicorn re-raises the signal once it has shut down, which would interrupt the orderly stop of the services.
+    """
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        original = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for sig, handler in original.items():
+                signal.signal(sig, handler)
 
 
 def dev(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -28,7 +47,7 @@ async def _serve(host: str, port: int, data_dir: Path) -> None:
         typer.echo(f"Tenderflow (embedded) on http://{host}:{port}  ·  data in {data_dir.resolve()}")
         typer.echo(f"{'New development API key' if created else 'Development API key'}: {key}")
         typer.echo("Press Ctrl-C to stop.")
-        server = uvicorn.Server(uvicorn.Config(system.gateway, host=host, port=port, lifespan="off",
+        server = _Server(uvicorn.Config(system.gateway, host=host, port=port, lifespan="off",
                                                log_config=None, access_log=False))
         await server.serve()
     finally:
