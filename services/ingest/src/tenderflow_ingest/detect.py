@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 from tenderflow_ingest.csv_dialect import sniff_delimiter
 from tenderflow_ingest.text_decoding import decode_text
 
 _HEAD_BYTES = 64 * 1024
+# Unicode category Cc (C0 and C1 controls, DEL) less the whitespace text files legitimately contain.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # Readers accept a PDF header anywhere in the first kilobyte, so junk before it does not make it less a PDF.
 _PDF_HEADER_WINDOW = 1024
 _JSON_AFTER_BRACE = re.compile(r'^\{\s*(["}]|$)')
@@ -47,7 +48,7 @@ def detect_type(path: Path, name: str | None = None) -> str | None:
 
 
 def _looks_binary(text: str) -> bool:
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n\f")
+    controls = len(_CONTROL_CHARACTERS.findall(text))
     return controls > _MAX_CONTROL_SHARE * len(text)
 
 
