@@ -10,6 +10,7 @@ import time
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError, for_code
+
 from tenderflow_common.topics import ALL_TOPICS
 
 

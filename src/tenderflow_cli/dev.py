@@ -31,12 +31,13 @@ class _Server(uvicorn.Server):
 
 def dev(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
         port: Annotated[int, typer.Option(help="Port of the /v1 API.")] = 8000,
-        data_dir: Annotated[Path, typer.Option("--data-dir", help="Databases and storage.")] = DEFAULT_DATA_DIR) -> None:
+        data_dir: Annotated[Path, typer.Option("--data-dir", help="Databases and storage.")] = DEFAULT_DATA_DIR,
+        ) -> None:
     """Run all five services in this process (SQLite, local storage, in-process messaging) for one machine.
 
     For production use Kafka and PostgreSQL: see `make infra-up && make stack-up`, docker compose or Helm.
     """
-    asyncio.run(_serve(host, port, data_dir))
+    asyncio.run(_serve(host, port, data_dir.resolve()))
 
 
 async def _serve(host: str, port: int, data_dir: Path) -> None:
@@ -44,7 +45,7 @@ async def _serve(host: str, port: int, data_dir: Path) -> None:
     await system.start()
     try:
         key, created = await system.dev_api_key()
-        typer.echo(f"Tenderflow (embedded) on http://{host}:{port}  ·  data in {data_dir.resolve()}")
+        typer.echo(f"Tenderflow (embedded) on http://{host}:{port}  ·  data in {data_dir}")
         typer.echo(f"{'New development API key' if created else 'Development API key'}: {key}")
         typer.echo("Press Ctrl-C to stop.")
         server = _Server(uvicorn.Config(system.gateway, host=host, port=port, lifespan="off",

@@ -120,7 +120,8 @@ async def test_client_mistakes_get_problem_details(stack, tmp_path):
         forged = await client.get("/v1/jobs", headers={"X-API-Key": "tf_abcdefgh_" + "x" * 43})
         assert forged.status_code == 401
         client.headers["X-API-Key"] = key
-        not_zip = await client.post("/v1/documents", files={"file": ("a.zip", b"%PDF-1.7 not a zip", "application/zip")})
+        pdf = ("a.zip", b"%PDF-1.7 not a zip", "application/zip")
+        not_zip = await client.post("/v1/documents", files={"file": pdf})
         assert not_zip.status_code == 415
         assert not_zip.json()["status"] == 415
         bad_questions = await client.post("/v1/documents", files={"file": ("a.zip", b"PK\x05\x06" + b"\0" * 18)},

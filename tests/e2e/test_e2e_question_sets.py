@@ -34,7 +34,8 @@ async def test_question_set_lifecycle_and_use(stack, tmp_path):
     async with httpx.AsyncClient(base_url=stack.gateway_url, headers={"X-API-Key": key}, timeout=30) as client:
         created = await client.post("/v1/question-sets", json={"name": "short", "questions": questions})
         assert created.status_code == 201, created.text
-        assert (await client.post("/v1/question-sets", json={"name": "short", "questions": questions})).status_code == 409
+        again = await client.post("/v1/question-sets", json={"name": "short", "questions": questions})
+        assert again.status_code == 409
         listed = (await client.get("/v1/question-sets")).json()["question_sets"]
         assert [(s["name"], s["builtin"]) for s in listed] == [("procurement-default", True), ("short", False)]
         replaced = await client.put("/v1/question-sets/short", json={"questions": questions[1:]})

@@ -24,8 +24,9 @@ def free_port() -> int:
 def test_api_tour_runs_against_the_dev_server(tmp_path):
     script = TOUR.search((ROOT / "README.md").read_text(encoding="utf-8"))["script"]
     (tmp_path / ".run").mkdir()
-    subprocess.run([sys.executable, str(ROOT / "samples" / "make_sample.py"), str(tmp_path / ".run" / "sample-tender.zip")],
-                   check=True, capture_output=True)
+    sample = tmp_path / ".run" / "sample-tender.zip"
+    subprocess.run([sys.executable, str(ROOT / "samples" / "make_sample.py"), str(sample)], check=True,
+                   capture_output=True)
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TENDERFLOW_")}
     server = subprocess.Popen([sys.executable, "-m", "tenderflow_cli", "dev", "--port", str(port), "--data-dir",

@@ -69,8 +69,8 @@ class InMemoryTransport:
                    for topics, group_id, _ in self._subscriptions for topic in topics)
 
     async def _caught_up(self) -> None:
-        while self.lag():
-            await asyncio.sleep(0.05)
+        async with self._appended:
+            await self._appended.wait_for(lambda: not self.lag())
 
     async def _consume(self, topics: list[str], group_id: str, handler: RecordHandler) -> None:
         while True:
@@ -83,7 +83,9 @@ class InMemoryTransport:
                 log.exception("handler failed in %s; retrying the same record", group_id)
                 await asyncio.sleep(self._retry_seconds)
                 continue
-            self._offsets[(group_id, record.topic)] += 1
+            async with self._appended:
+                self._offsets[(group_id, record.topic)] += 1
+                self._appended.notify_all()
 
     async def _next(self, topics: list[str], group_id: str) -> Record:
         async with self._appended:

@@ -1,6 +1,7 @@
 """Publishes committed outbox rows to Kafka, in order, and marks them sent."""
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -72,7 +73,5 @@ class OutboxRelay:
             except Exception:
                 log.exception("outbox relay failed; retrying")
             self._wake.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
-            except TimeoutError:
-                pass

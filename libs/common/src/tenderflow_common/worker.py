@@ -1,6 +1,7 @@
 """A background loop that drains work recorded in the database, woken on commit and by a poll."""
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
@@ -36,7 +37,5 @@ class Worker(Generic[Item]):
                 raise
             except Exception:
                 log.exception("%s worker failed; will retry", self.name)
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
-            except TimeoutError:
-                pass

@@ -4,13 +4,13 @@ from pathlib import Path
 
 import redis.asyncio as redis
 from fastapi import FastAPI
+
 from tenderflow_common.health import redis_check
 from tenderflow_common.internal_client import ServiceUnavailable
 from tenderflow_common.problems import problem_response
 from tenderflow_common.service import Peers, ServiceRuntime, create_app
 from tenderflow_common.storage import open_store
 from tenderflow_common.transport import Transport
-
 from tenderflow_gateway import api
 from tenderflow_gateway.clients import Clients
 from tenderflow_gateway.models import messaging
@@ -44,8 +44,8 @@ def build_app(settings: GatewaySettings | None = None, transport: Transport | No
         if cache is not None:
             await cache.aclose()
 
-    app = create_app(runtime, [api.public_router(runtime, store, clients), question_sets_router(runtime, clients)], title="Tenderflow",
-                     description=DESCRIPTION, on_stop=[close_clients])
+    routers = [api.public_router(runtime, store, clients), question_sets_router(runtime, clients)]
+    app = create_app(runtime, routers, title="Tenderflow", description=DESCRIPTION, on_stop=[close_clients])
 
     @app.exception_handler(ServiceUnavailable)
     async def _unavailable(request, error: ServiceUnavailable):

@@ -5,11 +5,11 @@ from typing import Annotated
 import httpx
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, Field
+
 from tenderflow_common.contracts.questions import QuestionSetList, QuestionSetView
 from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.problems import Problem
 from tenderflow_common.service import ServiceRuntime
-
 from tenderflow_gateway.auth import tenant_dependency
 from tenderflow_gateway.clients import Clients
 

@@ -62,7 +62,7 @@ class PackagePipeline:
     async def _run(self, task: PackageTask, workdir: Path, cancelled: threading.Event) -> None:
         if not key_belongs_to(task.package_key, task.tenant_id):
             raise PermissionError("package key outside the tenant's storage")
-        workdir.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(workdir.mkdir, parents=True, exist_ok=True)
         archive = await self._store.local_copy(task.package_key, directory=workdir)
         reading = await asyncio.to_thread(read_package, archive, workdir, self._limits, cancelled.is_set)
         if reading.rejected:

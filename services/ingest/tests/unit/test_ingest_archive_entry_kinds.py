@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from tenderflow_ingest.archive import read_package
 from tenderflow_ingest.limits import IngestLimits
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from fpdf import FPDF
+
 from tenderflow_ingest.archive import Cancelled, FileVerdict, PackageReading, read_package
 from tenderflow_ingest.limits import MIB, IngestLimits
 

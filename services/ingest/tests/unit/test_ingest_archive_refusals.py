@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from tenderflow_ingest.archive import PackageReading, read_package
 from tenderflow_ingest.limits import IngestLimits
 

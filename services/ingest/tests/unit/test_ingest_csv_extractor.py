@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
+
 from tenderflow_ingest.extractors import extract
 from tenderflow_ingest.extractors.base import ExtractionError, TextUnit
 from tenderflow_ingest.limits import IngestLimits

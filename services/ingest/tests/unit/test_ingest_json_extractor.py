@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tenderflow_ingest.extractors import extract
 from tenderflow_ingest.extractors.base import Extraction, ExtractionError
 from tenderflow_ingest.extractors.json import exceeds_depth

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
+
 from tenderflow_ingest.extractors import extract
 from tenderflow_ingest.extractors.base import ExtractionError
 from tenderflow_ingest.extractors.pdf_layout import choose_page_text

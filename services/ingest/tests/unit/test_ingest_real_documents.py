@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from tenderflow_ingest.archive import read_package
 from tenderflow_ingest.detect import detect_type
 from tenderflow_ingest.extractors import extract

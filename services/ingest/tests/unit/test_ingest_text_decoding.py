@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 
 import pytest
+
 from tenderflow_ingest.text_decoding import decode_text, plausibility
 
 WESTERN_SAMPLES = [

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from tenderflow_ingest.extractors import extract
 from tenderflow_ingest.extractors.base import Extraction, ExtractionError
 from tenderflow_ingest.limits import IngestLimits

@@ -1,7 +1,6 @@
 """`python -m tenderflow_jobs` serves the jobs service."""
 
 from tenderflow_common.serve import serve
-
 from tenderflow_jobs.main import build_app
 
 if __name__ == "__main__":

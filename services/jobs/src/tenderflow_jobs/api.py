@@ -4,11 +4,11 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
+
 from tenderflow_common.contracts.jobs import JobPage, JobView
 from tenderflow_common.internal_auth import require_internal_token
 from tenderflow_common.problems import Problem
 from tenderflow_common.service import ServiceRuntime
-
 from tenderflow_jobs import projection, repository
 
 

@@ -3,7 +3,6 @@
 from tenderflow_common import topics
 from tenderflow_common.consumer import Route
 from tenderflow_common.contracts import ingest, jobs, questions, workspace
-
 from tenderflow_jobs.handlers import fold
 
 FOLDED = (

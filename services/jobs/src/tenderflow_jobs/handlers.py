@@ -4,7 +4,6 @@ from tenderflow_common.contracts.jobs import CancelJob, JobCancelRequested
 from tenderflow_common.envelope import Envelope, stable_id
 from tenderflow_common.messages import Message
 from tenderflow_common.unit_of_work import UnitOfWork
-
 from tenderflow_jobs import projection, repository
 
 SOURCE = "tenderflow/jobs"

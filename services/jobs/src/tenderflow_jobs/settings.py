@@ -1,6 +1,7 @@
 """Jobs service settings."""
 
 from pydantic_settings import SettingsConfigDict
+
 from tenderflow_common.settings import ServiceSettings
 
 

@@ -4,12 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, Field
+
 from tenderflow_common.contracts.questions import QuestionSetList, QuestionSetView
 from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.internal_auth import require_internal_token
 from tenderflow_common.problems import Problem
 from tenderflow_common.service import ServiceRuntime
-
 from tenderflow_questions import repository
 from tenderflow_questions.question_sets import DEFAULT_SET_NAME, default_questions
 

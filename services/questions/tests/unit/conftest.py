@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tenderflow_questions.answering.passages import Passage
 
 TENDERS = Path("/work/shared/data/tenders")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tenderflow_questions.answering.candidates import Candidate, choose_all, choose_one
 from tenderflow_questions.answering.citations import SNIPPET_CHARS, cite, snippet
 from tenderflow_questions.answering.passages import Passage

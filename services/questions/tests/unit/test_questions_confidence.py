@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+
 from tenderflow_questions.answering.confidence import ConfidenceComponents, confidence, fragment_coverage
 
 SEEDED = random.Random(20240501)

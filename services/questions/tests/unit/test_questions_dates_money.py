@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
 from tenderflow_questions.answering.dates import find_dates, with_time
 from tenderflow_questions.answering.money import find_money, format_money, parse_amount
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 
 import pytest
+
 from tenderflow_questions.answering import DEFAULT_QUESTION_SET, Passage, answer_question
 
 CRITERIA_SPATS2 = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tenderflow_questions.answering import DEFAULT_QUESTION_SET, Passage, Question, answer_question
 
 ITT_PAGES = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tenderflow_questions.answering.fields import is_label, parse_fields, party_roles, passage_language
 from tenderflow_questions.answering.passages import Passage
 

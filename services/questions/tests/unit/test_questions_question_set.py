@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pydantic
 import pytest
+
 from tenderflow_questions.answering import DEFAULT_QUESTION_SET, AnswerKind, Question, classify_question
 
 DEFAULT_KINDS = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+
 from tenderflow_workspace.builtin.chunking import MAX_WINDOW_WORDS, Chunk, chunk_units, split_into_windows
 
 

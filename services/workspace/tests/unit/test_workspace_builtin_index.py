@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from tenderflow_workspace.builtin.chunking import Chunk, chunk_units
 from tenderflow_workspace.builtin.index import BuiltinIndex
 from tenderflow_workspace.builtin.signals import SignalKind

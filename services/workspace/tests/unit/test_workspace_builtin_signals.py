@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tenderflow_workspace.builtin.signals import AnswerType, SignalKind, classify_question, detect_signals
 
 

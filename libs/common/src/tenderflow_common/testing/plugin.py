@@ -9,7 +9,6 @@ from tenderflow_common.testing.infra import ContainerInfra, Infra, docker_availa
 from tenderflow_common.testing.stack import Stack
 from tenderflow_common.testing.topics import create_prefixed_topics, delete_topics, new_prefix
 
-
 STACK_UPLOAD_LIMIT = 2 * 1024 * 1024
 
 
