@@ -24,6 +24,7 @@ def free_port() -> int:
 def test_api_tour_runs_against_the_dev_server(tmp_path):
     script = TOUR.search((ROOT / "README.md").read_text(encoding="utf-8"))["script"]
     (tmp_path / ".run").mkdir()
+    (tmp_path / ".venv").symlink_to(ROOT / ".venv")
     sample = tmp_path / ".run" / "sample-tender.zip"
     subprocess.run([sys.executable, str(ROOT / "samples" / "make_sample.py"), str(sample)], check=True,
                    capture_output=True)
@@ -53,5 +54,7 @@ def test_api_tour_runs_against_the_dev_server(tmp_path):
     assert "question_id,question,answer,confidence,fragment_coverage,citations" in output
     assert '"name":"contacts"' in output
     assert "cancelling" in output or "Job already finished" in output
+    assert '{"jobs":[]}' in output
+    assert "urn:tenderflow:problem:job-not-found" in output
     assert "urn:tenderflow:problem:unauthenticated" in output
     assert '"status":500' not in output
