@@ -14,8 +14,9 @@ from sqlalchemy import text
 from tenderflow_common.contracts.ingest import PackageFailed, PackageIngested
 from tenderflow_common.db import create_engine, session_factory
 from tenderflow_common.topics import INGEST_EVENTS
-from tenderflow_gateway import repository
 from tenderflow_ingest.testing.documents import tender_pdf
+
+from .support import api_key_for
 
 pytestmark = pytest.mark.e2e
 
@@ -29,15 +30,6 @@ def stack_env() -> dict[str, str]:
     return {"TENDERFLOW_GATEWAY_MAX_UPLOAD_BYTES": str(50 * 1024 * 1024)}
 
 
-async def api_key_for(database_url: str, tenant: str) -> str:
-    engine = create_engine(database_url, pool_size=1)
-    try:
-        async with session_factory(engine)() as session, session.begin():
-            tenant_id = await repository.ensure_tenant(session, tenant)
-            _, key = await repository.create_key(session, tenant_id)
-        return key
-    finally:
-        await engine.dispose()
 
 
 def slow_package(folder: Path) -> Path:

@@ -5,18 +5,16 @@ import io
 import stat
 import time
 import zipfile
-from pathlib import Path
 
 import httpx
 import pytest
 
 from tenderflow_cli.embedded import EmbeddedSystem
-from tenderflow_common.db import create_engine, session_factory
-from tenderflow_gateway import repository
+
+from .support import TED_NOTICE, api_key_for
 
 pytestmark = pytest.mark.e2e
 
-TED_NOTICE = Path(__file__).resolve().parents[3] / "shared" / "data" / "tenders" / "ted" / "20-155018-001-EXP.xml"
 
 
 def hostile_packages() -> dict[str, bytes]:
@@ -67,10 +65,7 @@ async def run_all(client: httpx.AsyncClient, packages: dict[str, bytes]) -> dict
 
 async def test_embedded_and_full_stack_give_the_same_verdicts(stack, tmp_path):
     packages = hostile_packages()
-    engine = create_engine(stack.databases["gateway"], pool_size=1)
-    async with session_factory(engine)() as session, session.begin():
-        _, key = await repository.create_key(session, await repository.ensure_tenant(session, "acme"))
-    await engine.dispose()
+    key = await api_key_for(stack.databases["gateway"], "acme")
     async with httpx.AsyncClient(base_url=stack.gateway_url, headers={"X-API-Key": key}, timeout=30) as client:
         full = await run_all(client, packages)
 

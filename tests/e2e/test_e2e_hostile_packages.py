@@ -14,10 +14,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tenderflow_common.db import create_engine, session_factory
-from tenderflow_gateway import repository
 from tenderflow_ingest.testing.corpus import GOOD_JSON, GOOD_NAME, HostileCase, hostile_cases
 from tenderflow_ingest.testing.forge import deflated, forge_zip
+
+from .support import api_key_for, wait_for_end
 
 pytestmark = pytest.mark.e2e
 
@@ -32,15 +32,6 @@ def stack_env() -> dict[str, str]:
     return {"TENDERFLOW_GATEWAY_MAX_UPLOAD_BYTES": str(UPLOAD_LIMIT)}
 
 
-async def api_key_for(database_url: str, tenant: str) -> str:
-    engine = create_engine(database_url, pool_size=1)
-    try:
-        async with session_factory(engine)() as session, session.begin():
-            tenant_id = await repository.ensure_tenant(session, tenant)
-            _, key = await repository.create_key(session, tenant_id)
-        return key
-    finally:
-        await engine.dispose()
 
 
 async def upload(client: httpx.AsyncClient, path: Path) -> httpx.Response:
@@ -48,17 +39,6 @@ async def upload(client: httpx.AsyncClient, path: Path) -> httpx.Response:
         return await client.post("/v1/documents", files={"file": (path.name, file, "application/zip")})
 
 
-async def wait_for_end(client: httpx.AsyncClient, job_url: str, timeout_seconds: float = 150) -> dict:
-    deadline = time.monotonic() + timeout_seconds
-    job: dict = {}
-    while time.monotonic() < deadline:
-        response = await client.get(job_url)
-        assert response.status_code == 200, response.text
-        job = response.json()
-        if job["status"] in ("succeeded", "failed", "cancelled"):
-            return job
-        await asyncio.sleep(0.5)
-    raise AssertionError(f"job did not finish: {job}")
 
 
 def peak_memory_mb(pid: int) -> float:

@@ -1,54 +1,22 @@
 """The whole pipeline over real Kafka and PostgreSQL: five service processes, driven through the gateway."""
 
-import asyncio
 import csv
 import io
 import time
-import zipfile
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tenderflow_common.db import create_engine, session_factory
-from tenderflow_gateway import repository
+from .support import api_key_for, tender_package, wait_for_end
 
 pytestmark = pytest.mark.e2e
 
-TENDERS = Path(__file__).resolve().parents[3] / "shared" / "data" / "tenders"
-TED_NOTICE = TENDERS / "ted" / "20-155018-001-EXP.xml"
 
 
-def tender_package(tmp_path: Path) -> Path:
-    """A package of a real TED notice, a real OCDS release and a price schedule in Windows-1252."""
-    path = tmp_path / "veitshoechheim.zip"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.write(TED_NOTICE, "notice/20-155018-001-EXP.xml")
-        archive.writestr("prices.csv", "Position;Beschreibung;Preis\n1;Rohbau Mensa;125000 €\n".encode("cp1252"))
-    return path
 
 
-async def api_key_for(database_url: str, tenant: str) -> str:
-    engine = create_engine(database_url, pool_size=1)
-    try:
-        async with session_factory(engine)() as session, session.begin():
-            tenant_id = await repository.ensure_tenant(session, tenant)
-            _, key = await repository.create_key(session, tenant_id)
-        return key
-    finally:
-        await engine.dispose()
 
 
-async def wait_for_end(client: httpx.AsyncClient, job_url: str, timeout_seconds: float = 120) -> dict:
-    deadline = time.monotonic() + timeout_seconds
-    while time.monotonic() < deadline:
-        response = await client.get(job_url)
-        assert response.status_code == 200, response.text
-        job = response.json()
-        if job["status"] in ("succeeded", "failed", "cancelled"):
-            return job
-        await asyncio.sleep(0.5)
-    raise AssertionError(f"job did not finish: {job}")
 
 
 async def test_upload_reaches_succeeded_with_cited_answers(stack, tmp_path):

@@ -3,7 +3,6 @@
 import asyncio
 import time
 import zipfile
-from pathlib import Path
 
 import httpx
 import pytest
@@ -11,14 +10,14 @@ import pytest
 from tenderflow_common.db import create_engine, session_factory
 from tenderflow_common.settings import KafkaSettings
 from tenderflow_common.testing.databases import create_database, drop_database
-from tenderflow_gateway import repository
 from tenderflow_jobs import repository as jobs_repository
 from tenderflow_jobs.rebuild import rebuild_projection
 from tenderflow_jobs.settings import JobsSettings
 
+from .support import TED_NOTICE, tenant_with_key
+
 pytestmark = pytest.mark.e2e
 
-TED_NOTICE = Path(__file__).resolve().parents[3] / "shared" / "data" / "tenders" / "ted" / "20-155018-001-EXP.xml"
 
 
 async def job_states(database_url: str, tenant_id: str) -> dict:
@@ -32,11 +31,7 @@ async def job_states(database_url: str, tenant_id: str) -> dict:
 
 
 async def test_replay_rebuilds_identical_jobs(stack, tmp_path):
-    engine = create_engine(stack.databases["gateway"], pool_size=1)
-    async with session_factory(engine)() as session, session.begin():
-        tenant_id = await repository.ensure_tenant(session, "acme")
-        _, key = await repository.create_key(session, tenant_id)
-    await engine.dispose()
+    tenant_id, key = await tenant_with_key(stack.databases["gateway"], "acme")
     good, bad = tmp_path / "good.zip", tmp_path / "bad.zip"
     with zipfile.ZipFile(good, "w") as archive:
         archive.write(TED_NOTICE, TED_NOTICE.name)

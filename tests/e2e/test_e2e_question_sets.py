@@ -3,32 +3,21 @@
 import asyncio
 import time
 import zipfile
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tenderflow_common.db import create_engine, session_factory
-from tenderflow_gateway import repository
+from .support import TED_NOTICE, api_key_for
 
 pytestmark = pytest.mark.e2e
 
-TED_NOTICE = Path(__file__).resolve().parents[3] / "shared" / "data" / "tenders" / "ted" / "20-155018-001-EXP.xml"
 
 
-async def new_key(database_url: str, tenant: str) -> str:
-    engine = create_engine(database_url, pool_size=1)
-    try:
-        async with session_factory(engine)() as session, session.begin():
-            _, key = await repository.create_key(session, await repository.ensure_tenant(session, tenant))
-        return key
-    finally:
-        await engine.dispose()
 
 
 async def test_question_set_lifecycle_and_use(stack, tmp_path):
-    key = await new_key(stack.databases["gateway"], "acme")
-    other = await new_key(stack.databases["gateway"], "globex")
+    key = await api_key_for(stack.databases["gateway"], "acme")
+    other = await api_key_for(stack.databases["gateway"], "globex")
     questions = [{"id": "buyer", "text": "Who is the buyer?"},
                  {"id": "mail", "text": "What is the contact e-mail address?", "expected_fragments": ["@"]}]
     async with httpx.AsyncClient(base_url=stack.gateway_url, headers={"X-API-Key": key}, timeout=30) as client:

@@ -8,7 +8,7 @@ import pytest
 from tenderflow_common.testing.plugin import STACK_UPLOAD_LIMIT
 from tenderflow_common.testing.s3 import CREDENTIALS, create_bucket, object_keys, s3_server
 
-from .test_e2e_pipeline import api_key_for, tender_package, wait_for_end
+from .support import api_key_for, tender_package, wait_for_end
 
 pytestmark = pytest.mark.e2e
 

@@ -13,7 +13,7 @@ from tenderflow_common.testing.plugin import STACK_UPLOAD_LIMIT
 from tenderflow_common.testing.stack import Stack
 from tenderflow_gateway.uploads import FORM_OVERHEAD_BYTES
 
-from .test_e2e_pipeline import api_key_for
+from .support import api_key_for
 
 pytestmark = pytest.mark.e2e
 

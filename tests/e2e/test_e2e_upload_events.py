@@ -5,32 +5,20 @@ import json
 import time
 import uuid
 import zipfile
-from pathlib import Path
 
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from tenderflow_common.db import create_engine, session_factory
 from tenderflow_common.envelope import stable_id
 from tenderflow_common.topics import UPLOADS, dead_letters
-from tenderflow_gateway import repository
+
+from .support import TED_NOTICE, tenant_with_key
 
 pytestmark = pytest.mark.e2e
 
-TENDERS = Path(__file__).resolve().parents[3] / "shared" / "data" / "tenders"
-TED_NOTICE = TENDERS / "ted" / "20-155018-001-EXP.xml"
 
 
-async def tenant_with_key(database_url: str, tenant: str) -> tuple[str, str]:
-    engine = create_engine(database_url, pool_size=1)
-    try:
-        async with session_factory(engine)() as session, session.begin():
-            tenant_id = await repository.ensure_tenant(session, tenant)
-            _, key = await repository.create_key(session, tenant_id)
-        return tenant_id, key
-    finally:
-        await engine.dispose()
 
 
 def upload_event(tenant_id: str, reference: str, idempotency_key: str) -> bytes:

@@ -151,3 +151,13 @@ def test_a_pdf_without_text_warns_that_it_may_be_scanned(tmp_path: Path) -> None
     extraction = extract(write(tmp_path, bytes(pdf.output())), "pdf", IngestLimits())
     assert extraction.units == [] and extraction.pages == 1
     assert extraction.warnings == ["no extractable text: the PDF may be scanned images"]
+
+
+def test_layout_pass_is_only_needed_where_rows_may_be_split():
+    from tenderflow_ingest.extractors.pdf_layout import may_hold_split_rows
+
+    prose = "\n".join(["The contracting authority invites tenders for the rehabilitation of the north quay wall."] * 8)
+    split_cells = "Lot\nTitle\nValue\n1\nQuay wall\nEUR 2,350,000\n2\nPontoons\nEUR 1,420,000"
+    assert not may_hold_split_rows(prose)
+    assert not may_hold_split_rows("")
+    assert may_hold_split_rows(split_cells)

@@ -11,7 +11,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedErr
 
 from tenderflow_ingest.archive import Cancelled
 from tenderflow_ingest.extractors.base import Extraction, ExtractionError, TextUnit
-from tenderflow_ingest.extractors.pdf_layout import choose_page_text
+from tenderflow_ingest.extractors.pdf_layout import choose_page_text, may_hold_split_rows
 from tenderflow_ingest.limits import IngestLimits
 
 
@@ -66,6 +66,8 @@ def _open_encrypted(reader: PdfReader, warnings: list[str]) -> None:
 
 def _page_text(page: PageObject, number: int, warnings: list[str]) -> str:
     plain = page.extract_text() or ""
+    if not may_hold_split_rows(plain):
+        return plain
     try:
         layout = page.extract_text(extraction_mode="layout")
     except LimitReachedError:

@@ -7,6 +7,19 @@ import re
 _COLUMN_GAP = re.compile(r" {3,}")
 _MIN_GAPS_FOR_ROW = 2
 _PLAIN_KEEPS_ROWS = 0.8
+_SHORT_LINE_WORDS = 3
+_SHORT_LINES_SHARE = 0.3
+_MIN_LINES = 4
+
+
+def may_hold_split_rows(plain: str) -> bool:
+    """Whether plain text could have broken table rows apart (cells on lines of their own), which only the
+    slower layout pass can tell; prose pages and pages without text skip that pass."""
+    lines = [line for line in plain.splitlines() if line.strip()]
+    if len(lines) < _MIN_LINES:
+        return False
+    short = sum(1 for line in lines if len(line.split()) <= _SHORT_LINE_WORDS)
+    return short >= _SHORT_LINES_SHARE * len(lines)
 
 
 def choose_page_text(plain: str, layout: str | None) -> str:

@@ -1,0 +1,55 @@
+"""What the end-to-end tests share: real tender files, tenants with keys, waiting for a job to end."""
+
+import asyncio
+import time
+import zipfile
+from pathlib import Path
+
+import httpx
+
+from tenderflow_common.db import create_engine, session_factory
+from tenderflow_gateway import repository
+
+TENDERS = Path(__file__).resolve().parents[3] / "shared" / "data" / "tenders"
+TED_NOTICE = TENDERS / "ted" / "20-155018-001-EXP.xml"
+TERMINAL = ("succeeded", "failed", "cancelled")
+
+
+def tender_package(folder: Path) -> Path:
+    """A package of a real TED notice and a price schedule in Windows-1252."""
+    path = folder / "veitshoechheim.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(TED_NOTICE, "notice/20-155018-001-EXP.xml")
+        archive.writestr("prices.csv", "Position;Beschreibung;Preis\n1;Rohbau Mensa;125000 €\n".encode("cp1252"))
+    return path
+
+
+async def tenant_with_key(database_url: str, tenant: str) -> tuple[str, str]:
+    """Create (or find) a tenant in the gateway's database and give it a new key: (tenant id, key)."""
+    engine = create_engine(database_url, pool_size=1)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            tenant_id = await repository.ensure_tenant(session, tenant)
+            _, key = await repository.create_key(session, tenant_id)
+        return tenant_id, key
+    finally:
+        await engine.dispose()
+
+
+async def api_key_for(database_url: str, tenant: str) -> str:
+    """A new key for the tenant."""
+    return (await tenant_with_key(database_url, tenant))[1]
+
+
+async def wait_for_end(client: httpx.AsyncClient, job_url: str, timeout_seconds: float = 150) -> dict:
+    """Poll a job until it succeeds, fails or is cancelled."""
+    deadline = time.monotonic() + timeout_seconds
+    job: dict = {}
+    while time.monotonic() < deadline:
+        response = await client.get(job_url)
+        assert response.status_code == 200, response.text
+        job = response.json()
+        if job["status"] in TERMINAL:
+            return job
+        await asyncio.sleep(0.3)
+    raise AssertionError(f"job did not finish: {job}")
