@@ -46,7 +46,7 @@ class EmbeddedSystem:
         storage = StorageSettings(root=self.data_dir / "storage")
         peers: dict[str, httpx.AsyncBaseTransport] = {}
         for name, module, settings_class in BUILD_ORDER:
-            extra = {"redis": RedisSettings(url="")} if name == "gateway" else {}
+            extra = {"redis": RedisSettings(url=""), "rate_limit_per_minute": 0} if name == "gateway" else {}
             if name == "ingest":
                 extra["work_dir"] = str(self.data_dir / "work")
             settings = settings_class(database_url=f"sqlite+aiosqlite:///{self.data_dir / name}.db",

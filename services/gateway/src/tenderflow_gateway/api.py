@@ -15,7 +15,7 @@ from tenderflow_common.envelope import Envelope, new_id
 from tenderflow_common.problems import Problem
 from tenderflow_common.storage import tenant_key
 from tenderflow_gateway import repository
-from tenderflow_gateway.auth import tenant_dependency
+from tenderflow_gateway.auth import Authenticate
 from tenderflow_gateway.clients import Clients
 from tenderflow_gateway.domain import InvalidQuestions, parse_questions
 from tenderflow_gateway.export import results_csv
@@ -39,10 +39,10 @@ def job_links(job_id: str) -> dict[str, str]:
     return {"self": base, "results": f"{base}/results", "cancel": f"{base}/cancel"}
 
 
-def public_router(runtime, store, clients: Clients) -> APIRouter:
+def public_router(runtime, store, clients: Clients, authenticate: Authenticate) -> APIRouter:
     """The tenant-facing routes."""
     router = APIRouter(prefix="/v1")
-    CurrentTenant = Annotated[str, Depends(tenant_dependency(runtime))]
+    CurrentTenant = Annotated[str, Depends(authenticate)]
     max_bytes = runtime.settings.max_upload_bytes
 
     @router.post("/documents", status_code=202, response_model=Accepted, tags=["documents"],

@@ -12,9 +12,11 @@ from tenderflow_common.service import Peers, ServiceRuntime, create_app
 from tenderflow_common.storage import open_store
 from tenderflow_common.transport import Transport
 from tenderflow_gateway import api
+from tenderflow_gateway.auth import tenant_dependency
 from tenderflow_gateway.clients import Clients
 from tenderflow_gateway.models import messaging
 from tenderflow_gateway.question_sets_api import question_sets_router
+from tenderflow_gateway.rate_limits import TenantRateLimiter, rate_limit_storage
 from tenderflow_gateway.settings import GatewaySettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -44,7 +46,9 @@ def build_app(settings: GatewaySettings | None = None, transport: Transport | No
         if cache is not None:
             await cache.aclose()
 
-    routers = [api.public_router(runtime, store, clients), question_sets_router(runtime, clients)]
+    limiter = TenantRateLimiter(rate_limit_storage(settings.redis.url), settings.rate_limit_per_minute)
+    authenticate = tenant_dependency(runtime, limiter)
+    routers = [api.public_router(runtime, store, clients, authenticate), question_sets_router(clients, authenticate)]
     app = create_app(runtime, routers, title="Tenderflow", description=DESCRIPTION, on_stop=[close_clients])
 
     @app.exception_handler(ServiceUnavailable)

@@ -9,8 +9,7 @@ from pydantic import BaseModel, Field
 from tenderflow_common.contracts.questions import QuestionSetList, QuestionSetView
 from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.problems import Problem
-from tenderflow_common.service import ServiceRuntime
-from tenderflow_gateway.auth import tenant_dependency
+from tenderflow_gateway.auth import Authenticate
 from tenderflow_gateway.clients import Clients
 
 SetName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,99}$", examples=["framework-checks"])]
@@ -37,9 +36,9 @@ def _passed_on(response: httpx.Response) -> None:
                       kind=body.get("type", "").rsplit(":", 1)[-1] or None)
 
 
-def question_sets_router(runtime: ServiceRuntime, clients: Clients) -> APIRouter:
+def question_sets_router(clients: Clients, authenticate: Authenticate) -> APIRouter:
     router = APIRouter(prefix="/v1/question-sets", tags=["question sets"])
-    CurrentTenant = Annotated[str, Depends(tenant_dependency(runtime))]
+    CurrentTenant = Annotated[str, Depends(authenticate)]
 
     @router.get("", response_model=QuestionSetList)
     async def list_sets(tenant_id: CurrentTenant) -> QuestionSetList:

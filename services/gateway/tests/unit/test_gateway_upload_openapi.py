@@ -10,7 +10,10 @@ from tenderflow_gateway.api import public_router
 def upload_operation() -> dict:
     runtime = SimpleNamespace(settings=SimpleNamespace(max_upload_bytes=1024))
     app = FastAPI()
-    app.include_router(public_router(runtime, store=None, clients=None))
+    async def authenticate() -> str:
+        return "tenant"
+
+    app.include_router(public_router(runtime, store=None, clients=None, authenticate=authenticate))
     return app.openapi()["paths"]["/v1/documents"]["post"]
 
 

@@ -51,6 +51,8 @@ class Stack:
             "TENDERFLOW_INGEST_WORK_DIR": str(self.work_dir / "ingest-work"),
             "TENDERFLOW_INTERNAL_TOKEN": self.internal_token,
             "TENDERFLOW_ENV": "test",
+            # Tests poll jobs far faster than any budget a client would get; the rate-limit test sets its own.
+            "TENDERFLOW_GATEWAY_RATE_LIMIT_PER_MINUTE": "0",
         })
         for service in SERVICES:
             env[f"TENDERFLOW_{service.upper()}_PORT"] = str(self.ports[service])
