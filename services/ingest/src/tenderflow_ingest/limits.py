@@ -24,6 +24,9 @@ class IngestLimits:
     max_xml_depth: int = 128
     max_pdf_pages: int = 2000
     max_pdf_seconds: float = 60.0
+    # Per document, in the extraction child process; covers every parser, not only PDFs.
+    max_extraction_memory: int = 1024 * MIB
+    max_extraction_seconds: float = 120.0
     max_units_per_document: int = 100_000
     max_unit_chars: int = 200_000
     cancel_check_bytes: int = 4 * MIB

@@ -16,10 +16,10 @@ from tenderflow_common.service import ServiceRuntime
 from tenderflow_common.storage import ObjectStore, key_belongs_to, tenant_key
 from tenderflow_ingest import repository
 from tenderflow_ingest.archive import Cancelled, read_package
-from tenderflow_ingest.extractors import extract
 from tenderflow_ingest.extractors.base import ExtractionError
 from tenderflow_ingest.limits import IngestLimits
 from tenderflow_ingest.repository import PackageTask
+from tenderflow_ingest.sandbox import extract_in_sandbox
 
 SOURCE = "tenderflow/ingest"
 CANCEL_POLL_SECONDS = 0.5
@@ -95,8 +95,7 @@ class PackagePipeline:
     async def _extract(self, task: PackageTask, spooled, verdicts: list[FileVerdict],
                        cancelled: threading.Event) -> dict | None:
         try:
-            extraction = await asyncio.to_thread(extract, spooled.path, spooled.doc_type, self._limits,
-                                                 cancelled.is_set)
+            extraction = await extract_in_sandbox(spooled.path, spooled.doc_type, self._limits, cancelled)
         except ExtractionError as error:
             position = next(i for i, v in enumerate(verdicts) if v.accepted and v.name == spooled.name)
             verdicts[position] = verdicts[position].model_copy(
