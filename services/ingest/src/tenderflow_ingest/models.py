@@ -26,6 +26,13 @@ packages = Table(
     Column("finished_at", UtcDateTime()),
 )
 
+cancelled_jobs = Table(
+    "cancelled_jobs",
+    metadata,
+    Column("job_id", String(200), primary_key=True),
+    Column("cancelled_at", UtcDateTime(), nullable=False, server_default=func.now()),
+)
+
 documents = Table(
     "documents",
     metadata,

@@ -7,7 +7,7 @@ from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenderflow_common.contracts.shared import JobRequest
-from tenderflow_ingest.models import documents, packages
+from tenderflow_ingest.models import cancelled_jobs, documents, packages
 
 CLAIM_LEASE = timedelta(minutes=2)
 
@@ -31,10 +31,12 @@ async def exists_for_job(session: AsyncSession, job_id: str) -> bool:
 
 
 async def add_package(session: AsyncSession, task: PackageTask) -> None:
+    """A pending package; already flagged when its job was cancelled before it arrived."""
     await session.execute(insert(packages).values(
         id=task.id, job_id=task.job_id, tenant_id=task.tenant_id, correlation_id=task.correlation_id,
         command_id=task.command_id, package_key=task.package_key, filename=task.filename,
-        request=task.request.model_dump(mode="json"), status="pending", cancel_requested=False,
+        request=task.request.model_dump(mode="json"), status="pending",
+        cancel_requested=await job_cancelled(session, task.job_id),
     ))
 
 
@@ -60,7 +62,14 @@ async def finish(session: AsyncSession, package_id: str, status: str) -> None:
 
 
 async def request_cancel(session: AsyncSession, job_id: str) -> None:
+    """Flag the job's package, and remember the job in case its package has not arrived yet."""
+    if await session.scalar(select(cancelled_jobs.c.job_id).where(cancelled_jobs.c.job_id == job_id)) is None:
+        await session.execute(insert(cancelled_jobs).values(job_id=job_id))
     await session.execute(update(packages).where(packages.c.job_id == job_id).values(cancel_requested=True))
+
+
+async def job_cancelled(session: AsyncSession, job_id: str) -> bool:
+    return await session.scalar(select(cancelled_jobs.c.job_id).where(cancelled_jobs.c.job_id == job_id)) is not None
 
 
 async def cancel_requested(session: AsyncSession, package_id: str, *, lock: bool = False) -> bool:
