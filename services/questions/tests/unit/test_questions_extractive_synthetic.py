@@ -359,3 +359,18 @@ def test_ted_design_contest_criteria_are_read_however_the_paragraph_is_flattened
 
     assert answer.answer == "Gemäß Wettbewerbsprogramm"
     assert answer.citations[0].path == "TED_EXPORT/FORM_SECTION/F12_2014/PROCEDURE"
+
+
+def test_listed_criteria_end_where_pdf_text_runs_on_without_a_blank_line() -> None:
+    page = _passage(
+        "Award criteria\n"
+        "Technical approach and methodology 30 %\n"
+        "Price 70 %\n"
+        "The contract will be awarded to the most economically advantageous tender.\n"
+        "Section III: Legal, economic, financial and technical information\n"
+        "Exclusion grounds apply as set out in the regulations.\n"
+    )
+    answer = answer_question(DEFAULT_QUESTION_SET.by_id("award_criteria"), [page]).answer
+    assert answer is not None
+    assert "Technical approach and methodology 30 %" in answer and "Price 70 %" in answer
+    assert "awarded" not in answer and "Section III" not in answer and "Exclusion" not in answer

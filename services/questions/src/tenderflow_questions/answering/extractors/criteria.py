@@ -38,6 +38,8 @@ NOT_STATED = re.compile(r"^(?:not applicable|other|n/?a|none)$", re.I)
 # <P> step is there only when another flattening kept it.
 EVALUATION_CRITERIA = re.compile(r"\.criteria_evaluation(?:\.p)?$")
 LISTED_ITEMS = 10
+WEIGHTING = re.compile(r"\d\s*(%|per\s*cent|points?\b|pts\b)", re.I)
+NEXT_SECTION = re.compile(r"^(section|part|annex|lot)\b|^[IVX]+\.\s|^\d+(\.\d+)*\.?\s+[A-Z]|^[^a-z]{4,}$|:$", re.I)
 
 
 def extract_criteria(question: Question, passages: Sequence[Passage]) -> Choice | None:
@@ -113,14 +115,26 @@ def _listed_criteria(passages: Sequence[Passage]) -> list[Candidate]:
         for position, line in enumerate(lines):
             if not HEADING.match(line.group(0)):
                 continue
+            listed: list[Candidate] = []
             for item in [lines[n] for n in range(position + 1, len(lines))][: LISTED_ITEMS * 2]:
                 text = clean(item.group(0)).lstrip("-•*–· ").strip()
                 if not text:
-                    if candidates and candidates[-1].passage == index:
+                    if listed:
                         break
                     continue
-                candidates.append(Candidate(text, text.casefold(), index, item.start(), item.end(), 0.7))
+                if _list_ended(text, listed):
+                    break
+                listed.append(Candidate(text, text.casefold(), index, item.start(), item.end(), 0.7))
+            candidates += listed
     return candidates
+
+
+def _list_ended(line: str, listed: list[Candidate]) -> bool:
+    """PDF text has no blank lines between paragraphs: a new section, or an unweighted line after weighted
+    criteria, ends the list."""
+    if NEXT_SECTION.search(line) and not WEIGHTING.search(line):
+        return True
+    return any(WEIGHTING.search(item.answer) for item in listed) and not WEIGHTING.search(line)
 
 
 def _criterion(text: str, index: int, first: Field, last: Field, strength: float) -> Candidate:
