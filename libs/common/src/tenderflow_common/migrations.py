@@ -9,6 +9,8 @@ from sqlalchemy import MetaData, pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from tenderflow_common.db import UtcDateTime
+
 
 def alembic_config(script_location: Path, database_url: str) -> Config:
     """An Alembic config built in code, so no alembic.ini has to be found at run time."""
@@ -23,18 +25,27 @@ async def upgrade_to_head(script_location: Path, database_url: str) -> None:
     await asyncio.to_thread(command.upgrade, alembic_config(script_location, database_url), "head")
 
 
+def _render_item(kind: str, item: object, _context: object) -> str | bool:
+    """Migrations store UTC timestamps as plain timezone-aware columns; the decorator only converts in Python."""
+    if kind == "type" and isinstance(item, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def run_env(metadata: MetaData) -> None:
     """What every migrations/env.py does: run offline as SQL or online over an async engine."""
     url = context.config.get_main_option("sqlalchemy.url")
     batch = bool(url and url.startswith("sqlite"))
     if context.is_offline_mode():
-        context.configure(url=url, target_metadata=metadata, literal_binds=True, render_as_batch=batch)
+        context.configure(url=url, target_metadata=metadata, literal_binds=True, render_as_batch=batch,
+                          render_item=_render_item)
         with context.begin_transaction():
             context.run_migrations()
         return
 
     def run(connection: Connection) -> None:
-        context.configure(connection=connection, target_metadata=metadata, render_as_batch=batch)
+        context.configure(connection=connection, target_metadata=metadata, render_as_batch=batch,
+                          render_item=_render_item)
         with context.begin_transaction():
             context.run_migrations()
 
