@@ -66,7 +66,7 @@ test: install infra-up
 lint: | $(VENV_PY)
 	$(VENV_PY) -m ruff check .
 
-# Offline and in process: ingest, workspace and questions domain code over /work/shared/data/tenders.
+# Offline and in process: ingest, workspace and questions domain code over ../shared/data/tenders.
 eval: | $(VENV_PY)
 	$(VENV_PY) -m evaluation $(EVAL_ARGS)
 

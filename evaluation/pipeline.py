@@ -9,13 +9,13 @@ from pathlib import Path
 
 from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.contracts.workspace import Passage
+from tenderflow_common.testing.tenders import TENDERS
 from tenderflow_ingest.archive import read_package
 from tenderflow_ingest.extractors import extract
 from tenderflow_ingest.limits import IngestLimits
 from tenderflow_questions.providers import AnswerProvider
 from tenderflow_workspace.builtin import BuiltinIndex, Chunk, chunk_units
 
-TENDERS = Path("/work/shared/data/tenders")
 TENDER_SUFFIXES = (".xml", ".json")
 TOP_K = 8  # the questions service's default top_k (QuestionsSettings.top_k)
 
