@@ -32,4 +32,6 @@ jobs = Table(
     Column("created_at", UtcDateTime(), nullable=False, index=True),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("finished_at", UtcDateTime()),
+    Column("ingested_at", UtcDateTime()),
+    Column("answered_at", UtcDateTime()),
 )

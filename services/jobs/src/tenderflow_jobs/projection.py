@@ -37,6 +37,8 @@ class JobState:
     questions_answered: int = 0
     cancel_requested: bool = False
     finished_at: datetime | None = None
+    ingested_at: datetime | None = None
+    answered_at: datetime | None = None
 
     @property
     def terminal(self) -> bool:
@@ -65,6 +67,14 @@ def finish(state: JobState, status: str, at: datetime, error: str | None = None)
     return replace(state, status=status, stage=stage, errors=errors, finished_at=at)
 
 
+def succeed_when_complete(state: JobState) -> JobState:
+    """A job succeeds once both its package's final verdicts and its last answer are folded, in either order:
+    they travel on different topics, and a job must never look finished with verdicts still to come."""
+    if state.ingested_at is None or state.answered_at is None:
+        return state
+    return finish(state, "succeeded", max(state.ingested_at, state.answered_at))
+
+
 def apply(state: JobState, message: Message, envelope: Envelope) -> JobState:
     """The job after one more message."""
     state = replace(state, updated_at=max(state.updated_at, envelope.time))
@@ -82,7 +92,8 @@ def apply(state: JobState, message: Message, envelope: Envelope) -> JobState:
         case ingest.PackageRejected():
             return finish(_with_files(state, message.files), "failed", at, message.reason)
         case ingest.PackageIngested():
-            return advance(_with_files(state, message.files) if message.files else state, "indexing")
+            state = advance(_with_files(state, message.files) if message.files else state, "indexing")
+            return succeed_when_complete(replace(state, ingested_at=at))
         case ingest.PackageFailed():
             return finish(state, "cancelled" if message.cancelled else "failed", at, message.reason)
         case workspace.DocumentsIndexed():
@@ -97,8 +108,9 @@ def apply(state: JobState, message: Message, envelope: Envelope) -> JobState:
                 answered = min(answered, state.questions_total)
             return replace(state, questions_answered=answered)
         case questions.RunCompleted():
-            state = replace(state, questions_total=message.questions, questions_answered=message.questions)
-            return finish(state, "succeeded", at)
+            state = replace(state, questions_total=message.questions, questions_answered=message.questions,
+                            answered_at=at)
+            return succeed_when_complete(state)
         case questions.RunFailed():
             return finish(state, "cancelled" if message.cancelled else "failed", at, message.reason)
         case jobs.CancelJob():

@@ -93,3 +93,16 @@ def test_replay_in_any_order_of_answers_gives_the_same_state():
     states = {fold(messages[:6] + list(order) + messages[8:]).questions_answered
               for order in itertools.permutations(answers)}
     assert states == {2}
+
+
+def test_a_job_waits_for_its_final_verdicts_when_the_run_is_folded_first():
+    messages = happy_path()
+    ingested, completed = messages[3], messages[-1]
+    before = fold([*messages[:3], *messages[4:]])
+    assert before.status == "running"
+    assert before.files_total == 2
+    after = fold([*messages[:3], *messages[4:], ingested])
+    assert (after.status, after.stage) == ("succeeded", "done")
+    in_order = fold(messages)
+    assert after.finished_at == in_order.finished_at
+    assert completed.questions == after.questions_answered
