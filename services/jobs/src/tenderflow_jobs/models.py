@@ -33,5 +33,6 @@ jobs = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("finished_at", UtcDateTime()),
     Column("ingested_at", UtcDateTime()),
+    Column("indexed_at", UtcDateTime()),
     Column("answered_at", UtcDateTime()),
 )

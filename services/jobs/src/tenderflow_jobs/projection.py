@@ -38,6 +38,7 @@ class JobState:
     cancel_requested: bool = False
     finished_at: datetime | None = None
     ingested_at: datetime | None = None
+    indexed_at: datetime | None = None
     answered_at: datetime | None = None
 
     @property
@@ -68,11 +69,12 @@ def finish(state: JobState, status: str, at: datetime, error: str | None = None)
 
 
 def succeed_when_complete(state: JobState) -> JobState:
-    """A job succeeds once both its package's final verdicts and its last answer are folded, in either order:
-    they travel on different topics, and a job must never look finished with verdicts still to come."""
-    if state.ingested_at is None or state.answered_at is None:
+    """A job succeeds once its package's final verdicts, its index counts and its last answer are all folded, in
+    whatever order: they travel on different topics, and a finished job must never have facts still to come."""
+    completions = (state.ingested_at, state.indexed_at, state.answered_at)
+    if any(at is None for at in completions):
         return state
-    return finish(state, "succeeded", max(state.ingested_at, state.answered_at))
+    return finish(state, "succeeded", max(completions))
 
 
 def apply(state: JobState, message: Message, envelope: Envelope) -> JobState:
@@ -97,7 +99,7 @@ def apply(state: JobState, message: Message, envelope: Envelope) -> JobState:
         case ingest.PackageFailed():
             return finish(state, "cancelled" if message.cancelled else "failed", at, message.reason)
         case workspace.DocumentsIndexed():
-            return replace(advance(state, "answering"), chunks=message.chunks)
+            return succeed_when_complete(replace(advance(state, "answering"), chunks=message.chunks, indexed_at=at))
         case workspace.IndexingFailed():
             return finish(state, "failed", at, message.reason)
         case questions.RunStarted():

@@ -106,3 +106,12 @@ def test_a_job_waits_for_its_final_verdicts_when_the_run_is_folded_first():
     in_order = fold(messages)
     assert after.finished_at == in_order.finished_at
     assert completed.questions == after.questions_answered
+
+
+def test_a_job_waits_for_its_index_counts_too():
+    messages = happy_path()
+    indexed = messages[4]
+    without_index = fold([*messages[:4], *messages[5:]])
+    assert without_index.status == "running" and without_index.chunks == 0
+    with_index = fold([*messages[:4], *messages[5:], indexed])
+    assert with_index.status == "succeeded" and with_index.chunks == 7
