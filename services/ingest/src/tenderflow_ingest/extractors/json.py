@@ -9,7 +9,7 @@ from typing import Any
 
 from tenderflow_ingest.extractors.base import Extraction, ExtractionError
 from tenderflow_ingest.extractors.json_flatten import child_path, flatten
-from tenderflow_ingest.extractors.lines import units_from_lines
+from tenderflow_ingest.extractors.lines import units_from_sections
 from tenderflow_ingest.extractors.ocds import Section, is_ocds, ocds_sections
 from tenderflow_ingest.limits import IngestLimits
 from tenderflow_ingest.text_decoding import decode_text
@@ -35,14 +35,7 @@ def extract(path: Path, limits: IngestLimits) -> Extraction:
     except (ValueError, RecursionError) as error:
         raise ExtractionError("corrupt_json", f"JSON cannot be parsed: {error}") from error
     sections = ocds_sections(document) if is_ocds(document) else generic_sections(document)
-    units = [
-        unit
-        for section in sections
-        for unit in units_from_lines(section.lines, section.path, limits.max_unit_chars)
-    ]
-    if len(units) > limits.max_units_per_document:
-        warnings.append(f"kept the first {limits.max_units_per_document} of {len(units)} sections")
-        units = units[: limits.max_units_per_document]
+    units = units_from_sections(sections, limits, warnings)
     return Extraction(doc_type="json", units=units, pages=0, warnings=warnings)
 
 

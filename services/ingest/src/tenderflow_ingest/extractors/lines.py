@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
+from typing import Protocol
 
 from tenderflow_ingest.extractors.base import TextUnit
+from tenderflow_ingest.limits import IngestLimits
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _BREAK_TAG = re.compile(r"<(br|/p|/li|/div|/tr|/h\d)\b[^<>]*>", re.IGNORECASE)
@@ -39,6 +42,23 @@ def units_from_lines(lines: list[str], path: str | None, max_chars: int) -> list
     if current:
         units.append(TextUnit(text="\n".join(current), path=path))
     return units
+
+
+def units_from_sections(sections: Iterable[Section], limits: IngestLimits, warnings: list[str]) -> list[TextUnit]:
+    """One or more units per section (long sections split), capped at the per-document limit with a warning."""
+    units = [unit for section in sections for unit in units_from_lines(section.lines, section.path,
+                                                                         limits.max_unit_chars)]
+    if len(units) > limits.max_units_per_document:
+        warnings.append(f"kept the first {limits.max_units_per_document} of {len(units)} sections")
+        units = units[: limits.max_units_per_document]
+    return units
+
+
+class Section(Protocol):
+    """A titled group of `path: value` lines, as the JSON and XML flatteners produce them."""
+
+    lines: list[str]
+    path: str | None
 
 
 def _split_long(line: str, max_chars: int) -> list[str]:

@@ -9,7 +9,7 @@ import defusedxml.ElementTree as safe_tree
 from defusedxml import DefusedXmlException
 
 from tenderflow_ingest.extractors.base import Extraction, ExtractionError
-from tenderflow_ingest.extractors.lines import units_from_lines
+from tenderflow_ingest.extractors.lines import units_from_sections
 from tenderflow_ingest.extractors.ted import is_ted_notice, ted_sections
 from tenderflow_ingest.extractors.xml_flatten import (
     XmlSection,
@@ -35,14 +35,7 @@ def extract(path: Path, limits: IngestLimits) -> Extraction:
             warnings.append("TED notice without a language: kept the first form")
     else:
         sections = generic_sections(root)
-    units = [
-        unit
-        for section in sections
-        for unit in units_from_lines(section.lines, section.path, limits.max_unit_chars)
-    ]
-    if len(units) > limits.max_units_per_document:
-        warnings.append(f"kept the first {limits.max_units_per_document} of {len(units)} sections")
-        units = units[: limits.max_units_per_document]
+    units = units_from_sections(sections, limits, warnings)
     return Extraction(doc_type="xml", units=units, pages=0, warnings=warnings)
 
 
