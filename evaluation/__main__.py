@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
           f"from {args.tenders}\n")
     print(render(summary, details=args.details))
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
     return 0
 

@@ -30,7 +30,8 @@ UNIX = 3  # ZipInfo's "made by" system; its default depends on the platform buil
 
 
 def build(output: Path) -> None:
-    """Write the package to `output`."""
+    """Write the package to `output`, creating its folder if need be (`.run/` does not exist in a fresh clone)."""
+    output.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(output, "w") as archive:
         for name in sorted(ENTRIES):
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)

@@ -39,6 +39,11 @@ def test_two_builds_are_byte_for_byte_identical(tmp_path: Path) -> None:
     assert build(tmp_path / "first.zip") == build(tmp_path / "second.zip")
 
 
+def test_the_output_folder_is_created_when_missing(tmp_path: Path) -> None:
+    """`make demo` writes into `.run/`, which a fresh clone does not have."""
+    assert zipfile.is_zipfile(io.BytesIO(build(tmp_path / "not-yet" / "there" / "sample.zip")))
+
+
 def test_the_four_documents_are_there_in_name_order(package: zipfile.ZipFile) -> None:
     assert package.namelist() == sorted(EXPECTED_TYPES)
     assert package.testzip() is None
