@@ -14,7 +14,7 @@ LOAD_INFRA_ENV := set -a && source .run/infra.env && set +a
 .PHONY: asyncapi demo help install infra-up infra-down stack-up stack-down test lint eval bench-questions bench-ingest
 
 help:
-	@echo "make install     sync .venv from uv.lock (installs uv $(UV_VERSION) if missing)"
+	@echo "make install     sync .venv from uv.lock (installs uv $(UV_VERSION), and pip for it, if missing)"
 	@echo "make infra-up    start Kafka, PostgreSQL and Redis on 127.0.0.1; writes .run/infra.env"
 	@echo "make infra-down  stop the servers infra-up started (and only those)"
 	@echo "make stack-up    run the five services in the background against that infra"
@@ -34,11 +34,9 @@ demo: install
 asyncapi: | $(VENV_PY)
 	$(VENV_PY) -m tenderflow_common.asyncapi > docs/asyncapi.json
 
+# uv comes from pip; on a machine whose Python has no pip, python3-pip is installed with apt-get first.
 install:
-	@if ! command -v uv >/dev/null && ! python3 -m uv --version >/dev/null 2>&1; then \
-		echo "installing uv $(UV_VERSION)"; \
-		PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet "uv==$(UV_VERSION)"; \
-	fi
+	@scripts/install_uv.sh $(UV_VERSION)
 	@if command -v uv >/dev/null; then uv sync --frozen; else python3 -m uv sync --frozen; fi
 
 # The infra scripts use the venv's aiokafka; create the venv on a fresh checkout.

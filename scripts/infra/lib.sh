@@ -57,8 +57,7 @@ apt_ensure() {
   ((${#missing[@]})) || return 0
   mkdir -p "$(dirname "$apt_log")"
   for pkg in "${missing[@]}"; do
-    out="$(apt-cache policy "$pkg" 2>/dev/null || true)"
-    if [[ ! "$out" =~ Candidate:\ [^\(] ]]; then
+    if ! apt_knows "$pkg"; then
       apt_update "$apt_log"
       updated=1
       break
@@ -72,6 +71,13 @@ apt_ensure() {
   fi
   tail -n 30 "$apt_log" >&2
   die "apt-get install ${missing[*]} failed"
+}
+
+# True when apt's (possibly stale) package lists have a version of <package> to install.
+apt_knows() {
+  local out
+  out="$(apt-cache policy "$1" 2>/dev/null || true)"
+  [[ "$out" =~ Candidate:\ [^\(] ]]
 }
 
 # apt-get update, appending its output to <log>.

@@ -12,6 +12,7 @@ KAFKA_DIR="$RUN_DIR/kafka"
 KAFKA_PORT=9092
 KAFKA_CONTROLLER_PORT=9093
 KAFKA_READY_TIMEOUT=90
+MIN_JAVA=17
 PG_PORT=5432
 REDIS_PORT=6379
 PG_ROLE=tenderflow
@@ -52,12 +53,14 @@ reuse_note() {
 
 pom_stamp() { sha256sum "$KAFKA_POM" | cut -d' ' -f1; }
 
+kafka_libs_cached() { [[ -f "$KAFKA_LIBS/.complete" && "$(cat "$KAFKA_LIBS/.complete")" == "$(pom_stamp)" ]]; }
+
 # Resolves the broker's runtime jars from Maven Central once; later runs reuse the cached folder.
 ensure_kafka_libs() {
   local t0 stamp tmp
   t0=$(now)
   stamp="$(pom_stamp)"
-  if [[ -f "$KAFKA_LIBS/.complete" && "$(cat "$KAFKA_LIBS/.complete")" == "$stamp" ]]; then
+  if kafka_libs_cached; then
     log "kafka jars: cached in $KAFKA_LIBS ($(elapsed "$t0"))"
     return 0
   fi
@@ -110,6 +113,29 @@ new_cluster_id() {
     id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
     [[ "$id" != -* ]] && { echo "$id"; return; }
   done
+}
+
+# The major version of the `java` on PATH ("1.8.0_392" is 8), or nothing when there is none.
+java_major() {
+  local version
+  version="$(java -version 2>&1 | awk -F'"' '/version/ { print $2; exit }')" || return 0
+  version="${version#1.}"
+  echo "${version%%[.+_-]*}"
+}
+
+java_ok() {
+  local major
+  major="$(java_major)"
+  [[ "$major" =~ ^[0-9]+$ ]] && ((major >= MIN_JAVA))
+}
+
+# OpenJDK 17 where apt offers it, else the distribution's default runtime (21 on Debian 13 and Ubuntu 24.04).
+# With no package lists at all (a fresh container) they are fetched first, so the choice is not made blind.
+java_package() {
+  if ! apt_knows openjdk-17-jre-headless && ! apt_knows default-jre-headless; then
+    apt_update "$RUN_DIR/logs/apt.log" >&2
+  fi
+  if apt_knows openjdk-17-jre-headless; then echo openjdk-17-jre-headless; else echo default-jre-headless; fi
 }
 
 KAFKA_PID=""
@@ -266,11 +292,12 @@ EOF
   mv "$ENV_FILE.tmp" "$ENV_FILE"
 }
 
+# Installs the given Debian packages where missing (PostgreSQL, Redis, and what Kafka needs).
 ensure_packages() {
   local t0
   t0=$(now)
-  apt_ensure postgresql redis-server
-  log "packages: postgresql, redis-server present ($(elapsed "$t0"))"
+  apt_ensure "$@"
+  log "packages: $* present ($(elapsed "$t0"))"
 }
 
 main() {
@@ -282,14 +309,35 @@ main() {
   touch "$STARTED"
   prune_started
 
-  # Maven (Kafka's jars) and apt (PostgreSQL, Redis) are independent downloads: run them side by side.
-  # The broker's JVM boots while PostgreSQL and Redis start; readiness is awaited at the end.
+  # Starting Kafka needs Java 17 or newer, and Maven too while its jars are not cached.
+  local packages=(postgresql redis-server) kafka_needed=0 java_first=0
   if ! port_open "$KAFKA_PORT"; then
+    kafka_needed=1
+    if ! java_ok; then
+      packages+=("$(java_package)")
+      java_first=1
+    fi
+    if ! kafka_libs_cached && ! command -v mvn >/dev/null; then
+      packages+=(maven)
+      java_first=1
+    fi
+  fi
+  # Maven (Kafka's jars) and apt (PostgreSQL, Redis) are independent downloads: run them side by side, unless
+  # apt has to install Java or Maven first. The broker's JVM boots while PostgreSQL and Redis start; readiness
+  # is awaited at the end.
+  if ((kafka_needed && !java_first)); then
     ensure_kafka_libs &
     libs_job=$!
   fi
-  ensure_packages
-  [[ -z "$libs_job" ]] || wait "$libs_job"
+  ensure_packages "${packages[@]}"
+  if [[ -n "$libs_job" ]]; then
+    wait "$libs_job"
+  elif ((kafka_needed)); then
+    ensure_kafka_libs
+  fi
+  if ((kafka_needed)) && ! java_ok; then
+    die "Kafka needs Java $MIN_JAVA or newer, and java -version says '$(java -version 2>&1 | head -n 1)'"
+  fi
 
   start_kafka
   start_postgres
