@@ -14,6 +14,7 @@ from rich.table import Table
 
 from tenderflow_cli.connection import gateway_client, problem_text
 from tenderflow_cli.embedded import DEFAULT_DATA_DIR
+from tenderflow_cli.errors import CliError
 
 TERMINAL = ("succeeded", "failed", "cancelled")
 TABLE_ANSWER_CHARS = 120
@@ -21,8 +22,8 @@ Format = Literal["table", "json", "csv"]
 status_console = Console(stderr=True)
 
 
-class JobFailed(Exception):
-    """The job ended without results; the message is the one-line reason."""
+class JobFailed(CliError):
+    """The package was refused or the job ended without results; the message is the one-line reason."""
 
 
 def analyze(
@@ -45,12 +46,9 @@ def analyze(
     fields = {k: v for k, v in {"question_set": question_set, "model": model, "workspace": workspace}.items() if v}
     if questions:
         fields["questions"] = questions.read_text(encoding="utf-8")
-    try:
-        rendered = asyncio.run(_analyze(package, fields, output_format, gateway, api_key, data_dir))
-    except JobFailed as failure:
-        status_console.print(f"[red]error:[/red] {failure}")
-        raise typer.Exit(1) from None
+    rendered = asyncio.run(_analyze(package, fields, output_format, gateway, api_key, data_dir))
     if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(rendered, encoding="utf-8")
         status_console.print(f"results written to {output}")
     else:

@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import signal
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +12,7 @@ import typer
 import uvicorn
 
 from tenderflow_cli.embedded import DEFAULT_DATA_DIR, EmbeddedSystem
+from tenderflow_cli.errors import CliError, one_line
 
 
 class _Server(uvicorn.Server):
@@ -37,7 +39,19 @@ def dev(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.
 
     For production use Kafka and PostgreSQL: see `make infra-up && make stack-up`, docker compose or Helm.
     """
+    _check_free(host, port)
     asyncio.run(_serve(host, port, data_dir.resolve()))
+
+
+def _check_free(host: str, port: int) -> None:
+    """Fail before anything starts when the port is taken (uvicorn would only log it, into embedded mode's log)."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host, port))
+    except OSError as error:
+        raise CliError(f"cannot listen on {host}:{port} ({one_line(error)}); is `tenderflow dev` or the stack "
+                       "running there already? Another port: --port") from error
 
 
 async def _serve(host: str, port: int, data_dir: Path) -> None:

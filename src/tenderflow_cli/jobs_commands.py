@@ -2,15 +2,18 @@
 
 import asyncio
 import json
+import logging
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import DBAPIError
 
 from tenderflow_cli.connection import gateway_client, problem_text
 from tenderflow_cli.embedded import DEFAULT_DATA_DIR
+from tenderflow_cli.errors import CliError, one_line, without_password
 
 jobs_app = typer.Typer(no_args_is_help=True, help="List, show and cancel jobs.")
 console = Console()
@@ -25,8 +28,7 @@ async def _call(method: str, path: str, gateway: str | None, api_key: str | None
     async with gateway_client(gateway, api_key, data_dir) as client:
         response = await client.request(method, path, params=params or None)
     if response.status_code >= 400:
-        console.print(f"[red]error:[/red] {problem_text(response)}")
-        raise typer.Exit(1)
+        raise CliError(problem_text(response))
     return response.json()
 
 
@@ -61,14 +63,27 @@ def cancel_job(job_id: str, gateway: Gateway = None, api_key: ApiKey = None,
 
 
 @jobs_app.command("rebuild")
-def rebuild(confirm: Annotated[bool, typer.Option("--yes", help="The jobs database is empty or may be rebuilt.")]
+def rebuild(ctx: typer.Context,
+            confirm: Annotated[bool, typer.Option("--yes", help="The jobs database is empty or may be rebuilt.")]
             = False) -> None:
     """Replay every retained Kafka message into the jobs database (stop the jobs service and empty it first)."""
+    from aiokafka.errors import KafkaError
+
     from tenderflow_jobs.rebuild import rebuild_projection
     from tenderflow_jobs.settings import JobsSettings
 
     if not confirm:
-        console.print("Stop the jobs service, drop and recreate its database, then run again with --yes.")
+        typer.echo("Stop the jobs service, drop and recreate its database, then run again with --yes.", err=True)
         raise typer.Exit(2)
-    read = asyncio.run(rebuild_projection(JobsSettings()))
+    if not ctx.find_root().params.get("debug"):
+        # aiokafka logs each failed connection attempt; the error below reports the failure once.
+        logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+    settings = JobsSettings()
+    try:
+        read = asyncio.run(rebuild_projection(settings))
+    except (OSError, DBAPIError, KafkaError) as error:
+        raise CliError(f"cannot rebuild the jobs projection from Kafka at {settings.kafka.bootstrap_servers} into "
+                       f"{without_password(settings.resolved_database_url('jobs'))} ({one_line(error)}); "
+                       "is `make infra-up` running, and are TENDERFLOW_KAFKA_BOOTSTRAP_SERVERS and "
+                       "TENDERFLOW_POSTGRES_URL right?") from error
     typer.echo(f"projection rebuilt from {read} messages")

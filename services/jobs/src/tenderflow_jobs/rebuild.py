@@ -33,9 +33,9 @@ async def rebuild_projection(settings: JobsSettings) -> int:
                                _ignore_dead_letter, attempts=settings.kafka.handler_attempts, backoff_seconds=0.1)
     reader = AIOKafkaConsumer(bootstrap_servers=settings.kafka.bootstrap_servers, enable_auto_commit=False,
                               group_id=None)
-    await reader.start()
     read = 0
     try:
+        await reader.start()
         reader.subscribe([settings.kafka.topic_prefix + topic for topic in consumers.TOPICS])
         partitions = await _assigned(reader, len(consumers.TOPICS))
         await reader.seek_to_beginning(*partitions)
