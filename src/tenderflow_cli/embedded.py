@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from tenderflow_common.in_memory import InMemoryTransport
 from tenderflow_common.logging import TenderflowJsonFormatter
-from tenderflow_common.settings import RedisSettings, RuntimeSettings, StorageSettings
+from tenderflow_common.settings import PlatformSettings, RedisSettings, StorageSettings
 from tenderflow_gateway import main as gateway
 from tenderflow_gateway import repository as gateway_repository
 from tenderflow_gateway.settings import GatewaySettings
@@ -42,7 +42,7 @@ class EmbeddedSystem:
 
     def build(self) -> "EmbeddedSystem":
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        runtime = RuntimeSettings(internal_token=secrets.token_urlsafe(32), log_level="INFO")
+        platform = PlatformSettings(internal_token=secrets.token_urlsafe(32), log_level="INFO")
         storage = StorageSettings(root=self.data_dir / "storage")
         peers: dict[str, httpx.AsyncBaseTransport] = {}
         for name, module, settings_class in BUILD_ORDER:
@@ -50,7 +50,7 @@ class EmbeddedSystem:
             if name == "ingest":
                 extra["work_dir"] = str(self.data_dir / "work")
             settings = settings_class(database_url=f"sqlite+aiosqlite:///{self.data_dir / name}.db",
-                                      storage=storage, runtime=runtime, **extra)
+                                      storage=storage, platform=platform, **extra)
             app = module.build_app(settings, self.transport, peers)
             self.apps[name] = app
             peers[name] = httpx.ASGITransport(app=app)

@@ -139,8 +139,8 @@ def create_app(runtime: ServiceRuntime, routers: list[APIRouter], *, title: str,
         finally:
             await lifecycle.stop()
 
-    configure_logging(runtime.name, settings.runtime.log_level)
-    configure_tracing(runtime.name, settings.runtime.otel_exporter_otlp_endpoint)
+    configure_logging(runtime.name, settings.platform.log_level)
+    configure_tracing(runtime.name, settings.platform.otel_exporter_otlp_endpoint)
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
     install_problem_handlers(app)
     for router in routers:

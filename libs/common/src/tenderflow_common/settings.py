@@ -69,8 +69,8 @@ class StorageSettings(BaseSettings):
         return self
 
 
-class RuntimeSettings(BaseSettings):
-    """How this process runs: environment, internal token, logs and tracing."""
+class PlatformSettings(BaseSettings):
+    """What every process of the platform shares: environment, internal token and timeout, logs and tracing."""
 
     model_config = SettingsConfigDict(env_prefix="TENDERFLOW_")
 
@@ -81,7 +81,7 @@ class RuntimeSettings(BaseSettings):
     internal_timeout_seconds: float = Field(default=5.0, gt=0)
 
     @model_validator(mode="after")
-    def refuse_placeholder_secrets(self) -> "RuntimeSettings":
+    def refuse_placeholder_secrets(self) -> "PlatformSettings":
         """Production must not run with a guessable internal token."""
         if self.env == "production" and self.internal_token in PLACEHOLDER_SECRETS:
             raise ValueError("TENDERFLOW_INTERNAL_TOKEN must be set to a real secret in production")
@@ -94,7 +94,7 @@ class ServiceSettings(BaseSettings):
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     postgres: PostgresSettings = Field(default_factory=PostgresSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
-    runtime: RuntimeSettings = Field(default_factory=RuntimeSettings)
+    platform: PlatformSettings = Field(default_factory=PlatformSettings)
 
     host: str = "127.0.0.1"
     port: int

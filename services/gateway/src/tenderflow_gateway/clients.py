@@ -17,7 +17,7 @@ class Clients:
     @classmethod
     def from_settings(cls, settings: GatewaySettings, peers: Peers | None = None) -> "Clients":
         """Clients over HTTP, or straight into in-process apps where `peers` has them."""
-        token, timeout = settings.runtime.internal_token, settings.runtime.internal_timeout_seconds
+        token, timeout = settings.platform.internal_token, settings.platform.internal_timeout_seconds
         peers = peers or {}
         return cls(jobs=InternalClient("jobs", settings.jobs_url, token, timeout, transport=peers.get("jobs")),
                    questions=InternalClient("questions", settings.questions_url, token, timeout,

@@ -15,7 +15,7 @@ from tenderflow_jobs import projection, repository
 def internal_router(runtime: ServiceRuntime) -> APIRouter:
     """Routes guarded by the internal token."""
     router = APIRouter(prefix="/internal", tags=["internal"],
-                       dependencies=[Depends(require_internal_token(runtime.settings.runtime.internal_token))])
+                       dependencies=[Depends(require_internal_token(runtime.settings.platform.internal_token))])
 
     @router.get("/jobs/{job_id}", response_model=JobView)
     async def get_job(job_id: str, tenant_id: Annotated[str, Query(min_length=1)]) -> JobView:

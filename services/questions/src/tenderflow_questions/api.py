@@ -13,7 +13,7 @@ from tenderflow_questions import repository
 
 def internal_router(runtime: ServiceRuntime) -> APIRouter:
     router = APIRouter(prefix="/internal", tags=["internal"],
-                       dependencies=[Depends(require_internal_token(runtime.settings.runtime.internal_token))])
+                       dependencies=[Depends(require_internal_token(runtime.settings.platform.internal_token))])
 
     @router.get("/jobs/{job_id}/results", response_model=JobResults)
     async def job_results(job_id: str, tenant_id: Annotated[str, Query(min_length=1)]) -> JobResults:

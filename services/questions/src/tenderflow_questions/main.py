@@ -23,8 +23,8 @@ def build_runtime(settings: QuestionsSettings | None = None, transport: Transpor
     settings = settings or QuestionsSettings()
     peers = peers or {}
     runtime = ServiceRuntime("questions", settings, messaging, MIGRATIONS, transport=transport)
-    workspace = InternalClient("workspace", settings.workspace_url, settings.runtime.internal_token,
-                               settings.runtime.internal_timeout_seconds, transport=peers.get("workspace"))
+    workspace = InternalClient("workspace", settings.workspace_url, settings.platform.internal_token,
+                               settings.platform.internal_timeout_seconds, transport=peers.get("workspace"))
     runner = RunRunner(runtime, workspace, run_concurrency=settings.run_concurrency,
                        provider_concurrency=settings.provider_concurrency, top_k=settings.top_k)
     worker = Worker("question-runs", runner.claim_next, runner.process)

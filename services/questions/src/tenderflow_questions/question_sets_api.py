@@ -29,7 +29,7 @@ def builtin_set() -> QuestionSetView:
 
 def question_sets_router(runtime: ServiceRuntime) -> APIRouter:
     router = APIRouter(prefix="/internal/question-sets", tags=["internal"],
-                       dependencies=[Depends(require_internal_token(runtime.settings.runtime.internal_token))])
+                       dependencies=[Depends(require_internal_token(runtime.settings.platform.internal_token))])
 
     @router.get("", response_model=QuestionSetList)
     async def list_sets(tenant_id: Tenant) -> QuestionSetList:

@@ -14,7 +14,7 @@ from tenderflow_workspace.search import IndexCache
 
 def internal_router(runtime: ServiceRuntime, indexes: IndexCache) -> APIRouter:
     router = APIRouter(prefix="/internal", tags=["internal"],
-                       dependencies=[Depends(require_internal_token(runtime.settings.runtime.internal_token))])
+                       dependencies=[Depends(require_internal_token(runtime.settings.platform.internal_token))])
 
     @router.post("/workspaces/{workspace_id}/search", response_model=SearchResult)
     async def search(workspace_id: str, query: SearchQuery,
