@@ -12,6 +12,7 @@ from tenderflow_common.internal_client import InternalClient
 from tenderflow_common.messages import Message
 from tenderflow_common.service import ServiceRuntime
 from tenderflow_questions import repository
+from tenderflow_questions.answering import classify_question
 from tenderflow_questions.providers import AnswerProvider, ProviderAnswer, provider_for
 from tenderflow_questions.repository import RunTask
 
@@ -151,7 +152,7 @@ class RunRunner:
 
     async def _search(self, run: RunTask, question: QuestionSpec):
         query = SearchQuery(query=question.text, top_k=self._top_k, document_types=question.document_types,
-                            package_id=run.package_id)
+                            package_id=run.package_id, kind=classify_question(question.text))
         response = await self._workspace.post(f"/internal/workspaces/{run.workspace_id}/search",
                                               json=query.model_dump(mode="json"), idempotent=True,
                                               tenant_id=run.tenant_id)

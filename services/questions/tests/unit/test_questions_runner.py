@@ -142,7 +142,7 @@ async def test_a_run_answers_every_question_once_then_completes(harness: Harness
     assert types.count("answer-recorded") == 10 and types[-1] == "run-completed"
     assert len(harness.searches) == 10
     assert all({**search, "query": ""} == {"query": "", "top_k": 8, "document_types": ["xml"],
-                                           "package_id": "pkg"} for search in harness.searches)
+                                           "package_id": "pkg", "kind": "text"} for search in harness.searches)
 
 
 async def test_no_more_questions_are_answered_at_once_than_the_run_concurrency(harness: Harness) -> None:

@@ -1,5 +1,6 @@
 """Messages and internal query shapes owned by the workspace service."""
 
+from enum import StrEnum
 from typing import ClassVar
 
 from pydantic import Field
@@ -38,13 +39,31 @@ class IndexingFailed(Event):
 register(DocumentsIndexed, IndexingFailed)
 
 
+class AnswerKind(StrEnum):
+    """The kind of answer a question asks for: the questions service decides it, retrieval favours its evidence."""
+
+    EMAIL = "email"
+    CURRENCY = "currency"
+    COUNT = "count"
+    CODE = "code"
+    CRITERIA = "criteria"
+    DATE = "date"
+    PROCEDURE = "procedure"
+    REFERENCE = "reference"
+    MONEY = "money"
+    NAME = "name"
+    TITLE = "title"
+    TEXT = "text"
+
+
 class SearchQuery(Strict):
-    """A question's search against one workspace's index."""
+    """A question's search against one workspace's index; without a kind it is a free question."""
 
     query: str = Field(min_length=1, max_length=4000)
     top_k: int = Field(default=8, ge=1, le=100)
     document_types: list[DocumentType] = Field(default_factory=list)
     package_id: str | None = None
+    kind: AnswerKind | None = None
 
 
 class Passage(Strict):

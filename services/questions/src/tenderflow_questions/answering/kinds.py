@@ -1,31 +1,14 @@
 """The kind of answer a question asks for, from keyword rules over its text.
 
-The questions service keeps its own rules (services never import each other); the kinds are finer than the
-workspace's answer types because titles, references and award criteria each need their own extractor.
+This is the only classifier: the kind travels with the search query, so retrieval favours the same evidence
+the extractor then looks for.
 """
 
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 
-
-class AnswerKind(StrEnum):
-    """Which extractor answers a question."""
-
-    EMAIL = "email"
-    CURRENCY = "currency"
-    COUNT = "count"
-    CODE = "code"
-    CRITERIA = "criteria"
-    DATE = "date"
-    PROCEDURE = "procedure"
-    REFERENCE = "reference"
-    MONEY = "money"
-    NAME = "name"
-    TITLE = "title"
-    TEXT = "text"
-
+from tenderflow_common.contracts.workspace import AnswerKind
 
 # First matching rule wins: an e-mail question may name the buyer, a currency question the value.
 _RULES: tuple[tuple[AnswerKind, re.Pattern[str]], ...] = tuple(
