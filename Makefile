@@ -11,7 +11,7 @@ VENV_PY := .venv/bin/python
 # Exports the connection settings written by infra-up into the recipe's environment.
 LOAD_INFRA_ENV := set -a && source .run/infra.env && set +a
 
-.PHONY: asyncapi demo help install infra-up infra-down stack-up stack-down test lint eval bench-questions bench-ingest
+.PHONY: asyncapi demo help install infra-up infra-down stack-up stack-down test lint eval bench-questions bench-ingest bench-modes
 
 help:
 	@echo "make install     sync .venv from uv.lock (installs uv $(UV_VERSION), and pip for it, if missing)"
@@ -23,7 +23,8 @@ help:
 	@echo "make lint        ruff check"
 	@echo "make eval        answer the default question set on the real tenders; accuracy and calibration"
 	@echo "make bench-questions  questions runner throughput at concurrency 4, 8 and 16 against the ideal"
-	@echo "make bench-ingest  ingest MB/s, PDF pages/s and peak RSS on a ~500 MB package against bare zipfile/pypdf"
+	@echo "make bench-ingest  sandbox start cost; ingest MB/s, PDF pages/s and peak RSS on a ~500 MB package against bare zipfile/pypdf"
+	@echo "make bench-modes   embedded mode against the five-process stack on the real tenders (starts infra)"
 
 # The first command for a newcomer: everything in one process, no servers, no API key.
 demo: install
@@ -74,4 +75,9 @@ bench-questions: | $(VENV_PY)
 
 # Builds the package once into .run/bench/ (BENCH_INGEST_DIR); BENCH_INGEST_MB=50 for a quick run.
 bench-ingest: | $(VENV_PY)
+	$(VENV_PY) services/ingest/benchmarks/bench_sandbox.py
 	$(VENV_PY) services/ingest/benchmarks/bench_ingest.py
+
+# The same package of real tenders through embedded mode and through a stack of its own; prints the ratio.
+bench-modes: install infra-up
+	@$(LOAD_INFRA_ENV); $(VENV_PY) services/ingest/benchmarks/bench_modes.py
