@@ -7,7 +7,7 @@ import pytest
 
 from tenderflow_common.settings import S3Settings, StorageSettings
 from tenderflow_common.storage import ObjectTooLarge, UnsafeKey, open_store, tenant_key
-from tenderflow_common.storage_s3 import S3ObjectStore
+from tenderflow_common.storage.s3 import S3ObjectStore
 from tenderflow_common.testing.s3 import create_bucket, s3_server
 
 

@@ -19,7 +19,7 @@ from tenderflow_common.contracts.uploads import UploadReceived
 from tenderflow_common.db import create_engine, session_factory
 from tenderflow_common.envelope import Envelope, stable_id
 from tenderflow_common.storage import LocalObjectStore, ObjectStore, tenant_key
-from tenderflow_common.storage_s3 import S3ObjectStore
+from tenderflow_common.storage.s3 import S3ObjectStore
 from tenderflow_common.topics import UPLOADS
 from tenderflow_ingest import consumers
 from tenderflow_ingest.models import messaging, metadata, packages

@@ -1,17 +1,10 @@
-"""Object storage behind one interface; keys always live under their tenant's prefix."""
+"""What every storage backend shares: the interface, tenant-scoped keys and the size-limited, hashing stream."""
 
-import asyncio
-import hashlib
-import os
 import re
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
-
-if TYPE_CHECKING:
-    from tenderflow_common.settings import StorageSettings
+from typing import Protocol
 
 SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 
@@ -88,64 +81,3 @@ async def hashed(chunks: AsyncIterator[bytes], max_bytes: int, digest) -> AsyncI
             raise ObjectTooLarge(f"object is larger than {max_bytes} bytes")
         digest.update(chunk)
         yield chunk
-
-
-class LocalObjectStore:
-    """A directory tree; writes go to a temp file and are renamed into place."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root.resolve()
-
-    def path_of(self, key: str) -> Path:
-        """The file behind a key; never outside the root."""
-        path = (self.root / check_key(key)).resolve()
-        if not path.is_relative_to(self.root) or path == self.root:
-            raise UnsafeKey(f"key escapes the storage root: {key!r}")
-        return path
-
-    async def put_stream(self, key: str, chunks: AsyncIterator[bytes], max_bytes: int) -> StoredObject:
-        path = self.path_of(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
-        digest, size = hashlib.sha256(), 0
-        try:
-            with partial.open("wb") as out:
-                async for chunk in hashed(chunks, max_bytes, digest):
-                    size += len(chunk)
-                    await asyncio.to_thread(out.write, chunk)
-            os.replace(partial, path)
-        finally:
-            partial.unlink(missing_ok=True)
-        return StoredObject(key=key, size=size, sha256=digest.hexdigest())
-
-    async def put_bytes(self, key: str, data: bytes) -> StoredObject:
-        async def one_chunk() -> AsyncIterator[bytes]:
-            yield data
-
-        return await self.put_stream(key, one_chunk(), max_bytes=len(data))
-
-    async def get_bytes(self, key: str) -> bytes:
-        return await asyncio.to_thread(self.path_of(key).read_bytes)
-
-    async def local_copy(self, key: str, directory: Path | None = None) -> Path:
-        path = self.path_of(key)
-        if not path.is_file():
-            raise FileNotFoundError(key)
-        return path
-
-    async def exists(self, key: str) -> bool:
-        return self.path_of(key).is_file()
-
-    async def delete(self, key: str) -> None:
-        self.path_of(key).unlink(missing_ok=True)
-
-
-def open_store(settings: "StorageSettings") -> ObjectStore:
-    """The configured storage backend."""
-    if settings.backend == "local":
-        return LocalObjectStore(settings.root)
-    if settings.backend == "s3":
-        from tenderflow_common.storage_s3 import S3ObjectStore
-
-        return S3ObjectStore.from_settings(settings.s3)
-    raise ValueError(f"unknown storage backend {settings.backend!r}")

@@ -13,7 +13,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from tenderflow_common.settings import S3Settings
-from tenderflow_common.storage import StoredObject, check_key, hashed
+from tenderflow_common.storage.base import StoredObject, check_key, hashed
 
 # S3 wants every part of a multipart upload but the last to be at least 5 MiB; this bounds memory per upload.
 PART_BYTES = 8 * 1024 * 1024
