@@ -6,9 +6,8 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
-from tenderflow_common.consumer import Record
 from tenderflow_common.settings import KafkaSettings
-from tenderflow_common.transport import RecordHandler
+from tenderflow_common.transport import Record, RecordHandler
 
 
 def make_broker(settings: KafkaSettings, client_id: str) -> KafkaBroker:

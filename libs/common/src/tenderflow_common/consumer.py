@@ -1,8 +1,8 @@
 """At-least-once consumption: drop duplicates, handle in one transaction, dead-letter the unhandleable."""
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from pydantic import ValidationError
 from sqlalchemy import insert, select
@@ -16,6 +16,7 @@ from tenderflow_common.messages import Message
 from tenderflow_common.messaging_tables import MessagingTables
 from tenderflow_common.relay import Publish
 from tenderflow_common.telemetry import continued_trace
+from tenderflow_common.transport import Record
 from tenderflow_common.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -25,18 +26,6 @@ Handler = Callable[[Message, Envelope, UnitOfWork], Awaitable[None]]
 
 class Unprocessable(Exception):
     """A message that can never succeed (e.g. it points outside its tenant); dead-lettered without retries."""
-
-
-@dataclass(frozen=True)
-class Record:
-    """A message as it came off a partition."""
-
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None
-    value: bytes
-    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,7 @@ import contextlib
 import logging
 from collections import defaultdict
 
-from tenderflow_common.consumer import Record
-from tenderflow_common.transport import RecordHandler
+from tenderflow_common.transport import Record, RecordHandler
 
 log = logging.getLogger(__name__)
 

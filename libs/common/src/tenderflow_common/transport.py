@@ -1,9 +1,21 @@
 """How services move messages: Kafka in production, an in-process log in embedded mode; both behind one interface."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
-from tenderflow_common.consumer import Record
+
+@dataclass(frozen=True)
+class Record:
+    """A message as it came off a partition."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)
+
 
 RecordHandler = Callable[[Record], Awaitable[None]]
 

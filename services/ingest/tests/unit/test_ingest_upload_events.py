@@ -12,7 +12,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 from sqlalchemy import select
 
-from tenderflow_common.consumer import MessageConsumer, Record
+from tenderflow_common.consumer import MessageConsumer
 from tenderflow_common.contracts.ingest import IngestPackage
 from tenderflow_common.contracts.shared import JobRequest
 from tenderflow_common.contracts.uploads import UploadReceived
@@ -21,6 +21,7 @@ from tenderflow_common.envelope import Envelope, stable_id
 from tenderflow_common.storage import LocalObjectStore, ObjectStore, tenant_key
 from tenderflow_common.storage.s3 import S3ObjectStore
 from tenderflow_common.topics import UPLOADS
+from tenderflow_common.transport import Record
 from tenderflow_ingest import consumers
 from tenderflow_ingest.models import messaging, metadata, packages
 

@@ -5,9 +5,10 @@ import logging
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from tenderflow_common.consumer import MessageConsumer, Record
+from tenderflow_common.consumer import MessageConsumer
 from tenderflow_common.db import create_engine, session_factory
 from tenderflow_common.migrations import upgrade_to_head
+from tenderflow_common.transport import Record
 from tenderflow_jobs import consumers
 from tenderflow_jobs.main import MIGRATIONS
 from tenderflow_jobs.models import messaging
