@@ -15,6 +15,5 @@ class GatewaySettings(ServiceSettings):
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
     jobs_url: str = "http://127.0.0.1:8004"
     questions_url: str = "http://127.0.0.1:8003"
-    workspace_url: str = "http://127.0.0.1:8002"
     rate_limit_per_minute: int = Field(default=600, ge=0)
     redis: RedisSettings = Field(default_factory=RedisSettings)
