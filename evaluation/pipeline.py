@@ -13,6 +13,7 @@ from tenderflow_common.testing.tenders import TENDERS
 from tenderflow_ingest.archive import read_package
 from tenderflow_ingest.extractors import extract
 from tenderflow_ingest.limits import IngestLimits
+from tenderflow_questions.answering import classify_question
 from tenderflow_questions.providers import AnswerProvider
 from tenderflow_workspace.builtin import BuiltinIndex, Chunk, chunk_units
 
@@ -58,7 +59,8 @@ def index_tender(document: Path, workdir: Path, limits: IngestLimits | None = No
 
 def search(index: BuiltinIndex, question: QuestionSpec, top_k: int = TOP_K) -> list[Passage]:
     """The passages the workspace search API returns for the question (see tenderflow_workspace.search)."""
-    hits = index.search(question.text, top_k=top_k, document_types=set(question.document_types) or None)
+    hits = index.search(question.text, top_k=top_k, document_types=set(question.document_types) or None,
+                        kind=classify_question(question.text))
     return [
         Passage(chunk_id=hit.chunk.chunk_id, document_id=hit.chunk.document_id, file=hit.chunk.file,
                 doc_type=hit.chunk.doc_type, text=hit.chunk.text, page=hit.chunk.page, path=hit.chunk.path,

@@ -35,7 +35,8 @@ class IndexCache:
 
     async def search(self, workspace_id: str, query: SearchQuery) -> list[Passage]:
         index = await self.index_for(workspace_id, query.package_id)
-        hits = index.search(query.query, top_k=query.top_k, document_types=set(query.document_types) or None)
+        hits = index.search(query.query, top_k=query.top_k, document_types=set(query.document_types) or None,
+                            kind=query.kind)
         return [Passage(chunk_id=h.chunk.chunk_id, document_id=h.chunk.document_id, file=h.chunk.file,
                         doc_type=h.chunk.doc_type, text=h.chunk.text, page=h.chunk.page, path=h.chunk.path,
                         row=h.chunk.row, score=float(h.score)) for h in hits]

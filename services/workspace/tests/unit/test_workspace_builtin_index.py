@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tenderflow_common.contracts.workspace import AnswerKind
 from tenderflow_workspace.builtin.chunking import Chunk, chunk_units
 from tenderflow_workspace.builtin.index import BuiltinIndex
 from tenderflow_workspace.builtin.signals import SignalKind
@@ -60,7 +61,7 @@ def test_submission_deadline_ranks_the_deadline_field_first(
 ) -> None:
     index = BuiltinIndex(_chunks_of(tender_units, name))
 
-    top = index.search("submission deadline")[0]
+    top = index.search("submission deadline", kind=AnswerKind.DATE)[0]
 
     assert deadline_field in top.chunk.text
     assert SignalKind.DEADLINE in {signal.kind for signal in top.signals}
@@ -73,7 +74,7 @@ def test_deadline_ranking_holds_when_field_paths_are_relative_to_their_section(
     units = tender_units(name, relative_to_section=True)
     index = BuiltinIndex(chunk_units("ted", Path(name).name, "xml", units))
 
-    top = index.search("submission deadline")[0]
+    top = index.search("submission deadline", kind=AnswerKind.DATE)[0]
 
     assert top.chunk.path is not None and top.chunk.path.endswith("/PROCEDURE")
     assert "\nDATE_RECEIPT_TENDERS: " in top.chunk.text
@@ -83,39 +84,50 @@ def test_deadline_ranking_holds_when_field_paths_are_relative_to_their_section(
 def test_deadline_questions_in_other_words_and_languages_find_the_deadline(tender_units, query: str) -> None:
     index = BuiltinIndex(_chunks_of(tender_units, "ted/19-090974-001-EXP.xml"))
 
-    assert "DATE_RECEIPT_TENDERS: 2019-03-22" in index.search(query)[0].chunk.text
+    assert "DATE_RECEIPT_TENDERS: 2019-03-22" in index.search(query, kind=AnswerKind.DATE)[0].chunk.text
 
 
 def test_deadline_in_pdf_prose_is_found_across_a_whole_package(package_index: BuiltinIndex) -> None:
-    hits = package_index.search("submission deadline", document_types={"pdf"})
+    hits = package_index.search("submission deadline", document_types={"pdf"}, kind=AnswerKind.DATE)
 
     assert hits[0].chunk.page == 2
     assert [signal.text for signal in hits[0].signals if signal.kind is SignalKind.DEADLINE] == ["2 May 2024"]
 
 
 @pytest.mark.parametrize(
-    ("name", "query", "expected"),
+    ("name", "query", "kind", "expected"),
     [
-        ("ted/21-364082-001-EXP.xml", "Who is the buyer?", "OFFICIALNAME: Skive Fjernvarme A.m.b.A."),
-        ("ted/21-364082-001-EXP.xml", "contact e-mail", "E_MAIL: ncl@cowi.com"),
-        ("ted/21-000061-001-EXP.xml", "CPV classification codes", "CPV_MAIN/CPV_CODE/@CODE: 73000000"),
-        ("ocds/nsw-1.json", "Who is the buyer?", "buyer.name: Public Works Advisory - North Coast Region"),
-        ("ocds/nsw-2.json", "classification code", "classification.id:  95121621"),
+        ("ted/21-364082-001-EXP.xml", "Who is the buyer?", AnswerKind.NAME, "OFFICIALNAME: Skive Fjernvarme A.m.b.A."),
+        ("ted/21-364082-001-EXP.xml", "contact e-mail", AnswerKind.EMAIL, "E_MAIL: ncl@cowi.com"),
+        (
+            "ted/21-000061-001-EXP.xml",
+            "CPV classification codes",
+            AnswerKind.CODE,
+            "CPV_MAIN/CPV_CODE/@CODE: 73000000",
+        ),
+        (
+            "ocds/nsw-1.json",
+            "Who is the buyer?",
+            AnswerKind.NAME,
+            "buyer.name: Public Works Advisory - North Coast Region",
+        ),
+        ("ocds/nsw-2.json", "classification code", AnswerKind.CODE, "classification.id:  95121621"),
         (
             "ocds/canada-buyandsell-01044-060931.json",
             "Who is the buyer?",
+            AnswerKind.NAME,
             "name_en: Agriculture and Agri-Food",
         ),
-        ("ted/21-364082-001-EXP.xml", "procedure type", "PT_NEGOTIATED_WITH_PRIOR_CALL"),
-        ("ted/21-000061-001-EXP.xml", "How many lots?", "LOT_NO: 1"),
+        ("ted/21-364082-001-EXP.xml", "procedure type", AnswerKind.PROCEDURE, "PT_NEGOTIATED_WITH_PRIOR_CALL"),
+        ("ted/21-000061-001-EXP.xml", "How many lots?", AnswerKind.COUNT, "LOT_NO: 1"),
     ],
 )
 def test_typed_questions_rank_the_stating_chunk_first(
-    tender_units, name: str, query: str, expected: str
+    tender_units, name: str, query: str, kind: AnswerKind, expected: str
 ) -> None:
     index = BuiltinIndex(_chunks_of(tender_units, name))
 
-    assert expected in index.search(query)[0].chunk.text
+    assert expected in index.search(query, kind=kind)[0].chunk.text
 
 
 def test_document_types_filter_keeps_only_those_types(package_index: BuiltinIndex) -> None:
@@ -165,26 +177,34 @@ def test_ties_are_broken_by_ordinal_and_results_are_repeatable() -> None:
     ]
     index = BuiltinIndex(chunks)
 
-    hits = index.search("When must tenders be received?")
+    hits = index.search("When must tenders be received?", kind=AnswerKind.DATE)
 
     assert [hit.chunk.chunk_id for hit in hits] == ["d2:0", "d3:1", "d1:3"]
-    assert index.search("When must tenders be received?") == hits
+    assert index.search("When must tenders be received?", kind=AnswerKind.DATE) == hits
 
 
-def test_text_questions_score_by_lexical_match_alone(tender_units) -> None:
+@pytest.mark.parametrize("kind", [None, AnswerKind.CRITERIA, AnswerKind.TEXT])
+def test_free_questions_and_untyped_kinds_score_by_lexical_match_alone(tender_units, kind) -> None:
     index = BuiltinIndex(_chunks_of(tender_units, "ted/21-000061-001-EXP.xml"))
 
-    hits = index.search("award criteria")
+    hits = index.search("award criteria", kind=kind)
 
     assert hits[0].score == hits[0].lexical_score == 1.0
     assert hits[0].signals == ()
     assert "AC_CRITERION" in hits[0].chunk.text
 
 
+def test_a_query_without_a_kind_is_not_boosted_by_typed_evidence(tender_units) -> None:
+    index = BuiltinIndex(_chunks_of(tender_units, "ted/21-000061-001-EXP.xml"))
+
+    assert all(hit.signals == () for hit in index.search("submission deadline", top_k=50))
+    assert any(hit.signals for hit in index.search("submission deadline", top_k=50, kind=AnswerKind.DATE))
+
+
 def test_coded_summary_ranks_below_the_form_that_states_the_same_fact(tender_units) -> None:
     index = BuiltinIndex(_chunks_of(tender_units, "ted/18-151256-001-EXP.xml"))
 
-    paths = [hit.chunk.path for hit in index.search("submission deadline")]
+    paths = [hit.chunk.path for hit in index.search("submission deadline", kind=AnswerKind.DATE)]
 
     assert paths.index("/TED_EXPORT/FORM_SECTION/F12_2014/PROCEDURE") < paths.index(
         "/TED_EXPORT/CODED_DATA_SECTION/CODIF_DATA"
@@ -194,11 +214,13 @@ def test_coded_summary_ranks_below_the_form_that_states_the_same_fact(tender_uni
 def test_estimated_value_prefers_the_contract_value_over_awarded_amounts(tender_units) -> None:
     index = BuiltinIndex(_chunks_of(tender_units, "ted/21-000061-001-EXP.xml"))
 
-    top = index.search("What is the estimated value of the contract?")[0]
+    top = index.search("What is the estimated value of the contract?", kind=AnswerKind.MONEY)[0]
 
     assert "OBJECT_CONTRACT/VAL_TOTAL: 300000000" in top.chunk.text
     awarded = [
-        hit for hit in index.search("estimated value", top_k=50) if "AWARD_CONTRACT" in (hit.chunk.path or "")
+        hit
+        for hit in index.search("estimated value", top_k=50, kind=AnswerKind.MONEY)
+        if "AWARD_CONTRACT" in (hit.chunk.path or "")
     ]
     assert all(
         signal.weight < 1.0 for hit in awarded for signal in hit.signals if signal.kind is SignalKind.MONEY

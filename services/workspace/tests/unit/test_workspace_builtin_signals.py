@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tenderflow_workspace.builtin.signals import AnswerType, SignalKind, classify_question, detect_signals
+from tenderflow_common.contracts.workspace import AnswerKind
+from tenderflow_workspace.builtin.signals import SignalKind, boosts_for, detect_signals
 
 
 def _kinds(text: str) -> dict[SignalKind, list[str]]:
@@ -142,24 +143,24 @@ def test_signal_spans_point_at_their_text() -> None:
 
 
 @pytest.mark.parametrize(
-    ("question", "answer_type"),
+    ("kind", "preferred"),
     [
-        ("Who is the buyer?", AnswerType.NAME),
-        ("What is the name of the contracting authority?", AnswerType.NAME),
-        ("What is the title of the tender?", AnswerType.TEXT),
-        ("What is the reference number of the notice?", AnswerType.TEXT),
-        ("What is the submission deadline?", AnswerType.DATE),
-        ("When must tenders be received?", AnswerType.DATE),
-        ("What is the estimated value of the contract?", AnswerType.MONEY),
-        ("In which currency is the value expressed?", AnswerType.CURRENCY),
-        ("Which type of procedure is used?", AnswerType.PROCEDURE),
-        ("Which CPV or other classification codes apply?", AnswerType.CODE),
-        ("How many lots is the tender divided into?", AnswerType.COUNT),
-        ("What are the award criteria?", AnswerType.TEXT),
-        ("What is the contact e-mail address of the buyer?", AnswerType.EMAIL),
-        ("Wie hoch ist der geschätzte Wert?", AnswerType.MONEY),
-        ("Quelle est la date limite de remise des offres ?", AnswerType.DATE),
+        (AnswerKind.DATE, SignalKind.DEADLINE),
+        (AnswerKind.MONEY, SignalKind.MONEY),
+        (AnswerKind.CURRENCY, SignalKind.CURRENCY),
+        (AnswerKind.EMAIL, SignalKind.EMAIL),
+        (AnswerKind.CODE, SignalKind.CODE),
+        (AnswerKind.COUNT, SignalKind.LOT),
+        (AnswerKind.NAME, SignalKind.BUYER_NAME),
+        (AnswerKind.PROCEDURE, SignalKind.PROCEDURE),
     ],
 )
-def test_questions_map_to_answer_types(question: str, answer_type: AnswerType) -> None:
-    assert classify_question(question) is answer_type
+def test_typed_kinds_prefer_their_own_signal(kind: AnswerKind, preferred: SignalKind) -> None:
+    boosts = boosts_for(kind)
+
+    assert boosts[preferred] == max(boosts.values()) == 1.0
+
+
+@pytest.mark.parametrize("kind", [None, AnswerKind.TEXT, AnswerKind.TITLE, AnswerKind.REFERENCE, AnswerKind.CRITERIA])
+def test_free_questions_and_kinds_without_typed_evidence_get_no_boost(kind: AnswerKind | None) -> None:
+    assert boosts_for(kind) == {}

@@ -2,22 +2,14 @@
 
 from tenderflow_workspace.builtin.chunking import Chunk, chunk_units
 from tenderflow_workspace.builtin.index import BuiltinIndex, Hit
-from tenderflow_workspace.builtin.signals import (
-    AnswerType,
-    Signal,
-    SignalKind,
-    classify_question,
-    detect_signals,
-)
+from tenderflow_workspace.builtin.signals import Signal, SignalKind, detect_signals
 
 __all__ = [
-    "AnswerType",
     "BuiltinIndex",
     "Chunk",
     "Hit",
     "Signal",
     "SignalKind",
     "chunk_units",
-    "classify_question",
     "detect_signals",
 ]

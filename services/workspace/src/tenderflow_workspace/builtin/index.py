@@ -1,7 +1,7 @@
-"""Lexical BM25 retrieval over chunks, re-ranked by typed signals that fit the question's answer type.
+"""Lexical BM25 retrieval over chunks, re-ranked by typed signals that fit the answer kind the query carries.
 
     fit   = LEXICAL_WEIGHT * bm25 / max(bm25) + SIGNAL_WEIGHT * max(boost[signal kind] * signal weight)
-            (the normalized BM25 alone for text questions, where no typed signal applies)
+            (the normalized BM25 alone for a free question without a kind, or a kind no typed signal serves)
     score = fit * source prior
 
 Sections that only restate a notice (TED coded data, translations and technical data; the versioned history
@@ -19,14 +19,9 @@ from dataclasses import dataclass
 import bm25s
 import numpy as np
 
+from tenderflow_common.contracts.workspace import AnswerKind
 from tenderflow_workspace.builtin.chunking import Chunk
-from tenderflow_workspace.builtin.signals import (
-    SIGNAL_BOOSTS,
-    AnswerType,
-    Signal,
-    classify_question,
-    detect_signals,
-)
+from tenderflow_workspace.builtin.signals import Signal, SignalKind, boosts_for, detect_signals
 from tenderflow_workspace.builtin.tokenizer import expand, tokenize
 
 LEXICAL_WEIGHT = 0.5
@@ -71,8 +66,10 @@ class BuiltinIndex:
     def chunks(self) -> list[Chunk]:
         return list(self._chunks)
 
-    def search(self, query: str, top_k: int = 8, document_types: set[str] | None = None) -> list[Hit]:
-        """Best chunks for a question, optionally only from the given document types."""
+    def search(
+        self, query: str, top_k: int = 8, document_types: set[str] | None = None, kind: AnswerKind | None = None
+    ) -> list[Hit]:
+        """Best chunks for a question of the given answer kind, optionally only from the given document types."""
         if self._model is None or top_k <= 0:
             return []
         lexical = self._lexical_scores(self._model, query)
@@ -84,8 +81,8 @@ class BuiltinIndex:
         if not candidates:
             return []
         best = max(float(lexical[position]) for position in candidates)
-        answer_type = classify_question(query)
-        hits = [self._hit(position, float(lexical[position]) / best, answer_type) for position in candidates]
+        boosts = boosts_for(kind)
+        hits = [self._hit(position, float(lexical[position]) / best, boosts) for position in candidates]
         ranked = sorted(
             zip(hits, candidates, strict=True),
             key=lambda pair: (-pair[0].score, pair[0].chunk.ordinal, pair[1]),
@@ -107,8 +104,7 @@ class BuiltinIndex:
             return np.zeros(len(self._chunks), dtype=np.float64)
         return np.asarray(model.get_scores_from_ids(ids), dtype=np.float64)
 
-    def _hit(self, position: int, lexical: float, answer_type: AnswerType) -> Hit:
-        boosts = SIGNAL_BOOSTS[answer_type]
+    def _hit(self, position: int, lexical: float, boosts: dict[SignalKind, float]) -> Hit:
         matched = tuple(signal for signal in self._signals[position] if signal.kind in boosts)
         if not boosts:
             fit = lexical

@@ -1,7 +1,7 @@
-"""Typed signals in chunk text and the answer type a question expects, so retrieval can prefer typed evidence.
+"""Typed signals in chunk text and the ones each answer kind prefers, so retrieval can favour typed evidence.
 
-This module owns the answer-type vocabulary of the builtin backend: date, money, currency, email, code, count,
-name, procedure and text.
+The answer kind comes with the search query (the questions service classifies questions); kinds without typed
+evidence here (titles, references, award criteria, free text) rank by lexical match alone.
 """
 
 from __future__ import annotations
@@ -10,21 +10,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tenderflow_common.contracts.workspace import AnswerKind
 from tenderflow_workspace.builtin import patterns as p
-
-
-class AnswerType(StrEnum):
-    """What kind of value a question asks for."""
-
-    DATE = "date"
-    MONEY = "money"
-    CURRENCY = "currency"
-    EMAIL = "email"
-    CODE = "code"
-    COUNT = "count"
-    NAME = "name"
-    PROCEDURE = "procedure"
-    TEXT = "text"
 
 
 class SignalKind(StrEnum):
@@ -52,35 +39,15 @@ class Signal:
     weight: float = 1.0
 
 
-# First matching rule wins: e-mail and currency questions also mention "contact" or "value".
-_QUESTION_RULES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = tuple(
-    (answer_type, re.compile(rule, re.I))
-    for answer_type, rule in (
-        (AnswerType.EMAIL, r"e-?mail|courriel|mail address"),
-        (AnswerType.CURRENCY, r"currenc|währung|devise"),
-        (AnswerType.COUNT, r"how many|number of (?:lots|tenders|bids|offers)|anzahl|combien"),
-        (AnswerType.CODE, r"\bcpv\b|unspsc|classification|\bcodes?\b|nomenclature"),
-        (AnswerType.DATE, r"deadline|closing|\bdue\b|\bwhen\b|\bdate\b|until|frist|date limite"),
-        (AnswerType.PROCEDURE, r"procedure|procurement method|verfahren|procédure"),
-        (AnswerType.MONEY, r"\bvalue\b|budget|amount|\bworth\b|\bcost|\bprice\b|wert\b|montant|valeur"),
-        (
-            AnswerType.NAME,
-            r"\bwho\b|buyer|contracting (?:authority|entity)|procuring entity|organi[sz]ation"
-            r"|auftraggeber|acheteur|pouvoir adjudicateur",
-        ),
-    )
-)
-
-SIGNAL_BOOSTS: dict[AnswerType, dict[SignalKind, float]] = {
-    AnswerType.DATE: {SignalKind.DEADLINE: 1.0, SignalKind.DATE: 0.3},
-    AnswerType.MONEY: {SignalKind.MONEY: 1.0, SignalKind.CURRENCY: 0.3},
-    AnswerType.CURRENCY: {SignalKind.CURRENCY: 1.0, SignalKind.MONEY: 0.8},
-    AnswerType.EMAIL: {SignalKind.EMAIL: 1.0},
-    AnswerType.CODE: {SignalKind.CODE: 1.0},
-    AnswerType.COUNT: {SignalKind.LOT: 1.0},
-    AnswerType.NAME: {SignalKind.BUYER_NAME: 1.0},
-    AnswerType.PROCEDURE: {SignalKind.PROCEDURE: 1.0},
-    AnswerType.TEXT: {},
+SIGNAL_BOOSTS: dict[AnswerKind, dict[SignalKind, float]] = {
+    AnswerKind.DATE: {SignalKind.DEADLINE: 1.0, SignalKind.DATE: 0.3},
+    AnswerKind.MONEY: {SignalKind.MONEY: 1.0, SignalKind.CURRENCY: 0.3},
+    AnswerKind.CURRENCY: {SignalKind.CURRENCY: 1.0, SignalKind.MONEY: 0.8},
+    AnswerKind.EMAIL: {SignalKind.EMAIL: 1.0},
+    AnswerKind.CODE: {SignalKind.CODE: 1.0},
+    AnswerKind.COUNT: {SignalKind.LOT: 1.0},
+    AnswerKind.NAME: {SignalKind.BUYER_NAME: 1.0},
+    AnswerKind.PROCEDURE: {SignalKind.PROCEDURE: 1.0},
 }
 
 AWARDED_MONEY_WEIGHT = 0.4
@@ -94,12 +61,9 @@ _KEYED_KINDS: tuple[tuple[SignalKind, re.Pattern[str]], ...] = (
 )
 
 
-def classify_question(question: str) -> AnswerType:
-    """Map a question to the answer type it expects with ordered keyword rules."""
-    for answer_type, rule in _QUESTION_RULES:
-        if rule.search(question):
-            return answer_type
-    return AnswerType.TEXT
+def boosts_for(kind: AnswerKind | None) -> dict[SignalKind, float]:
+    """The signal boosts for an answer kind; none for a free question (no kind) or a kind without evidence."""
+    return SIGNAL_BOOSTS.get(kind, {}) if kind is not None else {}
 
 
 def detect_signals(text: str) -> tuple[Signal, ...]:
