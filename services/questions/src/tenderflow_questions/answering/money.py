@@ -6,24 +6,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-CURRENCY_CODES = (
-    "EUR",
-    "GBP",
-    "USD",
-    "CAD",
-    "AUD",
-    "NZD",
-    "CHF",
-    "DKK",
-    "SEK",
-    "NOK",
-    "PLN",
-    "CZK",
-    "HUF",
-    "RON",
-    "BGN",
-    "ISK",
-)
+from tenderflow_common.patterns import CURRENCY_CODES
+
 _SYMBOLS = {
     "€": "EUR",
     "£": "GBP",

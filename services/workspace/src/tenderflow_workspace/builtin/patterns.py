@@ -1,19 +1,15 @@
-"""Regular expressions for the typed facts tender documents state: dates, money, e-mails, codes, parties.
+"""Regular expressions for the typed facts retrieval spots in chunks: dates, money, codes, parties, procedures.
 
-Key patterns match normalized field keys: lowercase, list indices removed, as in `tender.tenderperiod.enddate`
-or `procedure/date_receipt_tenders`.
+E-mail addresses, CPV codes, currency codes and month names are shared with answering (tenderflow_common.patterns).
+Key patterns match normalized field keys: lowercase, list indices removed, as in `tender.tenderperiod.enddate` or
+`procedure/date_receipt_tenders`.
 """
 
 from __future__ import annotations
 
 import re
 
-MONTH_NAMES = (
-    "january|february|march|april|may|june|july|august|september|october|november|december"
-    "|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
-    "|januar|jänner|februar|märz|maerz|mai|juni|juli|oktober|dezember"
-    "|janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
-)
+from tenderflow_common.patterns import CURRENCY_CODES, MONTH_NAMES
 
 DATE = re.compile(
     r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?"
@@ -34,31 +30,26 @@ DEADLINE_KEY = re.compile(
     r"date_receipt_tenders$|dt_date_for_submission$|tenderperiod\.enddate$|deadline|closing", re.I
 )
 
-CURRENCY_CODES = "EUR|GBP|USD|CAD|AUD|NZD|CHF|DKK|SEK|NOK|PLN|CZK|HUF|RON|BGN|ISK"
+_CURRENCY_CODES = "|".join(CURRENCY_CODES)
 _NUMBER = r"\d[\d,.'\u00a0 ]*\d|\d"
 _SCALE = r"(?:\s?(?:million|mio\.?|mn|m|bn|billion|k)\b)?"
 MONEY = re.compile(
-    rf"(?:€|£|\$|\b(?:{CURRENCY_CODES})\b)\s?(?:{_NUMBER}){_SCALE}"
-    rf"|\b(?:{_NUMBER}){_SCALE}\s?(?:€|£|\b(?:{CURRENCY_CODES})\b)",
+    rf"(?:€|£|\$|\b(?:{_CURRENCY_CODES})\b)\s?(?:{_NUMBER}){_SCALE}"
+    rf"|\b(?:{_NUMBER}){_SCALE}\s?(?:€|£|\b(?:{_CURRENCY_CODES})\b)",
     re.I,
 )
-CURRENCY = re.compile(rf"€|£|\b(?:{CURRENCY_CODES})\b")
+CURRENCY = re.compile(rf"€|£|\b(?:{_CURRENCY_CODES})\b")
 MONEY_KEY = re.compile(r"(?:^|[./])(?:val_[a-z_]*|value|amount|budget)$")
 AWARDED_KEY = re.compile(r"award_contract/|(?:^|\.)(?:awards|contracts)\.")
 NOT_APPLICABLE = re.compile(r"\s*(?:not applicable|n/?a|none)?\s*", re.I)
 NUMERIC_VALUE = re.compile(r"\s*-?\d+(?:\.\d+)?\s*")
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-
-CPV_CODE = re.compile(r"\b\d{8}(?:-\d)?\b")
 CODE_KEY = re.compile(r"cpv_code/@code$|original_cpv/@code$|classification\.id$")
-CODE_CUE = re.compile(r"\bcpv\b|unspsc|classification|nomenclature", re.I)
 
 BUYER_KEY = re.compile(
     r"address_contracting_body/officialname$|aa_name$|(?:^|\.)buyer\.name(?:_[a-z]{2})?$|procuringentity\.name$"
 )
 BUYER_ROLE = re.compile(r"parties(?:\[\d+\])*\.roles(?:\[\d+\])*(?:\.value)?:\s*(?:buyer|procuringEntity)\b")
-PARTY_NAME_KEY = re.compile(r"parties\.(?:name|identifier\.legalname)(?:_[a-z]{2})?$")
 BUYER_LABEL = re.compile(
     r"\b(?:buyer|contracting (?:authority|entity)|procuring entity|purchaser|auftraggeber|vergabestelle"
     r"|pouvoir adjudicateur|acheteur|entité adjudicatrice)\s*[:\-–]\s*(?P<name>[^\n;]{3,120})",

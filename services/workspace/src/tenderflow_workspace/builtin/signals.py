@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tenderflow_common.contracts.workspace import AnswerKind
+from tenderflow_common.patterns import CODE_CUE, CPV_CODE, EMAIL, PARTY_NAME_KEY
 from tenderflow_workspace.builtin import patterns as p
 
 
@@ -81,7 +82,7 @@ def _line_signals(line: str, offset: int, names_buyer: bool) -> list[Signal]:
     base = offset + (structured.end() if structured else 0)
     value = line[base - offset :]
     stated = value.strip()
-    signals = [_signal(SignalKind.EMAIL, m, base) for m in p.EMAIL.finditer(value)]
+    signals = [_signal(SignalKind.EMAIL, m, base) for m in EMAIL.finditer(value)]
     signals += _date_signals(line, key, value, base - offset, offset)
     signals += [_signal(SignalKind.MONEY, m, base) for m in p.MONEY.finditer(value)]
     signals += [_signal(SignalKind.CURRENCY, m, base) for m in p.CURRENCY.finditer(value)]
@@ -94,10 +95,10 @@ def _line_signals(line: str, offset: int, names_buyer: bool) -> list[Signal]:
     for kind, key_pattern in _KEYED_KINDS:
         if key and key_pattern.search(key) and not _states_nothing(kind, value):
             signals.append(Signal(kind, stated or key, base if stated else offset, offset + len(line)))
-    if names_buyer and key and p.PARTY_NAME_KEY.search(key) and stated:
+    if names_buyer and key and PARTY_NAME_KEY.search(key) and stated:
         signals.append(Signal(SignalKind.BUYER_NAME, stated, base, offset + len(line)))
-    if not (key and p.CODE_KEY.search(key)) and p.CODE_CUE.search(line):
-        signals += [_signal(SignalKind.CODE, m, base) for m in p.CPV_CODE.finditer(value)]
+    if not (key and p.CODE_KEY.search(key)) and CODE_CUE.search(line):
+        signals += [_signal(SignalKind.CODE, m, base) for m in CPV_CODE.finditer(value)]
     signals += [_named(SignalKind.BUYER_NAME, m, offset) for m in p.BUYER_LABEL.finditer(line)]
     return signals
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from tenderflow_common.patterns import CODE_CUE, CPV_CODE
 from tenderflow_questions.answering.candidates import Candidate, Choice, choose_all
 from tenderflow_questions.answering.extractors.common import (
     fields_of,
@@ -24,10 +25,8 @@ CODE_FIELDS = strength_table(
     (r"(?:^|\.)(?:tender\.)?(?:items\.)?classification\.id$", 0.9),
     (r"additionalclassifications\.id$", 0.8),
 )
-CPV = re.compile(r"\b\d{8}(?:-\d)?\b")
 IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]{1,30}")
 CODE_LABEL = re.compile(r"\bcpv\b|unspsc|classification|\bcodes?\b", re.I)
-CODE_CUE = re.compile(r"\bcpv\b|unspsc|classification|nomenclature", re.I)
 MAX_CODES = 25
 
 
@@ -37,15 +36,15 @@ def extract_codes(question: Question, passages: Sequence[Passage]) -> Choice | N
     for index, field in fields_of(passages):
         strength = strength_of(field.key, CODE_FIELDS)
         if strength is not None:
-            match = CPV.search(field.value) or IDENTIFIER.search(field.value)
+            match = CPV_CODE.search(field.value) or IDENTIFIER.search(field.value)
             if match:
                 candidates.append(_code(match, index, field.start, strength))
         elif is_label(passages[index], field) and CODE_LABEL.search(field.label):
-            candidates += [_code(match, index, field.start, 0.85) for match in CPV.finditer(field.value)]
+            candidates += [_code(match, index, field.start, 0.85) for match in CPV_CODE.finditer(field.value)]
         else:
             candidates += [
                 _code(match, index, field.start, 0.7)
-                for match in CPV.finditer(field.value)
+                for match in CPV_CODE.finditer(field.value)
                 if CODE_CUE.search(preceding(field.value, match.start(), 60) or field.label)
             ]
     rank = reading_order(passages)
@@ -55,7 +54,7 @@ def extract_codes(question: Question, passages: Sequence[Passage]) -> Choice | N
 
 def _code(match: re.Match[str], index: int, offset: int, strength: float) -> Candidate:
     code = match.group(0)
-    key = code[:8] if CPV.fullmatch(code) else code.upper()
+    key = code[:8] if CPV_CODE.fullmatch(code) else code.upper()
     return Candidate(code, key, index, offset + match.start(), offset + match.end(), strength)
 
 

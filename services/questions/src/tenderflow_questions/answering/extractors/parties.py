@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from tenderflow_common.patterns import EMAIL, PARTY_NAME_KEY
 from tenderflow_questions.answering.candidates import Candidate, Choice, choose_one
 from tenderflow_questions.answering.extractors.common import fields_of, preceding, strength_of, strength_table
 from tenderflow_questions.answering.fields import Field, is_label, party_prefix, party_roles
@@ -21,7 +22,6 @@ BUYER_FIELDS = strength_table(
     (r"(?:^|\.)buyer\.name_[a-z]{2}$", 0.95),
     (r"procuringentity\.name$", 0.8),
 )
-PARTY_NAME = re.compile(r"parties\.(?P<legal>identifier\.legalname|name)(?P<lang>_[a-z]{2})?$")
 BUYER_LABEL = re.compile(
     r"^(?:buyer|(?:name of (?:the )?)?contracting (?:authority|entity)|procuring entity|purchaser|agency"
     r"|(?:öffentlicher )?auftraggeber|vergabestelle|pouvoir adjudicateur|acheteur|entité adjudicatrice)$",
@@ -33,7 +33,6 @@ BUYER_PROSE = re.compile(
     re.I,
 )
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 EMAIL_CONTEXTS = strength_table(
     (r"review|mediation|contractor|publisher|supplier|tenderer", 0.0),
     (r"address_contracting_body\.", 1.0),
@@ -79,7 +78,7 @@ def _buyer_strength(passage: Passage, field: Field) -> float | None:
     strength = strength_of(field.key, BUYER_FIELDS)
     if strength is not None:
         return strength
-    party_name = PARTY_NAME.search(field.key)
+    party_name = PARTY_NAME_KEY.search(field.key)
     if party_name:
         roles = party_roles(passage).get(party_prefix(field) or "", frozenset())
         role = max((PARTY_ROLE_STRENGTH.get(role.lower(), 0.0) for role in roles), default=0.0)
