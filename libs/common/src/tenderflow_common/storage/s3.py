@@ -89,14 +89,8 @@ class S3ObjectStore:
 
     async def get_bytes(self, key: str) -> bytes:
         check_key(key)
-        async with self._client() as s3:
-            try:
-                response = await s3.get_object(Bucket=self.bucket, Key=key)
-            except ClientError as error:
-                raise _not_found(error, key) from error
-            body = response["Body"]
-            async with body:
-                return await body.read()
+        async with self._body(key) as body:
+            return await body.read()
 
     async def local_copy(self, key: str, directory: Path | None = None) -> Path:
         """Download to a new file (in `directory` when given); the caller removes it when done."""
@@ -104,20 +98,26 @@ class S3ObjectStore:
         folder = Path(tempfile.mkdtemp(prefix="tenderflow-s3-", dir=directory))
         target = folder / key.rsplit("/", 1)[1]
         try:
-            async with self._client() as s3:
-                try:
-                    response = await s3.get_object(Bucket=self.bucket, Key=key)
-                except ClientError as error:
-                    raise _not_found(error, key) from error
-                body = response["Body"]
-                async with body:
-                    with target.open("wb") as out:
-                        async for chunk in body.iter_chunks(DOWNLOAD_CHUNK_BYTES):
-                            await asyncio.to_thread(out.write, chunk)
+            async with self._body(key) as body:
+                with target.open("wb") as out:
+                    async for chunk in body.iter_chunks(DOWNLOAD_CHUNK_BYTES):
+                        await asyncio.to_thread(out.write, chunk)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
         return target
+
+    @contextlib.asynccontextmanager
+    async def _body(self, key: str) -> AsyncIterator:
+        """The object's streamed body, open for the block; `FileNotFoundError` when there is no such object."""
+        async with self._client() as s3:
+            try:
+                response = await s3.get_object(Bucket=self.bucket, Key=key)
+            except ClientError as error:
+                raise _not_found(error, key) from error
+            body = response["Body"]
+            async with body:
+                yield body
 
     async def exists(self, key: str) -> bool:
         check_key(key)
