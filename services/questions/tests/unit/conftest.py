@@ -1,4 +1,4 @@
-"""Real tender documents flattened into the ingest unit format and served as passages for answering tests."""
+"""Real tender documents as the units ingest extracted from them, served as passages for answering tests."""
 
 from __future__ import annotations
 
@@ -8,14 +8,7 @@ from typing import Any
 
 import pytest
 
-from tenderflow_common.testing.tenders import (
-    TENDERS,
-    csv_units,
-    flatten_ocds,
-    flatten_ocds_data,
-    flatten_ted,
-    pdf_units,
-)
+from tenderflow_common.testing.tenders import csv_units, pdf_units, relative_to_section, tender_units
 from tenderflow_questions.answering.passages import Passage
 
 
@@ -40,22 +33,13 @@ def as_passages(units: list[dict[str, Any]], file: str, doc_type: str, score: fl
 
 @pytest.fixture
 def tender_passages() -> Callable[..., list[Passage]]:
-    """Every section of a real tender file as a passage, by its name under the shared data folder."""
+    """Every unit of a tender as a passage, by its name under the shared data folder (or `synthetic/...`)."""
 
-    def load(name: str, relative_to_section: bool = False, score: float = 0.8) -> list[Passage]:
-        path = TENDERS / name
-        units = flatten_ted(path, relative_to_section) if path.suffix == ".xml" else flatten_ocds(path)
-        return as_passages(units, path.name, path.suffix[1:], score)
+    def load(name: str, relative: bool = False, score: float = 0.8) -> list[Passage]:
+        units = relative_to_section(tender_units(name)) if relative else tender_units(name)
+        return as_passages(units, Path(name).name, Path(name).suffix[1:], score)
 
     return load
-
-
-@pytest.fixture
-def ocds_passages() -> Callable[..., list[Passage]]:
-    def make(data: dict[str, Any], file: str = "release.json", score: float = 0.8) -> list[Passage]:
-        return as_passages(flatten_ocds_data(data), file, "json", score)
-
-    return make
 
 
 @pytest.fixture

@@ -177,7 +177,7 @@ def test_span_answers_appear_in_their_first_citation(tender_passages, name, ques
 
 @pytest.mark.parametrize("name", [name for name in EXPECTED if name.startswith("ted/")])
 def test_ted_answers_do_not_depend_on_how_field_paths_are_written(tender_passages, name: str) -> None:
-    passages = tender_passages(name, relative_to_section=True)
+    passages = tender_passages(name, relative=True)
 
     answers = {q.id: answer_question(q, passages).answer for q in DEFAULT_QUESTION_SET.questions}
 

@@ -245,49 +245,6 @@ def test_other_count_questions_read_the_integer_field_they_name(tender_passages)
     assert answer_question(question, tender_passages("ted/21-364082-001-EXP.xml")).answer == "4"
 
 
-OCDS_RELEASE = {
-    "releases": [
-        {
-            "ocid": "ocds-abc123-2024-0042",
-            "parties": [
-                {
-                    "id": "org-1",
-                    "name": "City of Springfield",
-                    "roles": ["buyer", "procuringEntity"],
-                    "contactPoint": {"name": "Procurement Office", "email": "tenders@springfield.example"},
-                },
-                {
-                    "id": "org-2",
-                    "name": "Acme Salt Ltd",
-                    "roles": ["tenderer"],
-                    "contactPoint": {"email": "sales@acme.example"},
-                },
-            ],
-            "tender": {
-                "id": " SPR-2024-042 ",
-                "title": " Supply of road salt ",
-                "procurementMethod": "selective",
-                "procurementMethodDetails": "Restricted procedure",
-                "awardCriteria": "ratedCriteria",
-                "awardCriteriaDetails": "<p>Price 60%, delivery time 40%</p>",
-                "value": {"amount": 125000, "currency": "EUR"},
-                "tenderPeriod": {"startDate": "2024-01-10T09:00:00Z", "endDate": "2024-03-01T12:00:00Z"},
-                "items": [
-                    {
-                        "id": "1",
-                        "classification": {"scheme": "CPV", "id": "34927100"},
-                        "additionalClassifications": [{"scheme": "CPV", "id": "14410000"}],
-                    }
-                ],
-                "lots": [
-                    {"id": "LOT-A", "title": "North depots", "value": {"amount": 75000, "currency": "EUR"}},
-                    {"id": "LOT-B", "title": "South depots", "value": {"amount": 50000, "currency": "EUR"}},
-                    {"id": "LOT-C", "title": "Reserve stock"},
-                ],
-            },
-        }
-    ]
-}
 OCDS_ANSWERS = {
     "buyer": "City of Springfield",
     "title": "Supply of road salt",
@@ -305,27 +262,26 @@ OCDS_ANSWERS = {
 
 @pytest.mark.parametrize(("question_id", "expected"), list(OCDS_ANSWERS.items()))
 def test_default_questions_on_an_ocds_release_with_lots(
-    ocds_passages, question_id: str, expected: str
+    tender_passages, question_id: str, expected: str
 ) -> None:
-    answer = answer_question(DEFAULT_QUESTION_SET.by_id(question_id), ocds_passages(OCDS_RELEASE))
+    passages = tender_passages("synthetic/ocds-release-with-lots.json")
+
+    answer = answer_question(DEFAULT_QUESTION_SET.by_id(question_id), passages)
 
     assert answer.answer == expected
     assert all(citation.path and citation.path.startswith("releases[0]") for citation in answer.citations)
 
 
-def test_ocds_lots_are_counted_once_across_releases_of_a_record(ocds_passages) -> None:
-    release = OCDS_RELEASE["releases"][0]
-    record = {"releases": [release, {**release, "date": "2024-02-01T00:00:00Z"}]}
+def test_ocds_lots_are_counted_once_across_releases_of_one_tender(tender_passages) -> None:
+    passages = tender_passages("synthetic/ocds-two-releases-of-one-tender.json")
 
-    assert answer_question(DEFAULT_QUESTION_SET.by_id("lots"), ocds_passages(record)).answer == "3"
+    assert answer_question(DEFAULT_QUESTION_SET.by_id("lots"), passages).answer == "3"
 
 
-def test_ocds_award_criteria_code_answers_when_no_details_are_given(ocds_passages) -> None:
-    tender = {key: value for key, value in OCDS_RELEASE["releases"][0]["tender"].items()}
-    del tender["awardCriteriaDetails"]
-    release = {"releases": [{**OCDS_RELEASE["releases"][0], "tender": tender}]}
+def test_ocds_award_criteria_code_answers_when_no_details_are_given(tender_passages) -> None:
+    passages = tender_passages("synthetic/ocds-release-without-award-criteria-details.json")
 
-    answer = answer_question(DEFAULT_QUESTION_SET.by_id("award_criteria"), ocds_passages(release))
+    answer = answer_question(DEFAULT_QUESTION_SET.by_id("award_criteria"), passages)
 
     assert answer.answer == "Rated criteria"
 

@@ -1,4 +1,4 @@
-"""Real tender documents flattened into the ingest unit format, so retrieval tests run on real text."""
+"""Real tender documents as the units ingest extracted from them, so retrieval tests run on real text."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ from typing import Any
 
 import pytest
 
-from tenderflow_common.testing.tenders import TENDERS, csv_units, flatten_ocds, flatten_ted, pdf_units
+from tenderflow_common.testing.tenders import csv_units, pdf_units, relative_to_section
+from tenderflow_common.testing.tenders import tender_units as units_of
 
 
 @pytest.fixture
 def tender_units() -> Callable[..., list[dict[str, Any]]]:
     """Units of a real tender file by its name under the shared data folder."""
 
-    def load(name: str, relative_to_section: bool = False) -> list[dict[str, Any]]:
-        path = TENDERS / name
-        return flatten_ted(path, relative_to_section) if path.suffix == ".xml" else flatten_ocds(path)
+    def load(name: str, relative: bool = False) -> list[dict[str, Any]]:
+        return relative_to_section(units_of(name)) if relative else units_of(name)
 
     return load
 
