@@ -11,7 +11,7 @@ from pathlib import Path
 from evaluation.expectations import EXPECTED_ANSWERS, load_expectations
 from evaluation.pipeline import TENDERS, TOP_K, Outcome, answer_tender, tender_files
 from evaluation.report import render, score, summarize
-from tenderflow_questions.providers import provider_for
+from tenderflow_questions.providers import default_providers
 from tenderflow_questions.question_sets import DEFAULT_SET_NAME, default_questions
 
 MODEL = "extractive:default"
@@ -24,7 +24,7 @@ async def evaluate(tenders: Path, expected: Path) -> dict:
     if set(found) != set(expectations):
         raise SystemExit(f"tenders without expectations: {sorted(set(found) - set(expectations))}; "
                          f"expectations without tenders: {sorted(set(expectations) - set(found))}")
-    provider = provider_for(MODEL)
+    provider = default_providers(concurrency=1).for_model(MODEL)
     outcomes: list[Outcome] = []
     for name, path in sorted(found.items()):
         outcomes += await answer_tender(name, path, questions, provider)

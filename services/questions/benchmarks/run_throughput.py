@@ -1,8 +1,8 @@
 """Throughput of the questions runner: one run of many questions against a provider that sleeps per call.
 
-The real `RunRunner` answers the run with its real database code: a fresh, migrated SQLite database by
+The real run worker answers the run with its real database code: a fresh, migrated SQLite database by
 default, or with `--postgres` a fresh database on the server of TENDERFLOW_POSTGRES_URL. Workspace search is
-served in process by `httpx.MockTransport`, and the provider, registered as `sleepy`, only sleeps. With
+served in process by `httpx.MockTransport`, and the provider, passed in as `sleepy`, only sleeps. With
 nothing else to wait for, the ideal wall time is ceil(questions / concurrency) * delay; the ratio of the
 measured time to it is the runner's own overhead. Run and provider concurrency are both set to the
 concurrency measured.
@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import math
 import os
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,11 +34,10 @@ from tenderflow_common.in_memory import InMemoryTransport
 from tenderflow_common.migrations import upgrade_to_head
 from tenderflow_common.settings import PostgresSettings
 from tenderflow_common.testing.databases import create_database, drop_database
-from tenderflow_questions import providers, repository
+from tenderflow_questions import repository
 from tenderflow_questions.main import MIGRATIONS, build_runtime
 from tenderflow_questions.models import answers, runs
-from tenderflow_questions.providers import ProviderAnswer
-from tenderflow_questions.runner import RunRunner
+from tenderflow_questions.providers import ProviderAnswer, Providers
 from tenderflow_questions.settings import QuestionsSettings
 
 PROVIDER = "sleepy"
@@ -69,20 +66,6 @@ class SleepyProvider:
         return ProviderAnswer(answer=f"answer to {question.id}",
                               citations=[Citation(file=cited.file, path=cited.path, snippet=cited.text[:80])],
                               confidence=0.5, fragment_coverage=None)
-
-
-@contextlib.contextmanager
-def registered(provider: SleepyProvider) -> Iterator[None]:
-    """Make the provider available as `sleepy:<model>` for the length of a measurement."""
-    previous = providers.PROVIDERS.get(provider.name)
-    providers.PROVIDERS[provider.name] = provider
-    try:
-        yield
-    finally:
-        if previous is None:
-            providers.PROVIDERS.pop(provider.name, None)
-        else:
-            providers.PROVIDERS[provider.name] = previous
 
 
 def search_transport() -> httpx.MockTransport:
@@ -120,29 +103,24 @@ async def measure(concurrency: int, questions: int, delay: float, database_url: 
     """Claim and answer one run of `questions` questions with run and provider concurrency `concurrency`."""
     settings = QuestionsSettings(database_url=database_url, run_concurrency=concurrency,
                                  provider_concurrency=concurrency)
-    runtime, _worker, workspace = build_runtime(settings, transport=InMemoryTransport(),
-                                                peers={"workspace": search_transport()})
     provider = SleepyProvider(delay)
+    runtime, worker, answering = build_runtime(settings, transport=InMemoryTransport(),
+                                               peers={"workspace": search_transport()},
+                                               providers=Providers([provider], settings.provider_concurrency))
     try:
         await upgrade_to_head(MIGRATIONS, runtime.database_url)
         run_id = uuid.uuid4().hex
         task = repository.RunTask(
-            id=run_id, job_id=f"bench-{run_id}", tenant_id="bench", correlation_id=run_id, cause_id=run_id,
+            id=run_id, job_id=f"bench-{run_id}", tenant_id="bench", correlation_id=run_id, causation_id=run_id,
             workspace_id="workspace", package_id="package", model=f"{PROVIDER}:{delay}s",
             questions=[QuestionSpec(id=f"q{n:03d}", text=f"What is fact {n}?") for n in range(questions)],
         )
-        async with runtime.unit_of_work() as uow:
+        async with runtime.transaction() as uow:
             await repository.add_run(uow.session, task)
-            await uow.commit()
-        runner = RunRunner(runtime, workspace, run_concurrency=settings.run_concurrency,
-                           provider_concurrency=settings.provider_concurrency, top_k=settings.top_k)
-        with registered(provider):
-            started = time.perf_counter()
-            claimed = await runner.claim_next()
-            if claimed is None or claimed.id != run_id:
-                raise RuntimeError("another run was claimed first; is the database shared with a worker?")
-            await runner.process(claimed)
-            wall = time.perf_counter() - started
+        started = time.perf_counter()
+        if not await worker.run_next():
+            raise RuntimeError("no run was claimed; is the database shared with a worker?")
+        wall = time.perf_counter() - started
         async with runtime.sessions() as session:
             status = await session.scalar(select(runs.c.status).where(runs.c.id == run_id))
             stored = await session.scalar(
@@ -152,7 +130,7 @@ async def measure(concurrency: int, questions: int, delay: float, database_url: 
             raise RuntimeError(f"run ended {status!r} with {stored} of {questions} answers stored")
         return Measurement(concurrency, questions, delay, wall, provider.most_in_flight)
     finally:
-        await workspace.aclose()
+        await answering.workspace.aclose()
         await runtime.engine.dispose()
 
 

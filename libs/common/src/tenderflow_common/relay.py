@@ -1,8 +1,5 @@
 """Publishes committed outbox rows to Kafka, in order, and marks them sent."""
 
-import asyncio
-import contextlib
-import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
@@ -10,10 +7,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tenderflow_common.messaging_tables import MessagingTables
+from tenderflow_common.work import WakeablePoll
 
 Publish = Callable[[str, str, bytes, dict[str, str]], Awaitable[None]]
-
-log = logging.getLogger(__name__)
 
 
 class OutboxRelay:
@@ -32,12 +28,14 @@ class OutboxRelay:
         self._outbox = tables.outbox
         self._publish = publish
         self._batch_size = batch_size
-        self._poll_seconds = poll_seconds
-        self._wake = asyncio.Event()
+        self._loop = WakeablePoll("outbox relay", self._published_some, poll_seconds)
 
     def wake(self) -> None:
         """Called after a commit that emitted messages, so they leave without waiting for the next poll."""
-        self._wake.set()
+        self._loop.wake()
+
+    async def _published_some(self) -> bool:
+        return await self.publish_pending() > 0
 
     async def publish_pending(self) -> int:
         """Publish one batch of unsent rows oldest first; returns how many were sent."""
@@ -64,14 +62,4 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Relay forever: drain, then sleep until woken or the poll interval passes."""
-        while True:
-            try:
-                while await self.publish_pending():
-                    pass
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("outbox relay failed; retrying")
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+        await self._loop.run()

@@ -15,6 +15,7 @@ from tenderflow_common import metrics
 from tenderflow_common.broker import KafkaTransport
 from tenderflow_common.consumer import MessageConsumer, Route
 from tenderflow_common.db import create_engine, session_factory
+from tenderflow_common.endpoints import Database
 from tenderflow_common.health import Check, database_check, health_router, kafka_check
 from tenderflow_common.logging import configure_logging
 from tenderflow_common.messaging_tables import MessagingTables
@@ -24,7 +25,7 @@ from tenderflow_common.relay import OutboxRelay, Publish
 from tenderflow_common.settings import ServiceSettings
 from tenderflow_common.telemetry import configure_tracing
 from tenderflow_common.transport import Transport
-from tenderflow_common.unit_of_work import UnitOfWork
+from tenderflow_common.unit_of_work import transactions
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ class ServiceRuntime:
         self.transport = transport or KafkaTransport.from_settings(settings.kafka, client_id=f"tenderflow-{name}")
         self.publish = self.publisher(settings.kafka.topic_prefix)
         self.relay = OutboxRelay(self.sessions, tables, self.publish)
+        self.transaction = transactions(self.sessions, tables, self.relay.wake)
+        self.database = Database(self.sessions, self.transaction)
         self.consumer: MessageConsumer | None = None
         self.checks: dict[str, Check] = {"database": database_check(self.engine),
                                          "kafka": kafka_check(self.transport)}
@@ -61,10 +64,6 @@ class ServiceRuntime:
             metrics.messages_published.labels(topic).inc()
 
         return publish
-
-    def unit_of_work(self) -> UnitOfWork:
-        """A transaction whose emitted messages wake the relay on commit."""
-        return UnitOfWork(self.sessions, self.tables, self.relay.wake)
 
     def consume(self, topics: list[str], routes: list[Route]) -> MessageConsumer:
         """Subscribe this service's consumer group to its topics."""

@@ -1,6 +1,8 @@
 """A transaction that also records outgoing messages, so state and events commit or roll back together."""
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 
 from sqlalchemy import insert
@@ -26,6 +28,8 @@ class UnitOfWork:
         self._on_commit = on_commit
         self._emitted = 0
         self._after_commit: list[Callable[[], None]] = []
+        self._on_rollback: list[Callable[[], Awaitable[None]]] = []
+        self._committed = False
         self.session: AsyncSession
 
     async def __aenter__(self) -> "UnitOfWork":
@@ -40,6 +44,9 @@ class UnitOfWork:
             await self.session.rollback()
         finally:
             await self.session.close()
+            if not self._committed:
+                for undo in self._on_rollback:
+                    await undo()
 
     async def emit(self, envelope: Envelope) -> None:
         """Queue a message for publication after commit; the job id is the key so one job stays in order."""
@@ -59,15 +66,37 @@ class UnitOfWork:
         """Run a side effect (such as waking a worker) only once the transaction is durable."""
         self._after_commit.append(callback)
 
+    def on_rollback(self, undo: Callable[[], Awaitable[None]]) -> None:
+        """Undo an effect outside the database (a stored upload) if the transaction does not commit."""
+        self._on_rollback.append(undo)
+
     async def commit(self) -> None:
         """Make the change and its messages durable, then wake the relay and other listeners."""
         await self.session.commit()
+        self._committed = True
         if self._emitted:
             self._on_commit()
         self._emitted = 0
         callbacks, self._after_commit = self._after_commit, []
         for callback in callbacks:
             callback()
+
+
+Transaction = Callable[[], AbstractAsyncContextManager[UnitOfWork]]
+"""Opens a unit of work that commits when its block ends without an error and rolls back otherwise."""
+
+
+def transactions(sessions: async_sessionmaker[AsyncSession], tables: MessagingTables,
+                 on_commit: Callable[[], None] = lambda: None) -> Transaction:
+    """The one way business code gets a transaction: infrastructure commits it, the code inside never does."""
+
+    @contextlib.asynccontextmanager
+    async def transaction() -> AsyncIterator[UnitOfWork]:
+        async with UnitOfWork(sessions, tables, on_commit) as uow:
+            yield uow
+            await uow.commit()
+
+    return transaction
 
 
 def topic_of(envelope: Envelope) -> str:

@@ -1,5 +1,6 @@
 """The public /v1 API: upload a package, follow its job, fetch its results, cancel it."""
 
+import functools
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -11,9 +12,10 @@ from tenderflow_common.contracts.ingest import IngestPackage
 from tenderflow_common.contracts.jobs import CancelJob, JobPage, JobProgress, JobView
 from tenderflow_common.contracts.questions import JobResults
 from tenderflow_common.contracts.shared import JobRequest
+from tenderflow_common.endpoints import Database
 from tenderflow_common.envelope import Envelope, new_id
 from tenderflow_common.problems import Problem
-from tenderflow_common.storage import tenant_key
+from tenderflow_common.storage import ObjectStore, tenant_key
 from tenderflow_gateway import repository
 from tenderflow_gateway.auth import Authenticate
 from tenderflow_gateway.clients import Clients
@@ -39,36 +41,31 @@ def job_links(job_id: str) -> dict[str, str]:
     return {"self": base, "results": f"{base}/results", "cancel": f"{base}/cancel"}
 
 
-def public_router(runtime, store, clients: Clients, authenticate: Authenticate) -> APIRouter:
+def public_router(database: Database, store: ObjectStore, clients: Clients, authenticate: Authenticate, *,
+                  max_upload_bytes: int) -> APIRouter:
     """The tenant-facing routes."""
     router = APIRouter(prefix="/v1")
     CurrentTenant = Annotated[str, Depends(authenticate)]
-    max_bytes = runtime.settings.max_upload_bytes
+    UnitOfWork = database.unit_of_work()
 
     @router.post("/documents", status_code=202, response_model=Accepted, tags=["documents"],
                  openapi_extra={"requestBody": UPLOAD_REQUEST_BODY}, responses=UPLOAD_PROBLEMS)
-    async def upload_package(request: Request, tenant_id: CurrentTenant) -> JSONResponse:
+    async def upload_package(request: Request, tenant_id: CurrentTenant, uow: UnitOfWork) -> JSONResponse:
         """Stream the package into storage, then ask ingest to take it apart; follow the job at `Location`.
 
         The body is read as it arrives and never held whole: past the upload limit the request is refused
         with 413 at once, whatever Content-Length said."""
-        check_declared_length(request.headers.get("content-length"), max_bytes)
+        check_declared_length(request.headers.get("content-length"), max_upload_bytes)
         job_id = new_id()
         key = tenant_key(tenant_id, "uploads", f"{job_id}.zip")
         upload = await receive_upload(request.stream(), request.headers.get("content-type"), store, key,
-                                      max_bytes, _job_request)
+                                      max_upload_bytes, _job_request)
         stored, filename = upload.stored, (upload.filename or "package.zip")[:500]
         command = IngestPackage(package_key=stored.key, filename=filename, size=stored.size,
                                 sha256=stored.sha256, request=upload.request)
-        try:
-            async with runtime.unit_of_work() as uow:
-                await repository.record_submission(uow.session, job_id, tenant_id, filename)
-                await uow.emit(Envelope.wrap(command, source=SOURCE, tenant_id=tenant_id, job_id=job_id,
-                                             subject=filename))
-                await uow.commit()
-        except BaseException:
-            await store.delete(stored.key)
-            raise
+        uow.on_rollback(functools.partial(store.delete, stored.key))
+        await repository.record_submission(uow.session, job_id, tenant_id, filename)
+        await uow.emit(Envelope.wrap(command, source=SOURCE, tenant_id=tenant_id, job_id=job_id, subject=filename))
         body = Accepted(job_id=job_id, status="queued", links=job_links(job_id))
         return JSONResponse(body.model_dump(), status_code=202, headers={"Location": f"/v1/jobs/{job_id}"})
 
@@ -107,21 +104,19 @@ def public_router(runtime, store, clients: Clients, authenticate: Authenticate) 
         return JSONResponse(results.model_dump(mode="json"))
 
     @router.post("/jobs/{job_id}/cancel", status_code=202, response_model=Accepted, tags=["jobs"])
-    async def cancel_job(job_id: str, tenant_id: CurrentTenant) -> Accepted:
+    async def cancel_job(job_id: str, tenant_id: CurrentTenant, uow: UnitOfWork) -> Accepted:
         """Ask every service working on the job to stop; the job ends as `cancelled`."""
         job = await _job_view(job_id, tenant_id)
         if job.status in ("succeeded", "failed", "cancelled"):
             raise Problem(409, "Job already finished", f"The job is {job.status}.", kind="job-finished")
-        async with runtime.unit_of_work() as uow:
-            await uow.emit(Envelope.wrap(CancelJob(), source=SOURCE, tenant_id=tenant_id, job_id=job_id))
-            await uow.commit()
+        await uow.emit(Envelope.wrap(CancelJob(), source=SOURCE, tenant_id=tenant_id, job_id=job_id))
         return Accepted(job_id=job_id, status="cancelling", links=job_links(job_id))
 
     async def _job_view(job_id: str, tenant_id: str) -> JobView:
         response = await clients.jobs.get(f"/internal/jobs/{job_id}", tenant_id=tenant_id)
         if response.status_code == 200:
             return JobView.model_validate_json(response.content)
-        async with runtime.sessions() as session:
+        async with database.sessions() as session:
             accepted = await repository.submission(session, job_id, tenant_id)
         if accepted is None:
             raise Problem(404, "Job not found", kind="job-not-found")

@@ -47,8 +47,10 @@ def build_app(settings: GatewaySettings | None = None, transport: Transport | No
             await cache.aclose()
 
     limiter = TenantRateLimiter(rate_limit_storage(settings.redis.url), settings.rate_limit_per_minute)
-    authenticate = tenant_dependency(runtime, limiter)
-    routers = [api.public_router(runtime, store, clients, authenticate), question_sets_router(clients, authenticate)]
+    authenticate = tenant_dependency(runtime.database, limiter)
+    routers = [api.public_router(runtime.database, store, clients, authenticate,
+                                 max_upload_bytes=settings.max_upload_bytes),
+               question_sets_router(clients, authenticate)]
     app = create_app(runtime, routers, title="Tenderflow", description=DESCRIPTION, on_stop=[close_clients])
 
     @app.exception_handler(ServiceUnavailable)

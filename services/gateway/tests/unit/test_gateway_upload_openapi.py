@@ -1,19 +1,19 @@
 """The upload endpoint reads its body itself, so its OpenAPI entry declares the multipart form by hand."""
 
-from types import SimpleNamespace
-
 from fastapi import FastAPI
 
+from tenderflow_common.endpoints import Database
 from tenderflow_gateway.api import public_router
 
 
 def upload_operation() -> dict:
-    runtime = SimpleNamespace(settings=SimpleNamespace(max_upload_bytes=1024))
     app = FastAPI()
     async def authenticate() -> str:
         return "tenant"
 
-    app.include_router(public_router(runtime, store=None, clients=None, authenticate=authenticate))
+    database = Database(sessions=None, transaction=None)
+    app.include_router(public_router(database, store=None, clients=None, authenticate=authenticate,
+                                     max_upload_bytes=1024))
     return app.openapi()["paths"]["/v1/documents"]["post"]
 
 

@@ -47,7 +47,7 @@ async def _record_package(command: IngestPackage, envelope: Envelope, uow: UnitO
                           wake_worker: Callable[[], None]) -> None:
     await repository.add_package(uow.session, PackageTask(
         id=stable_id(envelope.jobid, "package"), job_id=envelope.jobid, tenant_id=envelope.tenantid,
-        correlation_id=envelope.correlationid, command_id=envelope.id, package_key=command.package_key,
+        correlation_id=envelope.correlationid, causation_id=envelope.id, package_key=command.package_key,
         filename=command.filename, request=command.request,
     ))
     uow.after_commit(wake_worker)

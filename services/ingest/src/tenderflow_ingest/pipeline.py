@@ -1,151 +1,143 @@
 """Takes one claimed package apart: archive verdicts, per-document extraction, then the package event."""
 
 import asyncio
+import functools
 import json
 import logging
 import shutil
 import threading
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tenderflow_common.contracts import ingest as events
 from tenderflow_common.contracts.shared import FileVerdict
-from tenderflow_common.envelope import Envelope, stable_id
+from tenderflow_common.envelope import stable_id
 from tenderflow_common.messages import Message
-from tenderflow_common.service import ServiceRuntime
 from tenderflow_common.storage import ObjectStore, key_belongs_to, tenant_key
+from tenderflow_common.unit_of_work import Transaction
+from tenderflow_common.work import Claim, LeasedWorker, WorkQueue
 from tenderflow_ingest import repository
 from tenderflow_ingest.archive import Cancelled, read_package
 from tenderflow_ingest.extractors.base import ExtractionError
 from tenderflow_ingest.limits import IngestLimits
+from tenderflow_ingest.models import packages
 from tenderflow_ingest.repository import PackageTask
 from tenderflow_ingest.sandbox import extract_in_sandbox
 
 SOURCE = "tenderflow/ingest"
-CANCEL_POLL_SECONDS = 0.5
+# Cancellation reaches extraction at the next heartbeat, so beat often: a cancelled package stops within this.
+HEARTBEAT_SECONDS = 0.5
 log = logging.getLogger(__name__)
 
 
-class PackagePipeline:
-    """Everything between a claimed package and its `PackageIngested` (or rejection) event."""
+@dataclass(frozen=True)
+class Pipeline:
+    """What taking a package apart needs, wired once at composition."""
 
-    def __init__(self, runtime: ServiceRuntime, store: ObjectStore, limits: IngestLimits, work_dir: Path) -> None:
-        self._runtime = runtime
-        self._store = store
-        self._limits = limits
-        self._work_dir = work_dir
+    transaction: Transaction
+    sessions: async_sessionmaker[AsyncSession]
+    store: ObjectStore
+    limits: IngestLimits
+    work_dir: Path
 
-    async def claim_next(self) -> PackageTask | None:
-        async with self._runtime.unit_of_work() as uow:
-            task = await repository.claim_next(uow.session)
-            await uow.commit()
-        return task
 
-    async def process(self, task: PackageTask) -> None:
-        """Run the package to an end state; a crash midway resumes with the same event ids."""
-        cancelled = threading.Event()
-        watcher = asyncio.create_task(self._watch_cancel(task, cancelled))
-        workdir = self._work_dir / task.id
-        try:
-            await self._run(task, workdir, cancelled)
-        except Cancelled:
-            await self._end(task, "cancelled", events.PackageFailed(package_id=task.id, reason="cancelled",
-                                                                     cancelled=True), "failed")
-        except Exception as error:
-            log.exception("package %s failed", task.id)
-            await self._end(task, "failed", events.PackageFailed(package_id=task.id, reason=str(error)[:500]),
-                            "failed")
-        finally:
-            watcher.cancel()
-            shutil.rmtree(workdir, ignore_errors=True)
+QUEUE = WorkQueue(packages, active="processing")
 
-    async def _run(self, task: PackageTask, workdir: Path, cancelled: threading.Event) -> None:
-        if not key_belongs_to(task.package_key, task.tenant_id):
-            raise PermissionError("package key outside the tenant's storage")
-        await asyncio.to_thread(workdir.mkdir, parents=True, exist_ok=True)
-        archive = await self._store.local_copy(task.package_key, directory=workdir)
-        reading = await asyncio.to_thread(read_package, archive, workdir, self._limits, cancelled.is_set)
-        if reading.rejected:
-            await self._end(task, "rejected", events.PackageRejected(
-                package_id=task.id, code=reading.rejected_code, reason=reading.rejected_reason), "rejected")
-            return
-        verdicts = [_contract_verdict(v) for v in reading.verdicts]
-        await self._emit(task, events.PackageAccepted(package_id=task.id, files=verdicts), "accepted")
-        async with self._runtime.sessions() as session:
-            done = await repository.extracted_documents(session, task.id)
-        ingested: list[events.IngestedDocument] = []
-        for spooled in reading.files:
-            if cancelled.is_set():
-                raise Cancelled()
-            document = done.get(spooled.name) or await self._extract(task, spooled, verdicts, cancelled)
-            if document:
-                ingested.append(events.IngestedDocument(document_id=document["id"], file=document["file"],
-                                                        doc_type=document["doc_type"], pages=document["pages"],
-                                                        text_key=document["text_key"]))
-        files = verdicts
-        if not ingested:
-            await self._end(task, "rejected", events.PackageRejected(
-                package_id=task.id, code="no_usable_documents", files=files,
-                reason="No file in the package could be used; see the per-file verdicts."), "rejected")
-            return
-        await self._end(task, "ingested", events.PackageIngested(
-            package_id=task.id, request=task.request, documents=ingested, files=files), "ingested",
-            unless_cancelled=True)
 
-    async def _extract(self, task: PackageTask, spooled, verdicts: list[FileVerdict],
-                       cancelled: threading.Event) -> dict | None:
-        try:
-            extraction = await extract_in_sandbox(spooled.path, spooled.doc_type, self._limits, cancelled)
-        except ExtractionError as error:
-            position = next(i for i, v in enumerate(verdicts) if v.accepted and v.name == spooled.name)
-            verdicts[position] = verdicts[position].model_copy(
-                update={"accepted": False, "code": error.code, "reason": error.reason})
-            return None
-        document_id = stable_id(task.id, "document", spooled.name)
-        text_key = tenant_key(task.tenant_id, "packages", task.id, "documents", f"{document_id}.json")
-        units = [asdict(unit) for unit in extraction.units]
-        await self._store.put_bytes(text_key, json.dumps({"file": spooled.name, "doc_type": extraction.doc_type,
-                                                          "units": units}).encode())
-        document = dict(id=document_id, package_id=task.id, file=spooled.name, doc_type=extraction.doc_type,
-                        size=spooled.size, sha256=spooled.sha256, pages=extraction.pages, units=len(units),
-                        text_key=text_key)
-        async with self._runtime.unit_of_work() as uow:
-            await repository.add_document(uow.session, **document)
-            await uow.emit(self._envelope(task, events.DocumentExtracted(
-                package_id=task.id, document_id=document_id, file=spooled.name, doc_type=extraction.doc_type,
-                pages=extraction.pages, units=len(units), text_key=text_key), f"extracted:{spooled.name}"))
-            await uow.commit()
-        return document
+def package_worker(pipeline: Pipeline) -> LeasedWorker[PackageTask]:
+    """The background worker that claims pending packages and takes them apart."""
+    return LeasedWorker("ingest-pipeline", QUEUE, pipeline.transaction, repository.task_from_row,
+                        functools.partial(process_package, pipeline=pipeline), heartbeat_seconds=HEARTBEAT_SECONDS)
 
-    async def _emit(self, task: PackageTask, message: Message, fact: str) -> None:
-        async with self._runtime.unit_of_work() as uow:
-            await uow.emit(self._envelope(task, message, fact))
-            await uow.commit()
 
-    async def _end(self, task: PackageTask, status: str, message: Message, fact: str, *,
-                   unless_cancelled: bool = False) -> None:
-        """Record the end state and its event together; unless_cancelled re-checks the flag under a row lock,
-        so a cancellation the watcher has not seen yet still stops the package from going downstream."""
-        async with self._runtime.unit_of_work() as uow:
-            if unless_cancelled and await repository.cancel_requested(uow.session, task.id, lock=True):
-                raise Cancelled()
-            await repository.finish(uow.session, task.id, status)
-            await uow.emit(self._envelope(task, message, fact))
-            await uow.commit()
+async def process_package(task: PackageTask, claim: Claim, *, pipeline: Pipeline) -> None:
+    """Run the package to an end state; a crash midway resumes with the same event ids."""
+    workdir = pipeline.work_dir / task.id
+    try:
+        await _run(task, workdir, claim.cancelled, pipeline)
+    except Cancelled:
+        await _end(task, "cancelled", events.PackageFailed(package_id=task.id, reason="cancelled", cancelled=True),
+                   "failed", pipeline)
+    except Exception as error:
+        log.exception("package %s failed", task.id)
+        await _end(task, "failed", events.PackageFailed(package_id=task.id, reason=str(error)[:500]), "failed",
+                   pipeline)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
-    def _envelope(self, task: PackageTask, message: Message, fact: str) -> Envelope:
-        return Envelope.wrap(message, source=SOURCE, tenant_id=task.tenant_id, job_id=task.job_id,
-                             correlation_id=task.correlation_id, causation_id=task.command_id,
-                             subject=task.filename, message_id=stable_id(task.id, fact))
 
-    async def _watch_cancel(self, task: PackageTask, cancelled: threading.Event) -> None:
-        """Turn the database flag into an event the extraction threads can see; look at once, then poll."""
-        while True:
-            async with self._runtime.sessions() as session:
-                if await repository.cancel_requested(session, task.id):
-                    cancelled.set()
-                    return
-            await asyncio.sleep(CANCEL_POLL_SECONDS)
+async def _run(task: PackageTask, workdir: Path, cancelled: threading.Event, pipeline: Pipeline) -> None:
+    if not key_belongs_to(task.package_key, task.tenant_id):
+        raise PermissionError("package key outside the tenant's storage")
+    await asyncio.to_thread(workdir.mkdir, parents=True, exist_ok=True)
+    archive = await pipeline.store.local_copy(task.package_key, directory=workdir)
+    reading = await asyncio.to_thread(read_package, archive, workdir, pipeline.limits, cancelled.is_set)
+    if reading.rejected:
+        await _end(task, "rejected", events.PackageRejected(
+            package_id=task.id, code=reading.rejected_code, reason=reading.rejected_reason), "rejected", pipeline)
+        return
+    verdicts = [_contract_verdict(v) for v in reading.verdicts]
+    async with pipeline.transaction() as uow:
+        await uow.emit(task.event(events.PackageAccepted(package_id=task.id, files=verdicts), source=SOURCE,
+                                  fact="accepted", subject=task.filename))
+    async with pipeline.sessions() as session:
+        done = await repository.extracted_documents(session, task.id)
+    ingested: list[events.IngestedDocument] = []
+    for spooled in reading.files:
+        if cancelled.is_set():
+            raise Cancelled()
+        document = done.get(spooled.name) or await _extract(task, spooled, verdicts, cancelled, pipeline)
+        if document:
+            ingested.append(events.IngestedDocument(document_id=document["id"], file=document["file"],
+                                                    doc_type=document["doc_type"], pages=document["pages"],
+                                                    text_key=document["text_key"]))
+    if not ingested:
+        await _end(task, "rejected", events.PackageRejected(
+            package_id=task.id, code="no_usable_documents", files=verdicts,
+            reason="No file in the package could be used; see the per-file verdicts."), "rejected", pipeline)
+        return
+    await _end(task, "ingested", events.PackageIngested(
+        package_id=task.id, request=task.request, documents=ingested, files=verdicts), "ingested", pipeline,
+        unless_cancelled=True)
+
+
+async def _extract(task: PackageTask, spooled, verdicts: list[FileVerdict], cancelled: threading.Event,
+                   pipeline: Pipeline) -> dict | None:
+    try:
+        extraction = await extract_in_sandbox(spooled.path, spooled.doc_type, pipeline.limits, cancelled)
+    except ExtractionError as error:
+        position = next(i for i, v in enumerate(verdicts) if v.accepted and v.name == spooled.name)
+        verdicts[position] = verdicts[position].model_copy(
+            update={"accepted": False, "code": error.code, "reason": error.reason})
+        return None
+    document_id = stable_id(task.id, "document", spooled.name)
+    text_key = tenant_key(task.tenant_id, "packages", task.id, "documents", f"{document_id}.json")
+    units = [asdict(unit) for unit in extraction.units]
+    await pipeline.store.put_bytes(text_key, json.dumps({"file": spooled.name, "doc_type": extraction.doc_type,
+                                                         "units": units}).encode())
+    document = dict(id=document_id, package_id=task.id, file=spooled.name, doc_type=extraction.doc_type,
+                    size=spooled.size, sha256=spooled.sha256, pages=extraction.pages, units=len(units),
+                    text_key=text_key)
+    async with pipeline.transaction() as uow:
+        await repository.add_document(uow.session, **document)
+        await uow.emit(task.event(events.DocumentExtracted(
+            package_id=task.id, document_id=document_id, file=spooled.name, doc_type=extraction.doc_type,
+            pages=extraction.pages, units=len(units), text_key=text_key), source=SOURCE,
+            fact=f"extracted:{spooled.name}", subject=task.filename))
+    return document
+
+
+async def _end(task: PackageTask, status: str, message: Message, fact: str, pipeline: Pipeline, *,
+               unless_cancelled: bool = False) -> None:
+    """Record the end state and its event together; unless_cancelled re-checks the flag under a row lock,
+    so a cancellation the heartbeat has not seen yet still stops the package from going downstream."""
+    async with pipeline.transaction() as uow:
+        if unless_cancelled and await repository.cancel_requested(uow.session, task.id, lock=True):
+            raise Cancelled()
+        await QUEUE.finish(uow.session, task.id, status)
+        await uow.emit(task.event(message, source=SOURCE, fact=fact, subject=task.filename))
 
 
 def _contract_verdict(verdict) -> FileVerdict:

@@ -12,7 +12,7 @@ from tenderflow_ingest.repository import PackageTask
 
 
 def task(job_id: str) -> PackageTask:
-    return PackageTask(id=f"p-{job_id}", job_id=job_id, tenant_id="t", correlation_id="c", command_id="m",
+    return PackageTask(id=f"p-{job_id}", job_id=job_id, tenant_id="t", correlation_id="c", causation_id="m",
                        package_key="tenants/t/uploads/x.zip", filename="x.zip", request=JobRequest())
 
 

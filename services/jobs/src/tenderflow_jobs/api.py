@@ -6,20 +6,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 
 from tenderflow_common.contracts.jobs import JobPage, JobView
+from tenderflow_common.endpoints import Database
 from tenderflow_common.internal_auth import require_internal_token
 from tenderflow_common.problems import Problem
-from tenderflow_common.service import ServiceRuntime
 from tenderflow_jobs import projection, repository
 
 
-def internal_router(runtime: ServiceRuntime) -> APIRouter:
+def internal_router(database: Database, internal_token: str) -> APIRouter:
     """Routes guarded by the internal token."""
     router = APIRouter(prefix="/internal", tags=["internal"],
-                       dependencies=[Depends(require_internal_token(runtime.settings.platform.internal_token))])
+                       dependencies=[Depends(require_internal_token(internal_token))])
 
     @router.get("/jobs/{job_id}", response_model=JobView)
     async def get_job(job_id: str, tenant_id: Annotated[str, Query(min_length=1)]) -> JobView:
-        async with runtime.sessions() as session:
+        async with database.sessions() as session:
             state = await repository.for_tenant(session, tenant_id, job_id)
         if state is None:
             raise Problem(404, "Job not found", kind="job-not-found")
@@ -29,7 +29,7 @@ def internal_router(runtime: ServiceRuntime) -> APIRouter:
     async def list_jobs(request: Request, tenant_id: Annotated[str, Query(min_length=1)],
                         status: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
                         offset: Annotated[int, Query(ge=0)] = 0) -> JobPage:
-        async with runtime.sessions() as session:
+        async with database.sessions() as session:
             states = await repository.list_for_tenant(session, tenant_id, status=status, limit=limit,
                                                       offset=offset)
         now = datetime.now(UTC)

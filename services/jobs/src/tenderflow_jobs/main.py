@@ -24,5 +24,6 @@ def build_app(settings: JobsSettings | None = None, transport: Transport | None 
               peers: Peers | None = None) -> FastAPI:
     """The jobs service's HTTP app."""
     runtime = build_runtime(settings, transport)
-    return create_app(runtime, [api.internal_router(runtime)], title="Tenderflow jobs",
+    router = api.internal_router(runtime.database, runtime.settings.platform.internal_token)
+    return create_app(runtime, [router], title="Tenderflow jobs",
                       description="The job projection, folded from every command and event.")

@@ -5,20 +5,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from tenderflow_common.contracts.questions import JobResults
+from tenderflow_common.endpoints import Database
 from tenderflow_common.internal_auth import require_internal_token
 from tenderflow_common.problems import Problem
-from tenderflow_common.service import ServiceRuntime
 from tenderflow_questions import repository
 
 
-def internal_router(runtime: ServiceRuntime) -> APIRouter:
+def internal_router(database: Database, internal_token: str) -> APIRouter:
     router = APIRouter(prefix="/internal", tags=["internal"],
-                       dependencies=[Depends(require_internal_token(runtime.settings.platform.internal_token))])
+                       dependencies=[Depends(require_internal_token(internal_token))])
 
     @router.get("/jobs/{job_id}/results", response_model=JobResults)
     async def job_results(job_id: str, tenant_id: Annotated[str, Query(min_length=1)]) -> JobResults:
         """Every stored answer of the job's run, in question order."""
-        async with runtime.sessions() as session:
+        async with database.sessions() as session:
             rows = await repository.results_for_job(session, job_id, tenant_id)
         if rows is None:
             raise Problem(404, "No run for this job", kind="run-not-found")

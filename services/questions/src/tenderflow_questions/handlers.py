@@ -8,13 +8,13 @@ from tenderflow_common.contracts.workspace import DocumentsIndexed
 from tenderflow_common.envelope import Envelope, stable_id
 from tenderflow_common.unit_of_work import UnitOfWork
 from tenderflow_questions import question_sets, repository
-from tenderflow_questions.providers import UnknownModel, provider_for
+from tenderflow_questions.providers import Providers, UnknownModel
 from tenderflow_questions.repository import RunTask
 
 SOURCE = "tenderflow/questions"
 
 
-async def start_run(event: DocumentsIndexed, envelope: Envelope, uow: UnitOfWork, *,
+async def start_run(event: DocumentsIndexed, envelope: Envelope, uow: UnitOfWork, *, providers: Providers,
                     wake_runner: Callable[[], None]) -> None:
     """Record a pending run with its resolved questions; the runner answers them after commit."""
     if await repository.run_exists(uow.session, envelope.jobid):
@@ -22,7 +22,7 @@ async def start_run(event: DocumentsIndexed, envelope: Envelope, uow: UnitOfWork
     run_id = stable_id(envelope.jobid, "run")
     request = event.request
     try:
-        provider_for(request.model)
+        providers.for_model(request.model)
         questions = await question_sets.resolve(uow.session, envelope.tenantid, request)
     except (UnknownModel, question_sets.UnknownQuestionSet) as error:
         await uow.emit(envelope.follow(RunFailed(run_id=run_id, reason=str(error)), source=SOURCE,
@@ -30,7 +30,7 @@ async def start_run(event: DocumentsIndexed, envelope: Envelope, uow: UnitOfWork
         return
     await repository.add_run(uow.session, RunTask(
         id=run_id, job_id=envelope.jobid, tenant_id=envelope.tenantid, correlation_id=envelope.correlationid,
-        cause_id=envelope.id, workspace_id=event.workspace_id, package_id=event.package_id, model=request.model,
+        causation_id=envelope.id, workspace_id=event.workspace_id, package_id=event.package_id, model=request.model,
         questions=questions,
     ))
     await uow.emit(envelope.follow(

@@ -42,27 +42,35 @@ class ExtractiveProvider:
 
     @staticmethod
     def _answer(question: QuestionSpec, passages: list[Passage]) -> ProviderAnswer:
-        extracted = answering.answer_question(
-            answering.Question.model_validate(question.model_dump()),
-            [answering.Passage.model_validate(p.model_dump()) for p in passages],
-        )
+        extracted = answering.answer_question(question, passages)
         answered = extracted.answer is not None
         return ProviderAnswer(
             answer=extracted.answer,
-            citations=[Citation(file=c.file, page=c.page, path=c.path, row=c.row, snippet=c.snippet)
-                       for c in extracted.citations],
+            citations=extracted.citations,
             confidence=answering.confidence(extracted.components, answered=answered),
             fragment_coverage=extracted.components.fragment_coverage,
         )
 
 
-PROVIDERS: dict[str, AnswerProvider] = {"extractive": ExtractiveProvider()}
+class Providers:
+    """The answer providers of this installation by name, each with its own bound on calls in flight."""
+
+    def __init__(self, providers: list[AnswerProvider], concurrency: int) -> None:
+        self._providers = {provider.name: provider for provider in providers}
+        self._slots = {provider.name: asyncio.Semaphore(concurrency) for provider in providers}
+
+    def for_model(self, model: str) -> AnswerProvider:
+        """The provider named before the colon of `provider:model`."""
+        name = model.split(":", 1)[0]
+        provider = self._providers.get(name)
+        if provider is None:
+            raise UnknownModel(f"unknown model provider {name!r}; available: {', '.join(sorted(self._providers))}")
+        return provider
+
+    def slots(self, name: str) -> asyncio.Semaphore:
+        """Held around each call, so a provider never has more than `concurrency` calls in flight."""
+        return self._slots[name]
 
 
-def provider_for(model: str) -> AnswerProvider:
-    """The provider named before the colon of `provider:model`."""
-    provider_name = model.split(":", 1)[0]
-    provider = PROVIDERS.get(provider_name)
-    if provider is None:
-        raise UnknownModel(f"unknown model provider {provider_name!r}; available: {', '.join(sorted(PROVIDERS))}")
-    return provider
+def default_providers(concurrency: int) -> Providers:
+    return Providers([ExtractiveProvider()], concurrency)

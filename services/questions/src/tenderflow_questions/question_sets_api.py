@@ -7,9 +7,9 @@ from pydantic import BaseModel, Field
 
 from tenderflow_common.contracts.questions import QuestionSetList, QuestionSetView
 from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_common.endpoints import Database
 from tenderflow_common.internal_auth import require_internal_token
 from tenderflow_common.problems import Problem
-from tenderflow_common.service import ServiceRuntime
 from tenderflow_questions import repository
 from tenderflow_questions.question_sets import DEFAULT_SET_NAME, default_questions
 
@@ -27,13 +27,14 @@ def builtin_set() -> QuestionSetView:
     return QuestionSetView(name=DEFAULT_SET_NAME, questions=default_questions(), builtin=True)
 
 
-def question_sets_router(runtime: ServiceRuntime) -> APIRouter:
+def question_sets_router(database: Database, internal_token: str) -> APIRouter:
     router = APIRouter(prefix="/internal/question-sets", tags=["internal"],
-                       dependencies=[Depends(require_internal_token(runtime.settings.platform.internal_token))])
+                       dependencies=[Depends(require_internal_token(internal_token))])
+    UnitOfWork = database.unit_of_work()
 
     @router.get("", response_model=QuestionSetList)
     async def list_sets(tenant_id: Tenant) -> QuestionSetList:
-        async with runtime.sessions() as session:
+        async with database.sessions() as session:
             own = await repository.list_question_sets(session, tenant_id)
         return QuestionSetList(question_sets=[builtin_set(), *(QuestionSetView(name=n, questions=q) for n, q in own)])
 
@@ -41,32 +42,29 @@ def question_sets_router(runtime: ServiceRuntime) -> APIRouter:
     async def get_set(name: str, tenant_id: Tenant) -> QuestionSetView:
         if name == DEFAULT_SET_NAME:
             return builtin_set()
-        async with runtime.sessions() as session:
+        async with database.sessions() as session:
             questions = await repository.question_set(session, tenant_id, name)
         if questions is None:
             raise Problem(404, "Question set not found", kind="question-set-not-found")
         return QuestionSetView(name=name, questions=questions)
 
     @router.put("/{name}", response_model=QuestionSetView)
-    async def put_set(name: SetName, body: QuestionSetBody, tenant_id: Tenant, response: Response) -> QuestionSetView:
+    async def put_set(name: SetName, body: QuestionSetBody, tenant_id: Tenant, response: Response,
+                      uow: UnitOfWork) -> QuestionSetView:
         if name == DEFAULT_SET_NAME:
             raise Problem(409, "The builtin set cannot be changed", kind="question-set-builtin")
         ids = [q.id for q in body.questions]
         if len(set(ids)) != len(ids):
             raise Problem(422, "Question ids must be unique", kind="validation")
-        async with runtime.unit_of_work() as uow:
-            created = await repository.save_question_set(uow.session, tenant_id, name, body.questions)
-            await uow.commit()
+        created = await repository.save_question_set(uow.session, tenant_id, name, body.questions)
         response.status_code = 201 if created else 200
         return QuestionSetView(name=name, questions=body.questions)
 
     @router.delete("/{name}", status_code=204)
-    async def delete_set(name: str, tenant_id: Tenant) -> Response:
+    async def delete_set(name: str, tenant_id: Tenant, uow: UnitOfWork) -> Response:
         if name == DEFAULT_SET_NAME:
             raise Problem(409, "The builtin set cannot be deleted", kind="question-set-builtin")
-        async with runtime.unit_of_work() as uow:
-            deleted = await repository.delete_question_set(uow.session, tenant_id, name)
-            await uow.commit()
+        deleted = await repository.delete_question_set(uow.session, tenant_id, name)
         if not deleted:
             raise Problem(404, "Question set not found", kind="question-set-not-found")
         return Response(status_code=204)

@@ -2,27 +2,21 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import Row, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenderflow_common.contracts.questions import AnswerRow, Citation
 from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_common.work import Claimed
 from tenderflow_questions.models import answers, question_sets, runs
-
-CLAIM_LEASE = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
-class RunTask:
+class RunTask(Claimed):
     """A run to execute, with what its events must carry."""
 
-    id: str
-    job_id: str
-    tenant_id: str
-    correlation_id: str
-    cause_id: str
     workspace_id: str
     package_id: str
     model: str
@@ -36,36 +30,16 @@ async def run_exists(session: AsyncSession, job_id: str) -> bool:
 async def add_run(session: AsyncSession, task: RunTask) -> None:
     await session.execute(insert(runs).values(
         id=task.id, job_id=task.job_id, tenant_id=task.tenant_id, correlation_id=task.correlation_id,
-        cause_id=task.cause_id, workspace_id=task.workspace_id, package_id=task.package_id, model=task.model,
+        cause_id=task.causation_id, workspace_id=task.workspace_id, package_id=task.package_id, model=task.model,
         questions=[q.model_dump(mode="json") for q in task.questions], status="pending", cancel_requested=False,
     ))
 
 
-async def claim_next(session: AsyncSession) -> RunTask | None:
-    """The oldest pending run, or one whose worker stopped holding it."""
-    now = datetime.now(UTC)
-    row = (await session.execute(
-        select(runs).where(or_(runs.c.status == "pending",
-                               (runs.c.status == "running") & (runs.c.claimed_at < now - CLAIM_LEASE)))
-        .order_by(runs.c.created_at).limit(1).with_for_update(skip_locked=True)
-    )).first()
-    if row is None:
-        return None
-    await session.execute(update(runs).where(runs.c.id == row.id).values(status="running", claimed_at=now))
+def task_from_row(row: Row) -> RunTask:
+    """The claimed row as the runner's task."""
     return RunTask(id=row.id, job_id=row.job_id, tenant_id=row.tenant_id, correlation_id=row.correlation_id,
-                   cause_id=row.cause_id, workspace_id=row.workspace_id, package_id=row.package_id,
+                   causation_id=row.cause_id, workspace_id=row.workspace_id, package_id=row.package_id,
                    model=row.model, questions=[QuestionSpec.model_validate(q) for q in row.questions])
-
-
-async def heartbeat(session: AsyncSession, run_id: str) -> bool:
-    """Extend the claim; returns whether the run should keep going (not cancelled)."""
-    await session.execute(update(runs).where(runs.c.id == run_id).values(claimed_at=datetime.now(UTC)))
-    return not await session.scalar(select(runs.c.cancel_requested).where(runs.c.id == run_id))
-
-
-async def finish_run(session: AsyncSession, run_id: str, status: str) -> None:
-    await session.execute(update(runs).where(runs.c.id == run_id)
-                          .values(status=status, finished_at=datetime.now(UTC)))
 
 
 async def request_cancel(session: AsyncSession, job_id: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import httpx
@@ -18,11 +18,12 @@ from tenderflow_common.contracts.workspace import Passage, SearchResult
 from tenderflow_common.in_memory import InMemoryTransport
 from tenderflow_common.migrations import upgrade_to_head
 from tenderflow_common.service import ServiceRuntime
-from tenderflow_questions import providers, repository
+from tenderflow_common.work import LeasedWorker
+from tenderflow_questions import repository
 from tenderflow_questions.main import MIGRATIONS, build_runtime
 from tenderflow_questions.models import answers, messaging, runs
-from tenderflow_questions.providers import ProviderAnswer
-from tenderflow_questions.runner import RunRunner
+from tenderflow_questions.providers import ProviderAnswer, Providers
+from tenderflow_questions.runner import Answering, run_worker
 from tenderflow_questions.settings import QuestionsSettings
 
 PASSAGE = Passage(chunk_id="doc:0", document_id="doc", file="notice.xml", doc_type="xml", score=0.8,
@@ -58,30 +59,27 @@ class FakeProvider:
 @dataclass
 class Harness:
     runtime: ServiceRuntime
-    workspace: object
+    answering: Answering
     searches: list[dict]
     provider: FakeProvider
 
-    def runner(self, run_concurrency: int = 4, heartbeat_seconds: float = 1.0) -> RunRunner:
-        return RunRunner(self.runtime, self.workspace, run_concurrency=run_concurrency,
-                         provider_concurrency=8, top_k=8, heartbeat_seconds=heartbeat_seconds)
+    def runner(self, run_concurrency: int = 4, heartbeat_seconds: float = 1.0) -> LeasedWorker:
+        return run_worker(replace(self.answering, run_concurrency=run_concurrency),
+                          heartbeat_seconds=heartbeat_seconds)
 
     async def add_run(self, questions: int, run_id: str = "run-1") -> repository.RunTask:
         task = repository.RunTask(
-            id=run_id, job_id=f"job-{run_id}", tenant_id="acme", correlation_id="corr", cause_id="cause",
+            id=run_id, job_id=f"job-{run_id}", tenant_id="acme", correlation_id="corr", causation_id="cause",
             workspace_id="ws", package_id="pkg", model="fake:test",
             questions=[QuestionSpec(id=f"q{n:02d}", text=f"What is fact {n}?", document_types=["xml"])
                        for n in range(questions)],
         )
-        async with self.runtime.unit_of_work() as uow:
+        async with self.runtime.transaction() as uow:
             await repository.add_run(uow.session, task)
-            await uow.commit()
         return task
 
-    async def claim_and_process(self, runner: RunRunner) -> None:
-        task = await runner.claim_next()
-        assert task is not None
-        await runner.process(task)
+    async def claim_and_process(self, runner: LeasedWorker) -> None:
+        assert await runner.run_next()
 
     async def run_row(self, run_id: str = "run-1"):
         async with self.runtime.sessions() as session:
@@ -99,13 +97,12 @@ class Harness:
             return [json.loads(payload) for payload in payloads]
 
     async def request_cancel(self, run_id: str = "run-1") -> None:
-        async with self.runtime.unit_of_work() as uow:
+        async with self.runtime.transaction() as uow:
             await repository.request_cancel(uow.session, f"job-{run_id}")
-            await uow.commit()
 
 
 @pytest.fixture
-async def harness(tmp_path, monkeypatch) -> AsyncIterator[Harness]:
+async def harness(tmp_path) -> AsyncIterator[Harness]:
     searches: list[dict] = []
 
     def search(request: httpx.Request) -> httpx.Response:
@@ -114,15 +111,15 @@ async def harness(tmp_path, monkeypatch) -> AsyncIterator[Harness]:
                               headers={"content-type": "application/json"})
 
     settings = QuestionsSettings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'questions.db'}")
-    runtime, _worker, workspace = build_runtime(settings, transport=InMemoryTransport(),
-                                                peers={"workspace": httpx.MockTransport(search)})
-    await upgrade_to_head(MIGRATIONS, runtime.database_url)
     provider = FakeProvider()
-    monkeypatch.setitem(providers.PROVIDERS, "fake", provider)
+    runtime, _worker, answering = build_runtime(settings, transport=InMemoryTransport(),
+                                                peers={"workspace": httpx.MockTransport(search)},
+                                                providers=Providers([provider], concurrency=8))
+    await upgrade_to_head(MIGRATIONS, runtime.database_url)
     try:
-        yield Harness(runtime, workspace, searches, provider)
+        yield Harness(runtime, answering, searches, provider)
     finally:
-        await workspace.aclose()
+        await answering.workspace.aclose()
         await runtime.engine.dispose()
 
 
@@ -207,12 +204,11 @@ async def test_the_claim_is_renewed_while_a_slow_answer_is_awaited(harness: Harn
 
 async def test_a_resumed_run_answers_only_the_questions_left(harness: Harness) -> None:
     task = await harness.add_run(questions=6)
-    async with harness.runtime.unit_of_work() as uow:
+    async with harness.runtime.transaction() as uow:
         for question in task.questions[:4]:
             await repository.add_answer(uow.session, task.id, AnswerRow(
                 question_id=question.id, question=question.text, answer="earlier", confidence=0.5,
                 fragment_coverage=None, citations=[]))
-        await uow.commit()
 
     await harness.claim_and_process(harness.runner())
 

@@ -29,5 +29,6 @@ def build_app(settings: WorkspaceSettings | None = None, transport: Transport | 
     """The workspace service's HTTP app: internal search."""
     runtime = build_runtime(settings, transport)
     indexes = IndexCache(runtime.sessions, runtime.settings.index_cache_size)
-    return create_app(runtime, [api.internal_router(runtime, indexes)], title="Tenderflow workspace",
+    router = api.internal_router(runtime.database, runtime.settings.platform.internal_token, indexes)
+    return create_app(runtime, [router], title="Tenderflow workspace",
                       description="Workspaces, indexing and search.")
