@@ -15,7 +15,7 @@ class UnknownQuestionSet(LookupError):
 
 def default_questions() -> list[QuestionSpec]:
     """The procurement set that ships with the product."""
-    return [QuestionSpec.model_validate(q.model_dump()) for q in DEFAULT_QUESTION_SET.questions]
+    return list(DEFAULT_QUESTION_SET.questions)
 
 
 async def resolve(session: AsyncSession, tenant_id: str, request: JobRequest) -> list[QuestionSpec]:

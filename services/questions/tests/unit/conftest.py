@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from tenderflow_common.contracts.workspace import Passage
 from tenderflow_common.testing.tenders import csv_units, pdf_units, relative_to_section, tender_units
-from tenderflow_questions.answering.passages import Passage
 
 
 def as_passages(units: list[dict[str, Any]], file: str, doc_type: str, score: float = 0.8) -> list[Passage]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tenderflow_common.contracts.workspace import Passage
 from tenderflow_questions.answering.candidates import Candidate, choose_all, choose_one
 from tenderflow_questions.answering.citations import SNIPPET_CHARS, cite, snippet
-from tenderflow_questions.answering.passages import Passage
 
 
 def _passages(count: int, score: float = 1.0) -> list[Passage]:

@@ -10,7 +10,8 @@ import random
 
 import pytest
 
-from tenderflow_questions.answering import DEFAULT_QUESTION_SET, Passage, answer_question
+from tenderflow_common.contracts.workspace import Passage
+from tenderflow_questions.answering import DEFAULT_QUESTION_SET, answer_question
 
 CRITERIA_SPATS2 = (
     "Health, safety and wellbeing (HS&W): 10.08 %; Customer and stakeholders: 10.08 %; "

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tenderflow_questions.answering import DEFAULT_QUESTION_SET, Passage, Question, answer_question
+from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_common.contracts.workspace import Passage
+from tenderflow_questions.answering import DEFAULT_QUESTION_SET, answer_question
 
 ITT_PAGES = [
     "INVITATION TO TENDER\n"
@@ -158,7 +160,7 @@ def _passage(text: str, doc_type: str = "pdf", score: float = 0.7) -> Passage:
 
 
 @pytest.mark.parametrize("question", DEFAULT_QUESTION_SET.questions, ids=lambda q: q.id)
-def test_nothing_is_answered_from_unrelated_text(question: Question) -> None:
+def test_nothing_is_answered_from_unrelated_text(question: QuestionSpec) -> None:
     passages = [_passage("The depot opens at 7 am. Staff park behind building 2 on 3 May 2021.")]
 
     answer = answer_question(question, passages)
@@ -169,7 +171,7 @@ def test_nothing_is_answered_from_unrelated_text(question: Question) -> None:
 
 
 @pytest.mark.parametrize("question", DEFAULT_QUESTION_SET.questions, ids=lambda q: q.id)
-def test_nothing_is_answered_without_passages(question: Question) -> None:
+def test_nothing_is_answered_without_passages(question: QuestionSpec) -> None:
     answer = answer_question(question, [])
 
     assert (answer.answer, answer.confidence, answer.citations) == (None, 0.0, [])
@@ -217,7 +219,7 @@ def test_fragments_found_only_in_the_cited_snippet_count(pdf_passages) -> None:
 
 
 def test_free_questions_read_the_field_named_like_the_question(tender_passages) -> None:
-    question = Question(id="duration", text="What is the duration of the tender validity?")
+    question = QuestionSpec(id="duration", text="What is the duration of the tender validity?")
 
     answer = answer_question(question, tender_passages("ted/21-364082-001-EXP.xml"))
 
@@ -226,13 +228,13 @@ def test_free_questions_read_the_field_named_like_the_question(tender_passages) 
 
 
 def test_free_questions_without_a_matching_field_get_no_answer(tender_passages) -> None:
-    question = Question(id="colour", text="Which colour must the gritting lorries have?")
+    question = QuestionSpec(id="colour", text="Which colour must the gritting lorries have?")
 
     assert answer_question(question, tender_passages("ted/21-364082-001-EXP.xml")).answer is None
 
 
 def test_other_date_questions_read_the_date_field_they_name(tender_passages) -> None:
-    question = Question(id="dispatch", text="On which date was the notice dispatched?")
+    question = QuestionSpec(id="dispatch", text="On which date was the notice dispatched?")
 
     answer = answer_question(question, tender_passages("ted/21-364082-001-EXP.xml"))
 
@@ -240,7 +242,7 @@ def test_other_date_questions_read_the_date_field_they_name(tender_passages) -> 
 
 
 def test_other_count_questions_read_the_integer_field_they_name(tender_passages) -> None:
-    question = Question(id="candidates", text="How many envisaged candidates?")
+    question = QuestionSpec(id="candidates", text="How many envisaged candidates?")
 
     assert answer_question(question, tender_passages("ted/21-364082-001-EXP.xml")).answer == "4"
 

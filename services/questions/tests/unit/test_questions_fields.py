@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from tenderflow_common.contracts.workspace import Passage
 from tenderflow_questions.answering.fields import is_label, parse_fields, party_roles, passage_language
-from tenderflow_questions.answering.passages import Passage
 
 
 def _passage(text: str, doc_type: str, path: str | None = None) -> Passage:
-    return Passage(chunk_id="d:0", document_id="d", file="f", doc_type=doc_type, text=text, path=path)
+    return Passage(chunk_id="d:0", document_id="d", file="f", doc_type=doc_type, text=text, path=path, score=0.0)
 
 
 @pytest.mark.parametrize(

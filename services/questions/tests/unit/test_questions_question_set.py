@@ -5,7 +5,8 @@ from __future__ import annotations
 import pydantic
 import pytest
 
-from tenderflow_questions.answering import DEFAULT_QUESTION_SET, AnswerKind, Question, classify_question
+from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_questions.answering import DEFAULT_QUESTION_SET, AnswerKind, classify_question
 
 DEFAULT_KINDS = {
     "buyer": AnswerKind.NAME,
@@ -59,13 +60,13 @@ def test_question_texts_map_to_kinds(text: str, kind: AnswerKind) -> None:
 
 
 def test_questions_default_to_no_fragments_and_every_document_type() -> None:
-    question = Question(id="q", text="What is the title?")
+    question = QuestionSpec(id="q", text="What is the title?")
 
     assert question.expected_fragments == [] and question.document_types == []
 
 
 def test_questions_need_an_id_and_a_text() -> None:
     with pytest.raises(pydantic.ValidationError):
-        Question(id="", text="What?")
+        QuestionSpec(id="", text="What?")
     with pytest.raises(pydantic.ValidationError):
-        Question(id="q", text="")
+        QuestionSpec(id="q", text="")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tenderflow_questions.answering.passages import Passage
+from tenderflow_common.contracts.workspace import Passage
 
 
 @dataclass(frozen=True, slots=True)

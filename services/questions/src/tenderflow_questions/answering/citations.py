@@ -4,24 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pydantic import BaseModel
-
+from tenderflow_common.contracts.questions import Citation
+from tenderflow_common.contracts.workspace import Passage
 from tenderflow_questions.answering.candidates import Candidate
-from tenderflow_questions.answering.passages import Passage
 from tenderflow_questions.answering.text import collapse
 
 SNIPPET_CHARS = 200
 MAX_SPAN_CHARS = 400
-
-
-class Citation(BaseModel):
-    """A cited passage: its file and location (page, path or row) and the text around the answer."""
-
-    file: str
-    page: int | None = None
-    path: str | None = None
-    row: int | None = None
-    snippet: str
 
 
 def snippet(text: str, start: int, end: int, width: int = SNIPPET_CHARS) -> str:

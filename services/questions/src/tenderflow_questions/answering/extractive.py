@@ -10,13 +10,13 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
+from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_common.contracts.workspace import Passage
 from tenderflow_questions.answering.candidates import clamp
 from tenderflow_questions.answering.citations import Citation, cite
 from tenderflow_questions.answering.confidence import ConfidenceComponents, confidence, fragment_coverage
 from tenderflow_questions.answering.extractors import EXTRACTORS
 from tenderflow_questions.answering.kinds import AnswerKind, classify_question
-from tenderflow_questions.answering.passages import Passage
-from tenderflow_questions.answering.questions import Question
 
 LIST_KINDS = frozenset({AnswerKind.CODE, AnswerKind.CRITERIA})
 
@@ -34,7 +34,7 @@ class ExtractedAnswer(BaseModel):
         return confidence(self.components, answered=self.answer is not None)
 
 
-def answer_question(question: Question, passages: Sequence[Passage]) -> ExtractedAnswer:
+def answer_question(question: QuestionSpec, passages: Sequence[Passage]) -> ExtractedAnswer:
     """Answer one question from the passages of the document types it applies to."""
     routed = [p for p in passages if not question.document_types or p.doc_type in question.document_types]
     kind = classify_question(question.text)
@@ -54,7 +54,7 @@ def answer_question(question: Question, passages: Sequence[Passage]) -> Extracte
     return ExtractedAnswer(answer=choice.answer, citations=citations, components=components, kind=kind)
 
 
-def _no_answer(question: Question, passages: Sequence[Passage], kind: AnswerKind) -> ExtractedAnswer:
+def _no_answer(question: QuestionSpec, passages: Sequence[Passage], kind: AnswerKind) -> ExtractedAnswer:
     components = ConfidenceComponents(
         retrieval_support=max((clamp(passage.score) for passage in passages), default=0.0),
         type_match=0.0,

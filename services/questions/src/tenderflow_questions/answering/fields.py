@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tenderflow_questions.answering.passages import Passage
+from tenderflow_common.contracts.workspace import Passage
 
 _KEYED_LINE = re.compile(r"^\s*(?P<key>[^:\n]{1,120}?)\s*:(?:\s+|$)(?P<value>.*?)\s*$")
 _FLAG_LINE = re.compile(r"^\s*(?P<key>[\w\[\].@-]*[/_][\w\[\]./@-]*)\s*$")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_common.contracts.workspace import Passage
 from tenderflow_questions.answering.candidates import Choice, choose_one
 from tenderflow_questions.answering.extractors.codes import extract_codes
 from tenderflow_questions.answering.extractors.criteria import extract_criteria
@@ -15,13 +17,11 @@ from tenderflow_questions.answering.extractors.parties import extract_buyer, ext
 from tenderflow_questions.answering.extractors.procedure import extract_procedure
 from tenderflow_questions.answering.extractors.value import extract_currency, extract_money
 from tenderflow_questions.answering.kinds import AnswerKind
-from tenderflow_questions.answering.passages import Passage
-from tenderflow_questions.answering.questions import Question
 
-Extractor = Callable[[Question, Sequence[Passage]], Choice | None]
+Extractor = Callable[[QuestionSpec, Sequence[Passage]], Choice | None]
 
 
-def extract_text(question: Question, passages: Sequence[Passage]) -> Choice | None:
+def extract_text(question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
     """Free questions: the value of the field whose name matches the question best."""
     return choose_one(keyed_candidates(question, passages, read_text), passages)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_common.contracts.workspace import Passage
 from tenderflow_common.patterns import CODE_CUE, CPV_CODE
 from tenderflow_questions.answering.candidates import Candidate, Choice, choose_all
 from tenderflow_questions.answering.extractors.common import (
@@ -15,8 +17,6 @@ from tenderflow_questions.answering.extractors.common import (
     strength_table,
 )
 from tenderflow_questions.answering.fields import is_label
-from tenderflow_questions.answering.passages import Passage
-from tenderflow_questions.answering.questions import Question
 
 CODE_FIELDS = strength_table(
     (r"cpv_main\.cpv_code\.@code$", 1.0),
@@ -30,7 +30,7 @@ CODE_LABEL = re.compile(r"\bcpv\b|unspsc|classification|\bcodes?\b", re.I)
 MAX_CODES = 25
 
 
-def extract_codes(question: Question, passages: Sequence[Passage]) -> Choice | None:
+def extract_codes(question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
     """All distinct codes from the strongest kind of source, main codes first, joined by ", "."""
     candidates: list[Candidate] = []
     for index, field in fields_of(passages):

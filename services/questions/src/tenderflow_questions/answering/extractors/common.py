@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+from tenderflow_common.contracts.workspace import Passage
 from tenderflow_questions.answering.fields import Field, parse_fields, passage_language
-from tenderflow_questions.answering.passages import Passage
 
 StrengthTable = tuple[tuple[re.Pattern[str], float], ...]
 

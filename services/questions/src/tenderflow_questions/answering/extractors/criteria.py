@@ -6,11 +6,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_common.contracts.workspace import Passage
 from tenderflow_questions.answering.candidates import Candidate, Choice, choose_all
 from tenderflow_questions.answering.extractors.common import fields_of, one_language, reading_order
 from tenderflow_questions.answering.fields import Field, is_label, parse_fields
-from tenderflow_questions.answering.passages import Passage
-from tenderflow_questions.answering.questions import Question
 from tenderflow_questions.answering.text import clean
 
 OCDS_CRITERIA = {
@@ -42,7 +42,7 @@ WEIGHTING = re.compile(r"\d\s*(%|per\s*cent|points?\b|pts\b)", re.I)
 NEXT_SECTION = re.compile(r"^(section|part|annex|lot)\b|^[IVX]+\.\s|^\d+(\.\d+)*\.?\s+[A-Z]|^[^a-z]{4,}$|:$", re.I)
 
 
-def extract_criteria(question: Question, passages: Sequence[Passage]) -> Choice | None:
+def extract_criteria(question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
     """Each distinct criterion (with its weighting when given), in document order, joined by "; "."""
     candidates: list[Candidate] = []
     for index in sorted(one_language(passages)):

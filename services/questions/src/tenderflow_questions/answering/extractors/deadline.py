@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_common.contracts.workspace import Passage
 from tenderflow_questions.answering.candidates import Candidate, Choice, choose_one
 from tenderflow_questions.answering.dates import find_dates, with_time
 from tenderflow_questions.answering.extractors.common import (
@@ -15,8 +17,6 @@ from tenderflow_questions.answering.extractors.common import (
 )
 from tenderflow_questions.answering.extractors.generic import keyed_candidates
 from tenderflow_questions.answering.fields import STRUCTURED_TYPES, Field, parse_fields
-from tenderflow_questions.answering.passages import Passage
-from tenderflow_questions.answering.questions import Question
 
 DEADLINE_FIELDS = strength_table(
     (r"procedure\.date_receipt_tenders$", 1.0),
@@ -41,7 +41,7 @@ ASKS_FOR_DEADLINE = re.compile(
 )
 
 
-def extract_date(question: Question, passages: Sequence[Passage]) -> Choice | None:
+def extract_date(question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
     """Deadline questions read deadline evidence; other date questions read fields named like the question."""
     if not ASKS_FOR_DEADLINE.search(question.text):
         return choose_one(keyed_candidates(question, passages, _first_date), passages)

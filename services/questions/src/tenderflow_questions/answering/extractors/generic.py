@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 
+from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_common.contracts.workspace import Passage
 from tenderflow_questions.answering.candidates import Candidate
 from tenderflow_questions.answering.extractors.common import fields_of
-from tenderflow_questions.answering.passages import Passage
-from tenderflow_questions.answering.questions import Question
 from tenderflow_questions.answering.text import clean, words
 
 # Reads a value: (answer, grouping key, span start, span end) within the value, or None when it does not fit.
@@ -18,7 +18,7 @@ ValueReader = Callable[[str], tuple[str, str, int, int] | None]
 _QUESTION_NOISE = frozenset({"name", "value", "number", "tender", "contract"})
 
 
-def keyed_candidates(question: Question, passages: Sequence[Passage], read: ValueReader) -> list[Candidate]:
+def keyed_candidates(question: QuestionSpec, passages: Sequence[Passage], read: ValueReader) -> list[Candidate]:
     """Fields whose key shares at least half of the question's content words."""
     wanted = words(question.text) - _QUESTION_NOISE
     if not wanted:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_common.contracts.workspace import Passage
 from tenderflow_questions.answering.candidates import Candidate, Choice, choose_one
 from tenderflow_questions.answering.extractors.common import (
     fields_of,
@@ -13,8 +15,6 @@ from tenderflow_questions.answering.extractors.common import (
     strength_table,
 )
 from tenderflow_questions.answering.fields import is_label
-from tenderflow_questions.answering.passages import Passage
-from tenderflow_questions.answering.questions import Question
 from tenderflow_questions.answering.text import clean
 
 TITLE_FIELDS = strength_table(
@@ -54,7 +54,7 @@ REFERENCE_PROSE = re.compile(
 REFERENCE_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.\-]*")
 
 
-def extract_title(question: Question, passages: Sequence[Passage]) -> Choice | None:
+def extract_title(question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
     """Multi-paragraph TED titles are one candidate spanning their paragraphs."""
     candidates: list[Candidate] = []
     previous: Candidate | None = None
@@ -76,7 +76,7 @@ def extract_title(question: Question, passages: Sequence[Passage]) -> Choice | N
     return choose_one(candidates, passages)
 
 
-def extract_reference(question: Question, passages: Sequence[Passage]) -> Choice | None:
+def extract_reference(question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
     """Identifier fields whole; labelled and prose references as their first token that holds a digit."""
     candidates: list[Candidate] = []
     for index, field in fields_of(passages):

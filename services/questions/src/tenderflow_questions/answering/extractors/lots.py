@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_common.contracts.workspace import Passage
 from tenderflow_questions.answering.candidates import Candidate, Choice, choose_one
 from tenderflow_questions.answering.extractors.common import fields_of
 from tenderflow_questions.answering.extractors.generic import keyed_candidates
 from tenderflow_questions.answering.fields import Field, is_label
-from tenderflow_questions.answering.passages import Passage
-from tenderflow_questions.answering.questions import Question
 
 NUMBER_WORDS = {
     word: number
@@ -43,7 +43,7 @@ LOT_LABEL = re.compile(r"^(?:lot|los)(?: (?:no\.?|nr\.?|number|n°|nummer))?$", 
 ASKS_FOR_LOTS = re.compile(r"\blots?\b|\blose?\b", re.I)
 
 
-def extract_count(question: Question, passages: Sequence[Passage]) -> Choice | None:
+def extract_count(question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
     """Lot questions count lots; other count questions read an integer field named like the question."""
     if not ASKS_FOR_LOTS.search(question.text):
         return choose_one(keyed_candidates(question, passages, _integer), passages)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_common.contracts.workspace import Passage
 from tenderflow_common.patterns import EMAIL, PARTY_NAME_KEY
 from tenderflow_questions.answering.candidates import Candidate, Choice, choose_one
 from tenderflow_questions.answering.extractors.common import fields_of, preceding, strength_of, strength_table
 from tenderflow_questions.answering.fields import Field, is_label, party_prefix, party_roles
-from tenderflow_questions.answering.passages import Passage
-from tenderflow_questions.answering.questions import Question
 from tenderflow_questions.answering.text import clean
 
 BUYER_FIELDS = strength_table(
@@ -52,7 +52,7 @@ OTHER_BODY_CUE = re.compile(
 PARTY_ROLE_STRENGTH = {"buyer": 0.95, "procuringentity": 0.9}
 
 
-def extract_buyer(question: Question, passages: Sequence[Passage]) -> Choice | None:
+def extract_buyer(question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
     candidates: list[Candidate] = []
     for index, field in fields_of(passages):
         strength = _buyer_strength(passages[index], field)
@@ -90,7 +90,7 @@ def _buyer_strength(passage: Passage, field: Field) -> float | None:
     return None
 
 
-def extract_email(question: Question, passages: Sequence[Passage]) -> Choice | None:
+def extract_email(question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
     candidates: list[Candidate] = []
     for index, field in fields_of(passages):
         for match in EMAIL.finditer(field.value):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_common.contracts.workspace import Passage
 from tenderflow_questions.answering.candidates import Candidate, Choice, choose_one
 from tenderflow_questions.answering.extractors.common import fields_of
 from tenderflow_questions.answering.fields import is_label
-from tenderflow_questions.answering.passages import Passage
-from tenderflow_questions.answering.questions import Question
 from tenderflow_questions.answering.text import clean
 
 # (grouping key, answer, phrase pattern): checked in order, so specific procedures precede general ones.
@@ -80,7 +80,7 @@ def procedure_of(text: str) -> tuple[str, str] | None:
     return None
 
 
-def extract_procedure(question: Question, passages: Sequence[Passage]) -> Choice | None:
+def extract_procedure(question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
     candidates: list[Candidate] = []
     for index, field in fields_of(passages):
         strength = next((s for pattern, s in PROCEDURE_FIELDS if pattern.search(field.key)), None)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_common.contracts.workspace import Passage
 from tenderflow_questions.answering.candidates import Candidate, Choice, choose_one
 from tenderflow_questions.answering.extractors.common import fields_of, preceding, strength_of, strength_table
 from tenderflow_questions.answering.fields import Field, is_label, parse_fields
 from tenderflow_questions.answering.money import currency_code, find_money, format_money, parse_amount
-from tenderflow_questions.answering.passages import Passage
-from tenderflow_questions.answering.questions import Question
 
 AMOUNT_FIELDS = strength_table(
     (r"award_contract\..*val_(?:total|estimated_total)$", 0.4),
@@ -35,11 +35,11 @@ PROSE_STRENGTH = 0.55
 LABEL_STRENGTH = 0.75
 
 
-def extract_money(question: Question, passages: Sequence[Passage]) -> Choice | None:
+def extract_money(question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
     return choose_one([money for money, _ in money_candidates(passages)], passages)
 
 
-def extract_currency(question: Question, passages: Sequence[Passage]) -> Choice | None:
+def extract_currency(question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
     """The currency of the stated value; a bare currency field when no amount states one."""
     candidates = [currency for _, currency in money_candidates(passages) if currency is not None]
     for index, field in fields_of(passages):
