@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from tenderflow_common.contracts.shared import QuestionSpec
-from tenderflow_common.contracts.workspace import Passage
+from tenderflow_common.contracts.workspace import Passage, SearchQuery
 from tenderflow_common.testing.tenders import TENDERS
 from tenderflow_ingest.archive import read_package
 from tenderflow_ingest.extractors import extract
@@ -16,6 +16,7 @@ from tenderflow_ingest.limits import IngestLimits
 from tenderflow_questions.answering import classify_question
 from tenderflow_questions.providers import AnswerProvider
 from tenderflow_workspace.builtin import BuiltinIndex, Chunk, chunk_units
+from tenderflow_workspace.search import search_index
 
 TENDER_SUFFIXES = (".xml", ".json")
 TOP_K = 8  # the questions service's default top_k (QuestionsSettings.top_k)
@@ -58,15 +59,10 @@ def index_tender(document: Path, workdir: Path, limits: IngestLimits | None = No
 
 
 def search(index: BuiltinIndex, question: QuestionSpec, top_k: int = TOP_K) -> list[Passage]:
-    """The passages the workspace search API returns for the question (see tenderflow_workspace.search)."""
-    hits = index.search(question.text, top_k=top_k, document_types=set(question.document_types) or None,
+    """The passages the workspace search API returns for the question, with the kind the questions runner sends."""
+    query = SearchQuery(query=question.text, top_k=top_k, document_types=question.document_types,
                         kind=classify_question(question.text))
-    return [
-        Passage(chunk_id=hit.chunk.chunk_id, document_id=hit.chunk.document_id, file=hit.chunk.file,
-                doc_type=hit.chunk.doc_type, text=hit.chunk.text, page=hit.chunk.page, path=hit.chunk.path,
-                row=hit.chunk.row, score=float(hit.score))
-        for hit in hits
-    ]
+    return search_index(index, query)
 
 
 async def answer_tender(

@@ -34,9 +34,13 @@ class IndexCache:
         return index
 
     async def search(self, workspace_id: str, query: SearchQuery) -> list[Passage]:
-        index = await self.index_for(workspace_id, query.package_id)
-        hits = index.search(query.query, top_k=query.top_k, document_types=set(query.document_types) or None,
-                            kind=query.kind)
-        return [Passage(chunk_id=h.chunk.chunk_id, document_id=h.chunk.document_id, file=h.chunk.file,
-                        doc_type=h.chunk.doc_type, text=h.chunk.text, page=h.chunk.page, path=h.chunk.path,
-                        row=h.chunk.row, score=float(h.score)) for h in hits]
+        return search_index(await self.index_for(workspace_id, query.package_id), query)
+
+
+def search_index(index: BuiltinIndex, query: SearchQuery) -> list[Passage]:
+    """The passages of one index that answer a search query, best first."""
+    hits = index.search(query.query, top_k=query.top_k, document_types=set(query.document_types) or None,
+                        kind=query.kind)
+    return [Passage(chunk_id=h.chunk.chunk_id, document_id=h.chunk.document_id, file=h.chunk.file,
+                    doc_type=h.chunk.doc_type, text=h.chunk.text, page=h.chunk.page, path=h.chunk.path,
+                    row=h.chunk.row, score=float(h.score)) for h in hits]
