@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from tenderflow_common.contracts.workspace import AnswerKind
+from tenderflow_common.contracts.workspace import AnswerKind, SearchQuery
 from tenderflow_workspace.builtin.chunking import Chunk, chunk_units
 from tenderflow_workspace.builtin.index import BuiltinIndex
 from tenderflow_workspace.builtin.signals import SignalKind
+from tenderflow_workspace.search import search_index
 
 REAL_FILES = [
     "ocds/nsw-1.json",
@@ -223,3 +224,12 @@ def test_estimated_value_prefers_the_contract_value_over_awarded_amounts(tender_
     assert all(
         signal.weight < 1.0 for hit in awarded for signal in hit.signals if signal.kind is SignalKind.MONEY
     )
+
+
+def test_a_search_query_ranks_by_the_kind_it_carries(tender_units) -> None:
+    index = BuiltinIndex(_chunks_of(tender_units, "ted/18-151256-001-EXP.xml"))
+
+    for kind in (AnswerKind.DATE, None):
+        passages = search_index(index, SearchQuery(query="submission deadline", top_k=5, kind=kind))
+        hits = index.search("submission deadline", top_k=5, kind=kind)
+        assert [(p.chunk_id, p.score) for p in passages] == [(h.chunk.chunk_id, h.score) for h in hits]
