@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import insert, select
@@ -21,7 +22,13 @@ from tenderflow_common.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Message, Envelope, UnitOfWork], Awaitable[None]]
+Handler = Callable[..., Awaitable[None]]
+"""`handler(message, envelope, uow)`, or `handler(message, envelope, uow, prepared)` for a route that prepares."""
+Prepare = Callable[[Message, Envelope], Awaitable[Any]]
+GiveUp = Callable[[Message, Envelope, UnitOfWork, str], Awaitable[None]]
+
+
+GAVE_UP = "it could not be handled after several attempts and was set aside for an operator"
 
 
 class Unprocessable(Exception):
@@ -30,10 +37,22 @@ class Unprocessable(Exception):
 
 @dataclass(frozen=True)
 class Route:
-    """Which handler takes which message class."""
+    """Which handler takes which message class.
+
+    `prepare` does a handler's remote I/O (reading storage) before its transaction opens, so no transaction is held
+    open across it; its result is the handler's fourth argument. `on_give_up` runs, in a transaction of its own,
+    when the message is dead-lettered, so the job it belongs to ends with a reason instead of waiting for ever.
+    """
 
     message: type[Message]
     handler: Handler
+    prepare: Prepare | None = None
+    on_give_up: GiveUp | None = None
+
+
+def subscribed_topics(routes: list[Route]) -> list[str]:
+    """The topics a consumer reads: those its routed messages travel on, and no others."""
+    return sorted({route.message.topic for route in routes})
 
 
 class MessageConsumer:
@@ -54,7 +73,7 @@ class MessageConsumer:
         self.name = name
         self._sessions = sessions
         self._tables = tables
-        self._routes = {route.message.message_type: route for route in routes}
+        self.routes = {route.message.message_type: route for route in routes}
         self._dead_letter = dead_letter
         self._attempts = attempts
         self._backoff = backoff_seconds
@@ -71,7 +90,7 @@ class MessageConsumer:
         except ValidationError as error:
             await self._send_to_dead_letters(record, f"malformed envelope: {_first_error(error)}")
             return
-        route = self._routes.get(envelope.type)
+        route = self.routes.get(envelope.type)
         if route is None:
             return
         try:
@@ -101,17 +120,24 @@ class MessageConsumer:
                     outcome = await self._handle_once(envelope, payload, route)
         except Unprocessable as error:
             await self._send_to_dead_letters(record, f"unprocessable {envelope.type}: {error}")
+            await self._give_up(envelope, payload, route, str(error))
             metrics.messages_consumed.labels(self.name, envelope.type, "dead_lettered").inc()
             return
         except Exception as error:
             log.exception("handler failed after %d attempts", self._attempts, extra={"type": envelope.type})
             await self._send_to_dead_letters(record, f"{type(error).__name__}: {error}")
+            await self._give_up(envelope, payload, route, GAVE_UP)
             metrics.messages_consumed.labels(self.name, envelope.type, "dead_lettered").inc()
             return
         metrics.messages_consumed.labels(self.name, envelope.type, outcome).inc()
 
     async def _handle_once(self, envelope: Envelope, payload: Message, route: Route) -> str:
         processed = self._tables.processed
+        prepared: tuple[Any, ...] = ()
+        if route.prepare is not None:
+            if await self._already_processed(envelope.id):
+                return "duplicate"
+            prepared = (await route.prepare(payload, envelope),)
         async with self.unit_of_work() as uow:
             seen = await uow.session.scalar(
                 select(processed.c.message_id).where(
@@ -121,7 +147,7 @@ class MessageConsumer:
             if seen is not None:
                 return "duplicate"
             await uow.session.execute(insert(processed).values(consumer=self.name, message_id=envelope.id))
-            await route.handler(payload, envelope, uow)
+            await route.handler(payload, envelope, uow, *prepared)
             try:
                 await uow.commit()
             except IntegrityError:
@@ -129,6 +155,19 @@ class MessageConsumer:
                     return "duplicate"
                 raise
         return "handled"
+
+    async def _give_up(self, envelope: Envelope, payload: Message, route: Route, reason: str) -> None:
+        """Record the failure the route declares for a dead-lettered message, once, beside its processed mark."""
+        if route.on_give_up is None:
+            return
+        try:
+            async with self.unit_of_work() as uow:
+                await uow.session.execute(insert(self._tables.processed).values(consumer=self.name,
+                                                                                message_id=envelope.id))
+                await route.on_give_up(payload, envelope, uow, reason)
+                await uow.commit()
+        except Exception:
+            log.exception("could not record the failure of a dead-lettered message", extra={"type": envelope.type})
 
     async def _already_processed(self, message_id: str) -> bool:
         processed = self._tables.processed

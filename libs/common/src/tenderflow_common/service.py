@@ -13,7 +13,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from tenderflow_common import metrics
 from tenderflow_common.broker import KafkaTransport
-from tenderflow_common.consumer import MessageConsumer, Route
+from tenderflow_common.consumer import MessageConsumer, Route, subscribed_topics
 from tenderflow_common.db import create_engine, session_factory
 from tenderflow_common.endpoints import Database
 from tenderflow_common.health import Check, database_check, health_router, kafka_check
@@ -65,8 +65,9 @@ class ServiceRuntime:
 
         return publish
 
-    def consume(self, topics: list[str], routes: list[Route]) -> MessageConsumer:
-        """Subscribe this service's consumer group to its topics."""
+    def consume(self, routes: list[Route]) -> MessageConsumer:
+        """Subscribe this service's consumer group to the topics its routed messages travel on."""
+        topics = subscribed_topics(routes)
         kafka = self.settings.kafka
         self.consumer = MessageConsumer(
             f"tenderflow-{self.name}", self.sessions, self.tables, routes, self.publisher(),

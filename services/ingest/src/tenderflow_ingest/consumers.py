@@ -3,7 +3,6 @@
 import functools
 from collections.abc import Callable
 
-from tenderflow_common import topics
 from tenderflow_common.consumer import Route
 from tenderflow_common.contracts.ingest import IngestPackage
 from tenderflow_common.contracts.jobs import JobCancelRequested
@@ -11,15 +10,13 @@ from tenderflow_common.contracts.uploads import UploadReceived
 from tenderflow_common.storage import ObjectStore
 from tenderflow_ingest import handlers
 
-TOPICS = [topics.INGEST_COMMANDS, topics.JOBS_EVENTS, topics.UPLOADS]
-
 
 def routes(wake_worker: Callable[[], None], store: ObjectStore, s3_bucket: str | None = None) -> list[Route]:
     """`s3_bucket` is the configured bucket when storage is S3, so upload events may name `s3://` objects."""
     return [
-        Route(IngestPackage, functools.partial(handlers.ingest_package, wake_worker=wake_worker)),
-        Route(UploadReceived,
-              functools.partial(handlers.upload_received, store=store, s3_bucket=s3_bucket,
-                                wake_worker=wake_worker)),
+        Route(IngestPackage, functools.partial(handlers.ingest_package, wake_worker=wake_worker),
+              on_give_up=handlers.package_failed),
+        Route(UploadReceived, functools.partial(handlers.upload_received, wake_worker=wake_worker),
+              prepare=functools.partial(handlers.measure_upload, store=store, s3_bucket=s3_bucket)),
         Route(JobCancelRequested, handlers.job_cancel_requested),
     ]

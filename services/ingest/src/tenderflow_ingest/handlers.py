@@ -2,11 +2,12 @@
 
 from collections.abc import Callable
 
-from tenderflow_common.contracts.ingest import IngestPackage
+from tenderflow_common.consumer import Unprocessable
+from tenderflow_common.contracts.ingest import IngestPackage, PackageFailed
 from tenderflow_common.contracts.jobs import JobCancelRequested
 from tenderflow_common.contracts.uploads import UploadReceived
 from tenderflow_common.envelope import Envelope, stable_id
-from tenderflow_common.storage import ObjectStore, key_belongs_to
+from tenderflow_common.storage import ObjectStore, StoredObject, key_belongs_to
 from tenderflow_common.unit_of_work import UnitOfWork
 from tenderflow_ingest import repository, uploads
 from tenderflow_ingest.repository import PackageTask
@@ -20,19 +21,31 @@ async def ingest_package(command: IngestPackage, envelope: Envelope, uow: UnitOf
     if await repository.exists_for_job(uow.session, envelope.jobid):
         return
     if not key_belongs_to(command.package_key, envelope.tenantid):
-        raise PermissionError("package key lies outside the tenant's storage")
+        raise Unprocessable("package key lies outside the tenant's storage")
     await _record_package(command, envelope, uow, wake_worker)
 
 
-async def upload_received(event: UploadReceived, envelope: Envelope, uow: UnitOfWork, *, store: ObjectStore,
-                          s3_bucket: str | None, wake_worker: Callable[[], None]) -> None:
+async def package_failed(command: IngestPackage, envelope: Envelope, uow: UnitOfWork, reason: str) -> None:
+    """The command was dead-lettered: end its job with the reason rather than leave it queued."""
+    package_id = stable_id(envelope.jobid, "package")
+    await uow.emit(envelope.follow(PackageFailed(package_id=package_id, reason=f"The package was refused: {reason}"),
+                                   source=SOURCE, message_id=stable_id(package_id, "failed")))
+
+
+async def measure_upload(event: UploadReceived, envelope: Envelope, *, store: ObjectStore,
+                         s3_bucket: str | None) -> StoredObject:
+    """Check what the event names and measure the stored object, before any transaction opens."""
+    return await uploads.measure(store, uploads.package_key(event.object, envelope.tenantid, s3_bucket))
+
+
+async def upload_received(event: UploadReceived, envelope: Envelope, uow: UnitOfWork, stored: StoredObject, *,
+                          wake_worker: Callable[[], None]) -> None:
     """Send another system's stored package down the REST upload's path, once per idempotency key."""
-    key = uploads.package_key(event.object, envelope.tenantid, s3_bucket)
     # Other systems cannot know our job ids; the command shows the job to the projection as an upload would.
     job_id = stable_id(envelope.tenantid, "upload", event.idempotency_key)
     if await repository.exists_for_job(uow.session, job_id):
         return
-    stored = await uploads.measure(store, key)
+    key = stored.key
     filename = event.filename or key.rsplit("/", 1)[-1]
     command = IngestPackage(package_key=key, filename=filename, size=stored.size, sha256=stored.sha256,
                             request=event.request)

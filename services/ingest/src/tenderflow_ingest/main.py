@@ -24,7 +24,7 @@ def build_runtime(settings: IngestSettings | None = None,
     worker = pipeline.package_worker(pipeline.Pipeline(runtime.transaction, runtime.sessions, store,
                                                        settings.limits(), Path(settings.work_dir)))
     s3_bucket = settings.storage.s3.bucket if settings.storage.backend == "s3" else None
-    runtime.consume(consumers.TOPICS, consumers.routes(worker.wake, store, s3_bucket))
+    runtime.consume(consumers.routes(worker.wake, store, s3_bucket))
     return runtime, worker
 
 

@@ -1,6 +1,5 @@
 """Transport: the jobs projection listens to every command and event topic."""
 
-from tenderflow_common import topics
 from tenderflow_common.consumer import Route
 from tenderflow_common.contracts import ingest, jobs, questions, workspace
 from tenderflow_jobs.handlers import fold
@@ -13,8 +12,6 @@ FOLDED = (
     jobs.CancelJob,
 )
 
-TOPICS = [topics.INGEST_COMMANDS, topics.INGEST_EVENTS, topics.WORKSPACE_EVENTS, topics.QUESTIONS_EVENTS,
-          topics.JOBS_COMMANDS]
 
 
 def routes() -> list[Route]:

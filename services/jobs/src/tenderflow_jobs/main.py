@@ -16,7 +16,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def build_runtime(settings: JobsSettings | None = None, transport: Transport | None = None) -> ServiceRuntime:
     """Wire the projection's consumer to its database and transport."""
     runtime = ServiceRuntime("jobs", settings or JobsSettings(), messaging, MIGRATIONS, transport=transport)
-    runtime.consume(consumers.TOPICS, consumers.routes())
+    runtime.consume(consumers.routes())
     return runtime
 
 

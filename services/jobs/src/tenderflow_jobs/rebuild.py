@@ -5,7 +5,7 @@ import logging
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from tenderflow_common.consumer import MessageConsumer
+from tenderflow_common.consumer import MessageConsumer, subscribed_topics
 from tenderflow_common.db import create_engine, session_factory
 from tenderflow_common.migrations import upgrade_to_head
 from tenderflow_common.transport import Record
@@ -37,8 +37,9 @@ async def rebuild_projection(settings: JobsSettings) -> int:
     read = 0
     try:
         await reader.start()
-        reader.subscribe([settings.kafka.topic_prefix + topic for topic in consumers.TOPICS])
-        partitions = await _assigned(reader, len(consumers.TOPICS))
+        topics = subscribed_topics(consumers.routes())
+        reader.subscribe([settings.kafka.topic_prefix + topic for topic in topics])
+        partitions = await _assigned(reader, len(topics))
         await reader.seek_to_beginning(*partitions)
         end = await reader.end_offsets(partitions)
         remaining = {tp for tp in partitions if end[tp] > 0}

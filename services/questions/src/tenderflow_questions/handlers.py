@@ -43,3 +43,10 @@ async def start_run(event: DocumentsIndexed, envelope: Envelope, uow: UnitOfWork
 async def job_cancel_requested(event: JobCancelRequested, envelope: Envelope, uow: UnitOfWork) -> None:
     """Flag the job's run; the runner stops before its next question."""
     await repository.request_cancel(uow.session, envelope.jobid)
+
+
+async def run_failed(event: DocumentsIndexed, envelope: Envelope, uow: UnitOfWork, reason: str) -> None:
+    """The indexed event was dead-lettered: end its job with the reason rather than leave it answering."""
+    run_id = stable_id(envelope.jobid, "run")
+    await uow.emit(envelope.follow(RunFailed(run_id=run_id, reason=f"The questions could not be run: {reason}"),
+                                   source=SOURCE, message_id=stable_id(run_id, "failed")))

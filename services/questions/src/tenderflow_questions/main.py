@@ -31,7 +31,7 @@ def build_runtime(settings: QuestionsSettings | None = None, transport: Transpor
     answering = Answering(runtime.transaction, runtime.sessions, workspace, providers,
                           run_concurrency=settings.run_concurrency, top_k=settings.top_k)
     worker = run_worker(answering)
-    runtime.consume(consumers.TOPICS, consumers.routes(worker.wake, providers))
+    runtime.consume(consumers.routes(worker.wake, providers))
     return runtime, worker, answering
 
 

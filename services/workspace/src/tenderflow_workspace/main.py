@@ -20,7 +20,7 @@ def build_runtime(settings: WorkspaceSettings | None = None, transport: Transpor
     settings = settings or WorkspaceSettings()
     runtime = ServiceRuntime("workspace", settings, messaging, MIGRATIONS, transport=transport)
     store = open_store(settings.storage)
-    runtime.consume(consumers.TOPICS, consumers.routes(store, settings.default_backend))
+    runtime.consume(consumers.routes(store, settings.default_backend))
     return runtime
 
 
