@@ -1,15 +1,15 @@
-"""Writes the tender units that workspace and questions tests read: ingest's real extractor output, committed.
+"""Writes the tender units that workspace and questions tests read: ingest's real extractor output.
 
-    .venv/bin/python -m tenderflow_ingest.testing.tender_units
+    .venv/bin/python -m tenderflow_ingest.testing.tender_units FOLDER
 
-Run it after changing an extractor; `test_ingest_tender_units.py` fails while the committed units are stale.
-Sources are the TED notices and OCDS files in the shared data folder and the synthetic OCDS documents kept
-beside the units (see tenderflow_common.testing.tenders).
+`tenderflow_common.testing.tenders` runs it once per test process. Sources are the TED notices and OCDS files in
+the shared data folder and the synthetic OCDS documents kept in the repository.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import asdict
 from pathlib import Path
 
@@ -31,28 +31,20 @@ def sources(tenders: Path = TENDERS) -> dict[str, Path]:
 
 
 def rendered(name: str, path: Path) -> str:
-    """The units file of one document, as committed."""
+    """The units file of one document."""
     doc_type = DOC_TYPES[path.suffix]
     extraction = extract(path, doc_type, IngestLimits())
     document = {"source": name, "doc_type": extraction.doc_type, "units": [asdict(unit) for unit in extraction.units]}
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
 
-def expected(tenders: Path = TENDERS) -> dict[Path, str]:
-    """Every units file and its content, from the extractors as they are now."""
-    return {units_file(name): rendered(name, path) for name, path in sources(tenders).items()}
-
-
 def main() -> None:
-    if not TENDERS.is_dir():
-        raise SystemExit(f"no tender data at {TENDERS}: the shared data folder belongs beside the checkout")
-    files = expected()
-    for stale in set(UNITS.rglob(f"*{UNITS_SUFFIX}")) - set(files):
-        stale.unlink()
+    folder = Path(sys.argv[1])
+    files = {units_file(name, folder): rendered(name, path) for name, path in sources().items()}
     for path, content in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content, encoding="utf-8")
-    print(f"wrote {len(files)} units files under {UNITS}")
+    print(f"wrote {len(files)} units files under {folder}")
 
 
 if __name__ == "__main__":
