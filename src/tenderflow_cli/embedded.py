@@ -1,8 +1,10 @@
 """All five services in one process: the same handlers and contracts over an in-process transport and SQLite."""
 
+import functools
 import logging
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +13,8 @@ from fastapi import FastAPI
 
 from tenderflow_common.in_memory import InMemoryTransport
 from tenderflow_common.logging import TenderflowJsonFormatter
-from tenderflow_common.settings import PlatformSettings, RedisSettings, StorageSettings
+from tenderflow_common.service import Peers, Service
+from tenderflow_common.settings import PlatformSettings, ServiceSettings, StorageSettings
 from tenderflow_gateway import main as gateway
 from tenderflow_gateway import repository as gateway_repository
 from tenderflow_gateway.settings import GatewaySettings
@@ -26,58 +29,56 @@ from tenderflow_workspace.settings import WorkspaceSettings
 
 DEFAULT_DATA_DIR = Path(os.environ.get("TENDERFLOW_DATA_DIR", ".tenderflow"))
 DEV_TENANT = "dev"
-# Built so that every service's in-process peers exist before the service that calls them.
-BUILD_ORDER = (("jobs", jobs, JobsSettings), ("workspace", workspace, WorkspaceSettings),
-               ("ingest", ingest, IngestSettings), ("questions", questions, QuestionsSettings),
-               ("gateway", gateway, GatewaySettings))
 
 
 @dataclass
 class EmbeddedSystem:
-    """The five service apps sharing one transport; their databases and storage live under `data_dir`."""
+    """The five services sharing one transport; their databases and storage live under `data_dir`."""
 
     data_dir: Path
     transport: InMemoryTransport = field(default_factory=InMemoryTransport)
-    apps: dict[str, FastAPI] = field(default_factory=dict)
+    services: dict[str, Service] = field(default_factory=dict)
 
     def build(self) -> "EmbeddedSystem":
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        platform = PlatformSettings(internal_token=secrets.token_urlsafe(32), log_level="INFO")
-        storage = StorageSettings(root=self.data_dir / "storage")
-        peers: dict[str, httpx.AsyncBaseTransport] = {}
-        for name, module, settings_class in BUILD_ORDER:
-            extra = {"redis": RedisSettings(url=""), "rate_limit_per_minute": 0} if name == "gateway" else {}
-            if name == "ingest":
-                extra["work_dir"] = str(self.data_dir / "work")
-            settings = settings_class(database_url=f"sqlite+aiosqlite:///{self.data_dir / name}.db",
-                                      storage=storage, platform=platform, **extra)
-            app = module.build_app(settings, self.transport, peers)
-            self.apps[name] = app
-            peers[name] = httpx.ASGITransport(app=app)
+        shared = {"platform": PlatformSettings(internal_token=secrets.token_urlsafe(32), log_level="INFO"),
+                  "storage": StorageSettings(root=self.data_dir / "storage")}
+        peers: Peers = {}
+        # In this order, so that the services a service calls in process exist before it.
+        builders: tuple[tuple[str, Callable[..., Service], type[ServiceSettings]], ...] = (
+            ("jobs", jobs.build_service, JobsSettings),
+            ("workspace", workspace.build_service, WorkspaceSettings),
+            ("ingest", ingest.build_service, IngestSettings),
+            ("questions", functools.partial(questions.build_service, peers=peers), QuestionsSettings),
+            ("gateway", functools.partial(gateway.build_service, peers=peers), GatewaySettings),
+        )
+        for name, build_service, settings_class in builders:
+            service = build_service(settings_class.for_embedded(name, self.data_dir, **shared), self.transport)
+            self.services[name] = service
+            peers[name] = httpx.ASGITransport(app=service.app)
         self._log_to_file()
         return self
 
     @property
     def gateway(self) -> FastAPI:
-        return self.apps["gateway"]
+        return self.services["gateway"].app
 
     async def start(self) -> None:
-        for app in self.apps.values():
-            await app.state.lifecycle.start()
+        for service in self.services.values():
+            await service.start()
 
     async def stop(self) -> None:
         """Let consumers catch up, then stop every service; unfinished work resumes on the next start."""
         await self.transport.stop()
-        for app in reversed(list(self.apps.values())):
-            await app.state.lifecycle.stop()
+        for service in reversed(list(self.services.values())):
+            await service.stop()
 
     async def dev_api_key(self) -> tuple[str, bool]:
         """The development key kept in the data folder; created (and reported as new) on first start."""
         key_file = self.data_dir / "dev-api-key"
         if key_file.is_file():
             return key_file.read_text().strip(), False
-        runtime = self.gateway.state.runtime
-        async with runtime.sessions() as session, session.begin():
+        async with self.services["gateway"].runtime.sessions() as session, session.begin():
             tenant_id = await gateway_repository.ensure_tenant(session, DEV_TENANT)
             _, key = await gateway_repository.create_key(session, tenant_id)
         key_file.write_text(key + "\n")

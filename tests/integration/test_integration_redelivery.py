@@ -14,7 +14,7 @@ from tenderflow_common.envelope import Envelope
 from tenderflow_common.settings import KafkaSettings, StorageSettings
 from tenderflow_common.storage import LocalObjectStore, tenant_key
 from tenderflow_common.topics import INGEST_EVENTS, WORKSPACE_EVENTS, dead_letters
-from tenderflow_workspace.main import build_runtime
+from tenderflow_workspace.main import build_service
 from tenderflow_workspace.models import chunks, documents
 from tenderflow_workspace.settings import WorkspaceSettings
 
@@ -59,7 +59,7 @@ async def test_redelivered_message_changes_nothing_and_poison_is_dead_lettered(
         kafka=KafkaSettings(bootstrap_servers=kafka_bootstrap_servers, topic_prefix=topic_prefix,
                             retry_backoff_seconds=0.05),
     )
-    runtime = build_runtime(settings)
+    runtime = build_service(settings).runtime
     await runtime.start()
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers, enable_idempotence=True)
     await producer.start()

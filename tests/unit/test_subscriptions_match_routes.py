@@ -27,8 +27,8 @@ def test_no_service_subscribes_to_a_topic_none_of_its_routes_reads(built):
     system, transport = built
     assert set(transport.subscriptions) == {"tenderflow-ingest", "tenderflow-workspace", "tenderflow-questions",
                                             "tenderflow-jobs"}
-    for name, app in system.apps.items():
-        consumer = app.state.runtime.consumer
+    for name, service in system.services.items():
+        consumer = service.runtime.consumer
         if consumer is None:
             assert f"tenderflow-{name}" not in transport.subscriptions
             continue

@@ -31,13 +31,15 @@ from tenderflow_common.contracts.questions import Citation
 from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.contracts.workspace import Passage, SearchResult
 from tenderflow_common.in_memory import InMemoryTransport
+from tenderflow_common.internal_client import InternalClient
 from tenderflow_common.migrations import upgrade_to_head
 from tenderflow_common.settings import PostgresSettings
 from tenderflow_common.testing.databases import create_database, drop_database
 from tenderflow_questions import repository
-from tenderflow_questions.main import MIGRATIONS, build_runtime
+from tenderflow_questions.main import MIGRATIONS, build_service
 from tenderflow_questions.models import answers, runs
 from tenderflow_questions.providers import ProviderAnswer, Providers
+from tenderflow_questions.runner import Answering, run_worker
 from tenderflow_questions.settings import QuestionsSettings
 
 PROVIDER = "sleepy"
@@ -104,9 +106,12 @@ async def measure(concurrency: int, questions: int, delay: float, database_url: 
     settings = QuestionsSettings(database_url=database_url, run_concurrency=concurrency,
                                  provider_concurrency=concurrency)
     provider = SleepyProvider(delay)
-    runtime, worker, answering = build_runtime(settings, transport=InMemoryTransport(),
-                                               peers={"workspace": search_transport()},
-                                               providers=Providers([provider], settings.provider_concurrency))
+    runtime = build_service(settings, transport=InMemoryTransport()).runtime
+    workspace = InternalClient("workspace", settings.workspace_url, "token", 5.0, transport=search_transport())
+    answering = Answering(runtime.transaction, runtime.sessions, workspace,
+                          Providers([provider], settings.provider_concurrency),
+                          run_concurrency=settings.run_concurrency, top_k=settings.top_k)
+    worker = run_worker(answering)
     try:
         await upgrade_to_head(MIGRATIONS, runtime.database_url)
         run_id = uuid.uuid4().hex

@@ -4,7 +4,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -29,7 +29,8 @@ from tenderflow_common.unit_of_work import transactions
 
 log = logging.getLogger(__name__)
 
-Background = Callable[["ServiceRuntime"], Awaitable[None]]
+Loop = Callable[[], Awaitable[None]]
+"""A background loop that runs for the life of the service (a worker's `run`)."""
 Peers = dict[str, httpx.AsyncBaseTransport]
 """How to reach other services' internal APIs in process (embedded mode); absent peers are reached over HTTP."""
 
@@ -83,14 +84,14 @@ class ServiceRuntime:
         self._tasks.append(task)
         return task
 
-    async def start(self, background: Sequence[Background] = (), *, migrate: bool = True) -> None:
+    async def start(self, background: Sequence[Loop] = (), *, migrate: bool = True) -> None:
         """Migrate, connect to Kafka, then start the relay, consumers and background loops."""
         if migrate:
             await upgrade_to_head(self.migrations, self.database_url)
         await self.transport.start()
         self.spawn(self.relay.run(), "outbox-relay")
-        for job in background:
-            self.spawn(job(self), job.__name__)
+        for loop in background:
+            self.spawn(loop(), getattr(loop, "__qualname__", "background"))
         log.info("service started", extra={"port": self.settings.port})
 
     async def stop(self) -> None:
@@ -109,11 +110,14 @@ Hook = Callable[[], Awaitable[None]]
 
 
 @dataclass
-class ServiceLifecycle:
-    """What starts and stops with a service; the app's lifespan runs it, embedded mode runs it by hand."""
+class Service:
+    """A built service, the same shape for all five: its runtime, its HTTP app, and what runs and stops with them.
+
+    Served, the app's lifespan starts and stops it; embedded mode starts and stops it by hand."""
 
     runtime: ServiceRuntime
-    background: Sequence[Background] = ()
+    app: FastAPI = field(init=False)
+    background: Sequence[Loop] = ()
     on_stop: Sequence[Hook] = ()
 
     async def start(self) -> None:
@@ -125,19 +129,19 @@ class ServiceLifecycle:
         await self.runtime.stop()
 
 
-def create_app(runtime: ServiceRuntime, routers: list[APIRouter], *, title: str, description: str,
-               background: Sequence[Background] = (), on_stop: Sequence[Hook] = ()) -> FastAPI:
-    """The service's FastAPI app: its routers, health, metrics, problem+json errors and lifecycle."""
+def create_service(runtime: ServiceRuntime, routers: list[APIRouter], *, title: str, description: str,
+                   background: Sequence[Loop] = (), on_stop: Sequence[Hook] = ()) -> Service:
+    """The service with its FastAPI app: its routers, health, metrics, problem+json errors and lifecycle."""
     settings = runtime.settings
-    lifecycle = ServiceLifecycle(runtime, background, on_stop)
+    service = Service(runtime, background, on_stop)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        await lifecycle.start()
+        await service.start()
         try:
             yield
         finally:
-            await lifecycle.stop()
+            await service.stop()
 
     configure_logging(runtime.name, settings.platform.log_level)
     configure_tracing(runtime.name, settings.platform.otel_exporter_otlp_endpoint)
@@ -148,6 +152,5 @@ def create_app(runtime: ServiceRuntime, routers: list[APIRouter], *, title: str,
     app.include_router(health_router(runtime.checks))
     app.include_router(metrics.router)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics")
-    app.state.runtime = runtime
-    app.state.lifecycle = lifecycle
-    return app
+    service.app = app
+    return service

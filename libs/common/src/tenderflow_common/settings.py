@@ -1,7 +1,7 @@
 """Settings fragments each service composes; every value comes from TENDERFLOW_* environment variables."""
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, Self
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -103,3 +103,14 @@ class ServiceSettings(BaseSettings):
     def resolved_database_url(self, service: str) -> str:
         """An explicit database URL wins over the one derived from the PostgreSQL server."""
         return self.database_url or self.postgres.database_url(service)
+
+    @classmethod
+    def for_embedded(cls, service: str, data_dir: Path, **shared: Any) -> Self:
+        """The service's settings in embedded mode: a SQLite file in `data_dir`, plus its own embedded defaults."""
+        return cls(database_url=f"sqlite+aiosqlite:///{data_dir / service}.db", **shared,
+                   **cls.embedded_defaults(data_dir))
+
+    @classmethod
+    def embedded_defaults(cls, data_dir: Path) -> dict[str, Any]:
+        """What a service changes when it runs in one process with the others and no servers; none by default."""
+        return {}

@@ -3,12 +3,11 @@
 from pathlib import Path
 
 import redis.asyncio as redis
-from fastapi import FastAPI
 
 from tenderflow_common.health import redis_check
 from tenderflow_common.internal_client import ServiceUnavailable
 from tenderflow_common.problems import problem_response
-from tenderflow_common.service import Peers, ServiceRuntime, create_app
+from tenderflow_common.service import Peers, Service, ServiceRuntime, create_service
 from tenderflow_common.storage import open_store
 from tenderflow_common.transport import Transport
 from tenderflow_gateway import api
@@ -25,15 +24,10 @@ DESCRIPTION = """Upload tender packages, follow their jobs, and fetch cited answ
 Authenticate every request with an `X-API-Key` header. Errors are RFC 9457 problem details."""
 
 
-def build_runtime(settings: GatewaySettings | None = None, transport: Transport | None = None) -> ServiceRuntime:
-    """The gateway publishes commands through its outbox and consumes nothing."""
-    return ServiceRuntime("gateway", settings or GatewaySettings(), messaging, MIGRATIONS, transport=transport)
-
-
-def build_app(settings: GatewaySettings | None = None, transport: Transport | None = None,
-              peers: Peers | None = None) -> FastAPI:
-    """The public HTTP app."""
-    runtime = build_runtime(settings, transport)
+def build_service(settings: GatewaySettings | None = None, transport: Transport | None = None,
+                  peers: Peers | None = None) -> Service:
+    """The public HTTP API: it publishes commands through its outbox, reads the other services, consumes nothing."""
+    runtime = ServiceRuntime("gateway", settings or GatewaySettings(), messaging, MIGRATIONS, transport=transport)
     settings = runtime.settings
     store = open_store(settings.storage)
     clients = Clients.from_settings(settings, peers)
@@ -51,11 +45,11 @@ def build_app(settings: GatewaySettings | None = None, transport: Transport | No
     routers = [api.public_router(runtime.database, store, clients, authenticate,
                                  max_upload_bytes=settings.max_upload_bytes),
                question_sets_router(clients, authenticate)]
-    app = create_app(runtime, routers, title="Tenderflow", description=DESCRIPTION, on_stop=[close_clients])
+    service = create_service(runtime, routers, title="Tenderflow", description=DESCRIPTION, on_stop=[close_clients])
 
-    @app.exception_handler(ServiceUnavailable)
+    @service.app.exception_handler(ServiceUnavailable)
     async def _unavailable(request, error: ServiceUnavailable):
         return problem_response(request, 503, "Service temporarily unavailable", str(error),
                                 kind="service-unavailable", headers={"Retry-After": "5"})
 
-    return app
+    return service

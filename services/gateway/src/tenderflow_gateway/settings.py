@@ -1,5 +1,8 @@
 """Gateway settings."""
 
+from pathlib import Path
+from typing import Any
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -17,3 +20,8 @@ class GatewaySettings(ServiceSettings):
     questions_url: str = "http://127.0.0.1:8003"
     rate_limit_per_minute: int = Field(default=600, ge=0)
     redis: RedisSettings = Field(default_factory=RedisSettings)
+
+    @classmethod
+    def embedded_defaults(cls, data_dir: Path) -> dict[str, Any]:
+        """Embedded mode has no Redis, so no shared rate limit either."""
+        return {"redis": RedisSettings(url=""), "rate_limit_per_minute": 0}

@@ -2,6 +2,7 @@
 
 import dataclasses
 import typing
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field, create_model, model_validator
@@ -30,6 +31,11 @@ class IngestSettings(_LimitSettings):
 
     port: int = 8001
     work_dir: str = ".run/ingest-work"
+
+    @classmethod
+    def embedded_defaults(cls, data_dir: Path) -> dict[str, Any]:
+        """Scratch space inside the data folder, beside everything else embedded mode keeps."""
+        return {"work_dir": str(data_dir / "work")}
 
     @model_validator(mode="after")
     def limits_are_consistent(self) -> "IngestSettings":

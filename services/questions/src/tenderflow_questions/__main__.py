@@ -1,7 +1,7 @@
 """`python -m tenderflow_questions` serves the questions service."""
 
 from tenderflow_common.serve import serve
-from tenderflow_questions.main import build_app
+from tenderflow_questions.main import build_service
 
 if __name__ == "__main__":
-    serve(build_app)
+    serve(build_service)

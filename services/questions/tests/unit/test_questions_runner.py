@@ -16,11 +16,12 @@ from tenderflow_common.contracts.questions import AnswerRow, Citation
 from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.contracts.workspace import Passage, SearchResult
 from tenderflow_common.in_memory import InMemoryTransport
+from tenderflow_common.internal_client import InternalClient
 from tenderflow_common.migrations import upgrade_to_head
 from tenderflow_common.service import ServiceRuntime
 from tenderflow_common.work import LeasedWorker
 from tenderflow_questions import repository
-from tenderflow_questions.main import MIGRATIONS, build_runtime
+from tenderflow_questions.main import MIGRATIONS, build_service
 from tenderflow_questions.models import answers, messaging, runs
 from tenderflow_questions.providers import ProviderAnswer, Providers
 from tenderflow_questions.runner import Answering, run_worker
@@ -112,9 +113,11 @@ async def harness(tmp_path) -> AsyncIterator[Harness]:
 
     settings = QuestionsSettings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'questions.db'}")
     provider = FakeProvider()
-    runtime, _worker, answering = build_runtime(settings, transport=InMemoryTransport(),
-                                                peers={"workspace": httpx.MockTransport(search)},
-                                                providers=Providers([provider], concurrency=8))
+    runtime = build_service(settings, transport=InMemoryTransport()).runtime
+    workspace = InternalClient("workspace", settings.workspace_url, "token", 5.0,
+                               transport=httpx.MockTransport(search))
+    answering = Answering(runtime.transaction, runtime.sessions, workspace, Providers([provider], concurrency=8),
+                          run_concurrency=4, top_k=8)
     await upgrade_to_head(MIGRATIONS, runtime.database_url)
     try:
         yield Harness(runtime, answering, searches, provider)
