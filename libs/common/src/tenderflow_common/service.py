@@ -152,5 +152,6 @@ def create_service(runtime: ServiceRuntime, routers: list[APIRouter], *, title: 
     app.include_router(health_router(runtime.checks))
     app.include_router(metrics.router)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics")
+    app.add_middleware(metrics.RequestMetrics, service=runtime.name)
     service.app = app
     return service
