@@ -14,7 +14,7 @@ from tenderflow_ingest.archive import read_package
 from tenderflow_ingest.extractors import extract
 from tenderflow_ingest.limits import IngestLimits
 from tenderflow_questions.answering import classify_question
-from tenderflow_questions.providers import AnswerProvider
+from tenderflow_questions.providers import AnswerProvider, AnswerRequest
 from tenderflow_workspace.builtin import BuiltinIndex, Chunk, chunk_units
 from tenderflow_workspace.search import search_index
 
@@ -66,14 +66,16 @@ def search(index: BuiltinIndex, question: QuestionSpec, top_k: int = TOP_K) -> l
 
 
 async def answer_tender(
-    name: str, document: Path, questions: list[QuestionSpec], provider: AnswerProvider
+    name: str, document: Path, questions: list[QuestionSpec], provider: AnswerProvider, model: str = "default"
 ) -> list[Outcome]:
     """Every question of the set answered on one tender's package."""
     with tempfile.TemporaryDirectory(prefix="tenderflow-eval-") as scratch:
         index = index_tender(document, Path(scratch))
     outcomes: list[Outcome] = []
     for question in questions:
-        result = await provider.answer(question, search(index, question))
+        request = AnswerRequest(question=question, passages=search(index, question), model=model, run_id=name,
+                                tenant_id="evaluation", workspace_id=name)
+        result = await provider.answer(request)
         outcomes.append(Outcome(tender=name, question_id=question.id, answer=result.answer,
                                 confidence=result.confidence, citations=len(result.citations)))
     return outcomes

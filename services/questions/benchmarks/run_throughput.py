@@ -38,7 +38,7 @@ from tenderflow_common.testing.databases import create_database, drop_database
 from tenderflow_questions import repository
 from tenderflow_questions.main import MIGRATIONS, build_service
 from tenderflow_questions.models import answers, runs
-from tenderflow_questions.providers import ProviderAnswer, Providers
+from tenderflow_questions.providers import AnswerRequest, ProviderAnswer, Providers
 from tenderflow_questions.runner import Answering, run_worker
 from tenderflow_questions.settings import QuestionsSettings
 
@@ -57,7 +57,8 @@ class SleepyProvider:
         self.in_flight = 0
         self.most_in_flight = 0
 
-    async def answer(self, question: QuestionSpec, passages: list[Passage]) -> ProviderAnswer:
+    async def answer(self, request: AnswerRequest) -> ProviderAnswer:
+        question, passages = request.question, request.passages
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         try:

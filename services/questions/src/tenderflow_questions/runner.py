@@ -17,7 +17,7 @@ from tenderflow_common.work import HEARTBEAT_SECONDS, Claim, LeasedWorker, WorkQ
 from tenderflow_questions import repository
 from tenderflow_questions.answering import classify_question
 from tenderflow_questions.models import runs
-from tenderflow_questions.providers import AnswerProvider, ProviderAnswer, Providers
+from tenderflow_questions.providers import AnswerProvider, AnswerRequest, ProviderAnswer, Providers
 from tenderflow_questions.repository import RunTask
 
 SOURCE = "tenderflow/questions"
@@ -109,8 +109,10 @@ async def _answer(run: RunTask, question: QuestionSpec, provider: AnswerProvider
                 stop.skipped += 1
                 return
             passages = await _search(run, question, answering)
+            request = AnswerRequest(question=question, passages=passages, model=run.model.split(":", 1)[1],
+                                    run_id=run.id, tenant_id=run.tenant_id, workspace_id=run.workspace_id)
             async with answering.providers.slots(provider.name):
-                result = await provider.answer(question, passages)
+                result = await provider.answer(request)
         await _store(run, question, result, answering)
     except Exception as error:
         stop.failure = stop.failure or error

@@ -23,7 +23,7 @@ from tenderflow_common.work import LeasedWorker
 from tenderflow_questions import repository
 from tenderflow_questions.main import MIGRATIONS, build_service
 from tenderflow_questions.models import answers, messaging, runs
-from tenderflow_questions.providers import ProviderAnswer, Providers
+from tenderflow_questions.providers import AnswerRequest, ProviderAnswer, Providers
 from tenderflow_questions.runner import Answering, run_worker
 from tenderflow_questions.settings import QuestionsSettings
 
@@ -42,7 +42,8 @@ class FakeProvider:
     in_flight: int = 0
     most_in_flight: int = 0
 
-    async def answer(self, question: QuestionSpec, passages: list[Passage]) -> ProviderAnswer:
+    async def answer(self, request: AnswerRequest) -> ProviderAnswer:
+        question, passages = request.question, request.passages
         self.calls.append(question.id)
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
