@@ -1,6 +1,6 @@
 """Question sets, runs and answers."""
 
-from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, String, Table, Text, UniqueConstraint, func
+from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint, func
 
 from tenderflow_common.db import UtcDateTime, new_metadata
 from tenderflow_common.messaging_tables import messaging_tables
@@ -50,4 +50,9 @@ answers = Table(
     Column("fragment_coverage", Float),
     Column("citations", JSON, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
+    Column("path", String(20)),
+    Column("grounded", Boolean),
+    Column("error", String(100)),
+    Column("prompt_tokens", Integer, nullable=False, server_default="0"),
+    Column("completion_tokens", Integer, nullable=False, server_default="0"),
 )

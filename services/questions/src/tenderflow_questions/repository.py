@@ -11,6 +11,7 @@ from tenderflow_common.contracts.questions import AnswerRow, Citation
 from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.work import Claimed
 from tenderflow_questions.models import answers, question_sets, runs
+from tenderflow_questions.providers.base import Usage
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,15 @@ async def answered_question_ids(session: AsyncSession, run_id: str) -> set[str]:
     return set((await session.execute(select(answers.c.question_id).where(answers.c.run_id == run_id))).scalars())
 
 
-async def add_answer(session: AsyncSession, run_id: str, row: AnswerRow) -> None:
+NO_USAGE = Usage()
+
+
+async def add_answer(session: AsyncSession, run_id: str, row: AnswerRow, usage: Usage = NO_USAGE) -> None:
     await session.execute(insert(answers).values(
         run_id=run_id, question_id=row.question_id, question=row.question, answer=row.answer,
         confidence=row.confidence, fragment_coverage=row.fragment_coverage,
-        citations=[c.model_dump(mode="json") for c in row.citations],
+        citations=[c.model_dump(mode="json") for c in row.citations], path=row.path, grounded=row.grounded,
+        error=row.error, prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
     ))
 
 
@@ -69,7 +74,8 @@ async def results_for_job(session: AsyncSession, job_id: str, tenant_id: str) ->
     rows = (await session.execute(select(answers).where(answers.c.run_id == run.id))).all()
     result = [AnswerRow(question_id=r.question_id, question=r.question, answer=r.answer, confidence=r.confidence,
                         fragment_coverage=r.fragment_coverage,
-                        citations=[Citation.model_validate(c) for c in r.citations]) for r in rows]
+                        citations=[Citation.model_validate(c) for c in r.citations], path=r.path,
+                        grounded=r.grounded, error=r.error) for r in rows]
     return sorted(result, key=lambda row: order.get(row.question_id, len(order)))
 
 

@@ -17,7 +17,7 @@ from tenderflow_common.work import HEARTBEAT_SECONDS, Claim, LeasedWorker, WorkQ
 from tenderflow_questions import repository
 from tenderflow_questions.answering import classify_question
 from tenderflow_questions.models import runs
-from tenderflow_questions.providers import AnswerProvider, AnswerRequest, ProviderAnswer, Providers
+from tenderflow_questions.providers import AnswerProvider, AnswerRequest, ProviderAnswer, ProviderFailed, Providers
 from tenderflow_questions.repository import RunTask
 
 SOURCE = "tenderflow/questions"
@@ -112,7 +112,12 @@ async def _answer(run: RunTask, question: QuestionSpec, provider: AnswerProvider
             request = AnswerRequest(question=question, passages=passages, model=run.model.split(":", 1)[1],
                                     run_id=run.id, tenant_id=run.tenant_id, workspace_id=run.workspace_id)
             async with answering.providers.slots(provider.name):
-                result = await provider.answer(request)
+                try:
+                    result = await provider.answer(request)
+                except ProviderFailed as failure:
+                    log.warning("question %s of run %s failed: %s", question.id, run.id, failure.code)
+                    result = ProviderAnswer(answer=None, citations=[], confidence=0.0, fragment_coverage=None,
+                                            error=failure.code)
         await _store(run, question, result, answering)
     except Exception as error:
         stop.failure = stop.failure or error
@@ -121,9 +126,10 @@ async def _answer(run: RunTask, question: QuestionSpec, provider: AnswerProvider
 async def _store(run: RunTask, question: QuestionSpec, result: ProviderAnswer, answering: Answering) -> None:
     row = AnswerRow(question_id=question.id, question=question.text, answer=result.answer,
                     confidence=result.confidence, fragment_coverage=result.fragment_coverage,
-                    citations=result.citations)
+                    citations=result.citations, path=None if result.error else result.path, grounded=result.grounded,
+                    error=result.error)
     async with answering.transaction() as uow:
-        await repository.add_answer(uow.session, run.id, row)
+        await repository.add_answer(uow.session, run.id, row, result.usage)
         await uow.emit(run.event(AnswerRecorded(run_id=run.id, question_id=question.id,
                                                 answered=row.answer is not None, confidence=row.confidence),
                                  source=SOURCE, fact=f"answer:{question.id}"))

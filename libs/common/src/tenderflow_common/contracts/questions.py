@@ -1,6 +1,6 @@
 """Messages and result shapes owned by the questions service."""
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -77,6 +77,12 @@ class AnswerRow(Strict):
     confidence: float = Field(ge=0, le=1)
     fragment_coverage: float | None = None
     citations: list[Citation]
+    path: Literal["extractive", "llm"] | None = None
+    """Which path answered: the offline extractive rules or a model."""
+    grounded: bool | None = None
+    """For a model's answer: whether its supporting quote was found in the passage it cites."""
+    error: str | None = None
+    """A stable code when the provider failed for good on this question (`rate_limited`, `refused`, ...)."""
 
 
 class JobResults(Strict):

@@ -45,6 +45,8 @@ class ProviderAnswer:
     grounded: bool | None = None
     """For a model's answer: whether its supporting quote was found in the passage it cited."""
     usage: Usage = field(default_factory=Usage)
+    error: str | None = None
+    """A stable code when the provider failed for good on this question."""
 
 
 class AnswerProvider(Protocol):
