@@ -69,6 +69,33 @@ class StorageSettings(BaseSettings):
         return self
 
 
+class AnythingLLMSettings(BaseSettings):
+    """An AnythingLLM server's developer API, used by the `anythingllm` workspace backend and answer provider.
+
+    The key is instance-wide (admin level): it is a SecretStr, so it never shows in logs, events or job views.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="TENDERFLOW_ANYTHINGLLM_")
+
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    connect_timeout_seconds: float = Field(default=10.0, gt=0)
+    read_timeout_seconds: float = Field(default=30.0, gt=0)
+    embed_timeout_seconds: float = Field(default=900.0, gt=0)
+    chat_timeout_seconds: float = Field(default=300.0, gt=0)
+    retry_attempts: int = Field(default=3, ge=1, le=10)
+    breaker_threshold: int = Field(default=5, ge=1)
+    breaker_ttl_seconds: float = Field(default=30.0, gt=0)
+    top_n: int = Field(default=6, ge=1, le=50)
+    similarity_threshold: float = Field(default=0.25, ge=0, le=1)
+    temperature: float = Field(default=0.0, ge=0, le=2)
+
+    @property
+    def configured(self) -> bool:
+        """Whether a server and a key are set."""
+        return bool(self.base_url) and self.api_key is not None and bool(self.api_key.get_secret_value())
+
+
 class PlatformSettings(BaseSettings):
     """What every process of the platform shares: environment, internal token and timeout, logs and tracing."""
 
