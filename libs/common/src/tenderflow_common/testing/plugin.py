@@ -6,6 +6,7 @@ import pytest
 
 from tenderflow_common.testing.databases import create_database, drop_database
 from tenderflow_common.testing.infra import ContainerInfra, Infra, docker_available, from_environment
+from tenderflow_common.testing.llm_fakes import FakeAnthropic, FakeOllama, FakeOpenAI
 from tenderflow_common.testing.stack import Stack
 from tenderflow_common.testing.topics import create_prefixed_topics, delete_topics, new_prefix
 
@@ -78,3 +79,24 @@ async def stack(infra: Infra, topic_prefix: str, tmp_path, stack_env: dict[str, 
         yield running
     finally:
         await running.stop()
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[FakeOpenAI]:
+    """A scripted OpenAI Chat Completions server on 127.0.0.1; give its `base_url` and `api_key` to the client."""
+    with FakeOpenAI() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_anthropic() -> Iterator[FakeAnthropic]:
+    """A scripted Anthropic Messages server on 127.0.0.1; give its `base_url` and `api_key` to the client."""
+    with FakeAnthropic() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_ollama() -> Iterator[FakeOllama]:
+    """A scripted Ollama server on 127.0.0.1 serving the models in its `models` list; its `base_url` is the host."""
+    with FakeOllama() as fake:
+        yield fake
