@@ -21,6 +21,7 @@ from tenderflow_gateway.auth import Authenticate
 from tenderflow_gateway.clients import Clients
 from tenderflow_gateway.domain import InvalidQuestions, parse_questions
 from tenderflow_gateway.export import results_csv
+from tenderflow_gateway.models_offered import OfferedProviders
 from tenderflow_gateway.upload_docs import UPLOAD_PROBLEMS, UPLOAD_REQUEST_BODY
 from tenderflow_gateway.uploads import check_declared_length, receive_upload
 
@@ -42,7 +43,7 @@ def job_links(job_id: str) -> dict[str, str]:
 
 
 def public_router(database: Database, store: ObjectStore, clients: Clients, authenticate: Authenticate, *,
-                  max_upload_bytes: int) -> APIRouter:
+                  max_upload_bytes: int, offered: OfferedProviders) -> APIRouter:
     """The tenant-facing routes."""
     router = APIRouter(prefix="/v1")
     CurrentTenant = Annotated[str, Depends(authenticate)]
@@ -64,6 +65,7 @@ def public_router(database: Database, store: ObjectStore, clients: Clients, auth
         command = IngestPackage(package_key=stored.key, filename=filename, size=stored.size,
                                 sha256=stored.sha256, request=upload.request)
         uow.on_rollback(functools.partial(store.delete, stored.key))
+        await offered.check(upload.request.model)
         await repository.record_submission(uow.session, job_id, tenant_id, filename)
         await uow.emit(Envelope.wrap(command, source=SOURCE, tenant_id=tenant_id, job_id=job_id, subject=filename))
         body = Accepted(job_id=job_id, status="queued", links=job_links(job_id))

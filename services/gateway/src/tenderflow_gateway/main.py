@@ -14,6 +14,7 @@ from tenderflow_gateway import api
 from tenderflow_gateway.auth import tenant_dependency
 from tenderflow_gateway.clients import Clients
 from tenderflow_gateway.models import messaging
+from tenderflow_gateway.models_offered import OfferedProviders
 from tenderflow_gateway.question_sets_api import question_sets_router
 from tenderflow_gateway.rate_limits import TenantRateLimiter, rate_limit_storage
 from tenderflow_gateway.settings import GatewaySettings
@@ -43,7 +44,8 @@ def build_service(settings: GatewaySettings | None = None, transport: Transport 
     limiter = TenantRateLimiter(rate_limit_storage(settings.redis.url), settings.rate_limit_per_minute)
     authenticate = tenant_dependency(runtime.database, limiter)
     routers = [api.public_router(runtime.database, store, clients, authenticate,
-                                 max_upload_bytes=settings.max_upload_bytes),
+                                 max_upload_bytes=settings.max_upload_bytes,
+                                 offered=OfferedProviders(clients.questions)),
                question_sets_router(clients, authenticate)]
     service = create_service(runtime, routers, title="Tenderflow", description=DESCRIPTION, on_stop=[close_clients])
 

@@ -13,7 +13,7 @@ def upload_operation() -> dict:
 
     database = Database(sessions=None, transaction=None)
     app.include_router(public_router(database, store=None, clients=None, authenticate=authenticate,
-                                     max_upload_bytes=1024))
+                                     max_upload_bytes=1024, offered=None))
     return app.openapi()["paths"]["/v1/documents"]["post"]
 
 

@@ -4,14 +4,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from tenderflow_common.contracts.questions import JobResults
+from tenderflow_common.contracts.questions import JobResults, ProviderList
 from tenderflow_common.endpoints import Database
 from tenderflow_common.internal_auth import require_internal_token
 from tenderflow_common.problems import Problem
 from tenderflow_questions import repository
+from tenderflow_questions.providers import Providers
 
 
-def internal_router(database: Database, internal_token: str) -> APIRouter:
+def internal_router(database: Database, internal_token: str, providers: Providers) -> APIRouter:
     router = APIRouter(prefix="/internal", tags=["internal"],
                        dependencies=[Depends(require_internal_token(internal_token))])
 
@@ -23,5 +24,10 @@ def internal_router(database: Database, internal_token: str) -> APIRouter:
         if rows is None:
             raise Problem(404, "No run for this job", kind="run-not-found")
         return JobResults(job_id=job_id, answers=rows)
+
+    @router.get("/providers", response_model=ProviderList)
+    async def list_providers() -> ProviderList:
+        """The answer providers this installation offers; the gateway refuses uploads that name another."""
+        return ProviderList(providers=providers.names)
 
     return router

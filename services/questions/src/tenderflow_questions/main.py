@@ -7,7 +7,7 @@ from tenderflow_common.service import Peers, Service, ServiceRuntime, create_ser
 from tenderflow_common.transport import Transport
 from tenderflow_questions import api, consumers
 from tenderflow_questions.models import messaging
-from tenderflow_questions.providers import Providers, default_providers
+from tenderflow_questions.providers import Providers, providers_from_settings
 from tenderflow_questions.question_sets_api import question_sets_router
 from tenderflow_questions.runner import Answering, run_worker
 from tenderflow_questions.settings import QuestionsSettings
@@ -23,12 +23,13 @@ def build_service(settings: QuestionsSettings | None = None, transport: Transpor
     runtime = ServiceRuntime("questions", settings, messaging, MIGRATIONS, transport=transport)
     workspace = InternalClient("workspace", settings.workspace_url, settings.platform.internal_token,
                                settings.platform.internal_timeout_seconds, transport=(peers or {}).get("workspace"))
-    providers = providers or default_providers(settings.provider_concurrency)
+    providers = providers or providers_from_settings(settings)
     worker = run_worker(Answering(runtime.transaction, runtime.sessions, workspace, providers,
                                   run_concurrency=settings.run_concurrency, top_k=settings.top_k))
     runtime.consume(consumers.routes(worker.wake, providers))
     token = settings.platform.internal_token
-    routers = [api.internal_router(runtime.database, token), question_sets_router(runtime.database, token)]
+    routers = [api.internal_router(runtime.database, token, providers),
+               question_sets_router(runtime.database, token)]
     return create_service(runtime, routers, title="Tenderflow questions",
                           description="Question sets, runs and answers.", background=[worker.run],
-                          on_stop=[workspace.aclose])
+                          on_stop=[workspace.aclose, providers.aclose])

@@ -104,3 +104,9 @@ class QuestionSetList(Strict):
     """Every set a tenant can use."""
 
     question_sets: list[QuestionSetView]
+
+
+class ProviderList(Strict):
+    """The answer providers an installation offers, by the name a `model` starts with."""
+
+    providers: list[str]
