@@ -67,12 +67,17 @@ async def embed(client: AnythingLLMClient, slug: str, locations: list[str]) -> W
     """
     workspace = await _workspace(client, slug)
     missing = [location for location in locations if location not in workspace.docpaths]
-    if missing:
-        try:
-            await client.update_embeddings(slug, adds=missing)
-        except AnythingLLMUnavailable:
-            log.warning("embedding into %s may have failed; reading the workspace again", slug)
+    if not missing:
+        return workspace
+    try:
+        await client.update_embeddings(slug, adds=missing)
+    except AnythingLLMUnavailable:
+        log.warning("embedding into %s may have failed; reading the workspace again", slug)
         workspace = await _workspace(client, slug)
+        if any(location not in workspace.docpaths for location in locations):
+            raise  # the call failed, so what is missing may still come: a failure to retry, not a silent one
+        return workspace
+    workspace = await _workspace(client, slug)
     still_missing = [location for location in locations if location not in workspace.docpaths]
     if still_missing:
         raise EmbeddingFailed(slug, still_missing)

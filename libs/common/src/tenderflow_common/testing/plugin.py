@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from tenderflow_common.testing.anythingllm_fake import FakeAnythingLLM, fake_anythingllm_server
 from tenderflow_common.testing.databases import create_database, drop_database
 from tenderflow_common.testing.infra import ContainerInfra, Infra, docker_available, from_environment
 from tenderflow_common.testing.llm_fakes import FakeAnthropic, FakeOllama, FakeOpenAI
@@ -28,6 +29,20 @@ def infra() -> Iterator[Infra]:
             containers.stop()
         return
     pytest.fail("No Kafka/PostgreSQL/Redis found: run `make infra-up` (or use a host with Docker).")
+
+
+@pytest.fixture(scope="session")
+def anythingllm_server() -> Iterator[FakeAnythingLLM]:
+    """One fake AnythingLLM server for the whole run; `fake_anythingllm` hands it to each test emptied."""
+    with fake_anythingllm_server() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_anythingllm(anythingllm_server: FakeAnythingLLM) -> FakeAnythingLLM:
+    """A fake AnythingLLM over real HTTP on 127.0.0.1, with no workspaces, documents or scripted failures."""
+    anythingllm_server.reset()
+    return anythingllm_server
 
 
 @pytest.fixture(scope="session")
