@@ -1,6 +1,7 @@
 """Transport: workspace listens to ingest's events."""
 
 import functools
+from collections.abc import Callable
 
 from tenderflow_common.consumer import Route
 from tenderflow_common.contracts.ingest import PackageIngested
@@ -8,7 +9,8 @@ from tenderflow_common.storage import ObjectStore
 from tenderflow_workspace import handlers
 
 
-def routes(store: ObjectStore, default_backend: str) -> list[Route]:
-    return [Route(PackageIngested, functools.partial(handlers.index_package, default_backend=default_backend),
+def routes(store: ObjectStore, default_backend: str, wake_sync: Callable[[], None] = lambda: None) -> list[Route]:
+    index = functools.partial(handlers.index_package, default_backend=default_backend, wake_sync=wake_sync)
+    return [Route(PackageIngested, index,
                   prepare=functools.partial(handlers.read_chunks, store=store),
                   on_give_up=handlers.indexing_failed)]

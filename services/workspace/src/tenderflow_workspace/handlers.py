@@ -1,6 +1,7 @@
 """Use cases: index an ingested package into its workspace."""
 
 import json
+from collections.abc import Callable
 
 from tenderflow_common.consumer import Unprocessable
 from tenderflow_common.contracts.ingest import PackageIngested
@@ -27,8 +28,13 @@ async def read_chunks(event: PackageIngested, envelope: Envelope, *, store: Obje
 
 
 async def index_package(event: PackageIngested, envelope: Envelope, uow: UnitOfWork,
-                        chunks: dict[str, list[Chunk]], *, default_backend: str) -> None:
-    """Add every new document of the package to the workspace; documents already there are kept as they are."""
+                        chunks: dict[str, list[Chunk]], *, default_backend: str,
+                        wake_sync: Callable[[], None] = lambda: None) -> None:
+    """Add every new document of the package to the workspace; documents already there are kept as they are.
+
+    The builtin chunks are stored whatever the backend, since they serve search and citations. A workspace with
+    the `anythingllm` backend then gets a pending sync: the worker uploads and embeds the documents outside any
+    transaction and announces `DocumentsIndexed` itself."""
     workspace = await repository.ensure_workspace(uow.session, envelope.tenantid, event.request.workspace,
                                                   default_backend)
     known = await repository.indexed_document_ids(uow.session, [d.document_id for d in event.documents])
@@ -39,6 +45,10 @@ async def index_package(event: PackageIngested, envelope: Envelope, uow: UnitOfW
                                       package_id=event.package_id, file=document.file, doc_type=document.doc_type,
                                       pages=document.pages)
         await repository.add_chunks(uow.session, workspace["id"], event.package_id, chunks[document.document_id])
+    if workspace["backend"] == "anythingllm":
+        await _record_sync(event, envelope, uow, workspace["id"])
+        uow.after_commit(wake_sync)
+        return
     total_chunks = await repository.count_chunks(uow.session, workspace["id"], event.package_id)
     await uow.emit(envelope.follow(
         DocumentsIndexed(workspace_id=workspace["id"], workspace=workspace["name"], package_id=event.package_id,
@@ -46,6 +56,17 @@ async def index_package(event: PackageIngested, envelope: Envelope, uow: UnitOfW
                          request=event.request),
         source=SOURCE, message_id=stable_id(event.package_id, "indexed"),
     ))
+
+
+async def _record_sync(event: PackageIngested, envelope: Envelope, uow: UnitOfWork, workspace_id: str) -> None:
+    sync_id = stable_id(event.package_id, "anythingllm-sync")
+    if await repository.sync_exists(uow.session, sync_id):
+        return
+    await repository.add_sync(
+        uow.session, id=sync_id, job_id=envelope.jobid, tenant_id=envelope.tenantid,
+        correlation_id=envelope.correlationid, cause_id=envelope.id, workspace_id=workspace_id,
+        package_id=event.package_id, request=event.request.model_dump(mode="json"),
+        documents=[document.model_dump(mode="json") for document in event.documents])
 
 
 async def indexing_failed(event: PackageIngested, envelope: Envelope, uow: UnitOfWork, reason: str) -> None:

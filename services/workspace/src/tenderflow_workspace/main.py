@@ -2,23 +2,32 @@
 
 from pathlib import Path
 
+from tenderflow_common.anythingllm import AnythingLLMClient
 from tenderflow_common.service import Service, ServiceRuntime, create_service
 from tenderflow_common.storage import open_store
 from tenderflow_common.transport import Transport
 from tenderflow_workspace import api, consumers
+from tenderflow_workspace.anythingllm import AnythingLLMBackend
 from tenderflow_workspace.models import messaging
 from tenderflow_workspace.search import IndexCache
 from tenderflow_workspace.settings import WorkspaceSettings
+from tenderflow_workspace.syncing import Syncing, sync_worker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def build_service(settings: WorkspaceSettings | None = None, transport: Transport | None = None) -> Service:
-    """Workspace: indexes ingested packages, and serves search internally."""
+    """Workspace: indexes ingested packages (into AnythingLLM too, for workspaces on that backend, by a background
+    worker), and serves search internally."""
     settings = settings or WorkspaceSettings()
     runtime = ServiceRuntime("workspace", settings, messaging, MIGRATIONS, transport=transport)
-    runtime.consume(consumers.routes(open_store(settings.storage), settings.default_backend))
+    store = open_store(settings.storage)
+    client = AnythingLLMClient.from_settings(settings.anythingllm) if settings.anythingllm.configured else None
+    backend = AnythingLLMBackend(client, settings.anythingllm) if client is not None else None
+    worker = sync_worker(Syncing(runtime.transaction, store, backend, settings.anythingllm_attempts))
+    runtime.consume(consumers.routes(store, settings.default_backend, worker.wake))
     indexes = IndexCache(runtime.sessions, settings.index_cache_size)
     router = api.internal_router(runtime.database, settings.platform.internal_token, indexes)
     return create_service(runtime, [router], title="Tenderflow workspace",
-                          description="Workspaces, indexing and search.")
+                          description="Workspaces, indexing and search.", background=[worker.run],
+                          on_stop=[client.aclose] if client is not None else [])

@@ -1,6 +1,6 @@
-"""Workspaces, their documents and the builtin backend's chunks."""
+"""Workspaces, their documents, the builtin backend's chunks, and what the anythingllm backend keeps remotely."""
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint, func
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint, func
 
 from tenderflow_common.db import UtcDateTime, new_metadata
 from tenderflow_common.messaging_tables import messaging_tables
@@ -46,3 +46,34 @@ chunks = Table(
     Column("row", Integer),
     Column("ordinal", Integer, nullable=False),
 )
+
+anythingllm_syncs = Table(
+    "anythingllm_syncs",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("job_id", String(200), nullable=False),
+    Column("tenant_id", String(200), nullable=False),
+    Column("correlation_id", String(200), nullable=False),
+    Column("cause_id", String(200), nullable=False),
+    Column("workspace_id", String(64), ForeignKey("workspaces.id"), nullable=False),
+    Column("package_id", String(64), nullable=False),
+    Column("request", JSON, nullable=False),
+    Column("documents", JSON, nullable=False),
+    Column("status", String(20), nullable=False, index=True),
+    Column("cancel_requested", Boolean, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_error", String(500)),
+    Column("claimed_at", UtcDateTime()),
+    Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
+    Column("finished_at", UtcDateTime()),
+)
+"""A package to upload and embed into the workspace's AnythingLLM workspace, claimed by a leased worker."""
+
+anythingllm_documents = Table(
+    "anythingllm_documents",
+    metadata,
+    Column("document_id", String(64), ForeignKey("documents.id"), primary_key=True),
+    Column("workspace_id", String(64), ForeignKey("workspaces.id"), nullable=False, index=True),
+    Column("location", String(1000), nullable=False),
+)
+"""Where AnythingLLM stores each uploaded document (the `location` that embedding and deleting take)."""

@@ -5,6 +5,10 @@ workspace is found by its name, and documents by the source tag set at upload.
 """
 
 PREFIX = "tenderflow"
+QUERY_REFUSAL = "Not stated in the tender documents."
+"""The workspace's `queryRefusalResponse`: query mode answers it, with no sources, when nothing relevant is found."""
+DEFAULT_QUERY_REFUSAL = "There is no relevant information in this workspace to answer your query."
+"""What a workspace without its own refusal text answers instead."""
 DOCUMENT_SOURCE = "tenderflow"
 CHUNK_SOURCE_PREFIX = "tenderflow://document/"
 

@@ -1,0 +1,134 @@
+"""The `anythingllm` backend's background step: upload and embed an indexed package, then announce it.
+
+Uploading and embedding can take minutes and must not hold a transaction or the consumer, so the handler only
+records a pending sync; a leased worker claims it, does the remote work with no transaction open, and ends it
+with `DocumentsIndexed` or `IndexingFailed` in one transaction. Every remote step looks up what exists before it
+creates anything, so a sync claimed again after a crash repeats nothing. While AnythingLLM cannot be reached the
+sync is left to its lease and claimed again later, up to `TENDERFLOW_WORKSPACE_ANYTHINGLLM_ATTEMPTS` tries.
+"""
+
+import functools
+import json
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import Row
+
+from tenderflow_common.anythingllm import (
+    AnythingLLMNotFound,
+    AnythingLLMRejected,
+    AnythingLLMUnauthorized,
+    AnythingLLMUnavailable,
+)
+from tenderflow_common.contracts.ingest import IngestedDocument
+from tenderflow_common.contracts.shared import JobRequest
+from tenderflow_common.contracts.workspace import DocumentsIndexed, IndexingFailed
+from tenderflow_common.storage import ObjectStore
+from tenderflow_common.unit_of_work import Transaction
+from tenderflow_common.work import HEARTBEAT_SECONDS, Claim, Claimed, LeasedWorker, WorkQueue
+from tenderflow_workspace import repository
+from tenderflow_workspace.anythingllm import AnythingLLMBackend, DocumentText, NotEmbedded, UploadFailed
+from tenderflow_workspace.models import anythingllm_syncs
+
+SOURCE = "tenderflow/workspace"
+QUEUE = WorkQueue(anythingllm_syncs, active="syncing")
+NOT_CONFIGURED = ("the workspace uses the anythingllm backend, but no AnythingLLM server is configured "
+                  "(TENDERFLOW_ANYTHINGLLM_BASE_URL and TENDERFLOW_ANYTHINGLLM_API_KEY)")
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SyncTask(Claimed):
+    """A package to put into the workspace's AnythingLLM workspace, with what its events must carry."""
+
+    workspace_id: str
+    package_id: str
+    request: JobRequest
+    documents: list[IngestedDocument]
+
+
+def task_from_row(row: Row) -> SyncTask:
+    return SyncTask(id=row.id, job_id=row.job_id, tenant_id=row.tenant_id, correlation_id=row.correlation_id,
+                    causation_id=row.cause_id, workspace_id=row.workspace_id, package_id=row.package_id,
+                    request=JobRequest.model_validate(row.request),
+                    documents=[IngestedDocument.model_validate(d) for d in row.documents])
+
+
+@dataclass(frozen=True)
+class Syncing:
+    """What a sync needs, wired once at composition; `backend` is None when no AnythingLLM is configured."""
+
+    transaction: Transaction
+    store: ObjectStore
+    backend: AnythingLLMBackend | None
+    attempts: int
+
+
+def sync_worker(syncing: Syncing, *, heartbeat_seconds: float = HEARTBEAT_SECONDS) -> LeasedWorker[SyncTask]:
+    """The background worker that claims pending syncs and runs them."""
+    return LeasedWorker("anythingllm-sync", QUEUE, syncing.transaction, task_from_row,
+                        functools.partial(sync_package, syncing=syncing), heartbeat_seconds=heartbeat_seconds)
+
+
+async def sync_package(task: SyncTask, claim: Claim, *, syncing: Syncing) -> None:
+    """Upload, embed and verify the package's documents; end the sync with its event."""
+    async with syncing.transaction() as uow:
+        attempt = await repository.count_attempt(uow.session, task.id)
+    if syncing.backend is None:
+        await _fail(task, NOT_CONFIGURED, syncing)
+        return
+    try:
+        documents = [await _document_text(document, task, syncing.store) for document in task.documents]
+        locations = await syncing.backend.index(task.workspace_id, documents)
+    except (AnythingLLMUnavailable, AnythingLLMNotFound) as error:
+        reason = _reason(error)
+        if attempt >= syncing.attempts:
+            await _fail(task, f"{reason} (after {attempt} attempts)", syncing)
+            return
+        async with syncing.transaction() as uow:
+            await repository.note_sync_error(uow.session, task.id, reason)
+        raise  # the lease runs out and the sync is claimed again
+    except (AnythingLLMUnauthorized, AnythingLLMRejected) as error:
+        await _fail(task, _reason(error), syncing)
+        return
+    async with syncing.transaction() as uow:
+        await repository.record_remote_locations(uow.session, task.workspace_id, locations)
+        workspace = await repository.workspace_by_id(uow.session, task.workspace_id)
+        chunks = await repository.count_chunks(uow.session, task.workspace_id, task.package_id)
+        await QUEUE.finish(uow.session, task.id, "indexed")
+        await uow.emit(task.event(
+            DocumentsIndexed(workspace_id=task.workspace_id, workspace=workspace["name"], package_id=task.package_id,
+                             backend="anythingllm", documents=len(task.documents), chunks=chunks,
+                             request=task.request),
+            source=SOURCE, fact="indexed"))
+
+
+async def _document_text(document: IngestedDocument, task: SyncTask, store: ObjectStore) -> DocumentText:
+    extracted = json.loads(await store.get_bytes(document.text_key))
+    return DocumentText(document_id=document.document_id, package_id=task.package_id, file=document.file,
+                        doc_type=document.doc_type, units=extracted["units"])
+
+
+async def _fail(task: SyncTask, reason: str, syncing: Syncing) -> None:
+    log.warning("AnythingLLM indexing of package %s failed: %s", task.package_id, reason)
+    async with syncing.transaction() as uow:
+        await QUEUE.finish(uow.session, task.id, "failed")
+        await uow.emit(task.event(
+            IndexingFailed(workspace=task.request.workspace, package_id=task.package_id,
+                           reason=f"The package could not be indexed: {reason}"),
+            source=SOURCE, fact="indexing-failed"))
+
+
+def _reason(error: Exception) -> str:
+    """Our own words for what went wrong; AnythingLLM's texts and exception details stay in the logs."""
+    if isinstance(error, AnythingLLMUnauthorized):
+        return "AnythingLLM refused the API key (TENDERFLOW_ANYTHINGLLM_API_KEY)"
+    if isinstance(error, NotEmbedded):
+        return str(error)
+    if isinstance(error, UploadFailed):
+        return f"AnythingLLM did not accept the upload of {error.file}"
+    if isinstance(error, AnythingLLMNotFound):
+        return "the AnythingLLM workspace disappeared while the package was being indexed"
+    if isinstance(error, AnythingLLMRejected):
+        return f"AnythingLLM refused a request (HTTP {error.status})"
+    return "AnythingLLM could not be reached"
