@@ -22,27 +22,13 @@ from tenderflow_common.anythingllm import (
     ensure_workspace,
     find_workspace,
 )
-from tenderflow_common.anythingllm.locations import render_units
-from tenderflow_common.anythingllm.naming import (
-    DOCUMENT_SOURCE,
-    QUERY_REFUSAL,
-    chunk_source,
-    document_filename,
-    document_folder,
-    document_id_of,
-    workspace_name,
-)
+from tenderflow_common.anythingllm.conventions import Upload, document_upload, workspace_settings
+from tenderflow_common.anythingllm.naming import document_folder, document_id_of, workspace_name
 from tenderflow_common.settings import AnythingLLMSettings
 
 log = logging.getLogger(__name__)
 
 UPLOAD_ATTEMPTS = 2
-SYSTEM_PROMPT = (
-    "You answer questions about a public procurement tender (its notices, specifications, lots, price schedules "
-    "and award criteria) using only the context from the tender's documents. Quote the documents exactly. "
-    "Markers such as ⟦page 3⟧ or ⟦path releases[0].tender⟧ show where the text comes from; never copy them into "
-    "an answer or a quote. If the context does not state the answer, say \"not stated\". Never guess."
-)
 
 
 class UploadFailed(AnythingLLMUnavailable):
@@ -73,13 +59,6 @@ class DocumentText:
     units: list[dict[str, Any]]
 
 
-def workspace_settings(settings: AnythingLLMSettings) -> dict[str, Any]:
-    """What every Tenderflow workspace in AnythingLLM is set to: answers from the documents only, no history."""
-    return {"openAiPrompt": SYSTEM_PROMPT, "openAiTemp": settings.temperature, "topN": settings.top_n,
-            "similarityThreshold": settings.similarity_threshold, "chatMode": "query", "openAiHistory": 0,
-            "queryRefusalResponse": QUERY_REFUSAL}
-
-
 class AnythingLLMBackend:
     """Indexes documents into, and removes them from, the AnythingLLM workspace of a Tenderflow workspace."""
 
@@ -92,7 +71,7 @@ class AnythingLLMBackend:
 
         Returns each uploaded document's location by document id; documents without text are skipped."""
         workspace = await self.ensure_workspace(workspace_id)
-        with_text = [d for d in documents if render_units(d.units).strip()]
+        with_text = [d for d in documents if _upload(d).content.strip()]
         locations = await self.upload(workspace_id, with_text)
         try:
             await embed(self.client, workspace.slug, list(locations.values()))
@@ -122,11 +101,11 @@ class AnythingLLMBackend:
 
     async def _upload_once(self, folder: str, document: DocumentText, stored: dict[str, str]) -> dict[str, str]:
         """Upload; when the upload fails or its answer is lost, look in the folder before trying again."""
+        upload = _upload(document)
         for attempt in range(1, UPLOAD_ATTEMPTS + 1):
             try:
-                uploaded = await self.client.upload_document(
-                    document_filename(document.document_id), render_units(document.units).encode(), folder=folder,
-                    metadata=_metadata(document))
+                uploaded = await self.client.upload_document(upload.filename, upload.content, folder=folder,
+                                                             metadata=upload.metadata)
             except AnythingLLMUnavailable:
                 log.warning("upload of %s may have failed; looking it up", document.file)
                 stored = await self._stored(folder)
@@ -156,11 +135,9 @@ class AnythingLLMBackend:
         await self.client.remove_folder(document_folder(workspace_id))
 
 
-def _metadata(document: DocumentText) -> dict[str, str]:
-    """The title is what people (and the model) see; the chunk source carries the id back in every chat source."""
-    return {"title": document.file, "docAuthor": "Tenderflow", "docSource": DOCUMENT_SOURCE,
-            "description": f"{document.doc_type} document {document.document_id} of package {document.package_id}",
-            "chunkSource": chunk_source(document.document_id)}
+def _upload(document: DocumentText) -> Upload:
+    return document_upload(document.document_id, document.package_id, document.file, document.doc_type,
+                           document.units)
 
 
 def _document_id(document: StoredDocument) -> str | None:

@@ -12,6 +12,7 @@ from pydantic import SecretStr, ValidationError
 from sqlalchemy import select
 
 from tenderflow_common.anythingllm import AnythingLLMClient, AnythingLLMUnavailable
+from tenderflow_common.anythingllm.conventions import SYSTEM_PROMPT
 from tenderflow_common.anythingllm.naming import QUERY_REFUSAL, workspace_name
 from tenderflow_common.contracts.ingest import IngestedDocument, PackageIngested
 from tenderflow_common.contracts.shared import JobRequest
@@ -24,7 +25,7 @@ from tenderflow_common.storage import LocalObjectStore, tenant_key
 from tenderflow_common.testing.anythingllm_fake import FakeAnythingLLM
 from tenderflow_common.work import Claim
 from tenderflow_workspace import handlers
-from tenderflow_workspace.anythingllm import SYSTEM_PROMPT, AnythingLLMBackend
+from tenderflow_workspace.anythingllm import AnythingLLMBackend
 from tenderflow_workspace.main import MIGRATIONS, build_service
 from tenderflow_workspace.models import anythingllm_documents, anythingllm_syncs, chunks
 from tenderflow_workspace.settings import WorkspaceSettings
