@@ -48,7 +48,8 @@ def test_a_quote_found_in_the_cited_passage_is_grounded_and_cited_there():
 
 
 def test_a_quote_matches_despite_case_quotes_dashes_and_spacing():
-    passage = NOTICE.model_copy(update={"text": "The contract value is \u20ac1\u00a0250\u2014000 \u201cexcluding VAT\u201d."})
+    text = "The contract value is \u20ac1\u00a0250\u2014000 \u201cexcluding VAT\u201d."
+    passage = NOTICE.model_copy(update={"text": text})
     reply = llm.ModelReply(answer="EUR 1 250-000", quote='THE CONTRACT VALUE IS €1 250-000  "excluding   VAT"',
                            passage=1)
     assert llm.ground(reply, [passage]).grounded is True

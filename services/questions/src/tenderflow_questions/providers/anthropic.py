@@ -2,11 +2,12 @@
 
 import anthropic
 import httpx
+import httpx2
 
 from tenderflow_questions.providers import llm
 from tenderflow_questions.providers.base import AnswerRequest, ProviderFailed, Usage
 from tenderflow_questions.providers.model import Completion
-from tenderflow_questions.providers.resilience import Resilience, retry_after_seconds
+from tenderflow_questions.providers.resilience import Resilience, RetryPolicy, retry_after_seconds
 
 TOOL = {"name": "record_answer", "description": "Record the answer, its exact supporting quote and passage number.",
         "input_schema": llm.REPLY_SCHEMA}
@@ -15,14 +16,17 @@ TOOL = {"name": "record_answer", "description": "Record the answer, its exact su
 class AnthropicClient:
     name = "anthropic"
 
-    def __init__(self, *, api_key: str, base_url: str | None, timeout_seconds: float) -> None:
+    def __init__(self, *, api_key: str, base_url: str | None, timeout_seconds: float,
+                 retry: RetryPolicy | None = None) -> None:
         self._client = anthropic.AsyncAnthropic(api_key=api_key, base_url=base_url, timeout=timeout_seconds,
                                                 max_retries=0)
-        self.resilience = Resilience(self.name, transient=_transient, retry_after=_retry_after, failed=_failed)
+        self.resilience = Resilience(self.name, transient=_transient, retry_after=_retry_after, failed=_failed,
+                                     policy=retry)
 
     async def complete(self, request: AnswerRequest) -> Completion:
+        # The Messages API of this SDK takes no temperature: its models choose their own sampling.
         message = await self._client.messages.create(
-            model=request.model, max_tokens=request.max_tokens, temperature=request.temperature,
+            model=request.model, max_tokens=request.max_tokens,
             system=llm.SYSTEM_PROMPT, messages=[{"role": "user", "content": llm.user_prompt(request)}],
             tools=[TOOL], tool_choice={"type": "tool", "name": TOOL["name"]},
         )
@@ -45,7 +49,8 @@ class AnthropicClient:
 def _transient(error: BaseException) -> bool:
     if isinstance(error, anthropic.APIStatusError):
         return error.status_code in (408, 409, 429, 529) or error.status_code >= 500
-    return isinstance(error, anthropic.APIConnectionError | anthropic.APITimeoutError | httpx.TransportError)
+    # A stall or cut inside a response reaches us as the HTTP library's own error, not the SDK's.
+    return isinstance(error, anthropic.APIConnectionError | httpx.TransportError | httpx2.TransportError)
 
 
 def _retry_after(error: BaseException) -> float | None:
@@ -59,7 +64,7 @@ def _failed(error: BaseException) -> ProviderFailed:
         return ProviderFailed("rate_limited", "the Anthropic API kept refusing for rate limits")
     if isinstance(error, anthropic.NotFoundError):
         return ProviderFailed("model_not_found", "the Anthropic API does not know this model")
-    if isinstance(error, anthropic.APITimeoutError):
+    if isinstance(error, anthropic.APITimeoutError | httpx2.TimeoutException | httpx.TimeoutException):
         return ProviderFailed("timeout", "the Anthropic API did not answer in time")
     if isinstance(error, anthropic.APIStatusError) and error.status_code < 500:
         return ProviderFailed("anthropic_rejected", f"the Anthropic API refused the request ({error.status_code})")

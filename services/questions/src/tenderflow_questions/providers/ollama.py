@@ -6,16 +6,18 @@ import ollama
 from tenderflow_questions.providers import llm
 from tenderflow_questions.providers.base import AnswerRequest, ProviderFailed, Usage
 from tenderflow_questions.providers.model import Completion
-from tenderflow_questions.providers.resilience import Resilience
+from tenderflow_questions.providers.resilience import Resilience, RetryPolicy
 
 
 class OllamaClient:
     name = "ollama"
 
-    def __init__(self, *, base_url: str, timeout_seconds: float) -> None:
+    def __init__(self, *, base_url: str, timeout_seconds: float,
+                 retry: RetryPolicy | None = None) -> None:
         self._client = ollama.AsyncClient(host=base_url, timeout=timeout_seconds)
         # Ollama sends no Retry-After; a busy server answers 503 and is retried with backoff.
-        self.resilience = Resilience(self.name, transient=_transient, retry_after=lambda _error: None, failed=_failed)
+        self.resilience = Resilience(self.name, transient=_transient, retry_after=lambda _error: None,
+                                     failed=_failed, policy=retry)
 
     async def complete(self, request: AnswerRequest) -> Completion:
         response = await self._client.chat(

@@ -6,7 +6,7 @@ import openai
 from tenderflow_questions.providers import llm
 from tenderflow_questions.providers.base import AnswerRequest, ProviderFailed, Usage
 from tenderflow_questions.providers.model import Completion
-from tenderflow_questions.providers.resilience import Resilience, retry_after_seconds
+from tenderflow_questions.providers.resilience import Resilience, RetryPolicy, retry_after_seconds
 
 # Strict JSON schema output: every property required, nothing else allowed.
 RESPONSE_FORMAT = {"type": "json_schema", "json_schema": {"name": "procurement_answer", "strict": True, "schema": {
@@ -18,10 +18,12 @@ RESPONSE_FORMAT = {"type": "json_schema", "json_schema": {"name": "procurement_a
 class OpenAIClient:
     name = "openai"
 
-    def __init__(self, *, api_key: str, base_url: str | None, timeout_seconds: float) -> None:
+    def __init__(self, *, api_key: str, base_url: str | None, timeout_seconds: float,
+                 retry: RetryPolicy | None = None) -> None:
         # The SDK's own retries are off: Resilience retries, honouring Retry-After, and keeps the breaker.
         self._client = openai.AsyncOpenAI(api_key=api_key, base_url=base_url, timeout=timeout_seconds, max_retries=0)
-        self.resilience = Resilience(self.name, transient=_transient, retry_after=_retry_after, failed=_failed)
+        self.resilience = Resilience(self.name, transient=_transient, retry_after=_retry_after, failed=_failed,
+                                     policy=retry)
 
     async def complete(self, request: AnswerRequest) -> Completion:
         response = await self._client.chat.completions.create(
