@@ -30,7 +30,8 @@ from urllib.parse import parse_qsl, unquote
 import uvicorn
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from tenderflow_common.testing.anythingllm_fake_routes import AnythingLLMState, Call
+from tenderflow_common.testing.anythingllm_fake_http import Call
+from tenderflow_common.testing.anythingllm_fake_routes import AnythingLLMState
 from tenderflow_common.testing.anythingllm_fake_text import parse_multipart
 
 ROUTES = [
