@@ -66,7 +66,8 @@ def providers_from_settings(settings: "QuestionsSettings") -> Providers:
         # An OpenAI-compatible server may need no key, but the SDK insists on one.
         models["openai"] = ModelProvider(OpenAIClient(api_key=settings.openai.key() or "unused",
                                                       base_url=settings.openai.base_url,
-                                                      timeout_seconds=settings.openai.timeout_seconds),
+                                                      timeout_seconds=settings.openai.timeout_seconds,
+                                                      structured_output=settings.openai.structured_output),
                                          settings.openai.default_model)
     if settings.anthropic.configured:
         models["anthropic"] = ModelProvider(AnthropicClient(api_key=settings.anthropic.key(),

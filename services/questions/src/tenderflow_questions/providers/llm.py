@@ -105,7 +105,7 @@ def answer_of(reply: ModelReply | None) -> str | None:
     if reply is None:
         return None
     answer = reply.answer.strip()
-    if not answer or normalised(answer) in (NOT_STATED, "not specified", "unknown", "n/a", "none"):
+    if normalised(answer) in ("", NOT_STATED, "not specified", "unknown", "n/a", "none"):
         return None
     return answer
 

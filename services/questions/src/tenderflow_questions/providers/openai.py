@@ -1,5 +1,7 @@
 """`openai:<model>`: the official SDK, against OpenAI or any OpenAI-compatible server (vLLM, llama.cpp, LM Studio)."""
 
+from typing import Literal
+
 import httpx
 import openai
 
@@ -9,26 +11,38 @@ from tenderflow_questions.providers.model import Completion
 from tenderflow_questions.providers.resilience import Resilience, RetryPolicy, retry_after_seconds
 
 # Strict JSON schema output: every property required, nothing else allowed.
-RESPONSE_FORMAT = {"type": "json_schema", "json_schema": {"name": "procurement_answer", "strict": True, "schema": {
-    "type": "object", "additionalProperties": False, "required": ["answer", "quote", "passage"],
-    "properties": {"answer": {"type": "string"}, "quote": {"type": "string"}, "passage": {"type": "integer"}},
-}}}
+SCHEMA = {"type": "object", "additionalProperties": False, "required": ["answer", "quote", "passage"],
+          "properties": {"answer": {"type": "string"}, "quote": {"type": "string"}, "passage": {"type": "integer"}}}
+StructuredOutput = Literal["json_schema", "json_object", "none"]
+RESPONSE_FORMATS: dict[str, dict | None] = {
+    # OpenAI's own structured outputs.
+    "json_schema": {"type": "json_schema", "json_schema": {"name": "procurement_answer", "strict": True,
+                                                           "schema": SCHEMA}},
+    # llama.cpp's server (and others) constrain JSON mode to a schema given beside it, lengths included, which
+    # keeps a small model from rambling.
+    "json_object": {"type": "json_object", "schema": {**SCHEMA, "properties": {
+        "answer": {"type": "string", "maxLength": 120}, "quote": {"type": "string", "maxLength": 300},
+        "passage": {"type": "integer"}}}},
+    # Servers with neither: the prompt asks for JSON and the reply is parsed defensively.
+    "none": None,
+}
 
 
 class OpenAIClient:
     name = "openai"
 
     def __init__(self, *, api_key: str, base_url: str | None, timeout_seconds: float,
-                 retry: RetryPolicy | None = None) -> None:
+                 structured_output: StructuredOutput = "json_schema", retry: RetryPolicy | None = None) -> None:
         # The SDK's own retries are off: Resilience retries, honouring Retry-After, and keeps the breaker.
         self._client = openai.AsyncOpenAI(api_key=api_key, base_url=base_url, timeout=timeout_seconds, max_retries=0)
+        self._response_format = RESPONSE_FORMATS[structured_output]
         self.resilience = Resilience(self.name, transient=_transient, retry_after=_retry_after, failed=_failed,
                                      policy=retry)
 
     async def complete(self, request: AnswerRequest) -> Completion:
         response = await self._client.chat.completions.create(
             model=request.model, temperature=request.temperature, max_tokens=request.max_tokens,
-            response_format=RESPONSE_FORMAT,
+            **({"response_format": self._response_format} if self._response_format else {}),
             messages=[{"role": "system", "content": llm.SYSTEM_PROMPT},
                       {"role": "user", "content": llm.user_prompt(request)}],
         )

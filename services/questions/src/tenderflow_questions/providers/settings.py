@@ -1,6 +1,7 @@
 """Where each model provider lives and how to reach it; a provider nobody configured is not offered."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,6 +29,9 @@ class OpenAISettings(ModelProviderSettings):
     """Configured by a key (OpenAI) or a base URL (any OpenAI-compatible server, which may need no key)."""
 
     model_config = SettingsConfigDict(env_prefix="TENDERFLOW_OPENAI_")
+
+    structured_output: Literal["json_schema", "json_object", "none"] = "json_schema"
+    """How to ask for JSON: OpenAI's `json_schema`; `json_object` with a schema for llama.cpp's server."""
 
     @property
     def configured(self) -> bool:
