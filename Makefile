@@ -10,16 +10,21 @@ UV_VERSION := 0.13.8
 VENV_PY := .venv/bin/python
 # Exports the connection settings written by infra-up into the recipe's environment.
 LOAD_INFRA_ENV := set -a && source .run/infra.env && set +a
+# Exports the local model server's settings written by llm-up.
+LOAD_LLM_ENV := set -a && source .run/llm.env && set +a
 
-.PHONY: asyncapi demo help install infra-up infra-down stack-up stack-down test lint eval bench-questions bench-ingest bench-modes
+.PHONY: asyncapi demo help install infra-up infra-down llm-up llm-down stack-up stack-down test lint eval bench-questions bench-ingest bench-modes
 
 help:
 	@echo "make install     sync .venv from uv.lock (installs uv $(UV_VERSION), and pip for it, if missing)"
 	@echo "make infra-up    start Kafka, PostgreSQL and Redis on 127.0.0.1; writes .run/infra.env"
 	@echo "make infra-down  stop the servers infra-up started (and only those)"
+	@echo "make llm-up      serve Gemma 3 270M (llama.cpp, OpenAI API) on 127.0.0.1:8090; writes .run/llm.env"
+	@echo "                 (the first run builds llama-cpp-python: about ten minutes on two cores)"
+	@echo "make llm-down    stop the model server llm-up started (and only that)"
 	@echo "make stack-up    run the five services in the background against that infra"
 	@echo "make stack-down  stop them"
-	@echo "make test        install, infra-up, then pytest with .run/infra.env exported"
+	@echo "make test        install, infra-up, llm-up, then pytest with .run/infra.env and .run/llm.env exported"
 	@echo "make lint        ruff check"
 	@echo "make eval        answer the default question set on the real tenders; accuracy and calibration"
 	@echo "make bench-questions  questions runner throughput at concurrency 4, 8 and 16 against the ideal"
@@ -50,6 +55,13 @@ infra-up: | $(VENV_PY)
 infra-down:
 	scripts/infra/down.sh
 
+# The server runs from a venv of its own (.run/llm/venv, uv.lock's llm group); .venv runs the readiness check.
+llm-up: | $(VENV_PY)
+	scripts/llm/up.sh
+
+llm-down:
+	scripts/llm/down.sh
+
 stack-up: | $(VENV_PY)
 	scripts/stack/up.sh
 
@@ -57,8 +69,8 @@ stack-down:
 	scripts/stack/down.sh
 
 # pytest exits 5 when it collects no tests; that is a failure too, never a pass.
-test: install infra-up
-	@$(LOAD_INFRA_ENV); status=0; $(VENV_PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
+test: install infra-up llm-up
+	@$(LOAD_INFRA_ENV) && $(LOAD_LLM_ENV); status=0; $(VENV_PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
 	if ((status == 5)); then echo "pytest collected no tests: failing" >&2; fi; \
 	exit $$status
 

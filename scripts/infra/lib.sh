@@ -29,15 +29,23 @@ pid_matches() {
   pid_alive "$pid" && cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" && [[ "$cmdline" == *"$pattern"* ]]
 }
 
-# Serialises infra-up/infra-down runs (parallel `make test`s would otherwise race to start the same servers).
+# Holds <lock file> on fd 9 until the script ends, waiting while another run holds it; <who> names the other run.
 # Servers started while holding it get "9>&-" so they don't keep the lock after the script ends.
-lock_infra() {
-  mkdir -p "$RUN_DIR/infra"
-  exec 9>"$RUN_DIR/infra/lock"
+hold_lock() {
+  mkdir -p "$(dirname "$1")"
+  exec 9>"$1"
   if ! flock -n 9; then
-    log "another infra-up/infra-down is running; waiting for it"
+    log "another $2 is running; waiting for it"
     flock 9
   fi
+}
+
+# Serialises infra-up/infra-down runs (parallel `make test`s would otherwise race to start the same servers).
+lock_infra() { hold_lock "$RUN_DIR/infra/lock" infra-up/infra-down; }
+
+# uv as `make install` puts it on a machine: on PATH, or as a module of the Python that pip installed it for.
+run_uv() {
+  if type -P uv >/dev/null; then command uv "$@"; else python3 -m uv "$@"; fi
 }
 
 # Runs a command as root (directly when already root, else through sudo).

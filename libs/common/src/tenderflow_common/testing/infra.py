@@ -1,4 +1,5 @@
-"""Find real Kafka, PostgreSQL and Redis for tests: the environment, then `.run/infra.env`, then Docker."""
+"""Find real Kafka, PostgreSQL and Redis for tests (the environment, then `.run/infra.env`, then Docker), and the
+local model server (the environment, then `.run/llm.env`)."""
 
 import os
 import shutil
@@ -7,6 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ENV_KEYS = ("TENDERFLOW_KAFKA_BOOTSTRAP_SERVERS", "TENDERFLOW_POSTGRES_URL", "TENDERFLOW_REDIS_URL")
+LLM_ENV_KEYS = ("TENDERFLOW_OPENAI_BASE_URL", "TENDERFLOW_LOCAL_LLM_MODEL")
+LLM_API_KEY = "TENDERFLOW_OPENAI_API_KEY"
+# The local server takes any key, but OpenAI clients refuse to send none.
+LLM_DEFAULT_API_KEY = "local"
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,28 @@ def from_environment() -> Infra | None:
         values = {**read_env_file(env_file), **values}
     if all(values.get(key) for key in ENV_KEYS):
         return Infra(*(values[key] for key in ENV_KEYS))
+    return None
+
+
+@dataclass(frozen=True)
+class LocalLLM:
+    """An OpenAI-compatible model server: where it answers, the model it serves and a key it accepts."""
+
+    base_url: str
+    model: str
+    api_key: str
+
+
+def local_llm_from_environment() -> LocalLLM | None:
+    """The model server named by the environment or by `make llm-up`'s env file."""
+    keys = (*LLM_ENV_KEYS, LLM_API_KEY)
+    values = {key: os.environ[key] for key in keys if os.environ.get(key)}
+    env_file = repo_root() / ".run" / "llm.env"
+    if len(values) < len(keys) and env_file.is_file():
+        values = {**read_env_file(env_file), **values}
+    if all(values.get(key) for key in LLM_ENV_KEYS):
+        base_url, model = (values[key] for key in LLM_ENV_KEYS)
+        return LocalLLM(base_url=base_url, model=model, api_key=values.get(LLM_API_KEY) or LLM_DEFAULT_API_KEY)
     return None
 
 

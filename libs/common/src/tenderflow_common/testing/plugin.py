@@ -1,4 +1,5 @@
-"""Pytest fixtures for real infrastructure: Kafka, PostgreSQL and Redis, found or started once per session."""
+"""Pytest fixtures for real infrastructure: Kafka, PostgreSQL and Redis, found or started once per session, and the
+local model server that `make llm-up` starts."""
 
 from collections.abc import AsyncIterator, Iterator
 
@@ -6,7 +7,14 @@ import pytest
 
 from tenderflow_common.testing.anythingllm_fake import FakeAnythingLLM, fake_anythingllm_server
 from tenderflow_common.testing.databases import create_database, drop_database
-from tenderflow_common.testing.infra import ContainerInfra, Infra, docker_available, from_environment
+from tenderflow_common.testing.infra import (
+    ContainerInfra,
+    Infra,
+    LocalLLM,
+    docker_available,
+    from_environment,
+    local_llm_from_environment,
+)
 from tenderflow_common.testing.llm_fakes import FakeAnthropic, FakeOllama, FakeOpenAI
 from tenderflow_common.testing.stack import Stack
 from tenderflow_common.testing.topics import create_prefixed_topics, delete_topics, new_prefix
@@ -29,6 +37,16 @@ def infra() -> Iterator[Infra]:
             containers.stop()
         return
     pytest.fail("No Kafka/PostgreSQL/Redis found: run `make infra-up` (or use a host with Docker).")
+
+
+@pytest.fixture(scope="session")
+def local_llm() -> LocalLLM:
+    """The OpenAI-compatible model server from the environment or `make llm-up` (Gemma 3 270M on llama.cpp)."""
+    found = local_llm_from_environment()
+    if found is None:
+        pytest.fail("No local model server configured (TENDERFLOW_OPENAI_BASE_URL and TENDERFLOW_LOCAL_LLM_MODEL, "
+                    "or .run/llm.env): run `make llm-up`.")
+    return found
 
 
 @pytest.fixture(scope="session")
