@@ -102,10 +102,12 @@ start_server() {
   log "server: $MODEL_ALIAS answers on $BASE_URL ($(elapsed "$t0") from start)"
 }
 
+# The server refuses OpenAI's json_schema response format with a 500; it takes json_object with the schema beside it.
 write_env() {
   cat >"$ENV_FILE.tmp" <<EOF
 TENDERFLOW_OPENAI_BASE_URL=$BASE_URL
 TENDERFLOW_OPENAI_API_KEY=$API_KEY
+TENDERFLOW_OPENAI_STRUCTURED_OUTPUT=json_object
 TENDERFLOW_LOCAL_LLM_MODEL=$MODEL_ALIAS
 EOF
   mv "$ENV_FILE.tmp" "$ENV_FILE"
