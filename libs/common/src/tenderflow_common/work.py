@@ -110,10 +110,19 @@ class WorkQueue:
 
 @dataclass
 class Claim:
-    """A held task as its step sees it: `cancelled` is set (from any thread's view) once its job is cancelled."""
+    """A held task as its step sees it: `cancelled` is set (seen from any thread) once its job is cancelled, and
+    `wait_cancelled` returns then, so a step can abort work in flight."""
 
     task_id: str
     cancelled: threading.Event = field(default_factory=threading.Event)
+    _cancelled_in_loop: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+        self._cancelled_in_loop.set()
+
+    async def wait_cancelled(self) -> None:
+        await self._cancelled_in_loop.wait()
 
 
 Task = TypeVar("Task", bound=Claimed)
@@ -142,7 +151,7 @@ class LeasedWorker(Generic[Task]):
             return False
         claim = Claim(row.id)
         if row.cancel_requested:
-            claim.cancelled.set()
+            claim.cancel()
         heartbeat = asyncio.create_task(self._keep(claim))
         try:
             await self._step(self._task_from_row(row), claim)
@@ -159,6 +168,6 @@ class LeasedWorker(Generic[Task]):
             try:
                 async with self._transaction() as uow:
                     if await self._queue.renew(uow.session, claim.task_id):
-                        claim.cancelled.set()
+                        claim.cancel()
             except Exception:
                 log.warning("heartbeat of %s failed; retrying", claim.task_id, exc_info=True)

@@ -132,7 +132,8 @@ def public_router(database: Database, store: ObjectStore, clients: Clients, auth
 
 def _job_request(form: dict[str, str]) -> JobRequest:
     """The job request the upload's form fields describe (empty fields were dropped while reading)."""
-    fields: dict = {name: form[name] for name in ("workspace", "model", "question_set") if name in form}
+    fields: dict = {name: form[name] for name in ("workspace", "model", "question_set", "temperature", "max_tokens",
+                                                  "token_budget") if name in form}
     questions = form.get("questions")
     if questions is not None:
         if "question_set" in fields:

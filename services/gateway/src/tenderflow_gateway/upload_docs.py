@@ -28,6 +28,13 @@ UPLOAD_REQUEST_BODY = {
                     "model": {"type": "string", "default": DEFAULT_MODEL, "maxLength": 200,
                               "pattern": r"^[a-z0-9_-]+:.+$",
                               "description": "`provider:model` to answer with."},
+                    "temperature": {"type": "number", "minimum": 0, "maximum": 2,
+                                    "description": "Sampling temperature for a model (default 0)."},
+                    "max_tokens": {"type": "integer", "minimum": 16, "maximum": 8192,
+                                   "description": "Completion tokens per question for a model (default 512)."},
+                    "token_budget": {"type": "integer", "minimum": 1,
+                                     "description": "Tokens the whole job may spend on a model; past it, the "
+                                                    "remaining questions are not asked (`token_budget_exhausted`)."},
                 },
             },
             "encoding": {"file": {"contentType": "application/zip, application/octet-stream"}},

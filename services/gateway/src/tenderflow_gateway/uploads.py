@@ -16,7 +16,8 @@ from tenderflow_common.storage import ObjectStore, ObjectTooLarge, StoredObject
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 SIGNATURE_BYTES = 4
 FILE_FIELD = "file"
-FIELD_LIMITS = {"workspace": 1024, "question_set": 1024, "model": 1024, "questions": 1024 * 1024}
+FIELD_LIMITS = {"workspace": 1024, "question_set": 1024, "model": 1024, "questions": 1024 * 1024, "temperature": 64,
+                "max_tokens": 64, "token_budget": 64}
 MAX_PARTS = 16
 MAX_PART_HEADER_BYTES = 8 * 1024
 # What a request may carry besides the package: the capped fields, part headers and boundaries.

@@ -31,7 +31,8 @@ async def start_run(event: DocumentsIndexed, envelope: Envelope, uow: UnitOfWork
     await repository.add_run(uow.session, RunTask(
         id=run_id, job_id=envelope.jobid, tenant_id=envelope.tenantid, correlation_id=envelope.correlationid,
         causation_id=envelope.id, workspace_id=event.workspace_id, package_id=event.package_id, model=request.model,
-        questions=questions,
+        questions=questions, temperature=request.temperature, max_tokens=request.max_tokens,
+        token_budget=request.token_budget,
     ))
     await uow.emit(envelope.follow(
         RunStarted(run_id=run_id, workspace_id=event.workspace_id, model=request.model, questions=len(questions)),

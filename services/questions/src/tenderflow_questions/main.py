@@ -25,7 +25,8 @@ def build_service(settings: QuestionsSettings | None = None, transport: Transpor
                                settings.platform.internal_timeout_seconds, transport=(peers or {}).get("workspace"))
     providers = providers or providers_from_settings(settings)
     worker = run_worker(Answering(runtime.transaction, runtime.sessions, workspace, providers,
-                                  run_concurrency=settings.run_concurrency, top_k=settings.top_k))
+                                  run_concurrency=settings.run_concurrency, top_k=settings.top_k,
+                                  temperature=settings.temperature, max_tokens=settings.max_tokens))
     runtime.consume(consumers.routes(worker.wake, providers))
     token = settings.platform.internal_token
     routers = [api.internal_router(runtime.database, token, providers),

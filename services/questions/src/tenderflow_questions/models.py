@@ -37,6 +37,9 @@ runs = Table(
     Column("claimed_at", UtcDateTime()),
     Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
     Column("finished_at", UtcDateTime()),
+    Column("temperature", Float),
+    Column("max_tokens", Integer),
+    Column("token_budget", Integer),
 )
 
 answers = Table(

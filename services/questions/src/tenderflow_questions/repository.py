@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenderflow_common.contracts.questions import AnswerRow, Citation
@@ -22,6 +22,9 @@ class RunTask(Claimed):
     package_id: str
     model: str
     questions: list[QuestionSpec]
+    temperature: float | None = None
+    max_tokens: int | None = None
+    token_budget: int | None = None
 
 
 async def run_exists(session: AsyncSession, job_id: str) -> bool:
@@ -33,6 +36,7 @@ async def add_run(session: AsyncSession, task: RunTask) -> None:
         id=task.id, job_id=task.job_id, tenant_id=task.tenant_id, correlation_id=task.correlation_id,
         cause_id=task.causation_id, workspace_id=task.workspace_id, package_id=task.package_id, model=task.model,
         questions=[q.model_dump(mode="json") for q in task.questions], status="pending", cancel_requested=False,
+        temperature=task.temperature, max_tokens=task.max_tokens, token_budget=task.token_budget,
     ))
 
 
@@ -40,11 +44,19 @@ def task_from_row(row: Row) -> RunTask:
     """The claimed row as the runner's task."""
     return RunTask(id=row.id, job_id=row.job_id, tenant_id=row.tenant_id, correlation_id=row.correlation_id,
                    causation_id=row.cause_id, workspace_id=row.workspace_id, package_id=row.package_id,
-                   model=row.model, questions=[QuestionSpec.model_validate(q) for q in row.questions])
+                   model=row.model, questions=[QuestionSpec.model_validate(q) for q in row.questions],
+                   temperature=row.temperature, max_tokens=row.max_tokens, token_budget=row.token_budget)
 
 
 async def request_cancel(session: AsyncSession, job_id: str) -> None:
     await session.execute(update(runs).where(runs.c.job_id == job_id).values(cancel_requested=True))
+
+
+async def tokens_spent(session: AsyncSession, run_id: str) -> int:
+    """Prompt and completion tokens the run's stored answers cost."""
+    spent = await session.scalar(select(func.sum(answers.c.prompt_tokens + answers.c.completion_tokens))
+                                 .where(answers.c.run_id == run_id))
+    return int(spent or 0)
 
 
 async def answered_question_ids(session: AsyncSession, run_id: str) -> set[str]:

@@ -35,6 +35,8 @@ class Answering:
     providers: Providers
     run_concurrency: int
     top_k: int
+    temperature: float = 0.0
+    max_tokens: int = 512
 
 
 def run_worker(answering: Answering, *, heartbeat_seconds: float = HEARTBEAT_SECONDS) -> LeasedWorker[RunTask]:
@@ -47,17 +49,23 @@ class RunCancelled(Exception):
     """The job was cancelled while its run was going."""
 
 
-class _Stop:
-    """Why a run starts no more questions: its job was cancelled, or a question failed."""
+class _RunState:
+    """What every question of a run shares: why no more should start, and the tokens spent against the budget."""
 
-    def __init__(self, claim: Claim) -> None:
+    def __init__(self, claim: Claim, spent: int, budget: int | None) -> None:
         self.claim = claim
         self.failure: Exception | None = None
         self.skipped = 0
+        self.spent = spent
+        self.budget = budget
 
     @property
-    def requested(self) -> bool:
+    def stopping(self) -> bool:
         return self.claim.cancelled.is_set() or self.failure is not None
+
+    @property
+    def over_budget(self) -> bool:
+        return self.budget is not None and self.spent >= self.budget
 
 
 async def answer_run(run: RunTask, claim: Claim, *, answering: Answering) -> None:
@@ -72,8 +80,9 @@ async def answer_run(run: RunTask, claim: Claim, *, answering: Answering) -> Non
             raise RunCancelled()
         async with answering.sessions() as session:
             done = await repository.answered_question_ids(session, run.id)
+            spent = await repository.tokens_spent(session, run.id)
         pending = [q for q in run.questions if q.id not in done]
-        await _answer_all(run, pending, provider, _Stop(claim), answering)
+        await _answer_all(run, pending, provider, _RunState(claim, spent, run.token_budget), answering)
         async with answering.sessions() as session:
             rows = await repository.results_for_job(session, run.job_id, run.tenant_id) or []
         answered = sum(1 for row in rows if row.answer is not None)
@@ -87,40 +96,65 @@ async def answer_run(run: RunTask, claim: Claim, *, answering: Answering) -> Non
         await _end(run, "failed", RunFailed(run_id=run.id, reason=str(error)[:500]), "failed", answering)
 
 
-async def _answer_all(run: RunTask, questions: list[QuestionSpec], provider: AnswerProvider, stop: _Stop,
+async def _answer_all(run: RunTask, questions: list[QuestionSpec], provider: AnswerProvider, state: _RunState,
                       answering: Answering) -> None:
-    """Answer the questions; once the job is cancelled or a question fails, no other question starts.
-
-    Those under way finish and are stored, so nothing is written after the run has ended.
-    """
+    """Answer the questions; once a question fails no other starts, and once the job is cancelled the calls in
+    flight are aborted. Nothing is written after the run has ended."""
     run_slots = asyncio.Semaphore(answering.run_concurrency)
-    await asyncio.gather(*(_answer(run, question, provider, run_slots, stop, answering) for question in questions))
-    if stop.failure is not None:
-        raise stop.failure
-    if stop.skipped:
+    tasks = [asyncio.create_task(_answer(run, question, provider, run_slots, state, answering))
+             for question in questions]
+    abort = asyncio.create_task(_abort_on_cancel(state.claim, tasks))
+    try:
+        await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        abort.cancel()
+    if state.failure is not None:
+        raise state.failure
+    if state.claim.cancelled.is_set() or state.skipped:
         raise RunCancelled()
 
 
+async def _abort_on_cancel(claim: Claim, tasks: list[asyncio.Task]) -> None:
+    await claim.wait_cancelled()
+    for task in tasks:
+        task.cancel()
+
+
 async def _answer(run: RunTask, question: QuestionSpec, provider: AnswerProvider, run_slots: asyncio.Semaphore,
-                  stop: _Stop, answering: Answering) -> None:
+                  state: _RunState, answering: Answering) -> None:
     try:
         async with run_slots:
-            if stop.requested:
-                stop.skipped += 1
+            if state.stopping:
+                state.skipped += 1
                 return
-            passages = await _search(run, question, answering)
-            request = AnswerRequest(question=question, passages=passages, model=run.model.split(":", 1)[1],
-                                    run_id=run.id, tenant_id=run.tenant_id, workspace_id=run.workspace_id)
-            async with answering.providers.slots(provider.name):
-                try:
-                    result = await provider.answer(request)
-                except ProviderFailed as failure:
-                    log.warning("question %s of run %s failed: %s", question.id, run.id, failure.code)
-                    result = ProviderAnswer(answer=None, citations=[], confidence=0.0, fragment_coverage=None,
-                                            error=failure.code)
+            if state.over_budget:
+                result = _failed_answer("token_budget_exhausted")
+            else:
+                result = await _ask(run, question, provider, answering)
+                state.spent += result.usage.prompt_tokens + result.usage.completion_tokens
         await _store(run, question, result, answering)
     except Exception as error:
-        stop.failure = stop.failure or error
+        state.failure = state.failure or error
+
+
+async def _ask(run: RunTask, question: QuestionSpec, provider: AnswerProvider,
+               answering: Answering) -> ProviderAnswer:
+    """The provider's answer, or a failed answer carrying its stable code when the provider failed for good."""
+    passages = await _search(run, question, answering)
+    request = AnswerRequest(question=question, passages=passages, model=run.model.split(":", 1)[1],
+                            run_id=run.id, tenant_id=run.tenant_id, workspace_id=run.workspace_id,
+                            temperature=answering.temperature if run.temperature is None else run.temperature,
+                            max_tokens=run.max_tokens or answering.max_tokens)
+    async with answering.providers.slots(provider.name):
+        try:
+            return await provider.answer(request)
+        except ProviderFailed as failure:
+            log.warning("question %s of run %s failed: %s", question.id, run.id, failure.code)
+            return _failed_answer(failure.code)
+
+
+def _failed_answer(code: str) -> ProviderAnswer:
+    return ProviderAnswer(answer=None, citations=[], confidence=0.0, fragment_coverage=None, error=code)
 
 
 async def _store(run: RunTask, question: QuestionSpec, result: ProviderAnswer, answering: Answering) -> None:

@@ -23,7 +23,7 @@ from tenderflow_common.work import LeasedWorker
 from tenderflow_questions import repository
 from tenderflow_questions.main import MIGRATIONS, build_service
 from tenderflow_questions.models import answers, messaging, runs
-from tenderflow_questions.providers import AnswerRequest, ProviderAnswer, Providers
+from tenderflow_questions.providers import AnswerRequest, ProviderAnswer, Providers, Usage
 from tenderflow_questions.runner import Answering, run_worker
 from tenderflow_questions.settings import QuestionsSettings
 
@@ -39,12 +39,14 @@ class FakeProvider:
     on_call: Callable[[int], Awaitable[None]] | None = None
     name: str = "fake"
     calls: list[str] = field(default_factory=list)
+    requests: list[AnswerRequest] = field(default_factory=list)
     in_flight: int = 0
     most_in_flight: int = 0
 
     async def answer(self, request: AnswerRequest) -> ProviderAnswer:
         question, passages = request.question, request.passages
         self.calls.append(question.id)
+        self.requests.append(request)
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         try:
@@ -55,7 +57,7 @@ class FakeProvider:
             self.in_flight -= 1
         return ProviderAnswer(answer=f"answer to {question.id}",
                               citations=[Citation(file=passages[0].file, path=passages[0].path, snippet="x")],
-                              confidence=0.7, fragment_coverage=None)
+                              confidence=0.7, fragment_coverage=None, path="llm", usage=Usage(20, 10))
 
 
 @dataclass
@@ -69,12 +71,13 @@ class Harness:
         return run_worker(replace(self.answering, run_concurrency=run_concurrency),
                           heartbeat_seconds=heartbeat_seconds)
 
-    async def add_run(self, questions: int, run_id: str = "run-1") -> repository.RunTask:
+    async def add_run(self, questions: int, run_id: str = "run-1", **parameters) -> repository.RunTask:
         task = repository.RunTask(
             id=run_id, job_id=f"job-{run_id}", tenant_id="acme", correlation_id="corr", causation_id="cause",
             workspace_id="ws", package_id="pkg", model="fake:test",
             questions=[QuestionSpec(id=f"q{n:02d}", text=f"What is fact {n}?", document_types=["xml"])
                        for n in range(questions)],
+            **parameters,
         )
         async with self.runtime.transaction() as uow:
             await repository.add_run(uow.session, task)
@@ -82,6 +85,10 @@ class Harness:
 
     async def claim_and_process(self, runner: LeasedWorker) -> None:
         assert await runner.run_next()
+
+    async def results(self, task: repository.RunTask):
+        async with self.runtime.sessions() as session:
+            return await repository.results_for_job(session, task.job_id, task.tenant_id)
 
     async def run_row(self, run_id: str = "run-1"):
         async with self.runtime.sessions() as session:
@@ -236,3 +243,37 @@ async def test_a_question_that_fails_fails_the_run(harness: Harness) -> None:
     assert _types(events)[-1] == "run-failed" and "model unavailable" in events[-1]["data"]["reason"]
     assert len(harness.provider.calls) == 3  # nothing started after the failure
     assert len(await harness.answered()) == 2  # the answers before it are kept
+
+
+async def test_a_cancellation_aborts_the_calls_in_flight(harness: Harness) -> None:
+    async def cancel_once_all_are_asked(call: int) -> None:
+        if call == 3:
+            await harness.request_cancel()
+
+    harness.provider.delay = 30
+    harness.provider.on_call = cancel_once_all_are_asked
+    await harness.add_run(questions=3)
+    started = asyncio.get_running_loop().time()
+    await harness.claim_and_process(harness.runner(heartbeat_seconds=0.02))
+
+    assert asyncio.get_running_loop().time() - started < 10  # not the 30 s the calls would have taken
+    assert (await harness.run_row()).status == "cancelled" and await harness.answered() == []
+    assert harness.provider.in_flight == 0
+
+
+async def test_a_job_past_its_token_budget_stops_asking_and_says_so(harness: Harness) -> None:
+    task = await harness.add_run(questions=6, token_budget=50)  # each fake answer costs 30 tokens
+    await harness.claim_and_process(harness.runner(run_concurrency=1))
+
+    assert harness.provider.calls == ["q00", "q01"]
+    rows = {row.question_id: row for row in await harness.results(task)}
+    assert all(rows[f"q0{n}"].error == "token_budget_exhausted" and rows[f"q0{n}"].answer is None
+               for n in range(2, 6))
+    assert (await harness.run_row()).status == "completed"
+
+
+async def test_the_request_sets_temperature_and_completion_tokens(harness: Harness) -> None:
+    await harness.add_run(questions=1, temperature=0.7, max_tokens=100)
+    await harness.claim_and_process(harness.runner())
+    [request] = harness.provider.requests
+    assert (request.temperature, request.max_tokens) == (0.7, 100)

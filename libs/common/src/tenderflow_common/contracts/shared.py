@@ -32,6 +32,12 @@ class JobRequest(Strict):
     questions: list[QuestionSpec] | None = Field(default=None, max_length=500)
     question_set: str | None = Field(default=None, max_length=100)
     model: str = Field(default=DEFAULT_MODEL, pattern=r"^[a-z0-9_-]+:.+$", max_length=200)
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    """Sampling temperature for model-backed providers; the installation's default when unset."""
+    max_tokens: int | None = Field(default=None, ge=16, le=8192)
+    """Completion tokens per question for model-backed providers; the installation's default when unset."""
+    token_budget: int | None = Field(default=None, ge=1, le=100_000_000)
+    """Prompt and completion tokens the whole job may spend; past it, no more questions are put to a model."""
 
 
 class FileVerdict(Strict):
