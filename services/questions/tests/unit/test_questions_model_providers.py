@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 
 from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.contracts.workspace import Passage
@@ -184,3 +185,21 @@ async def test_an_unknown_ollama_model_is_model_not_found(fake_ollama):
     with pytest.raises(ProviderFailed) as failed:
         await ModelProvider(client).answer(request("no-such-model"))
     assert failed.value.code == "model_not_found"
+
+
+async def test_calls_are_measured_by_provider_model_and_outcome(fake_openai):
+    def sample(name: str, **labels: str) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    client = OpenAIClient(api_key=fake_openai.api_key, base_url=fake_openai.base_url, timeout_seconds=1, retry=QUICK)
+    before_ok = sample("tenderflow_llm_call_seconds_count", provider="openai", model="metered", outcome="ok")
+    before_tokens = sample("tenderflow_llm_tokens_total", provider="openai", model="metered", direction="prompt")
+    fake_openai.enqueue(Reply(GROUNDED, input_tokens=40, output_tokens=9), ErrorResponse(400))
+    await ModelProvider(client).answer(request("metered"))
+    with pytest.raises(ProviderFailed):
+        await ModelProvider(client).answer(request("metered"))
+    calls = sample("tenderflow_llm_call_seconds_count", provider="openai", model="metered", outcome="ok")
+    assert calls == before_ok + 1
+    assert sample("tenderflow_llm_tokens_total", provider="openai", model="metered",
+                  direction="prompt") == before_tokens + 40
+    assert sample("tenderflow_llm_failures_total", provider="openai", model="metered", code="openai_rejected") >= 1

@@ -13,6 +13,7 @@ from tenderflow_questions.answering.confidence import fragment_coverage
 from tenderflow_questions.providers import llm
 from tenderflow_questions.providers.base import AnswerRequest, ProviderAnswer, ProviderFailed, Usage
 from tenderflow_questions.providers.extractive import ExtractiveProvider
+from tenderflow_questions.providers.observed import observed
 from tenderflow_questions.providers.resilience import Resilience
 
 HYBRID_CONFIDENCE = 0.6
@@ -61,7 +62,8 @@ class ModelProvider:
         request = replace(request, model=model)
         if not request.passages:
             return ProviderAnswer(answer=None, citations=[], confidence=0.0, fragment_coverage=None, path="llm")
-        completion = await self._client.resilience.call(lambda: self._client.complete(request))
+        completion = await observed(self.name, model, lambda: self._client.resilience.call(
+            lambda: self._client.complete(request)))
         return score(request, completion, extractive)
 
 
