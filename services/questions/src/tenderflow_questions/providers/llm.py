@@ -59,7 +59,7 @@ def parse_reply(text: str) -> ModelReply | None:
     cleaned = re.sub(r"^```(?:json)?\s*|\s*```$", "", text.strip())
     for candidate in (cleaned, *_json_objects(cleaned)):
         try:
-            return ModelReply.model_validate(json.loads(candidate))
+            return ModelReply.model_validate(json.loads(candidate, strict=False))
         except (ValueError, ValidationError):
             continue
     return None
