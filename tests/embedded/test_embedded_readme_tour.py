@@ -51,7 +51,7 @@ def test_api_tour_runs_against_the_dev_server(tmp_path):
     output = tour.stdout
     assert '"status":"succeeded"' in output or '"status":"running"' in output
     assert "Kilbrannock Harbour Authority" in output
-    assert "question_id,question,answer,confidence,fragment_coverage,citations" in output
+    assert "question_id,question,answer,confidence,fragment_coverage,citations,model,path,grounded,error" in output
     assert '"name":"contacts"' in output
     assert "cancelling" in output or "Job already finished" in output
     assert '{"jobs":[]}' in output

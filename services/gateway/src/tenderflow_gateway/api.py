@@ -65,7 +65,8 @@ def public_router(database: Database, store: ObjectStore, clients: Clients, auth
         command = IngestPackage(package_key=stored.key, filename=filename, size=stored.size,
                                 sha256=stored.sha256, request=upload.request)
         uow.on_rollback(functools.partial(store.delete, stored.key))
-        await offered.check(upload.request.model)
+        for model in upload.request.models:
+            await offered.check(model)
         await repository.record_submission(uow.session, job_id, tenant_id, filename)
         await uow.emit(Envelope.wrap(command, source=SOURCE, tenant_id=tenant_id, job_id=job_id, subject=filename))
         body = Accepted(job_id=job_id, status="queued", links=job_links(job_id))
@@ -134,6 +135,12 @@ def _job_request(form: dict[str, str]) -> JobRequest:
     """The job request the upload's form fields describe (empty fields were dropped while reading)."""
     fields: dict = {name: form[name] for name in ("workspace", "model", "question_set", "temperature", "max_tokens",
                                                   "token_budget") if name in form}
+    if "model" in fields:
+        # Several models, comma-separated, compare them: the first is the job's model.
+        models = [model.strip() for model in fields["model"].split(",") if model.strip()]
+        fields["model"], *compare_with = models or [""]
+        if compare_with:
+            fields["compare_with"] = compare_with
     questions = form.get("questions")
     if questions is not None:
         if "question_set" in fields:

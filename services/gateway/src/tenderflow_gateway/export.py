@@ -5,7 +5,8 @@ import io
 
 from tenderflow_common.contracts.questions import AnswerRow, Citation, JobResults
 
-CSV_COLUMNS = ("question_id", "question", "answer", "confidence", "fragment_coverage", "citations")
+CSV_COLUMNS = ("question_id", "question", "answer", "confidence", "fragment_coverage", "citations", "model", "path",
+               "grounded", "error")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -23,10 +24,11 @@ def cite(citation: Citation) -> str:
 
 
 def csv_row(row: AnswerRow) -> list[str]:
-    """One question as CSV cells."""
+    """One answer (a question, or a question and model when a job compares several) as CSV cells."""
     coverage = "" if row.fragment_coverage is None else f"{row.fragment_coverage:.3f}"
+    grounded = "" if row.grounded is None else str(row.grounded).lower()
     cells = [row.question_id, row.question, row.answer or "", f"{row.confidence:.3f}", coverage,
-             " | ".join(cite(c) for c in row.citations)]
+             " | ".join(cite(c) for c in row.citations), row.model or "", row.path or "", grounded, row.error or ""]
     return [neutralize(cell) for cell in cells]
 
 

@@ -25,9 +25,10 @@ UPLOAD_REQUEST_BODY = {
                                   "example": QUESTIONS_EXAMPLE},
                     "question_set": {"type": "string", "maxLength": 100,
                                      "description": "A saved question set, e.g. `procurement-default`."},
-                    "model": {"type": "string", "default": DEFAULT_MODEL, "maxLength": 200,
+                    "model": {"type": "string", "default": DEFAULT_MODEL, "maxLength": 1000,
                               "pattern": r"^[a-z0-9_-]+:.+$",
-                              "description": "`provider:model` to answer with."},
+                              "description": "`provider:model` to answer with; several, comma-separated, "
+                                             "answer every question with each, to compare them."},
                     "temperature": {"type": "number", "minimum": 0, "maximum": 2,
                                     "description": "Sampling temperature for a model (default 0)."},
                     "max_tokens": {"type": "integer", "minimum": 16, "maximum": 8192,

@@ -9,6 +9,7 @@ from tenderflow_common.endpoints import Database
 from tenderflow_common.internal_auth import require_internal_token
 from tenderflow_common.problems import Problem
 from tenderflow_questions import repository
+from tenderflow_questions.comparison import compare
 from tenderflow_questions.providers import Providers
 
 
@@ -23,7 +24,7 @@ def internal_router(database: Database, internal_token: str, providers: Provider
             rows = await repository.results_for_job(session, job_id, tenant_id)
         if rows is None:
             raise Problem(404, "No run for this job", kind="run-not-found")
-        return JobResults(job_id=job_id, answers=rows)
+        return JobResults(job_id=job_id, answers=rows, comparisons=compare(rows))
 
     @router.get("/providers", response_model=ProviderList)
     async def list_providers() -> ProviderList:

@@ -22,7 +22,8 @@ async def start_run(event: DocumentsIndexed, envelope: Envelope, uow: UnitOfWork
     run_id = stable_id(envelope.jobid, "run")
     request = event.request
     try:
-        providers.for_model(request.model)
+        for model in request.models:
+            providers.for_model(model)
         questions = await question_sets.resolve(uow.session, envelope.tenantid, request)
     except (UnknownModel, question_sets.UnknownQuestionSet) as error:
         await uow.emit(envelope.follow(RunFailed(run_id=run_id, reason=str(error)), source=SOURCE,
@@ -32,10 +33,11 @@ async def start_run(event: DocumentsIndexed, envelope: Envelope, uow: UnitOfWork
         id=run_id, job_id=envelope.jobid, tenant_id=envelope.tenantid, correlation_id=envelope.correlationid,
         causation_id=envelope.id, workspace_id=event.workspace_id, package_id=event.package_id, model=request.model,
         questions=questions, temperature=request.temperature, max_tokens=request.max_tokens,
-        token_budget=request.token_budget,
+        token_budget=request.token_budget, compare_with=[m for m in request.models if m != request.model],
     ))
     await uow.emit(envelope.follow(
-        RunStarted(run_id=run_id, workspace_id=event.workspace_id, model=request.model, questions=len(questions)),
+        RunStarted(run_id=run_id, workspace_id=event.workspace_id, model=request.model,
+                   questions=len(questions) * len(request.models)),
         source=SOURCE, message_id=stable_id(run_id, "started"),
     ))
     uow.after_commit(wake_runner)

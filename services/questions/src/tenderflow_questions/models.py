@@ -40,6 +40,7 @@ runs = Table(
     Column("temperature", Float),
     Column("max_tokens", Integer),
     Column("token_budget", Integer),
+    Column("compare_with", JSON),
 )
 
 answers = Table(
@@ -47,6 +48,7 @@ answers = Table(
     metadata,
     Column("run_id", String(64), ForeignKey("runs.id"), primary_key=True),
     Column("question_id", String(100), primary_key=True),
+    Column("model", String(200), primary_key=True, server_default=""),
     Column("question", Text, nullable=False),
     Column("answer", Text),
     Column("confidence", Float, nullable=False),

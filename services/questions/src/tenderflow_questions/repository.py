@@ -1,7 +1,7 @@
 """Runs and answers in the questions database."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import Row, delete, func, insert, select, update
@@ -25,6 +25,12 @@ class RunTask(Claimed):
     temperature: float | None = None
     max_tokens: int | None = None
     token_budget: int | None = None
+    compare_with: list[str] = field(default_factory=list)
+
+    @property
+    def models(self) -> list[str]:
+        """Every model the run answers with, its own first."""
+        return list(dict.fromkeys([self.model, *self.compare_with]))
 
 
 async def run_exists(session: AsyncSession, job_id: str) -> bool:
@@ -37,6 +43,7 @@ async def add_run(session: AsyncSession, task: RunTask) -> None:
         cause_id=task.causation_id, workspace_id=task.workspace_id, package_id=task.package_id, model=task.model,
         questions=[q.model_dump(mode="json") for q in task.questions], status="pending", cancel_requested=False,
         temperature=task.temperature, max_tokens=task.max_tokens, token_budget=task.token_budget,
+        compare_with=task.compare_with,
     ))
 
 
@@ -45,7 +52,8 @@ def task_from_row(row: Row) -> RunTask:
     return RunTask(id=row.id, job_id=row.job_id, tenant_id=row.tenant_id, correlation_id=row.correlation_id,
                    causation_id=row.cause_id, workspace_id=row.workspace_id, package_id=row.package_id,
                    model=row.model, questions=[QuestionSpec.model_validate(q) for q in row.questions],
-                   temperature=row.temperature, max_tokens=row.max_tokens, token_budget=row.token_budget)
+                   temperature=row.temperature, max_tokens=row.max_tokens, token_budget=row.token_budget,
+                   compare_with=row.compare_with or [])
 
 
 async def request_cancel(session: AsyncSession, job_id: str) -> None:
@@ -59,8 +67,10 @@ async def tokens_spent(session: AsyncSession, run_id: str) -> int:
     return int(spent or 0)
 
 
-async def answered_question_ids(session: AsyncSession, run_id: str) -> set[str]:
-    return set((await session.execute(select(answers.c.question_id).where(answers.c.run_id == run_id))).scalars())
+async def answered(session: AsyncSession, run_id: str) -> set[tuple[str, str]]:
+    """The (question id, model) pairs the run has stored answers for."""
+    rows = await session.execute(select(answers.c.question_id, answers.c.model).where(answers.c.run_id == run_id))
+    return {(row.question_id, row.model) for row in rows}
 
 
 NO_USAGE = Usage()
@@ -68,7 +78,7 @@ NO_USAGE = Usage()
 
 async def add_answer(session: AsyncSession, run_id: str, row: AnswerRow, usage: Usage = NO_USAGE) -> None:
     await session.execute(insert(answers).values(
-        run_id=run_id, question_id=row.question_id, question=row.question, answer=row.answer,
+        run_id=run_id, question_id=row.question_id, model=row.model or "", question=row.question, answer=row.answer,
         confidence=row.confidence, fragment_coverage=row.fragment_coverage,
         citations=[c.model_dump(mode="json") for c in row.citations], path=row.path, grounded=row.grounded,
         error=row.error, prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
@@ -76,19 +86,22 @@ async def add_answer(session: AsyncSession, run_id: str, row: AnswerRow, usage: 
 
 
 async def results_for_job(session: AsyncSession, job_id: str, tenant_id: str) -> list[AnswerRow] | None:
-    """Answers of a tenant's job in question order; None when the job has no run."""
+    """Answers of a tenant's job in question order, then in the order of its models; None when it has no run."""
     run = (await session.execute(
-        select(runs.c.id, runs.c.questions).where(runs.c.job_id == job_id, runs.c.tenant_id == tenant_id)
+        select(runs.c.id, runs.c.questions, runs.c.model, runs.c.compare_with)
+        .where(runs.c.job_id == job_id, runs.c.tenant_id == tenant_id)
     )).first()
     if run is None:
         return None
     order = {q["id"]: position for position, q in enumerate(run.questions)}
+    models = list(dict.fromkeys([run.model, *(run.compare_with or [])]))
     rows = (await session.execute(select(answers).where(answers.c.run_id == run.id))).all()
     result = [AnswerRow(question_id=r.question_id, question=r.question, answer=r.answer, confidence=r.confidence,
                         fragment_coverage=r.fragment_coverage,
-                        citations=[Citation.model_validate(c) for c in r.citations], path=r.path,
-                        grounded=r.grounded, error=r.error) for r in rows]
-    return sorted(result, key=lambda row: order.get(row.question_id, len(order)))
+                        citations=[Citation.model_validate(c) for c in r.citations], model=r.model or None,
+                        path=r.path, grounded=r.grounded, error=r.error) for r in rows]
+    return sorted(result, key=lambda row: (order.get(row.question_id, len(order)),
+                                           models.index(row.model) if row.model in models else len(models)))
 
 
 async def question_set(session: AsyncSession, tenant_id: str, name: str) -> list[QuestionSpec] | None:

@@ -75,19 +75,20 @@ async def answer_run(run: RunTask, claim: Claim, *, answering: Answering) -> Non
     only: the answer is stored after the slot is free, so the provider is not kept waiting on the database.
     """
     try:
-        provider = answering.providers.for_model(run.model)
+        providers = {model: answering.providers.for_model(model) for model in run.models}
         if claim.cancelled.is_set():
             raise RunCancelled()
         async with answering.sessions() as session:
-            done = await repository.answered_question_ids(session, run.id)
+            done = await repository.answered(session, run.id)
             spent = await repository.tokens_spent(session, run.id)
-        pending = [q for q in run.questions if q.id not in done]
-        await _answer_all(run, pending, provider, _RunState(claim, spent, run.token_budget), answering)
+        pending = [(question, model) for question in run.questions for model in run.models
+                   if (question.id, model) not in done]
+        await _answer_all(run, pending, providers, _RunState(claim, spent, run.token_budget), answering)
         async with answering.sessions() as session:
             rows = await repository.results_for_job(session, run.job_id, run.tenant_id) or []
         answered = sum(1 for row in rows if row.answer is not None)
-        await _end(run, "completed", RunCompleted(run_id=run.id, questions=len(run.questions), answered=answered),
-                   "completed", answering)
+        await _end(run, "completed", RunCompleted(run_id=run.id, questions=len(run.questions) * len(run.models),
+                                                  answered=answered), "completed", answering)
     except RunCancelled:
         await _end(run, "cancelled", RunFailed(run_id=run.id, reason="cancelled", cancelled=True), "failed",
                    answering)
@@ -96,13 +97,13 @@ async def answer_run(run: RunTask, claim: Claim, *, answering: Answering) -> Non
         await _end(run, "failed", RunFailed(run_id=run.id, reason=str(error)[:500]), "failed", answering)
 
 
-async def _answer_all(run: RunTask, questions: list[QuestionSpec], provider: AnswerProvider, state: _RunState,
-                      answering: Answering) -> None:
+async def _answer_all(run: RunTask, pending: list[tuple[QuestionSpec, str]], providers: dict[str, AnswerProvider],
+                      state: _RunState, answering: Answering) -> None:
     """Answer the questions; once a question fails no other starts, and once the job is cancelled the calls in
     flight are aborted. Nothing is written after the run has ended."""
     run_slots = asyncio.Semaphore(answering.run_concurrency)
-    tasks = [asyncio.create_task(_answer(run, question, provider, run_slots, state, answering))
-             for question in questions]
+    tasks = [asyncio.create_task(_answer(run, question, model, providers[model], run_slots, state, answering))
+             for question, model in pending]
     abort = asyncio.create_task(_abort_on_cancel(state.claim, tasks))
     try:
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -120,8 +121,8 @@ async def _abort_on_cancel(claim: Claim, tasks: list[asyncio.Task]) -> None:
         task.cancel()
 
 
-async def _answer(run: RunTask, question: QuestionSpec, provider: AnswerProvider, run_slots: asyncio.Semaphore,
-                  state: _RunState, answering: Answering) -> None:
+async def _answer(run: RunTask, question: QuestionSpec, model: str, provider: AnswerProvider,
+                  run_slots: asyncio.Semaphore, state: _RunState, answering: Answering) -> None:
     try:
         async with run_slots:
             if state.stopping:
@@ -130,18 +131,18 @@ async def _answer(run: RunTask, question: QuestionSpec, provider: AnswerProvider
             if state.over_budget:
                 result = _failed_answer("token_budget_exhausted")
             else:
-                result = await _ask(run, question, provider, answering)
+                result = await _ask(run, question, model, provider, answering)
                 state.spent += result.usage.prompt_tokens + result.usage.completion_tokens
-        await _store(run, question, result, answering)
+        await _store(run, question, model, result, answering)
     except Exception as error:
         state.failure = state.failure or error
 
 
-async def _ask(run: RunTask, question: QuestionSpec, provider: AnswerProvider,
+async def _ask(run: RunTask, question: QuestionSpec, model: str, provider: AnswerProvider,
                answering: Answering) -> ProviderAnswer:
     """The provider's answer, or a failed answer carrying its stable code when the provider failed for good."""
     passages = await _search(run, question, answering)
-    request = AnswerRequest(question=question, passages=passages, model=run.model.split(":", 1)[1],
+    request = AnswerRequest(question=question, passages=passages, model=model.split(":", 1)[1],
                             run_id=run.id, tenant_id=run.tenant_id, workspace_id=run.workspace_id,
                             temperature=answering.temperature if run.temperature is None else run.temperature,
                             max_tokens=run.max_tokens or answering.max_tokens)
@@ -157,16 +158,17 @@ def _failed_answer(code: str) -> ProviderAnswer:
     return ProviderAnswer(answer=None, citations=[], confidence=0.0, fragment_coverage=None, error=code)
 
 
-async def _store(run: RunTask, question: QuestionSpec, result: ProviderAnswer, answering: Answering) -> None:
-    row = AnswerRow(question_id=question.id, question=question.text, answer=result.answer,
+async def _store(run: RunTask, question: QuestionSpec, model: str, result: ProviderAnswer,
+                 answering: Answering) -> None:
+    row = AnswerRow(question_id=question.id, question=question.text, model=model, answer=result.answer,
                     confidence=result.confidence, fragment_coverage=result.fragment_coverage,
                     citations=result.citations, path=None if result.error else result.path, grounded=result.grounded,
                     error=result.error)
     async with answering.transaction() as uow:
         await repository.add_answer(uow.session, run.id, row, result.usage)
-        await uow.emit(run.event(AnswerRecorded(run_id=run.id, question_id=question.id,
+        await uow.emit(run.event(AnswerRecorded(run_id=run.id, question_id=question.id, model=model,
                                                 answered=row.answer is not None, confidence=row.confidence),
-                                 source=SOURCE, fact=f"answer:{question.id}"))
+                                 source=SOURCE, fact=_answer_fact(run, question, model)))
 
 
 async def _search(run: RunTask, question: QuestionSpec, answering: Answering):
@@ -183,3 +185,9 @@ async def _end(run: RunTask, status: str, message: Message, fact: str, answering
     async with answering.transaction() as uow:
         await QUEUE.finish(uow.session, run.id, status)
         await uow.emit(run.event(message, source=SOURCE, fact=fact))
+
+
+def _answer_fact(run: RunTask, question: QuestionSpec, model: str) -> str:
+    """The run's own model keeps the fact name answers always had, so an event re-emitted after an upgrade keeps
+    its id."""
+    return f"answer:{question.id}" if model == run.model else f"answer:{question.id}:{model}"

@@ -23,7 +23,7 @@ def request(text: str = "What is the deadline for tenders?", fragments: list[str
     '{"answer": "15 March 2026", "quote": "15 March 2026 at 12:00", "passage": 1}',
     '```json\n{"answer": "15 March 2026", "quote": "15 March 2026 at 12:00", "passage": 1}\n```',
     'Sure! Here it is: {"answer": "15 March 2026", "quote": "15 March 2026 at 12:00", "passage": 1} Hope it helps.',
-    '{"answer": "15 March 2026\n", "quote": "15 March 2026 at 12:00", "passage": 1}',  # a raw newline, as grammars allow
+    '{"answer": "15 March 2026\n", "quote": "15 March 2026 at 12:00", "passage": 1}',
 ])
 def test_a_reply_is_read_through_fences_and_chatter(text):
     reply = llm.parse_reply(text)

@@ -21,6 +21,7 @@ from tenderflow_common.migrations import upgrade_to_head
 from tenderflow_common.service import ServiceRuntime
 from tenderflow_common.work import LeasedWorker
 from tenderflow_questions import repository
+from tenderflow_questions.comparison import compare
 from tenderflow_questions.main import MIGRATIONS, build_service
 from tenderflow_questions.models import answers, messaging, runs
 from tenderflow_questions.providers import AnswerRequest, ProviderAnswer, Providers, Usage
@@ -218,7 +219,7 @@ async def test_a_resumed_run_answers_only_the_questions_left(harness: Harness) -
     async with harness.runtime.transaction() as uow:
         for question in task.questions[:4]:
             await repository.add_answer(uow.session, task.id, AnswerRow(
-                question_id=question.id, question=question.text, answer="earlier", confidence=0.5,
+                question_id=question.id, question=question.text, model=task.model, answer="earlier", confidence=0.5,
                 fragment_coverage=None, citations=[]))
 
     await harness.claim_and_process(harness.runner())
@@ -277,3 +278,18 @@ async def test_the_request_sets_temperature_and_completion_tokens(harness: Harne
     await harness.claim_and_process(harness.runner())
     [request] = harness.provider.requests
     assert (request.temperature, request.max_tokens) == (0.7, 100)
+
+
+async def test_several_models_answer_every_question_and_are_compared(harness: Harness) -> None:
+    task = await harness.add_run(questions=3, compare_with=["fake:other"])
+    await harness.claim_and_process(harness.runner())
+
+    rows = await harness.results(task)
+    assert [(row.question_id, row.model) for row in rows] == [
+        (f"q0{n}", model) for n in range(3) for model in ("fake:test", "fake:other")]
+    assert sorted(request.model for request in harness.provider.requests) == ["other"] * 3 + ["test"] * 3
+    comparisons = compare(rows)
+    assert [c.question_id for c in comparisons] == ["q00", "q01", "q02"] and all(c.agree for c in comparisons)
+    events = await harness.events()
+    assert sum(1 for event in events if event["type"].endswith("answer-recorded.v1")) == 6
+    assert len({event["id"] for event in events}) == len(events)

@@ -31,6 +31,7 @@ class AnswerRecorded(Event):
     question_id: str
     answered: bool
     confidence: float = Field(ge=0, le=1)
+    model: str | None = None
 
 
 class RunCompleted(Event):
@@ -77,6 +78,8 @@ class AnswerRow(Strict):
     confidence: float = Field(ge=0, le=1)
     fragment_coverage: float | None = None
     citations: list[Citation]
+    model: str | None = None
+    """The `provider:model` that gave this answer (a job comparing models has one row per question and model)."""
     path: Literal["extractive", "llm"] | None = None
     """Which path answered: the offline extractive rules or a model."""
     grounded: bool | None = None
@@ -85,11 +88,21 @@ class AnswerRow(Strict):
     """A stable code when the provider failed for good on this question (`rate_limited`, `refused`, ...)."""
 
 
+class Comparison(Strict):
+    """Whether the models a job compares gave the same answer to one question."""
+
+    question_id: str
+    agree: bool
+    answers: dict[str, str | None]
+
+
 class JobResults(Strict):
     """The results document of a job."""
 
     job_id: str
     answers: list[AnswerRow]
+    comparisons: list[Comparison] = Field(default_factory=list)
+    """One per question when the job compared several models."""
 
 
 class QuestionSetView(Strict):

@@ -1,6 +1,6 @@
 """Value types that several services' messages carry."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,12 +32,20 @@ class JobRequest(Strict):
     questions: list[QuestionSpec] | None = Field(default=None, max_length=500)
     question_set: str | None = Field(default=None, max_length=100)
     model: str = Field(default=DEFAULT_MODEL, pattern=r"^[a-z0-9_-]+:.+$", max_length=200)
+    compare_with: list[Annotated[str, Field(pattern=r"^[a-z0-9_-]+:.+$", max_length=200)]] = Field(
+        default_factory=list, max_length=4)
+    """More models to answer every question with, beside `model`, to compare them on one package."""
     temperature: float | None = Field(default=None, ge=0, le=2)
     """Sampling temperature for model-backed providers; the installation's default when unset."""
     max_tokens: int | None = Field(default=None, ge=16, le=8192)
     """Completion tokens per question for model-backed providers; the installation's default when unset."""
     token_budget: int | None = Field(default=None, ge=1, le=100_000_000)
     """Prompt and completion tokens the whole job may spend; past it, no more questions are put to a model."""
+
+    @property
+    def models(self) -> list[str]:
+        """Every model the job answers with, `model` first, each once."""
+        return list(dict.fromkeys([self.model, *self.compare_with]))
 
 
 class FileVerdict(Strict):
