@@ -25,19 +25,27 @@ def stack_env(local_llm: LocalLLM) -> dict[str, str]:
             "TENDERFLOW_QUESTIONS_TOP_K": "3"}
 
 
-async def test_a_job_answered_by_the_local_model_succeeds_with_grounded_or_no_answers(stack, local_llm, tmp_path):
+async def test_the_local_model_answers_over_kafka_grounded_or_not_at_all_beside_extractive(stack, local_llm, tmp_path):
     key = await api_key_for(stack.databases["gateway"], "acme")
     async with httpx.AsyncClient(base_url=stack.gateway_url, headers={"X-API-Key": key}, timeout=30) as client:
         with tender_package(tmp_path).open("rb") as file:
             response = await client.post("/v1/documents", files={"file": ("p.zip", file, "application/zip")},
-                                         data={"questions": QUESTIONS, "model": f"openai:{local_llm.model}"})
+                                         data={"questions": QUESTIONS,
+                                               "model": f"openai:{local_llm.model},extractive:default"})
         assert response.status_code == 202, response.text
         job = await wait_for_end(client, response.headers["location"], timeout_seconds=400)
         assert job["status"] == "succeeded", job
-        answers = (await client.get(f"/v1/jobs/{job['job_id']}/results")).json()["answers"]
+        results = (await client.get(f"/v1/jobs/{job['job_id']}/results")).json()
+        csv = (await client.get(f"/v1/jobs/{job['job_id']}/results?format=csv")).text
 
-    assert [row["question_id"] for row in answers] == ["buyer", "deadline", "title"]
-    for row in answers:
+    model = f"openai:{local_llm.model}"
+    answers = results["answers"]
+    assert [(row["question_id"], row["model"]) for row in answers] == [
+        (question, name) for question in ("buyer", "deadline", "title") for name in (model, "extractive:default")]
+    assert [comparison["question_id"] for comparison in results["comparisons"]] == ["buyer", "deadline", "title"]
+    assert len(csv.strip().splitlines()) == 1 + 6
+    assert all(row["path"] == "extractive" for row in answers if row["model"] == "extractive:default")
+    for row in (row for row in answers if row["model"] == model):
         assert row["error"] is None and row["path"] == "llm", row
         if row["answer"] is None:
             assert row["confidence"] == 0 and row["citations"] == []
