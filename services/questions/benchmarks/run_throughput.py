@@ -4,7 +4,7 @@ The real run worker answers the run with its real database code: a fresh, migrat
 default, or with `--postgres` a fresh database on the server of TENDERFLOW_POSTGRES_URL. Workspace search is
 served in process by `httpx.MockTransport`, and the provider, passed in as `sleepy`, only sleeps. With
 nothing else to wait for, the ideal wall time is ceil(questions / concurrency) * delay; the ratio of the
-measured time to it is the runner's own overhead. Run and provider concurrency are both set to the
+measured time to it is the runner's own overhead. Run, provider and tenant concurrency are all set to the
 concurrency measured.
 
     .venv/bin/python services/questions/benchmarks/run_throughput.py [--questions 100] [--delay 0.2]
@@ -39,7 +39,7 @@ from tenderflow_questions import repository
 from tenderflow_questions.main import MIGRATIONS, build_service
 from tenderflow_questions.models import answers, runs
 from tenderflow_questions.providers import AnswerRequest, ProviderAnswer, Providers
-from tenderflow_questions.runner import Answering, run_worker
+from tenderflow_questions.runner import Answering, TenantSlots, run_worker
 from tenderflow_questions.settings import QuestionsSettings
 
 PROVIDER = "sleepy"
@@ -111,7 +111,8 @@ async def measure(concurrency: int, questions: int, delay: float, database_url: 
     workspace = InternalClient("workspace", settings.workspace_url, "token", 5.0, transport=search_transport())
     answering = Answering(runtime.transaction, runtime.sessions, workspace,
                           Providers([provider], settings.provider_concurrency),
-                          run_concurrency=settings.run_concurrency, top_k=settings.top_k)
+                          run_concurrency=settings.run_concurrency, top_k=settings.top_k,
+                          tenant_slots=TenantSlots(concurrency))
     worker = run_worker(answering)
     try:
         await upgrade_to_head(MIGRATIONS, runtime.database_url)

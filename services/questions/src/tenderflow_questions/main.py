@@ -9,7 +9,7 @@ from tenderflow_questions import api, consumers
 from tenderflow_questions.models import messaging
 from tenderflow_questions.providers import Providers, providers_from_settings
 from tenderflow_questions.question_sets_api import question_sets_router
-from tenderflow_questions.runner import Answering, run_worker
+from tenderflow_questions.runner import Answering, TenantSlots, run_worker
 from tenderflow_questions.settings import QuestionsSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -26,7 +26,8 @@ def build_service(settings: QuestionsSettings | None = None, transport: Transpor
     providers = providers or providers_from_settings(settings)
     worker = run_worker(Answering(runtime.transaction, runtime.sessions, workspace, providers,
                                   run_concurrency=settings.run_concurrency, top_k=settings.top_k,
-                                  temperature=settings.temperature, max_tokens=settings.max_tokens))
+                                  temperature=settings.temperature, max_tokens=settings.max_tokens,
+                                  tenant_slots=TenantSlots(settings.tenant_concurrency)))
     runtime.consume(consumers.routes(worker.wake, providers))
     token = settings.platform.internal_token
     routers = [api.internal_router(runtime.database, token, providers),

@@ -3,7 +3,7 @@
 import asyncio
 import functools
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -25,6 +25,18 @@ QUEUE = WorkQueue(runs, active="running")
 log = logging.getLogger(__name__)
 
 
+class TenantSlots:
+    """At most `concurrency` provider calls in flight per tenant, so one tenant's runs cannot take every slot of
+    a provider from the others (per replica)."""
+
+    def __init__(self, concurrency: int) -> None:
+        self._concurrency = concurrency
+        self._slots: dict[str, asyncio.Semaphore] = {}
+
+    def hold(self, tenant_id: str) -> asyncio.Semaphore:
+        return self._slots.setdefault(tenant_id, asyncio.Semaphore(self._concurrency))
+
+
 @dataclass(frozen=True)
 class Answering:
     """What answering a run needs, wired once at composition."""
@@ -37,6 +49,7 @@ class Answering:
     top_k: int
     temperature: float = 0.0
     max_tokens: int = 512
+    tenant_slots: TenantSlots = field(default_factory=lambda: TenantSlots(4))
 
 
 def run_worker(answering: Answering, *, heartbeat_seconds: float = HEARTBEAT_SECONDS) -> LeasedWorker[RunTask]:
@@ -146,7 +159,7 @@ async def _ask(run: RunTask, question: QuestionSpec, model: str, provider: Answe
                             run_id=run.id, tenant_id=run.tenant_id, workspace_id=run.workspace_id,
                             temperature=answering.temperature if run.temperature is None else run.temperature,
                             max_tokens=run.max_tokens or answering.max_tokens)
-    async with answering.providers.slots(provider.name):
+    async with answering.providers.slots(provider.name), answering.tenant_slots.hold(run.tenant_id):
         try:
             return await provider.answer(request)
         except ProviderFailed as failure:

@@ -16,6 +16,7 @@ class QuestionsSettings(ServiceSettings):
     workspace_url: str = "http://127.0.0.1:8002"
     run_concurrency: int = Field(default=4, ge=1, le=64)
     provider_concurrency: int = Field(default=8, ge=1, le=256)
+    tenant_concurrency: int = Field(default=4, ge=1, le=256)
     top_k: int = Field(default=8, ge=1, le=50)
     temperature: float = Field(default=0.0, ge=0, le=2)
     max_tokens: int = Field(default=512, ge=16, le=8192)

@@ -25,7 +25,7 @@ from tenderflow_questions.comparison import compare
 from tenderflow_questions.main import MIGRATIONS, build_service
 from tenderflow_questions.models import answers, messaging, runs
 from tenderflow_questions.providers import AnswerRequest, ProviderAnswer, Providers, Usage
-from tenderflow_questions.runner import Answering, run_worker
+from tenderflow_questions.runner import Answering, TenantSlots, run_worker
 from tenderflow_questions.settings import QuestionsSettings
 
 PASSAGE = Passage(chunk_id="doc:0", document_id="doc", file="notice.xml", doc_type="xml", score=0.8,
@@ -68,9 +68,10 @@ class Harness:
     searches: list[dict]
     provider: FakeProvider
 
-    def runner(self, run_concurrency: int = 4, heartbeat_seconds: float = 1.0) -> LeasedWorker:
-        return run_worker(replace(self.answering, run_concurrency=run_concurrency),
-                          heartbeat_seconds=heartbeat_seconds)
+    def runner(self, run_concurrency: int = 4, heartbeat_seconds: float = 1.0,
+               tenant_concurrency: int = 8) -> LeasedWorker:
+        return run_worker(replace(self.answering, run_concurrency=run_concurrency,
+                                  tenant_slots=TenantSlots(tenant_concurrency)), heartbeat_seconds=heartbeat_seconds)
 
     async def add_run(self, questions: int, run_id: str = "run-1", **parameters) -> repository.RunTask:
         task = repository.RunTask(
@@ -293,3 +294,10 @@ async def test_several_models_answer_every_question_and_are_compared(harness: Ha
     events = await harness.events()
     assert sum(1 for event in events if event["type"].endswith("answer-recorded.v1")) == 6
     assert len({event["id"] for event in events}) == len(events)
+
+
+async def test_no_tenant_has_more_provider_calls_in_flight_than_its_cap(harness: Harness) -> None:
+    harness.provider.delay = 0.05
+    await harness.add_run(questions=8)
+    await harness.claim_and_process(harness.runner(run_concurrency=6, tenant_concurrency=2))
+    assert harness.provider.most_in_flight == 2 and len(await harness.answered()) == 8
