@@ -4,10 +4,9 @@ from typing import Annotated
 
 import httpx
 from fastapi import APIRouter, Depends, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from tenderflow_common.contracts.questions import QuestionSetList, QuestionSetView
-from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_common.contracts.questions import QuestionSetBody, QuestionSetList, QuestionSetView
 from tenderflow_common.problems import Problem
 from tenderflow_gateway.auth import Authenticate
 from tenderflow_gateway.clients import Clients
@@ -15,17 +14,10 @@ from tenderflow_gateway.clients import Clients
 SetName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,99}$", examples=["framework-checks"])]
 
 
-class NewQuestionSet(BaseModel):
+class NewQuestionSet(QuestionSetBody):
     """A set to create."""
 
     name: SetName
-    questions: list[QuestionSpec] = Field(min_length=1, max_length=500)
-
-
-class QuestionSetUpdate(BaseModel):
-    """The new questions of an existing set."""
-
-    questions: list[QuestionSpec] = Field(min_length=1, max_length=500)
 
 
 def _passed_on(response: httpx.Response) -> None:
@@ -55,8 +47,8 @@ def question_sets_router(clients: Clients, authenticate: Authenticate) -> APIRou
             raise Problem(409, "Question set already exists", f"Use PUT /v1/question-sets/{body.name} to change it.",
                           kind="question-set-exists")
         response = await clients.questions.put(f"/internal/question-sets/{body.name}",
-                                               json={"questions": [q.model_dump() for q in body.questions]},
-                                               tenant_id=tenant_id)
+                                               json=QuestionSetBody(**body.model_dump(exclude={"name"}))
+                                               .model_dump(mode="json"), tenant_id=tenant_id)
         _passed_on(response)
         return QuestionSetView.model_validate_json(response.content)
 
@@ -67,10 +59,9 @@ def question_sets_router(clients: Clients, authenticate: Authenticate) -> APIRou
         return QuestionSetView.model_validate_json(response.content)
 
     @router.put("/{name}", response_model=QuestionSetView)
-    async def replace_set(name: SetName, body: QuestionSetUpdate, tenant_id: CurrentTenant) -> QuestionSetView:
-        """Create or replace a set's questions."""
-        response = await clients.questions.put(f"/internal/question-sets/{name}",
-                                               json={"questions": [q.model_dump() for q in body.questions]},
+    async def replace_set(name: SetName, body: QuestionSetBody, tenant_id: CurrentTenant) -> QuestionSetView:
+        """Create or replace a set's questions and sampling."""
+        response = await clients.questions.put(f"/internal/question-sets/{name}", json=body.model_dump(mode="json"),
                                                tenant_id=tenant_id)
         _passed_on(response)
         return QuestionSetView.model_validate_json(response.content)

@@ -24,7 +24,7 @@ async def start_run(event: DocumentsIndexed, envelope: Envelope, uow: UnitOfWork
     try:
         for model in request.models:
             providers.for_model(model)
-        questions = await question_sets.resolve(uow.session, envelope.tenantid, request)
+        chosen = await question_sets.resolve(uow.session, envelope.tenantid, request)
     except (UnknownModel, question_sets.UnknownQuestionSet) as error:
         await uow.emit(envelope.follow(RunFailed(run_id=run_id, reason=str(error)), source=SOURCE,
                                        message_id=stable_id(run_id, "failed")))
@@ -32,12 +32,12 @@ async def start_run(event: DocumentsIndexed, envelope: Envelope, uow: UnitOfWork
     await repository.add_run(uow.session, RunTask(
         id=run_id, job_id=envelope.jobid, tenant_id=envelope.tenantid, correlation_id=envelope.correlationid,
         causation_id=envelope.id, workspace_id=event.workspace_id, package_id=event.package_id, model=request.model,
-        questions=questions, temperature=request.temperature, max_tokens=request.max_tokens,
+        questions=chosen.questions, temperature=chosen.temperature, max_tokens=chosen.max_tokens,
         token_budget=request.token_budget, compare_with=[m for m in request.models if m != request.model],
     ))
     await uow.emit(envelope.follow(
         RunStarted(run_id=run_id, workspace_id=event.workspace_id, model=request.model,
-                   questions=len(questions) * len(request.models)),
+                   questions=len(chosen.questions) * len(request.models)),
         source=SOURCE, message_id=stable_id(run_id, "started"),
     ))
     uow.after_commit(wake_runner)

@@ -17,6 +17,8 @@ question_sets = Table(
     Column("questions", JSON, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
     Column("updated_at", UtcDateTime(), nullable=False, server_default=func.now()),
+    Column("temperature", Float),
+    Column("max_tokens", Integer),
     UniqueConstraint("tenant_id", "name"),
 )
 

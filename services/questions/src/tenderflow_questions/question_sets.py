@@ -2,6 +2,7 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tenderflow_common.contracts.questions import QuestionSetBody
 from tenderflow_common.contracts.shared import JobRequest, QuestionSpec
 from tenderflow_questions import repository
 from tenderflow_questions.answering.questions import DEFAULT_QUESTION_SET
@@ -18,13 +19,18 @@ def default_questions() -> list[QuestionSpec]:
     return list(DEFAULT_QUESTION_SET.questions)
 
 
-async def resolve(session: AsyncSession, tenant_id: str, request: JobRequest) -> list[QuestionSpec]:
-    """Ad-hoc questions win, then a named set (the tenant's own, or the builtin default), then the default."""
+async def resolve(session: AsyncSession, tenant_id: str, request: JobRequest) -> QuestionSetBody:
+    """Ad-hoc questions win, then a named set (the tenant's own, or the builtin default), then the default.
+
+    The request's temperature and completion tokens win over the set's."""
     if request.questions:
-        return list(request.questions)
-    if request.question_set and request.question_set != DEFAULT_SET_NAME:
-        stored = await repository.question_set(session, tenant_id, request.question_set)
-        if stored is None:
+        chosen = QuestionSetBody(questions=list(request.questions))
+    elif request.question_set and request.question_set != DEFAULT_SET_NAME:
+        chosen = await repository.question_set(session, tenant_id, request.question_set)
+        if chosen is None:
             raise UnknownQuestionSet(f"no question set named {request.question_set!r}")
-        return stored
-    return default_questions()
+    else:
+        chosen = QuestionSetBody(questions=default_questions())
+    return QuestionSetBody(questions=chosen.questions,
+                           temperature=chosen.temperature if request.temperature is None else request.temperature,
+                           max_tokens=request.max_tokens or chosen.max_tokens)

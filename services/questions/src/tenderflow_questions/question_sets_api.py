@@ -3,10 +3,9 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from tenderflow_common.contracts.questions import QuestionSetList, QuestionSetView
-from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_common.contracts.questions import QuestionSetBody, QuestionSetList, QuestionSetView
 from tenderflow_common.endpoints import Database
 from tenderflow_common.internal_auth import require_internal_token
 from tenderflow_common.problems import Problem
@@ -15,12 +14,6 @@ from tenderflow_questions.question_sets import DEFAULT_SET_NAME, default_questio
 
 Tenant = Annotated[str, Query(min_length=1)]
 SetName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,99}$")]
-
-
-class QuestionSetBody(BaseModel):
-    """The questions of a set being created or replaced."""
-
-    questions: list[QuestionSpec] = Field(min_length=1, max_length=500)
 
 
 def builtin_set() -> QuestionSetView:
@@ -36,17 +29,17 @@ def question_sets_router(database: Database, internal_token: str) -> APIRouter:
     async def list_sets(tenant_id: Tenant) -> QuestionSetList:
         async with database.sessions() as session:
             own = await repository.list_question_sets(session, tenant_id)
-        return QuestionSetList(question_sets=[builtin_set(), *(QuestionSetView(name=n, questions=q) for n, q in own)])
+        return QuestionSetList(question_sets=[builtin_set(), *own])
 
     @router.get("/{name}", response_model=QuestionSetView)
     async def get_set(name: str, tenant_id: Tenant) -> QuestionSetView:
         if name == DEFAULT_SET_NAME:
             return builtin_set()
         async with database.sessions() as session:
-            questions = await repository.question_set(session, tenant_id, name)
-        if questions is None:
+            found = await repository.question_set(session, tenant_id, name)
+        if found is None:
             raise Problem(404, "Question set not found", kind="question-set-not-found")
-        return QuestionSetView(name=name, questions=questions)
+        return found
 
     @router.put("/{name}", response_model=QuestionSetView)
     async def put_set(name: SetName, body: QuestionSetBody, tenant_id: Tenant, response: Response,
@@ -56,9 +49,9 @@ def question_sets_router(database: Database, internal_token: str) -> APIRouter:
         ids = [q.id for q in body.questions]
         if len(set(ids)) != len(ids):
             raise Problem(422, "Question ids must be unique", kind="validation")
-        created = await repository.save_question_set(uow.session, tenant_id, name, body.questions)
+        created = await repository.save_question_set(uow.session, tenant_id, name, body)
         response.status_code = 201 if created else 200
-        return QuestionSetView(name=name, questions=body.questions)
+        return QuestionSetView(name=name, **body.model_dump())
 
     @router.delete("/{name}", status_code=204)
     async def delete_set(name: str, tenant_id: Tenant, uow: UnitOfWork) -> Response:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tenderflow_common.contracts.questions import AnswerRow, Citation
+from tenderflow_common.contracts.questions import AnswerRow, Citation, QuestionSetBody, QuestionSetView
 from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.work import Claimed
 from tenderflow_questions.models import answers, question_sets, runs
@@ -104,29 +104,33 @@ async def results_for_job(session: AsyncSession, job_id: str, tenant_id: str) ->
                                            models.index(row.model) if row.model in models else len(models)))
 
 
-async def question_set(session: AsyncSession, tenant_id: str, name: str) -> list[QuestionSpec] | None:
-    stored = await session.scalar(select(question_sets.c.questions).where(
-        question_sets.c.tenant_id == tenant_id, question_sets.c.name == name))
-    return None if stored is None else [QuestionSpec.model_validate(q) for q in stored]
+def _question_set(row: Row) -> QuestionSetView:
+    return QuestionSetView(name=row.name, questions=[QuestionSpec.model_validate(q) for q in row.questions],
+                           temperature=row.temperature, max_tokens=row.max_tokens)
 
 
-async def list_question_sets(session: AsyncSession, tenant_id: str) -> list[tuple[str, list[QuestionSpec]]]:
-    rows = await session.execute(select(question_sets.c.name, question_sets.c.questions)
-                                 .where(question_sets.c.tenant_id == tenant_id).order_by(question_sets.c.name))
-    return [(row.name, [QuestionSpec.model_validate(q) for q in row.questions]) for row in rows]
+async def question_set(session: AsyncSession, tenant_id: str, name: str) -> QuestionSetView | None:
+    row = (await session.execute(select(question_sets).where(
+        question_sets.c.tenant_id == tenant_id, question_sets.c.name == name))).first()
+    return None if row is None else _question_set(row)
 
 
-async def save_question_set(session: AsyncSession, tenant_id: str, name: str,
-                            questions: list[QuestionSpec]) -> bool:
+async def list_question_sets(session: AsyncSession, tenant_id: str) -> list[QuestionSetView]:
+    rows = await session.execute(select(question_sets).where(question_sets.c.tenant_id == tenant_id)
+                                 .order_by(question_sets.c.name))
+    return [_question_set(row) for row in rows]
+
+
+async def save_question_set(session: AsyncSession, tenant_id: str, name: str, body: QuestionSetBody) -> bool:
     """Create or replace a set; returns True when it was created."""
-    stored = [q.model_dump(mode="json") for q in questions]
+    values = {"questions": [q.model_dump(mode="json") for q in body.questions], "temperature": body.temperature,
+              "max_tokens": body.max_tokens}
     result = await session.execute(update(question_sets).where(
         question_sets.c.tenant_id == tenant_id, question_sets.c.name == name).values(
-        questions=stored, updated_at=datetime.now(UTC)))
+        **values, updated_at=datetime.now(UTC)))
     if result.rowcount:
         return False
-    await session.execute(insert(question_sets).values(id=uuid.uuid4().hex, tenant_id=tenant_id, name=name,
-                                                       questions=stored))
+    await session.execute(insert(question_sets).values(id=uuid.uuid4().hex, tenant_id=tenant_id, name=name, **values))
     return True
 
 

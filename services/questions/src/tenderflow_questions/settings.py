@@ -3,7 +3,7 @@
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from tenderflow_common.settings import ServiceSettings
+from tenderflow_common.settings import AnythingLLMSettings, ServiceSettings
 from tenderflow_questions.providers.settings import AnthropicSettings, OllamaSettings, OpenAISettings
 
 
@@ -23,3 +23,4 @@ class QuestionsSettings(ServiceSettings):
     openai: OpenAISettings = Field(default_factory=OpenAISettings)
     anthropic: AnthropicSettings = Field(default_factory=AnthropicSettings)
     ollama: OllamaSettings = Field(default_factory=OllamaSettings)
+    anythingllm: AnythingLLMSettings = Field(default_factory=AnythingLLMSettings)

@@ -105,11 +105,18 @@ class JobResults(Strict):
     """One per question when the job compared several models."""
 
 
-class QuestionSetView(Strict):
+class QuestionSetBody(Strict):
+    """The questions of a set, with the sampling its models use unless an upload says otherwise."""
+
+    questions: list[QuestionSpec] = Field(min_length=1, max_length=500)
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    max_tokens: int | None = Field(default=None, ge=16, le=8192)
+
+
+class QuestionSetView(QuestionSetBody):
     """A named question set; the builtin default cannot be changed."""
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,99}$")
-    questions: list[QuestionSpec] = Field(min_length=1, max_length=500)
     builtin: bool = False
 
 

@@ -4,6 +4,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from tenderflow_questions.providers.anthropic import AnthropicClient
+from tenderflow_questions.providers.anythingllm import AnythingLLMProvider
 from tenderflow_questions.providers.base import (
     AnswerProvider,
     AnswerRequest,
@@ -50,7 +51,7 @@ class Providers:
     async def aclose(self) -> None:
         """Close the providers' HTTP clients."""
         for provider in self._providers.values():
-            if isinstance(provider, ModelProvider):
+            if isinstance(provider, ModelProvider | AnythingLLMProvider):
                 await provider.aclose()
 
 
@@ -79,7 +80,8 @@ def providers_from_settings(settings: "QuestionsSettings") -> Providers:
                                                       timeout_seconds=settings.ollama.timeout_seconds),
                                          settings.ollama.default_model)
     hybrid = [HybridProvider(models)] if models else []
-    return Providers([ExtractiveProvider(), *models.values(), *hybrid], settings.provider_concurrency)
+    chat = [AnythingLLMProvider.from_settings(settings.anythingllm)] if settings.anythingllm.configured else []
+    return Providers([ExtractiveProvider(), *models.values(), *hybrid, *chat], settings.provider_concurrency)
 
 
 __all__ = ["AnswerProvider", "AnswerRequest", "ExtractiveProvider", "ProviderAnswer", "ProviderFailed", "Providers",
