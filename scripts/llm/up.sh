@@ -103,11 +103,15 @@ start_server() {
 }
 
 # The server refuses OpenAI's json_schema response format with a 500; it takes json_object with the schema beside it.
+# It answers one request at a time, so a call waits behind those queued before it (the questions service sends four
+# at once, each a prompt of up to ~3500 tokens read at 100-400 tokens/s): the timeout covers that wait, or calls
+# time out, are retried and queue the same prompt again.
 write_env() {
   cat >"$ENV_FILE.tmp" <<EOF
 TENDERFLOW_OPENAI_BASE_URL=$BASE_URL
 TENDERFLOW_OPENAI_API_KEY=$API_KEY
 TENDERFLOW_OPENAI_STRUCTURED_OUTPUT=json_object
+TENDERFLOW_OPENAI_TIMEOUT_SECONDS=300
 TENDERFLOW_LOCAL_LLM_MODEL=$MODEL_ALIAS
 EOF
   mv "$ENV_FILE.tmp" "$ENV_FILE"
