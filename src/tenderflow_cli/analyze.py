@@ -15,6 +15,7 @@ from rich.table import Table
 from tenderflow_cli.connection import gateway_client, problem_text
 from tenderflow_cli.embedded import DEFAULT_DATA_DIR
 from tenderflow_cli.errors import CliError
+from tenderflow_cli.local_model import answered_by_openai, apply_local_model_env, describe
 
 TERMINAL = ("succeeded", "failed", "cancelled")
 TABLE_ANSWER_CHARS = 120
@@ -46,6 +47,10 @@ def analyze(
     fields = {k: v for k, v in {"question_set": question_set, "model": model, "workspace": workspace}.items() if v}
     if questions:
         fields["questions"] = questions.read_text(encoding="utf-8")
+    if not gateway:
+        local_model = apply_local_model_env()
+        if local_model is not None and answered_by_openai(model):
+            typer.echo(describe(local_model), err=True)
     rendered = asyncio.run(_analyze(package, fields, output_format, gateway, api_key, data_dir))
     if output:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -124,8 +129,9 @@ def answer_table(results: dict) -> str:
             first = row["citations"][0]
             where = first.get("page") or first.get("row") or first.get("path") or ""
             source = f"{first['file']} ({'page ' if first.get('page') else ''}{where})" if where else first["file"]
-        table.add_row(row["question"], shorten(row["answer"]) if row["answer"] else "—", f"{row['confidence']:.2f}",
-                      source)
+        # A failed question says why (`timeout`, `rate_limited`, ...); a plain dash is "not stated".
+        answer = shorten(row["answer"]) if row["answer"] else f"— ({row['error']})" if row.get("error") else "—"
+        table.add_row(row["question"], answer, f"{row['confidence']:.2f}", source)
     buffer = io.StringIO()
     Console(file=buffer, width=160).print(table)
     return buffer.getvalue()

@@ -9,13 +9,15 @@ import typer
 
 from tenderflow_cli.embedded import EmbeddedSystem
 from tenderflow_cli.errors import CliError, one_line
+from tenderflow_cli.local_model import apply_local_model_env
 
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
 
 @asynccontextmanager
 async def gateway_client(gateway: str | None, api_key: str | None, data_dir: Path) -> AsyncIterator[httpx.AsyncClient]:
-    """Talk to `gateway` with `api_key`, or run everything in process when no gateway is named."""
+    """Talk to `gateway` with `api_key`, or run everything in process when no gateway is named (with the local
+    model server of `make llm-up` when its `.run/llm.env` is here: see `local_model`)."""
     if gateway:
         if not api_key:
             raise typer.BadParameter("--api-key (or TENDERFLOW_API_KEY) is needed with --gateway")
@@ -24,6 +26,7 @@ async def gateway_client(gateway: str | None, api_key: str | None, data_dir: Pat
         async with remote_client(gateway, api_key) as client:
             yield client
         return
+    apply_local_model_env()
     system = EmbeddedSystem(data_dir).build()
     await system.start()
     try:

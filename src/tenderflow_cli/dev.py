@@ -13,6 +13,7 @@ import uvicorn
 
 from tenderflow_cli.embedded import DEFAULT_DATA_DIR, EmbeddedSystem
 from tenderflow_cli.errors import CliError, one_line
+from tenderflow_cli.local_model import apply_local_model_env, describe
 
 
 class _Server(uvicorn.Server):
@@ -55,12 +56,15 @@ def _check_free(host: str, port: int) -> None:
 
 
 async def _serve(host: str, port: int, data_dir: Path) -> None:
+    local_model = apply_local_model_env()
     system = EmbeddedSystem(data_dir).build()
     await system.start()
     try:
         key, created = await system.dev_api_key()
         typer.echo(f"Tenderflow (embedded) on http://{host}:{port}  ·  data in {data_dir}")
         typer.echo(f"{'New development API key' if created else 'Development API key'}: {key}")
+        if local_model is not None:
+            typer.echo(describe(local_model))
         typer.echo("Press Ctrl-C to stop.")
         server = _Server(uvicorn.Config(system.gateway, host=host, port=port, lifespan="off",
                                                log_config=None, access_log=False))
