@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import time
 import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from tenderflow_ingest.archive import read_package
 from tenderflow_ingest.extractors import extract
 from tenderflow_ingest.limits import IngestLimits
 from tenderflow_questions.answering import classify_question
-from tenderflow_questions.providers import AnswerProvider, AnswerRequest
+from tenderflow_questions.providers import AnswerProvider, AnswerRequest, ProviderAnswer, ProviderFailed
 from tenderflow_workspace.builtin import BuiltinIndex, Chunk, chunk_units
 from tenderflow_workspace.search import search_index
 
@@ -31,6 +32,13 @@ class Outcome:
     answer: str | None
     confidence: float
     citations: int
+    grounded: bool | None = None
+    """For a model's answer, whether its quote was found in the passages; None for extractive answers."""
+    error: str | None = None
+    """The provider's stable failure code when it failed for good on the question."""
+    seconds: float = 0.0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
 
 
 def tender_files(root: Path = TENDERS) -> list[Path]:
@@ -66,16 +74,30 @@ def search(index: BuiltinIndex, question: QuestionSpec, top_k: int = TOP_K) -> l
 
 
 async def answer_tender(
-    name: str, document: Path, questions: list[QuestionSpec], provider: AnswerProvider, model: str = "default"
+    name: str, document: Path, questions: list[QuestionSpec], provider: AnswerProvider, model: str = "default", *,
+    temperature: float = 0.0, max_tokens: int = 512,
 ) -> list[Outcome]:
-    """Every question of the set answered on one tender's package."""
+    """Every question of the set answered on one tender's package, one at a time, each call timed.
+
+    `model` is the part after the provider's colon, as the questions runner passes it. A provider that fails for
+    good on a question gives no answer and its failure code, and the next question is asked, as in a run.
+    """
     with tempfile.TemporaryDirectory(prefix="tenderflow-eval-") as scratch:
         index = index_tender(document, Path(scratch))
     outcomes: list[Outcome] = []
     for question in questions:
         request = AnswerRequest(question=question, passages=search(index, question), model=model, run_id=name,
-                                tenant_id="evaluation", workspace_id=name)
-        result = await provider.answer(request)
+                                tenant_id="evaluation", workspace_id=name, temperature=temperature,
+                                max_tokens=max_tokens)
+        started = time.perf_counter()
+        try:
+            result = await provider.answer(request)
+        except ProviderFailed as failure:
+            result = ProviderAnswer(answer=None, citations=[], confidence=0.0, fragment_coverage=None,
+                                    error=failure.code)
         outcomes.append(Outcome(tender=name, question_id=question.id, answer=result.answer,
-                                confidence=result.confidence, citations=len(result.citations)))
+                                confidence=result.confidence, citations=len(result.citations),
+                                grounded=result.grounded, error=result.error,
+                                seconds=time.perf_counter() - started, prompt_tokens=result.usage.prompt_tokens,
+                                completion_tokens=result.usage.completion_tokens))
     return outcomes

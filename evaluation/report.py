@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from statistics import fmean
@@ -25,10 +26,11 @@ class Scored:
 
 
 def score(outcomes: Sequence[Outcome], expectations: dict[str, dict[str, Expectation]]) -> list[Scored]:
+    """A question the provider failed on is wrong, even where no answer was expected: it was never answered."""
     scored = []
     for outcome in outcomes:
         expectation = expectations[outcome.tender][outcome.question_id]
-        scored.append(Scored(outcome, expectation, expectation.is_right(outcome.answer)))
+        scored.append(Scored(outcome, expectation, outcome.error is None and expectation.is_right(outcome.answer)))
     return scored
 
 
@@ -54,18 +56,38 @@ def _accuracy_row(items: Sequence[Scored]) -> dict[str, Any]:
             "answered": len(answered), "mean_confidence_answered": _mean_confidence(answered)}
 
 
-def summarize(scored: Sequence[Scored]) -> dict[str, Any]:
+def _mean(values: Sequence[float], digits: int = 4) -> float | None:
+    return round(fmean(values), digits) if values else None
+
+
+def summarize(scored: Sequence[Scored], model: str = "extractive:default") -> dict[str, Any]:
     """Everything the report prints, as plain data (also what `--json` writes)."""
     answered = [item for item in scored if item.answered]
     abstained = [item for item in scored if not item.answered]
+    failed = [item for item in scored if item.outcome.error is not None]
+    judged = [item for item in answered if item.outcome.grounded is not None]
     right_answers = [item for item in answered if item.right]
     wrong_answers = [item for item in answered if not item.right]
     right_all = [item for item in scored if item.right]
     wrong_all = [item for item in scored if not item.right]
     return {
+        "model": model,
         "total": len(scored),
         "right": len(right_all),
         "accuracy": round(len(right_all) / len(scored), 4) if scored else 0.0,
+        "answered": len(answered),
+        "wrong_answers": len(wrong_answers),
+        "failed": {"count": len(failed),
+                   "codes": dict(sorted(Counter(item.outcome.error for item in failed).items()))},
+        # Only a model's answer is checked for grounding (its quote found in the passages); extractive answers
+        # are taken from the passages, so they have no grounding to report.
+        "grounded": {"checked": len(judged), "grounded": sum(bool(item.outcome.grounded) for item in judged),
+                     "share": round(sum(bool(item.outcome.grounded) for item in judged) / len(judged), 4)
+                     if judged else None},
+        "timing": {"seconds_per_question": _mean([item.outcome.seconds for item in scored], 3),
+                   "seconds_total": round(sum(item.outcome.seconds for item in scored), 1)},
+        "tokens": {"prompt_per_question": _mean([item.outcome.prompt_tokens for item in scored], 1),
+                   "completion_per_question": _mean([item.outcome.completion_tokens for item in scored], 1)},
         "calibration": {
             # Answers given: a no-answer always has confidence 0, so it says nothing about calibration.
             "right_answers": _count_and_mean(right_answers),
@@ -83,7 +105,8 @@ def summarize(scored: Sequence[Scored]) -> dict[str, Any]:
         "outcomes": [
             {"tender": item.outcome.tender, "question": item.outcome.question_id,
              "answer": item.outcome.answer, "confidence": item.outcome.confidence,
-             "citations": item.outcome.citations, "expected": item.expectation.describe(),
+             "citations": item.outcome.citations, "grounded": item.outcome.grounded, "error": item.outcome.error,
+             "seconds": round(item.outcome.seconds, 3), "expected": item.expectation.describe(),
              "right": item.right}
             for item in scored
         ],
@@ -144,7 +167,11 @@ def render(summary: dict[str, Any], details: bool = False) -> str:
             right_aligned={1, 2},
         ),
         f"No answer: {calibration['right_abstentions']} right (nothing expected), "
-        f"{calibration['missed_answers']} missed (an answer was expected); a no-answer has confidence 0.",
+        f"{calibration['missed_answers']} missed (an answer was expected or the provider failed); a no-answer has "
+        "confidence 0.",
+        f"Provider failures: {_failures(summary)}",
+        f"Grounded: {_grounded(summary)}",
+        f"Time: {_seconds(summary)} per question, {summary['timing']['seconds_total']:.0f} s in all",
     ]
     shown = summary["outcomes"] if details else [row for row in summary["outcomes"] if not row["right"]]
     lines += ["", "All answers" if details else "Wrong"]
@@ -152,9 +179,60 @@ def render(summary: dict[str, Any], details: bool = False) -> str:
         lines += _table(
             ["tender", "question", "ok", "conf", "answer", "expected"],
             [[row["tender"], row["question"], "yes" if row["right"] else "NO", row["confidence"],
-              _shorten(row["answer"]), _shorten(row["expected"], 50)] for row in shown],
+              f"(failed: {row['error']})" if row.get("error") else _shorten(row["answer"]),
+              _shorten(row["expected"], 50)] for row in shown],
             right_aligned={3},
         )
     else:
         lines.append("(none)")
+    return "\n".join(lines)
+
+
+def _failures(summary: dict[str, Any]) -> str:
+    failed = summary["failed"]
+    if not failed["count"]:
+        return "none"
+    return f"{failed['count']} ({', '.join(f'{code} {n}' for code, n in failed['codes'].items())})"
+
+
+def _grounded(summary: dict[str, Any]) -> str:
+    grounded = summary["grounded"]
+    if grounded["share"] is None:
+        return "-" if summary["answered"] else "no answers"
+    return f"{100 * grounded['share']:.1f}% ({grounded['grounded']}/{grounded['checked']})"
+
+
+def _seconds(summary: dict[str, Any]) -> str:
+    seconds = summary["timing"]["seconds_per_question"]
+    return "-" if seconds is None else f"{seconds:.3f} s" if seconds < 1 else f"{seconds:.1f} s"
+
+
+def render_comparison(summaries: Sequence[dict[str, Any]]) -> str:
+    """Several summaries of the same questions on the same tenders, side by side: overall, then per question."""
+    def both(name: str, value: Callable[[dict[str, Any]], Any]) -> list[Any]:
+        return [name, *(value(summary) for summary in summaries)]
+
+    def confidence(key: str) -> Callable[[dict[str, Any]], Any]:
+        return lambda summary: summary["calibration"][key]["mean_confidence"]
+
+    columns = ["", *(summary["model"] for summary in summaries)]
+    right = set(range(1, len(columns)))
+    lines = ["Side by side", *_table(columns, [
+        both("accuracy", lambda s: f"{s['right']}/{s['total']} = {100 * s['accuracy']:.1f}%"),
+        both("answers given", lambda s: s["answered"]),
+        both("wrong answers", lambda s: s["wrong_answers"]),
+        both("right no-answers", lambda s: s["calibration"]["right_abstentions"]),
+        both("missed (no answer, or failed)", lambda s: s["calibration"]["missed_answers"]),
+        both("provider failures", _failures),
+        both("mean confidence, right answers", confidence("right_answers")),
+        both("mean confidence, wrong answers", confidence("wrong_answers")),
+        both("grounded share of answers", _grounded),
+        both("seconds per question", _seconds),
+        both("prompt tokens per question", lambda s: f"{s['tokens']['prompt_per_question']:.0f}"
+             if s["tokens"]["prompt_per_question"] else "-"),
+    ], right_aligned=right)]
+    questions = list(summaries[0]["per_question"])
+    lines += ["", "Right per question", *_table(["question", *columns[1:]], [
+        [question, *(f"{s['per_question'][question]['right']}/{s['per_question'][question]['total']}"
+                     for s in summaries)] for question in questions], right_aligned=right)]
     return "\n".join(lines)
