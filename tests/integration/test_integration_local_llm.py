@@ -34,7 +34,8 @@ QUESTION = [
 
 @pytest.fixture(scope="module")
 def client(local_llm) -> openai.OpenAI:
-    return openai.OpenAI(base_url=local_llm.base_url, api_key=local_llm.api_key, timeout=120, max_retries=0)
+    # Each call takes seconds, but the server answers one request at a time: allow for others queued before it.
+    return openai.OpenAI(base_url=local_llm.base_url, api_key=local_llm.api_key, timeout=300, max_retries=0)
 
 
 def test_chat_completion_answers_as_the_served_model(client, local_llm):
