@@ -105,3 +105,11 @@ def extractive(answer: str) -> ProviderAnswer:
 
 def extractive_none() -> ProviderAnswer:
     return ProviderAnswer(answer=None, citations=[], confidence=0.0, fragment_coverage=None)
+
+
+def test_the_prompt_keeps_the_best_passages_that_fit_a_small_context():
+    long = [NOTICE.model_copy(update={"chunk_id": f"n:{n}", "text": "x" * 1500}) for n in range(12)]
+    prompt = llm.user_prompt(AnswerRequest(question=QuestionSpec(id="q", text="Q?"), passages=long, model="m",
+                                           run_id="r", tenant_id="t", workspace_id="w"))
+    assert "[1] (" in prompt and "[5] (" in prompt and "[6] (" not in prompt
+    assert len(prompt) <= llm.PROMPT_PASSAGE_CHARS + 200

@@ -20,6 +20,9 @@ from tenderflow_questions.providers.base import AnswerRequest
 NOT_STATED = "not stated"
 SNIPPET_CHARS = 300
 PASSAGE_CHARS = 1500
+PROMPT_PASSAGE_CHARS = 9000
+"""Passages stop being added past this many characters (about 2,500 tokens), so the prompt and a 512-token answer
+fit a 4,096-token context, as small local models have."""
 
 SYSTEM_PROMPT = (
     "You answer questions about a public procurement tender using only the numbered passages given. "
@@ -42,9 +45,13 @@ REPLY_SCHEMA = ModelReply.model_json_schema()
 
 
 def user_prompt(request: AnswerRequest) -> str:
-    """The passages, numbered and located, then the question."""
-    blocks = [f"[{number}] ({_location(passage)})\n{passage.text[:PASSAGE_CHARS]}"
-              for number, passage in enumerate(request.passages, start=1)]
+    """The passages, best first, numbered and located, as many as fit; then the question."""
+    blocks: list[str] = []
+    for number, passage in enumerate(request.passages, start=1):
+        block = f"[{number}] ({_location(passage)})\n{passage.text[:PASSAGE_CHARS]}"
+        if blocks and sum(map(len, blocks)) + len(block) > PROMPT_PASSAGE_CHARS:
+            break
+        blocks.append(block)
     return "Passages:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {request.question.text}"
 
 
