@@ -32,7 +32,8 @@ def analyze(
     questions: Annotated[Path | None, typer.Option("--questions", exists=True, dir_okay=False,
                                                    help='JSON array of {"id", "text", ...}.')] = None,
     question_set: Annotated[str | None, typer.Option("--question-set", help="A named question set.")] = None,
-    model: Annotated[str | None, typer.Option("--model", help="provider:model, e.g. extractive:default.")] = None,
+    model: Annotated[list[str] | None, typer.Option(
+        "--model", help="provider:model, e.g. extractive:default; again to compare models side by side.")] = None,
     workspace: Annotated[str | None, typer.Option("--workspace", help="Workspace to index into.")] = None,
     output_format: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
     output: Annotated[Path | None, typer.Option("--output", help="Write the results here.")] = None,
@@ -44,12 +45,13 @@ def analyze(
     """Analyze a tender package and print each question's answer, confidence and source."""
     if output_format not in ("table", "json", "csv"):
         raise typer.BadParameter("--format must be table, json or csv")
-    fields = {k: v for k, v in {"question_set": question_set, "model": model, "workspace": workspace}.items() if v}
+    models = ",".join(model or [])
+    fields = {k: v for k, v in {"question_set": question_set, "model": models, "workspace": workspace}.items() if v}
     if questions:
         fields["questions"] = questions.read_text(encoding="utf-8")
     if not gateway:
         local_model = apply_local_model_env()
-        if local_model is not None and answered_by_openai(model):
+        if local_model is not None and any(answered_by_openai(name) for name in model or []):
             typer.echo(describe(local_model), err=True)
     rendered = asyncio.run(_analyze(package, fields, output_format, gateway, api_key, data_dir))
     if output:
@@ -121,17 +123,45 @@ def shorten(text: str, limit: int = TABLE_ANSWER_CHARS) -> str:
 
 
 def answer_table(results: dict) -> str:
-    """The answers as a terminal table: question, answer, confidence, source."""
+    """The answers as a terminal table: question, answer, confidence, source; or, when the job compared models,
+    each model's answer and confidence side by side and whether they agree."""
+    if results.get("comparisons"):
+        return _rendered(_comparison_table(results))
     table = Table("question", "answer", "confidence", "source", title=f"Job {results['job_id']}", expand=True)
     for row in results["answers"]:
-        source = ""
-        if row["citations"]:
-            first = row["citations"][0]
-            where = first.get("page") or first.get("row") or first.get("path") or ""
-            source = f"{first['file']} ({'page ' if first.get('page') else ''}{where})" if where else first["file"]
-        # A failed question says why (`timeout`, `rate_limited`, ...); a plain dash is "not stated".
-        answer = shorten(row["answer"]) if row["answer"] else f"— ({row['error']})" if row.get("error") else "—"
-        table.add_row(row["question"], answer, f"{row['confidence']:.2f}", source)
+        table.add_row(row["question"], _answer_cell(row), f"{row['confidence']:.2f}", _source(row))
+    return _rendered(table)
+
+
+def _comparison_table(results: dict) -> Table:
+    models = list(dict.fromkeys(row["model"] for row in results["answers"]))
+    table = Table("question", *models, "agree", title=f"Job {results['job_id']}", expand=True)
+    by_question: dict[str, dict[str, dict]] = {}
+    texts: dict[str, str] = {}
+    for row in results["answers"]:
+        by_question.setdefault(row["question_id"], {})[row["model"]] = row
+        texts[row["question_id"]] = row["question"]
+    agree = {comparison["question_id"]: comparison["agree"] for comparison in results["comparisons"]}
+    for question_id, rows in by_question.items():
+        cells = [f"{_answer_cell(rows[m])} ({rows[m]['confidence']:.2f})" if m in rows else "" for m in models]
+        table.add_row(texts[question_id], *cells, "yes" if agree.get(question_id) else "no")
+    return table
+
+
+def _answer_cell(row: dict) -> str:
+    # A failed question says why (`timeout`, `rate_limited`, ...); a plain dash is "not stated".
+    return shorten(row["answer"]) if row["answer"] else f"— ({row['error']})" if row.get("error") else "—"
+
+
+def _source(row: dict) -> str:
+    if not row["citations"]:
+        return ""
+    first = row["citations"][0]
+    where = first.get("page") or first.get("row") or first.get("path") or ""
+    return f"{first['file']} ({'page ' if first.get('page') else ''}{where})" if where else first["file"]
+
+
+def _rendered(table: Table) -> str:
     buffer = io.StringIO()
     Console(file=buffer, width=160).print(table)
     return buffer.getvalue()

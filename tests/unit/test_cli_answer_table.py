@@ -16,3 +16,20 @@ def test_a_failed_question_shows_its_error_code():
     assert "Port of Tallinn" in lines["buyer?"]
     assert "—" in lines["deadline?"] and "(" not in lines["deadline?"]
     assert "— (timeout)" in lines["value?"]
+
+
+def test_compared_models_are_side_by_side_with_whether_they_agree():
+    def answer(question_id: str, model: str, text: str | None) -> dict:
+        return {**row(question_id, text), "model": model}
+
+    table = answer_table({"job_id": "j1", "answers": [
+        answer("buyer", "extractive:default", "Port of Tallinn"), answer("buyer", "openai:m", "Port of Tallinn"),
+        answer("value", "extractive:default", "EUR 5"), answer("value", "openai:m", None)],
+        "comparisons": [{"question_id": "buyer", "agree": True, "answers": {}},
+                        {"question_id": "value", "agree": False, "answers": {}}]})
+    header = next(line for line in table.splitlines() if "question" in line)
+    lines = {line.split()[1]: line for line in table.splitlines() if line.startswith("│") and "?" in line}
+
+    assert "extractive:default" in header and "openai:m" in header and "agree" in header
+    assert lines["buyer?"].count("Port of Tallinn") == 2 and lines["buyer?"].rstrip(" │").endswith("yes")
+    assert "EUR 5" in lines["value?"] and lines["value?"].rstrip(" │").endswith("no")
