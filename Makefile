@@ -13,10 +13,11 @@ LOAD_INFRA_ENV := set -a && source .run/infra.env && set +a
 # Exports the local model server's settings written by llm-up.
 LOAD_LLM_ENV := set -a && source .run/llm.env && set +a
 
-.PHONY: asyncapi demo help install infra-up infra-down llm-up llm-down stack-up stack-down test lint eval bench-questions bench-ingest bench-modes
+.PHONY: asyncapi demo help install ocr infra-up infra-down llm-up llm-down stack-up stack-down test lint eval bench-questions bench-ingest bench-modes
 
 help:
 	@echo "make install     sync .venv from uv.lock (installs uv $(UV_VERSION), and pip for it, if missing)"
+	@echo "make ocr         install Tesseract and its eng, por, spa and rus languages with apt (for scanned PDFs)"
 	@echo "make infra-up    start Kafka, PostgreSQL and Redis on 127.0.0.1; writes .run/infra.env"
 	@echo "make infra-down  stop the servers infra-up started (and only those)"
 	@echo "make llm-up      serve Gemma 3 270M (llama.cpp, OpenAI API) on 127.0.0.1:8090; writes .run/llm.env"
@@ -24,11 +25,11 @@ help:
 	@echo "make llm-down    stop the model server llm-up started (and only that)"
 	@echo "make stack-up    run the five services in the background against that infra"
 	@echo "make stack-down  stop them"
-	@echo "make test        install, infra-up, llm-up, then pytest with .run/infra.env and .run/llm.env exported"
+	@echo "make test        install, ocr, infra-up, llm-up, then pytest with .run/infra.env and .run/llm.env exported"
 	@echo "make lint        ruff check"
 	@echo "make eval        answer the default question set on the real tenders; accuracy and calibration"
 	@echo "make bench-questions  questions runner throughput at concurrency 4, 8 and 16 against the ideal"
-	@echo "make bench-ingest  sandbox start cost; ingest MB/s, PDF pages/s and peak RSS on a ~500 MB package against bare zipfile/pypdf"
+	@echo "make bench-ingest  sandbox start cost; ingest MB/s, PDF pages/s and peak RSS on a ~500 MB package against bare zipfile/pypdfium2"
 	@echo "make bench-modes   embedded mode against the five-process stack on the real tenders (starts infra)"
 
 # The first command for a newcomer: everything in one process, no servers, no API key.
@@ -44,6 +45,10 @@ asyncapi: | $(VENV_PY)
 install:
 	@scripts/install_uv.sh $(UV_VERSION)
 	@if command -v uv >/dev/null; then uv sync --frozen; else python3 -m uv sync --frozen; fi
+
+# Scanned PDF pages are OCR'd with Tesseract, a program from apt; without it they get the no_text_layer verdict.
+ocr:
+	scripts/ocr/install.sh
 
 # The infra scripts use the venv's aiokafka; create the venv on a fresh checkout.
 $(VENV_PY):
@@ -69,7 +74,7 @@ stack-down:
 	scripts/stack/down.sh
 
 # pytest exits 5 when it collects no tests; that is a failure too, never a pass.
-test: install infra-up llm-up
+test: install ocr infra-up llm-up
 	@$(LOAD_INFRA_ENV) && $(LOAD_LLM_ENV); status=0; $(VENV_PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
 	if ((status == 5)); then echo "pytest collected no tests: failing" >&2; fi; \
 	exit $$status

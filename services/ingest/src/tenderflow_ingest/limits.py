@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MIB = 1024 * 1024
+# Limits whose zero means "none of this": no OCR at all.
+MAY_BE_ZERO = frozenset({"max_ocr_pages"})
 
 
 @dataclass(frozen=True)
@@ -30,8 +32,14 @@ class IngestLimits:
     max_units_per_document: int = 100_000
     max_unit_chars: int = 200_000
     cancel_check_bytes: int = 4 * MIB
+    # OCR of PDF pages without a text layer, inside max_pdf_seconds: pages read per document (0 switches OCR
+    # off) and seconds per page. A scanned page takes Tesseract 3-6 s on one core.
+    max_ocr_pages: int = 10
+    max_ocr_page_seconds: float = 20.0
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
+            if name in MAY_BE_ZERO and value == 0:
+                continue
             if value <= 0:
                 raise ValueError(f"{name} must be positive, got {value}")

@@ -29,9 +29,10 @@ from tenderflow_ingest.sandbox_server import CONTROL_FD_ENV, deadline_seconds, d
 
 _POLL_SECONDS = 0.05
 _READ_BYTES = 1024 * 1024
-# What the extraction server may see of the service's environment: how to find Python and programs, the locale.
+# What the extraction server may see of the service's environment: how to find Python and programs, the locale,
+# and where Tesseract keeps its languages and how many threads it may use (OCR runs in the children).
 _INHERITED_ENV = ("PATH", "PYTHONPATH", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "OPENBLAS_CORETYPE",
-                  "OPENBLAS_L2_SIZE")
+                  "OPENBLAS_L2_SIZE", "TESSDATA_PREFIX", "OMP_THREAD_LIMIT")
 
 
 class _ServerGone(Exception):

@@ -9,16 +9,20 @@ from pydantic import Field, create_model, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from tenderflow_common.settings import ServiceSettings
-from tenderflow_ingest.limits import IngestLimits
+from tenderflow_ingest.limits import MAY_BE_ZERO, IngestLimits
 
 
 def _limit_fields() -> dict[str, Any]:
     """One positive setting per IngestLimits field, so a new limit is configurable the day it is added."""
     hints = typing.get_type_hints(IngestLimits)
     return {
-        field.name: (hints[field.name], Field(default=field.default, gt=0))
+        field.name: (hints[field.name], Field(default=field.default, **_lower_bound(field.name)))
         for field in dataclasses.fields(IngestLimits)
     }
+
+
+def _lower_bound(name: str) -> dict[str, int]:
+    return {"ge": 0} if name in MAY_BE_ZERO else {"gt": 0}
 
 
 _LimitSettings = create_model("_LimitSettings", __base__=ServiceSettings, **_limit_fields())

@@ -12,7 +12,7 @@ from pypdf import PdfReader, PdfWriter
 
 from tenderflow_ingest.extractors import extract
 from tenderflow_ingest.extractors.base import ExtractionError
-from tenderflow_ingest.extractors.pdf_layout import choose_page_text
+from tenderflow_ingest.extractors.pdf_layout import Box, page_lines
 from tenderflow_ingest.limits import IngestLimits
 
 LOTS = [
@@ -91,21 +91,21 @@ def test_lots_on_later_pages_are_cited_with_those_pages(tmp_path: Path) -> None:
     assert pages == [extraction.pages]
 
 
-def test_plain_text_is_kept_when_it_already_holds_rows_together() -> None:
-    plain = "Lot Title Value\n1 Roads 100\n2 Parks 200"
-    layout = "Lot     Title     Value\n\n1       Roads     100\n\n2       Parks     200"
-    assert choose_page_text(plain, layout) == plain
+def test_boxes_on_one_baseline_are_one_line_with_columns_marked() -> None:
+    boxes = [
+        Box(300, 700, 340, 710, "Value"), Box(50, 700, 70, 710, "Lot"), Box(100, 700, 140, 710, "Title"),
+        Box(50, 680, 56, 690, "1"), Box(100, 681, 150, 691, "Quay wall"), Box(300, 680, 360, 690, "2,350,000"),
+    ]
+    assert page_lines(boxes) == ["Lot | Title | Value", "1 | Quay wall | 2,350,000"]
 
 
-def test_layout_text_is_used_when_plain_text_breaks_rows_apart() -> None:
-    plain = "Lot\nTitle\nValue\n1\nRoads\n100"
-    layout = "Lot     Title     Value\n\n   1       Roads     100   "
-    assert choose_page_text(plain, layout) == "Lot | Title | Value\n1 | Roads | 100"
-
-
-def test_prose_pages_keep_plain_text() -> None:
-    assert choose_page_text("Some prose.", "Some   prose.") == "Some prose."
-    assert choose_page_text("Some prose.", None) == "Some prose."
+def test_a_currency_sign_split_from_its_amount_is_joined_back() -> None:
+    beside = [Box(300, 700, 312, 710, "R$"), Box(340, 700, 380, 710, "75,53")]
+    above = [Box(300, 700, 312, 710, "R$"), Box(300, 686, 340, 696, "5.160,00")]
+    after = [Box(300, 700, 340, 710, "1 200,00"), Box(360, 700, 380, 710, "руб.")]
+    assert page_lines(beside) == ["R$ 75,53"]
+    assert page_lines(above) == ["R$ 5.160,00"]
+    assert page_lines(after) == ["1 200,00 руб."]
 
 
 def test_too_many_pages_is_refused(tmp_path: Path) -> None:
@@ -145,19 +145,47 @@ def test_a_pdf_locked_only_against_editing_is_read_with_a_warning(tmp_path: Path
     assert extraction.warnings == ["PDF is encrypted with an empty user password; text was extracted"]
 
 
-def test_a_pdf_without_text_warns_that_it_may_be_scanned(tmp_path: Path) -> None:
+def test_a_pdf_without_text_or_images_has_no_text_layer(tmp_path: Path) -> None:
     pdf = FPDF()
     pdf.add_page()
-    extraction = extract(write(tmp_path, bytes(pdf.output())), "pdf", IngestLimits())
-    assert extraction.units == [] and extraction.pages == 1
-    assert extraction.warnings == ["no extractable text: the PDF may be scanned images"]
+    assert error_code(write(tmp_path, bytes(pdf.output()))) == "no_text_layer"
 
 
-def test_layout_pass_is_only_needed_where_rows_may_be_split():
-    from tenderflow_ingest.extractors.pdf_layout import may_hold_split_rows
+def letterhead_pdf(pages: int) -> bytes:
+    """A notice with a letterhead and a "Page n of N" footer on every page, as municipalities print them."""
+    pdf = FPDF()
+    pdf.set_auto_page_break(False)
+    pdf.set_font("Helvetica", size=10)
+    for number in range(1, pages + 1):
+        pdf.add_page()
+        pdf.set_xy(10, 10)
+        pdf.cell(0, 5, "MUNICIPALITY OF NORTHHAVEN - Procurement Office", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 5, "Harbour Road 1, Northhaven", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_xy(10, 60)
+        for line in range(1, 6):
+            pdf.cell(0, 6, f"Clause {number}.{line}: the supplier delivers item {number * 10 + line}.",
+                     new_x="LMARGIN", new_y="NEXT")
+        pdf.set_xy(10, 280)
+        pdf.cell(0, 5, f"Page {number} of {pages}", align="C")
+    return bytes(pdf.output())
 
-    prose = "\n".join(["The contracting authority invites tenders for the rehabilitation of the north quay wall."] * 8)
-    split_cells = "Lot\nTitle\nValue\n1\nQuay wall\nEUR 2,350,000\n2\nPontoons\nEUR 1,420,000"
-    assert not may_hold_split_rows(prose)
-    assert not may_hold_split_rows("")
-    assert may_hold_split_rows(split_cells)
+
+def test_running_headers_and_page_numbers_stay_out_of_the_units(tmp_path: Path) -> None:
+    extraction = extract(write(tmp_path, letterhead_pdf(5)), "pdf", IngestLimits())
+    assert [unit.page for unit in extraction.units] == [1, 2, 3, 4, 5]
+    texts = [unit.text for unit in extraction.units]
+    # The letterhead is kept once, where it first appears: it may be the only place the buyer is named.
+    assert [text.count("MUNICIPALITY OF NORTHHAVEN") for text in texts] == [1, 0, 0, 0, 0]
+    assert [text.count("Harbour Road 1") for text in texts] == [1, 0, 0, 0, 0]
+    assert not any(re.search(r"Page \d of 5", text) for text in texts)
+    for number, text in enumerate(texts, start=1):
+        assert text.splitlines()[-1] == f"Clause {number}.5: the supplier delivers item {number * 10 + 5}."
+        assert f"Clause {number}.1:" in text
+
+
+def test_a_line_repeated_amid_pages_is_content_not_a_header(tmp_path: Path) -> None:
+    extraction = extract(write(tmp_path, tender_pdf()), "pdf", IngestLimits())
+    for unit in extraction.units:
+        # Every row of the lots table ends its wrapped description this way, at page edges too.
+        rows = sum(1 for line in unit.text.splitlines() if re.match(r"^\d+ EUR ", line))
+        assert unit.text.count("kerbs, gullies, drainage and markings") == rows

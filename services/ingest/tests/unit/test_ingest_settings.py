@@ -38,3 +38,15 @@ def test_nonsense_limits_refuse_to_start(monkeypatch: pytest.MonkeyPatch, value:
     monkeypatch.setenv("TENDERFLOW_INGEST_MAX_PDF_PAGES", value)
     with pytest.raises(ValidationError, match="max_pdf_pages"):
         IngestSettings()
+
+
+def test_zero_ocr_pages_switches_ocr_off_but_a_negative_count_refuses_to_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TENDERFLOW_INGEST_MAX_OCR_PAGES", "0")
+    assert IngestSettings().limits().max_ocr_pages == 0
+    monkeypatch.setenv("TENDERFLOW_INGEST_MAX_OCR_PAGES", "-1")
+    with pytest.raises(ValidationError, match="max_ocr_pages"):
+        IngestSettings()
+    with pytest.raises(ValueError, match="max_ocr_page_seconds"):
+        IngestLimits(max_ocr_page_seconds=0)

@@ -1,78 +1,174 @@
-"""Extracts PDF text page by page with pypdf, within page and time limits."""
+"""Extracts PDF text page by page with pdfium (pypdfium2), OCRs pages without a text layer, within limits."""
 
 from __future__ import annotations
 
+import ctypes
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pypdf import PageObject, PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from tenderflow_ingest.archive import Cancelled
+from tenderflow_ingest.extractors import ocr
 from tenderflow_ingest.extractors.base import Extraction, ExtractionError, TextUnit
-from tenderflow_ingest.extractors.pdf_layout import choose_page_text, may_hold_split_rows
+from tenderflow_ingest.extractors.pdf_layout import Box, page_lines
+from tenderflow_ingest.extractors.pdf_margins import strip_margins
 from tenderflow_ingest.limits import IngestLimits
+
+# A line's text from its first to its last visible character.
+_LINE = re.compile(r"[^\s](?:[^\r\n]*[^\s])?")
 
 
 def extract(path: Path, limits: IngestLimits, cancelled: Callable[[], bool] | None = None) -> Extraction:
     """One unit per page with text (page numbers from 1); ExtractionError for anything unreadable.
 
-    cancelled is asked before every page, so a cancelled job stops within a page rather than a document.
+    cancelled is asked before every page, so a cancelled job stops within a page rather than a document. Running
+    headers, footers and page numbers are kept out of the units (pdf_margins). Pages without a text layer are
+    OCR'd (at most max_ocr_pages of them); a PDF that yields no text at all is rejected with no_text_layer.
     """
-    started = time.monotonic()
-    warnings: list[str] = []
+    run = _Run(limits, cancelled)
+    document = _open(path, run.warnings)
     try:
-        reader = PdfReader(str(path), strict=False)
-        _open_encrypted(reader, warnings)
-        page_count = len(reader.pages)
+        page_count = len(document)
         if page_count > limits.max_pdf_pages:
             reason = f"PDF has {page_count} pages; at most {limits.max_pdf_pages} allowed"
             raise ExtractionError("too_many_pages", reason)
-        units = []
-        for number, page in enumerate(reader.pages, start=1):
-            if cancelled is not None and cancelled():
-                raise Cancelled()
-            if time.monotonic() - started > limits.max_pdf_seconds:
-                reason = (
-                    f"PDF text extraction took over {limits.max_pdf_seconds:g} s (stopped at page {number})"
-                )
-                raise ExtractionError("pdf_timeout", reason)
-            text = _page_text(page, number, warnings)[: limits.max_unit_chars]
-            if text.strip():
-                units.append(TextUnit(text=text, page=number))
+        pages = [run.page_text(document, index) for index in range(page_count)]
+        scanned = [index for index, lines in enumerate(pages) if not lines and _has_images(document[index])]
+        ocr_note = run.ocr_pages(document, pages, scanned) if scanned else ""
     except (ExtractionError, Cancelled):
         raise
-    except LimitReachedError as error:
-        raise ExtractionError("pdf_limit_exceeded", f"PDF exceeds a decompression limit: {error}") from error
-    except (FileNotDecryptedError, DependencyError) as error:
-        raise ExtractionError("encrypted_pdf", f"PDF is encrypted and cannot be read: {error}") from error
-    except Exception as error:  # noqa: BLE001 - pypdf raises many types on malformed input; each is a bad file
+    except Exception as error:  # noqa: BLE001 - pdfium raises on malformed input; each is a bad file
         reason = f"PDF cannot be read: {type(error).__name__}: {error}"
         raise ExtractionError("corrupt_pdf", reason) from error
+    finally:
+        document.close()
+    units = [
+        TextUnit(text="\n".join(lines)[: limits.max_unit_chars], page=number)
+        for number, lines in enumerate(strip_margins(pages), start=1)
+        if "".join(lines).strip()
+    ]
     if not units:
-        warnings.append("no extractable text: the PDF may be scanned images")
-    return Extraction(doc_type="pdf", units=units, pages=page_count, warnings=warnings)
+        raise ExtractionError("no_text_layer", f"PDF has no text layer{ocr_note or ' and no page images to OCR'}")
+    return Extraction(doc_type="pdf", units=units, pages=page_count, warnings=run.warnings)
 
 
-def _open_encrypted(reader: PdfReader, warnings: list[str]) -> None:
+def _open(path: Path, warnings: list[str]) -> pdfium.PdfDocument:
     """PDFs locked only against editing open with an empty password; anything else we cannot read."""
-    if not reader.is_encrypted:
-        return
-    if not reader.decrypt(""):
-        raise ExtractionError("encrypted_pdf", "PDF is protected by a password")
-    warnings.append("PDF is encrypted with an empty user password; text was extracted")
-
-
-def _page_text(page: PageObject, number: int, warnings: list[str]) -> str:
-    plain = page.extract_text() or ""
-    if not may_hold_split_rows(plain):
-        return plain
     try:
-        layout = page.extract_text(extraction_mode="layout")
-    except LimitReachedError:
-        raise
-    except Exception as error:  # noqa: BLE001 - layout mode is a refinement; plain text still stands
-        warnings.append(f"page {number}: layout extraction failed ({type(error).__name__}); kept plain text")
-        layout = None
-    return choose_page_text(plain, layout)
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as error:
+        if getattr(error, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
+            raise ExtractionError("encrypted_pdf", "PDF is protected by a password") from error
+        raise ExtractionError("corrupt_pdf", f"PDF cannot be read: {error}") from error
+    except Exception as error:  # noqa: BLE001
+        raise ExtractionError("corrupt_pdf", f"PDF cannot be read: {type(error).__name__}: {error}") from error
+    if pdfium_c.FPDF_GetSecurityHandlerRevision(document.raw) != -1:
+        warnings.append("PDF is encrypted with an empty user password; text was extracted")
+    return document
+
+
+def _line_boxes(textpage: pdfium.PdfTextPage) -> list[Box]:
+    """pdfium's lines (its text in content order, broken where the baseline moves), each with its extent.
+
+    Boxes are placed by a line's first character only, so a page costs one lookup per line, not one per
+    character (the last character is looked up when page_lines needs a right edge); page_lines then puts lines
+    that share a baseline side by side.
+    """
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count)
+    if len(text) != count:  # characters outside the BMP: indexes no longer match, keep pdfium's own lines
+        return [Box(0, -number, 0, -number + 1, line) for number, line in enumerate(text.splitlines()) if line.strip()]
+    boxes = []
+    raw = textpage.raw
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    edges = [ctypes.byref(value) for value in (left, right, bottom, top)]
+    char_box = pdfium_c.FPDFText_GetCharBox  # called directly, once per line: the extractor's hottest call
+    for match in _LINE.finditer(text):
+        char_box(raw, match.start(), *edges)
+        boxes.append(Box(left.value, bottom.value, None, top.value, match.group(), match.end() - 1))
+    return boxes
+
+
+def _has_images(page: pdfium.PdfPage) -> bool:
+    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))
+
+
+class _Run:
+    """One document's extraction: its clock, cancellation and warnings."""
+
+    def __init__(self, limits: IngestLimits, cancelled: Callable[[], bool] | None) -> None:
+        self.limits = limits
+        self.cancelled = cancelled
+        self.started = time.monotonic()
+        self.warnings: list[str] = []
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def check(self, number: int) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise Cancelled()
+        if self.elapsed() > self.limits.max_pdf_seconds:
+            reason = f"PDF text extraction took over {self.limits.max_pdf_seconds:g} s (stopped at page {number})"
+            raise ExtractionError("pdf_timeout", reason)
+
+    def page_text(self, document: pdfium.PdfDocument, index: int) -> list[str]:
+        self.check(index + 1)
+        page = document[index]
+        textpage = page.get_textpage()
+        try:
+            lines = page_lines(_line_boxes(textpage), lambda box: textpage.get_charbox(box.end)[2])
+        finally:
+            textpage.close()
+            page.close()
+        return lines
+
+    def ocr_pages(self, document: pdfium.PdfDocument, pages: list[list[str]], scanned: list[int]) -> str:
+        """OCR the scanned pages into pages; what the no_text_layer reason should add if nothing came of it."""
+        if self.limits.max_ocr_pages == 0:
+            self.warnings.append(f"{len(scanned)} page(s) without a text layer were not OCR'd: OCR is switched off")
+            return "; OCR is switched off (max_ocr_pages is 0)"
+        try:
+            languages = ocr.installed_languages()
+        except ocr.OcrUnavailable as error:
+            self.warnings.append(f"{len(scanned)} page(s) without a text layer were not OCR'd: {error}")
+            return f"; OCR is unavailable ({error})"
+        language = ocr.detect_language(("\n".join(lines) for lines in pages), languages)
+        read = 0
+        for index in scanned:
+            number = index + 1
+            if read >= self.limits.max_ocr_pages:
+                self.warnings.append(f"OCR stopped after {read} page(s) (max_ocr_pages); from page {number} on, "
+                                     "pages without a text layer were not read")
+                break
+            self.check(number)
+            remaining = self.limits.max_pdf_seconds - self.elapsed()
+            seconds = min(self.limits.max_ocr_page_seconds, remaining)
+            if seconds < 1:
+                self.warnings.append(f"OCR stopped at page {number}: the PDF's time limit was reached")
+                break
+            page = document[index]
+            try:
+                image = ocr.page_image(page)
+            finally:
+                page.close()
+            try:
+                text = ocr.read_image(image, language or "+".join(languages), seconds)
+            except TimeoutError:
+                self.warnings.append(f"page {number}: OCR took over {seconds:.0f} s; page skipped")
+                continue
+            except RuntimeError as error:
+                self.warnings.append(f"page {number}: {error}; page skipped")
+                continue
+            finally:
+                read += 1
+            pages[index] = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+            if language is None:
+                language = ocr.detect_language(["\n".join(pages[index])], languages)
+        used = language or "+".join(languages)
+        self.warnings.append(f"{read} page(s) without a text layer OCR'd (Tesseract, {used})")
+        return f"; OCR ({used}) read no text on {read} page(s)"

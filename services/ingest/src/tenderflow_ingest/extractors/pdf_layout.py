@@ -1,58 +1,88 @@
-"""Chooses between pypdf's plain and layout text, so rows of a table stay on one line."""
+"""Lines of a PDF page from pdfium's text boxes: reading order, table rows on one line, split amounts joined.
+
+pdfium gives a page's text as boxes (runs of characters on one baseline) with their coordinates. Boxes whose
+vertical centres line up are one visual line, read top to bottom and left to right; a wide gap between two boxes
+of a line is a column gap, marked ' | ', so the cells of a table row stay on the row's line.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import NamedTuple
 
-_COLUMN_GAP = re.compile(r" {3,}")
-_MIN_GAPS_FOR_ROW = 2
-_PLAIN_KEEPS_ROWS = 0.8
-_SHORT_LINE_WORDS = 3
-_SHORT_LINES_SHARE = 0.3
-_MIN_LINES = 4
-
-
-def may_hold_split_rows(plain: str) -> bool:
-    """Whether plain text could have broken table rows apart (cells on lines of their own), which only the
-    slower layout pass can tell; prose pages and pages without text skip that pass."""
-    lines = [line for line in plain.splitlines() if line.strip()]
-    if len(lines) < _MIN_LINES:
-        return False
-    short = sum(1 for line in lines if len(line.split()) <= _SHORT_LINE_WORDS)
-    return short >= _SHORT_LINES_SHARE * len(lines)
+# A box joins a line when its centre is this close to the line's, in line heights.
+_SAME_LINE = 0.45
+# A horizontal gap wider than this many line heights separates columns.
+_COLUMN_GAP = 1.2
+_CURRENCY = r"(?:R\$|US\$|\$|€|£|¥|₹|₽|EUR|USD|BRL|GBP|INR|RUB|BYN|Rs\.?|руб\.?|бел\.\s?руб\.?)"
+_CURRENCY_THEN_AMOUNT = re.compile(rf"(?<![\w$]){_CURRENCY} \| (?=[-+]?\d)")
+_AMOUNT_THEN_CURRENCY = re.compile(rf"(\d) \| (?={_CURRENCY}(?!\w))")
+_LONGEST_CURRENCY = 12
+_ONLY_CURRENCY = re.compile(rf"^{_CURRENCY}$")
+_STARTS_WITH_AMOUNT = re.compile(r"^[-+]?\d[\d.,\s]*\d?(?:\s|$|\|)")
 
 
-def choose_page_text(plain: str, layout: str | None) -> str:
-    """Plain text when it keeps table rows whole, else layout text with columns marked by ' | '."""
-    if not layout:
-        return plain
-    rows = [_single_spaced(line) for line in layout.splitlines() if _is_table_row(line)]
-    if not rows:
-        return plain
-    plain_lines = {_single_spaced(line) for line in plain.splitlines()}
-    kept = sum(1 for row in rows if row in plain_lines)
-    if kept >= _PLAIN_KEEPS_ROWS * len(rows):
-        return plain
-    return tidy_layout(layout)
+class Box(NamedTuple):
+    """A run of text on one baseline, in PDF points (y grows upwards); right may be measured only on demand."""
+
+    left: float
+    bottom: float
+    right: float | None
+    top: float
+    text: str
+    end: int = -1  # the index of its last character in the page's text, for measuring right
 
 
-def tidy_layout(layout: str) -> str:
-    """Drop the padding layout mode uses for positioning, keeping one line per visual line."""
-    lines = []
-    for line in layout.splitlines():
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if _is_table_row(stripped):
-            lines.append(_COLUMN_GAP.sub(" | ", stripped))
+def page_lines(boxes: list[Box], measure_right: Callable[[Box], float] | None = None) -> list[str]:
+    """The page's visual lines, top to bottom, columns separated by ' | ', split amounts joined.
+
+    A box's right edge is needed only when another box shares its line; measure_right supplies it then.
+    """
+    lines: list[list[Box]] = []
+    middle = height = 0.0
+    placed = sorted((-(box.bottom + box.top) / 2, box.left, box) for box in boxes)
+    for negative_middle, _, box in placed:
+        box_height = max(box.top - box.bottom, 1.0)
+        if lines and abs(-negative_middle - middle) <= _SAME_LINE * max(height, box_height):
+            line = lines[-1]
+            line.append(box)
+            middle += (-negative_middle - middle) / len(line)
+            height = max(height, box_height)
         else:
-            lines.append(" ".join(stripped.split()))
-    return "\n".join(lines)
+            lines.append([box])
+            middle, height = -negative_middle, box_height
+    return join_split_amounts([_line_text(line, measure_right) for line in lines])
 
 
-def _is_table_row(line: str) -> bool:
-    return len(_COLUMN_GAP.findall(line.strip())) >= _MIN_GAPS_FOR_ROW
+def _line_text(line: list[Box], measure_right: Callable[[Box], float] | None) -> str:
+    if len(line) == 1:
+        return " ".join(line[0].text.split())
+    parts: list[str] = []
+    previous: Box | None = None
+    for box in sorted(line, key=lambda box: box.left):
+        if previous is not None:
+            right = previous.right if previous.right is not None or measure_right is None else measure_right(previous)
+            gap = box.left - (right if right is not None else previous.left)
+            tallest = max(box.top - box.bottom, previous.top - previous.bottom, 1.0)
+            parts.append(" | " if gap > _COLUMN_GAP * tallest else " ")
+        parts.append(" ".join(box.text.split()))
+        previous = box
+    joined = "".join(parts)
+    if " | " not in joined:
+        return joined
+    joined = _CURRENCY_THEN_AMOUNT.sub(lambda match: match.group(0)[: -len(" | ")] + " ", joined)
+    return _AMOUNT_THEN_CURRENCY.sub(r"\1 ", joined)
 
 
-def _single_spaced(line: str) -> str:
-    return " ".join(line.split())
+def join_split_amounts(lines: list[str]) -> list[str]:
+    """A currency sign alone on its line belongs to the amount that starts the next one."""
+    joined: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if (joined and len(joined[-1]) <= _LONGEST_CURRENCY and _ONLY_CURRENCY.match(joined[-1].strip())
+                and _STARTS_WITH_AMOUNT.match(stripped)):
+            joined[-1] = f"{joined[-1].strip()} {stripped}"
+        else:
+            joined.append(line)
+    return joined
