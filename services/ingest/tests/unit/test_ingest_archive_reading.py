@@ -99,11 +99,15 @@ def test_a_non_pdf_named_pdf_says_so(tmp_path: Path) -> None:
 
 
 def test_content_decides_the_type_when_the_extension_says_nothing(tmp_path: Path) -> None:
-    reading = read(tmp_path, build_zip({"export.txt": LOTS_CSV, "notice": NOTICE_XML, "README.md": b"# Hi"}))
+    reading = read(
+        tmp_path,
+        build_zip({"export.txt": LOTS_CSV, "notice": NOTICE_XML, "README.md": b"# Hi", "notes": b"Site visit.\n"}),
+    )
     assert [(v.doc_type, v.code) for v in reading.verdicts] == [
         ("csv", None),
         ("xml", None),
-        (None, "unsupported_type"),
+        ("text", None),
+        ("text", None),
     ]
 
 

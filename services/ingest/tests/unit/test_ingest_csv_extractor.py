@@ -134,5 +134,5 @@ def test_binary_content_is_a_corrupt_csv(tmp_path: Path) -> None:
 
 def test_unknown_types_are_refused_by_the_dispatcher(tmp_path: Path) -> None:
     with pytest.raises(ExtractionError) as caught:
-        extract(tmp_path / "x", "docx", IngestLimits())
+        extract(tmp_path / "x", "rtf", IngestLimits())
     assert caught.value.code == "unsupported_type"

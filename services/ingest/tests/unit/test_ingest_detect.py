@@ -41,7 +41,8 @@ def detect(tmp_path: Path, content: bytes, name: str | None = None) -> str | Non
         (b"[Lot 1];Roads;100\n[Lot 2];Bridges;200\n", "csv"),
         (b"<!DOCTYPE html><html><body>hi</body></html>", None),
         (b"<html><body>hi</body></html>", None),
-        (b"Just a note without any structure.", None),
+        (b"Just a note without any structure.", "text"),
+        (b"# Tender\n\nSite visit on Monday.\n", "text"),
         (b"", None),
         (b"   \n\n ", None),
         (b"\x00\x01\x02\x03" * 100, None),
@@ -58,12 +59,12 @@ def test_random_binary_is_not_a_document(tmp_path: Path) -> None:
 
 
 def test_a_name_does_not_make_a_pdf(tmp_path: Path) -> None:
-    assert detect(tmp_path, b"hello", name="tender.pdf") is None
+    assert detect(tmp_path, b"hello", name="tender.pdf") == "text"
 
 
 def test_single_column_text_is_csv_only_when_named_csv(tmp_path: Path) -> None:
     content = b"cpv\n45000000\n71000000\n"
-    assert detect(tmp_path, content) is None
+    assert detect(tmp_path, content) == "text"
     assert detect(tmp_path, content, name="codes.CSV") == "csv"
 
 

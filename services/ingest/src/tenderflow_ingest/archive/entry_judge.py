@@ -10,6 +10,7 @@ from typing import BinaryIO
 
 from tenderflow_ingest.archive.entry_names import duplicate_key, find_name_problem
 from tenderflow_ingest.archive.entry_stream import SUPPORTED_METHODS, EntryData, EntryRejected, spool_entry
+from tenderflow_ingest.archive.signatures import SIGNATURE_HEAD_BYTES, archive_kind
 from tenderflow_ingest.archive.typing_check import type_problem
 from tenderflow_ingest.archive.verdicts import FileVerdict, SpooledFile
 from tenderflow_ingest.archive.zip_layout import entry_extent, find_overlaps
@@ -62,6 +63,10 @@ class EntryJudge:
             return FileVerdict.rejected(name, rejection.code, rejection.reason, rejection.size), None
         self._decompressed_total += result.size
         doc_type = detect_type(target, name)
+        if doc_type is None and _starts_with_zip(target):
+            target.unlink()
+            reason = "content is a ZIP archive; nested archives are not accepted"
+            return FileVerdict.rejected(name, "nested_archive", reason, result.size), None
         mismatch = type_problem(name, doc_type)
         if mismatch is not None or doc_type is None:
             target.unlink()
@@ -95,6 +100,11 @@ class EntryJudge:
                 f"package exceeds {self._limits.max_total_uncompressed} bytes in total",
             )
         return None
+
+
+def _starts_with_zip(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return archive_kind(handle.read(SIGNATURE_HEAD_BYTES)) == "ZIP"
 
 
 def _entry_kind_problem(info: zipfile.ZipInfo) -> Problem | None:

@@ -117,7 +117,8 @@ def _enforce_limits(size: int, compressed_size: int, limits: IngestLimits, total
 
 def _refuse_nested_archive(head: bytes, size: int) -> None:
     kind = archive_kind(head)
-    if kind is not None:
+    # A ZIP may be an XLSX or DOCX, which only its whole directory tells; the judge decides once it is spooled.
+    if kind is not None and kind != "ZIP":
         reason = f"content is a {kind} archive; nested archives are not accepted"
         raise EntryRejected("nested_archive", reason, size)
 

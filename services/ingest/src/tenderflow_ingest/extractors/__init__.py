@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tenderflow_ingest.extractors import csv, json, pdf, xml
+from tenderflow_ingest.extractors import csv, docx, json, pdf, text, xlsx, xml
 from tenderflow_ingest.extractors.base import Extraction, ExtractionError, TextUnit
 from tenderflow_ingest.limits import IngestLimits
 
@@ -13,6 +13,9 @@ _EXTRACTORS: dict[str, Callable[[Path, IngestLimits], Extraction]] = {
     "json": json.extract,
     "csv": csv.extract,
     "xml": xml.extract,
+    "xlsx": xlsx.extract,
+    "docx": docx.extract,
+    "text": text.extract,
 }
 
 
