@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-DocumentType = Literal["pdf", "json", "csv", "xml"]
+DocumentType = Literal["pdf", "json", "csv", "xml", "xlsx", "docx", "text"]
 
 DEFAULT_MODEL = "extractive:default"
 DEFAULT_WORKSPACE = "default"
