@@ -88,9 +88,10 @@ def test_party_roles_are_grouped_per_party() -> None:
     }
 
 
-def test_csv_cells_are_fields_with_row_spans() -> None:
+@pytest.mark.parametrize("doc_type", ["csv", "xlsx"])
+def test_csv_and_spreadsheet_cells_are_fields_with_row_spans(doc_type: str) -> None:
     text = "Buyer: Stadt Wien; Closing date: 02.05.2019 10:00; Value: EUR 1,5 Mio"
-    passage = _passage(text, "csv")
+    passage = _passage(text, doc_type)
 
     fields = parse_fields(passage)
 

@@ -18,6 +18,8 @@ _FLAG_LINE = re.compile(r"^\s*(?P<key>[\w\[\].@-]*[/_][\w\[\]./@-]*)\s*$")
 _CSV_CELL = re.compile(r"[^;]+")
 _PARTY = re.compile(r"^(?P<prefix>.*?parties\[\d+\])")
 STRUCTURED_TYPES = frozenset({"json", "xml"})
+# Types whose units are rows written as `Header: value; Header: value` (CSV rows, spreadsheet rows).
+ROW_TYPES = frozenset({"csv", "xlsx"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +47,7 @@ def parse_fields(passage: Passage) -> tuple[Field, ...]:
     """All fields of a passage in text order; lines that are not `key: value` become prose fields."""
     fields: list[Field] = []
     for line in re.finditer(r"[^\n]+", passage.text):
-        if passage.doc_type == "csv":
+        if passage.doc_type in ROW_TYPES:
             pieces = [
                 (cell.group(0), line.start() + cell.start()) for cell in _CSV_CELL.finditer(line.group(0))
             ]
