@@ -102,7 +102,7 @@ def test_a_zip_bomb_disguised_as_xlsx_is_refused_before_it_is_opened(tmp_path: P
     assert caught.value.code == "too_large"
 
 
-def test_a_damaged_workbook_gets_a_verdict(tmp_path: Path) -> None:
+def test_a_damaged_workbook_gets_a_verdict_and_a_spooled_one_without_extension_is_read(tmp_path: Path) -> None:
     source = tender_workbook(tmp_path)
     damaged = tmp_path / "damaged.xlsx"
     data = source.read_bytes()
@@ -110,6 +110,6 @@ def test_a_damaged_workbook_gets_a_verdict(tmp_path: Path) -> None:
     with pytest.raises(ExtractionError) as caught:
         extract(damaged, "xlsx", IngestLimits())
     assert caught.value.code == "corrupt_document"
-    copy = tmp_path / "copy.xlsx"
-    shutil.copy(source, copy)
-    assert extract(copy, "xlsx", IngestLimits()).units
+    spooled = tmp_path / "entry-00001.bin"
+    shutil.copy(source, spooled)
+    assert extract(spooled, "xlsx", IngestLimits()).units

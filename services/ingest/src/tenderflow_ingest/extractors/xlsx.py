@@ -32,26 +32,29 @@ def extract(path: Path, limits: IngestLimits) -> Extraction:
         check_container(path, limits)
     except ContainerProblem as problem:
         raise ExtractionError(problem.code, problem.reason) from problem
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as error:
-        raise ExtractionError("corrupt_xlsx", f"the workbook cannot be opened: {error}") from error
     units: list[TextUnit] = []
     warnings: list[str] = []
-    try:
-        for sheet in workbook.worksheets:
-            if sheet.sheet_state != "visible":
-                warnings.append(f"sheet {sheet.title!r} is {sheet.sheet_state}; its rows are included")
-            if not _extract_sheet(sheet, limits, units, warnings):
-                warnings.append(f"kept the first {limits.max_units_per_document} rows")
-                break
-    except (KeyError, ValueError, TypeError, zipfile.BadZipFile) as error:
-        raise ExtractionError("corrupt_xlsx", f"the workbook cannot be read: {error}") from error
-    finally:
-        workbook.close()
+    # A file object, not the path: openpyxl refuses paths by their extension, and spooled entries have none.
+    with path.open("rb") as handle:
+        try:
+            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as error:
+            raise ExtractionError("corrupt_xlsx", f"the workbook cannot be opened: {error}") from error
+        try:
+            sheets = len(workbook.worksheets)
+            for sheet in workbook.worksheets:
+                if sheet.sheet_state != "visible":
+                    warnings.append(f"sheet {sheet.title!r} is {sheet.sheet_state}; its rows are included")
+                if not _extract_sheet(sheet, limits, units, warnings):
+                    warnings.append(f"kept the first {limits.max_units_per_document} rows")
+                    break
+        except (KeyError, ValueError, TypeError, zipfile.BadZipFile) as error:
+            raise ExtractionError("corrupt_xlsx", f"the workbook cannot be read: {error}") from error
+        finally:
+            workbook.close()
     if not units:
         warnings.append("no rows with values")
-    return Extraction(doc_type="xlsx", units=units, pages=len(workbook.worksheets), warnings=warnings)
+    return Extraction(doc_type="xlsx", units=units, pages=sheets, warnings=warnings)
 
 
 def _extract_sheet(sheet: Any, limits: IngestLimits, units: list[TextUnit], warnings: list[str]) -> bool:
