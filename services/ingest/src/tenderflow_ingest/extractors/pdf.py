@@ -84,12 +84,14 @@ def _line_boxes(textpage: pdfium.PdfTextPage) -> list[Box]:
         return [Box(0, -number, 0, -number + 1, line) for number, line in enumerate(text.splitlines()) if line.strip()]
     boxes = []
     raw = textpage.raw
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    edges = [ctypes.byref(value) for value in (left, right, bottom, top)]
-    char_box = pdfium_c.FPDFText_GetCharBox  # called directly, once per line: the extractor's hottest call
+    rect = pdfium_c.FS_RECTF()
+    into_rect = ctypes.byref(rect)
+    # Called directly, once per line: the extractor's hottest call. The loose box spans the font's ascent and
+    # descent, so every character of a line has the same height, whatever its glyph.
+    loose_box = pdfium_c.FPDFText_GetLooseCharBox
     for match in _LINE.finditer(text):
-        char_box(raw, match.start(), *edges)
-        boxes.append(Box(left.value, bottom.value, None, top.value, match.group(), match.end() - 1))
+        loose_box(raw, match.start(), into_rect)
+        boxes.append(Box(rect.left, rect.bottom, None, rect.top, match.group(), match.end() - 1))
     return boxes
 
 

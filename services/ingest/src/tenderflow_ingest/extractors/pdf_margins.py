@@ -21,6 +21,8 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 
+# Room a page label ("- página 12 de 153 -") and column marks take in a line beyond its key.
+_LONGEST_PAGE_LABEL = 40
 _DIGIT = re.compile(r"\d")
 _PAGE_LABEL = re.compile(
     r"(?:page|p\.|pag\.|pág\.|página|pagina|hoja|folha|fl\.|стр\.|страница|лист)\s*\d{1,4}"
@@ -35,19 +37,19 @@ def strip_margins(pages: list[list[str]]) -> list[list[str]]:
     seen: set[str] = set()
     stripped = []
     for lines in pages:
-        margin = _margin_indexes(lines)
-        kept = []
-        for index, line in enumerate(lines):
-            if index in margin:
-                if _PAGE_NUMBER.match(line.strip()):
-                    continue
-                key = _key(line)
-                if key in running:
-                    if key in seen:
-                        continue
+        dropped = set()
+        for index in _margin_indexes(lines):
+            line = lines[index]
+            if _PAGE_NUMBER.match(line.strip()):
+                dropped.add(index)
+                continue
+            key = _key(line)
+            if key in running:
+                if key in seen:
+                    dropped.add(index)
+                else:
                     seen.add(key)
-            kept.append(line)
-        stripped.append(kept)
+        stripped.append([line for index, line in enumerate(lines) if index not in dropped] if dropped else lines)
     return stripped
 
 
@@ -62,29 +64,30 @@ def _running_lines(pages: list[list[str]]) -> set[str]:
     running = {key for key, count in counts.items() if count >= needed and re.search(r"[^\W\d_]", key)}
     if not running:
         return running
-    # So is a line that also occurs amid a page (a table's repeated wording). Only lines that contain a
-    # candidate can be one, which spares computing the key of every line.
+    # So is a line that also occurs amid a page (a table's repeated wording). A line's key is never much
+    # shorter than the line (lines come single-spaced; a page label is short), so most lines are ruled out
+    # by their length before their key is computed.
+    shortest = min(len(key) for key in running)
+    longest = max(len(key) for key in running) + _LONGEST_PAGE_LABEL
     for lines in pages:
-        margin = _margin_indexes(lines)
-        for index, line in enumerate(lines):
-            if index in margin:
-                continue
-            simple = line.lower()
-            if any(key in simple for key in running) and (key := _key(line)) in running:
+        for line in lines[MARGIN_LINES:-MARGIN_LINES]:
+            if shortest <= len(line) <= longest and (key := _key(line)) in running:
                 running.discard(key)
                 if not running:
                     return running
     return running
 
 
-def _margin_indexes(lines: list[str]) -> set[int]:
+def _margin_indexes(lines: list[str]) -> list[int]:
     count = len(lines)
-    return set(range(min(MARGIN_LINES, count))) | set(range(max(0, count - MARGIN_LINES), count))
+    if count <= 2 * MARGIN_LINES:
+        return list(range(count))
+    return [*range(MARGIN_LINES), *range(count - MARGIN_LINES, count)]
 
 
 def _key(line: str) -> str:
     """The line without its page number and with spacing evened out, so "Notice 12/2024 - Page 3 of 18" and
-    "Notice 12/2024 - Page 4 of 18" are one line; other numbers count ("Section 2" is not "Section 3")."""
+    "Notice 12/2024 - Page 4 of 18" are one line; numbers within the line count ("2. Scope" is not "3. Scope")."""
     text = " ".join(line.replace("|", " ").lower().split())
     if not _DIGIT.search(text):
         return text
