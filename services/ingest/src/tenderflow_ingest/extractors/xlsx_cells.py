@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Any
 
 _CURRENCY = re.compile(r'"?([$€£¥])"?|\[\$([^\]-]+)')
@@ -13,6 +14,8 @@ _TIME_CODES = re.compile(r"h|s|AM/PM", re.IGNORECASE)
 
 def render_cell(value: Any, number_format: str | None) -> str:
     """Text of one cell: dates as ISO dates (with the time when the format shows one), numbers as formatted."""
+    if isinstance(value, str):
+        return value.strip()
     fmt = number_format or "General"
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
@@ -29,6 +32,7 @@ def render_cell(value: Any, number_format: str | None) -> str:
     return str(value).strip()
 
 
+@lru_cache(maxsize=1024)
 def _section(fmt: str) -> str:
     """The positive-number section of a format, without colours and conditions."""
     return re.sub(r"\[(Red|Black|Blue|Green|White|Yellow|Cyan|Magenta|Color\d+|[<>=][^\]]*)\]", "", fmt.split(";")[0])
