@@ -34,6 +34,7 @@ from tenderflow_ingest.testing.forge import (
     local_header,
     zeros_deflated,
 )
+from tenderflow_ingest.testing.office import xlsx_bomb
 
 GOOD_NAME = "tender/release.json"
 GOOD_JSON = json.dumps({
@@ -109,6 +110,8 @@ def hostile_cases(marker: str = "tf-escape") -> list[HostileCase]:
         _goes_on("json_nesting_bomb", json_nesting_bomb,
                  _each(["deep-array.json", "deep-object.json"], "json_too_deep")),
         _goes_on("csv_formulas", csv_formulas, {"prices.csv": None}),
+        _goes_on("office_disguises", office_disguises,
+                 {"prices.xlsx": "ratio_exceeded", "annex.xlsx": "nested_archive"}),
         HostileCase("truncated_archive", truncated_archive, package_code="corrupt_archive",
                     reason_fragment="corrupt"),
         HostileCase("encrypted_archive", encrypted_archive, _each(["secret.json", "secret.pdf"], "encrypted"),
@@ -268,6 +271,18 @@ def json_nesting_bomb(path: Path, depth: int = 100_000) -> None:
     write_forged(path, [
         deflated("deep-array.json", b"[" * depth + b"]" * depth),
         deflated("deep-object.json", b'{"a":' * depth + b"1" + b"}" * depth),
+        good_entry(),
+    ])
+
+
+def office_disguises(path: Path) -> None:
+    """A zip bomb dressed as a workbook (stored, so only its own parts inflate), and a plain ZIP named .xlsx."""
+    plain_zip = io.BytesIO()
+    with zipfile.ZipFile(plain_zip, "w") as archive:
+        archive.writestr("inner.json", GOOD_JSON)
+    write_forged(path, [
+        Forged(name="prices.xlsx", payload=xlsx_bomb(200 * MIB)),
+        Forged(name="annex.xlsx", payload=plain_zip.getvalue()),
         good_entry(),
     ])
 
