@@ -78,18 +78,25 @@ def test_a_scanned_english_notice_is_read_page_by_page(tmp_path: Path) -> None:
     assert any("(Tesseract, eng)" in warning for warning in extraction.warnings)
 
 
-def image_pdf(lines: list[str]) -> bytes:
-    """A one-page PDF whose only content is a picture of the lines: a scan without a text layer."""
-    image = Image.new("L", (1240, 600), 255)
+def text_image(lines: list[str], height: int = 600) -> bytes:
+    """A PNG of the lines in black on white, as a scanner would give them."""
+    image = Image.new("L", (1240, height), 255)
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=40)
     for number, line in enumerate(lines):
         draw.text((60, 60 + 70 * number), line, fill=0, font=font)
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def image_pdf(lines: list[str], pages: int = 1) -> bytes:
+    """A PDF whose pages hold only a picture of the lines: scans without a text layer."""
+    image = text_image(lines)
     pdf = FPDF()
-    pdf.add_page()
-    pdf.image(io.BytesIO(buffer.getvalue()), x=0, y=0, w=210)
+    for _ in range(pages):
+        pdf.add_page()
+        pdf.image(io.BytesIO(image), x=0, y=0, w=210)
     return bytes(pdf.output())
 
 
@@ -136,3 +143,14 @@ def test_the_language_comes_from_common_words() -> None:
     assert detect_language(["Документация для закупки и условия по лоту"], languages) == "rus"
     assert detect_language(["The tender shall be submitted with the form"], languages) == "eng"
     assert detect_language(["12345 67"], languages) is None
+
+
+@needs_tesseract
+def test_ocr_stops_ahead_of_the_pdf_deadline_and_keeps_the_pages_it_read(tmp_path: Path) -> None:
+    path = tmp_path / "scans.pdf"
+    path.write_bytes(image_pdf(["Section of the conditions of contract"], pages=30))
+    started = time.monotonic()
+    extraction = extract(path, "pdf", IngestLimits(max_pdf_seconds=6, max_ocr_pages=30))
+    assert time.monotonic() - started < 6
+    assert extraction.units and len(extraction.units) < 30
+    assert any("the PDF's time limit was reached" in warning for warning in extraction.warnings)

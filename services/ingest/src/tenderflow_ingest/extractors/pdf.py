@@ -18,6 +18,8 @@ from tenderflow_ingest.extractors.pdf_layout import Box, page_lines
 from tenderflow_ingest.extractors.pdf_margins import strip_margins
 from tenderflow_ingest.limits import IngestLimits
 
+_OCR_RESERVE_SECONDS = 5.0
+_OCR_MIN_PAGE_SECONDS = 1.0
 # A line's text from its first to its last visible character.
 _LINE = re.compile(r"[^\s](?:[^\r\n]*[^\s])?")
 
@@ -148,9 +150,12 @@ class _Run:
                                      "pages without a text layer were not read")
                 break
             self.check(number)
-            remaining = self.limits.max_pdf_seconds - self.elapsed()
+            # The service's deadline for the whole PDF counts from before this process started: OCR ends a little
+            # ahead of it, so the pages read so far come back instead of an extraction_timeout.
+            reserve = min(_OCR_RESERVE_SECONDS, 0.1 * self.limits.max_pdf_seconds)
+            remaining = self.limits.max_pdf_seconds - reserve - self.elapsed()
             seconds = min(self.limits.max_ocr_page_seconds, remaining)
-            if seconds < 1:
+            if seconds < _OCR_MIN_PAGE_SECONDS:
                 self.warnings.append(f"OCR stopped at page {number}: the PDF's time limit was reached")
                 break
             page = document[index]
