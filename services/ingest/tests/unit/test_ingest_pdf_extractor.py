@@ -189,3 +189,11 @@ def test_a_line_repeated_amid_pages_is_content_not_a_header(tmp_path: Path) -> N
         # Every row of the lots table ends its wrapped description this way, at page edges too.
         rows = sum(1 for line in unit.text.splitlines() if re.match(r"^\d+ EUR ", line))
         assert unit.text.count("kerbs, gullies, drainage and markings") == rows
+
+
+@pytest.mark.parametrize("label", ["7", "- 7 -", "Page 7", "Page |7", "7/18", "Página 7 de 53", "Стр. 7"])
+def test_a_page_number_at_a_page_edge_is_dropped_even_in_a_short_document(label: str) -> None:
+    from tenderflow_ingest.extractors.pdf_margins import strip_margins
+
+    page = [label, "NOTICE INVITING TENDER", "Section 1: eligibility", "Section 2: earnest money"]
+    assert strip_margins([page]) == [page[1:]]

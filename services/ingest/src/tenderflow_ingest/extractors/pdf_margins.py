@@ -16,7 +16,7 @@ MARGIN_LINES = 4
 _MIN_PAGES = 3
 _SHARE_OF_PAGES = 0.5
 _PAGE_NUMBER = re.compile(
-    r"^[-–—\s|]*(?:(?:page|p\.|pag\.|pág\.|página|pagina|hoja|folha|fl\.|стр\.|страница|лист)\s*)?"
+    r"^[-–—\s|]*(?:(?:page|p\.|pag\.|pág\.|página|pagina|hoja|folha|fl\.|стр\.|страница|лист)[\s|:.]*)?"
     r"\d{1,4}(?:\s*(?:/|of|de|из)\s*\d{1,4})?[-–—\s|]*$",
     re.IGNORECASE,
 )
