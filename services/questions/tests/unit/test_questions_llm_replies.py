@@ -113,3 +113,8 @@ def test_the_prompt_keeps_the_best_passages_that_fit_a_small_context():
                                            run_id="r", tenant_id="t", workspace_id="w"))
     assert "[1] (" in prompt and "[5] (" in prompt and "[6] (" not in prompt
     assert len(prompt) <= llm.PROMPT_PASSAGE_CHARS + 200
+
+
+def test_a_quote_too_short_to_mean_anything_grounds_nothing():
+    reply = llm.ModelReply(answer="1", quote="1", passage=2)
+    assert llm.ground(reply, [NOTICE, PRICES]).grounded is False

@@ -19,6 +19,7 @@ from tenderflow_questions.providers.base import AnswerRequest
 
 NOT_STATED = "not stated"
 SNIPPET_CHARS = 300
+MIN_QUOTE_CHARS = 8
 PASSAGE_CHARS = 1500
 PROMPT_PASSAGE_CHARS = 9000
 """Passages stop being added past this many characters (about 2,500 tokens), so the prompt and a 512-token answer
@@ -29,7 +30,8 @@ SYSTEM_PROMPT = (
     "Give the shortest answer that is complete: a name, a date, an amount with its currency, a code, a few words. "
     "Copy the exact words from the passage that state it as the quote, and give the passage number. "
     f"If the passages do not state the answer, the answer is \"{NOT_STATED}\" and the quote is empty. "
-    "Never guess. Reply with JSON only: {\"answer\": \"...\", \"quote\": \"...\", \"passage\": 1}."
+    "Never guess. Reply with one JSON object with the fields answer, quote and passage (a number), and nothing "
+    "else."
 )
 
 
@@ -95,11 +97,13 @@ class Grounded:
 
 
 def ground(reply: ModelReply, passages: list[Passage]) -> Grounded:
-    """Find the quote in the cited passage, then in any other; a reply without a quote is grounded by its answer."""
+    """Find the quote in the cited passage, then in any other; a reply without a quote is grounded by its answer.
+
+    A quote shorter than MIN_QUOTE_CHARS grounds nothing: "1" or "EUR" is found in almost any passage by chance."""
     quote = normalised(reply.quote) or normalised(reply.answer)
-    if not quote:
-        return Grounded(None, False)
     cited = passages[reply.passage - 1] if 1 <= reply.passage <= len(passages) else None
+    if len(quote) < MIN_QUOTE_CHARS:
+        return Grounded(cited, False)
     ordered = ([cited] if cited else []) + [passage for passage in passages if passage is not cited]
     for passage in ordered:
         if quote in normalised(passage.text):
