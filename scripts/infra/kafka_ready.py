@@ -7,18 +7,10 @@ import asyncio
 import logging
 import sys
 import time
-from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient
 
-
-def process_alive(pid: int) -> bool:
-    """True while `pid` exists and is not a zombie."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+from tenderflow_common.processes import process_alive
 
 
 async def metadata_round_trip(bootstrap: str) -> int:

@@ -12,18 +12,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
+
+from tenderflow_common.processes import process_alive
 
 NOT_ANSWERING, WRONG_MODEL = 1, 2
-
-
-def process_alive(pid: int) -> bool:
-    """True while `pid` exists and is not a zombie."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def served_models(base_url: str) -> list[str] | None:

@@ -7,16 +7,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
-
-def process_alive(pid: int) -> bool:
-    """True while `pid` exists and is not a zombie."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+from tenderflow_common.processes import process_alive
 
 
 def ready(port: int) -> bool:
