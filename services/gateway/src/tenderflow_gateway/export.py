@@ -2,17 +2,25 @@
 
 import csv
 import io
+import unicodedata
 
 from tenderflow_common.contracts.questions import AnswerRow, Citation, JobResults
 
 CSV_COLUMNS = ("question_id", "question", "answer", "confidence", "fragment_coverage", "citations", "model", "path",
                "grounded", "error")
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Not whitespace to str.isspace, yet skipped by spreadsheets ahead of a formula.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
 
 def neutralize(cell: str) -> str:
-    """A leading quote stops spreadsheets from evaluating a cell as a formula."""
-    return f"'{cell}" if cell.startswith(FORMULA_TRIGGERS) else cell
+    """A leading quote stops spreadsheets from evaluating a cell as a formula.
+
+    Spreadsheets skip leading blanks and fold full-width forms ("＝", "＋") into their ASCII twins, so the cell
+    is judged as NFKC-normalised with its leading whitespace and invisible characters set aside."""
+    folded = unicodedata.normalize("NFKC", cell)
+    visible = folded.lstrip().lstrip(INVISIBLE).lstrip()
+    return f"'{cell}" if folded.startswith(FORMULA_TRIGGERS) or visible.startswith(FORMULA_TRIGGERS) else cell
 
 
 def cite(citation: Citation) -> str:

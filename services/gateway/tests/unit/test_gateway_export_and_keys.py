@@ -10,13 +10,16 @@ from tenderflow_gateway.domain import InvalidQuestions, hash_api_key, looks_like
 from tenderflow_gateway.export import neutralize, results_csv
 
 
-@pytest.mark.parametrize("cell", ["=1+1", "+SUM(A1)", "-2", "@cmd", "\tx", "\rx"])
+@pytest.mark.parametrize("cell", ["=1+1", "+SUM(A1)", "-2", "@cmd", "\tx", "\rx", "\nx", " =1+1", "\u00a0=1+1",
+                                  "\r\n=1+1", " \t @cmd", "\uff1dcmd|' /C calc'!A0", "\uff0b1", "\uff0d1", "\uff20x",
+                                  "\u3000=1", "\u200b=1", "\ufeff+1"])
 def test_formula_cells_are_neutralized(cell):
     assert neutralize(cell) == "'" + cell
 
 
-def test_plain_cells_are_kept():
-    assert neutralize("Stadt Wien") == "Stadt Wien"
+@pytest.mark.parametrize("cell", ["Stadt Wien", "", "  leading blanks", "1=1", "\u00a0Wien", "a-b", "\uff21"])
+def test_plain_cells_are_kept(cell):
+    assert neutralize(cell) == cell
 
 
 def test_results_csv_neutralizes_every_column_and_can_carry_a_bom():
