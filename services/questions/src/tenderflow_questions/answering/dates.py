@@ -12,20 +12,29 @@ _ISO = re.compile(
     r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
     r"(?:[T ](?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?(?:\.\d+)?(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
 )
-_NUMERIC = re.compile(r"\b(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})\b")
+# Russian writes "12.03.2024 г." and "12 марта 2024 года"; the suffix belongs to the date as written.
+_YEAR_SUFFIX = r"(?:\s?(?:года|г\.))?"
+_NUMERIC = re.compile(rf"\b(?P<a>\d{{1,2}})(?P<sep>[./])(?P<b>\d{{1,2}})(?P=sep)(?P<y>\d{{4}})\b{_YEAR_SUFFIX}")
 _DAY_MONTH = re.compile(
-    rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?P<m>{MONTH_NAMES})\.?,?\s+(?P<y>\d{{4}})\b", re.I
+    rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s+(?:de\s+)?(?P<m>{MONTH_NAMES})\.?,?\s+(?:de\s+|del\s+)?"
+    rf"(?P<y>\d{{4}})\b{_YEAR_SUFFIX}",
+    re.I,
 )
 _MONTH_DAY = re.compile(
     rf"\b(?P<m>{MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I
 )
 _COMPACT = re.compile(r"\b(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?:\s+(?P<H>\d{2}):(?P<M>\d{2}))?\b")
+# A clock time: 14:00, 09h30min, 11 ч. 00 мин., 1700 hrs, 10h.
+_CLOCK = (
+    r"(?:(?P<H>\d{1,2})(?:[:.h]|\s?ч\.?\s?)(?P<M>\d{2})(?:\s?(?:min|мин)\b\.?)?"
+    r"|(?P<H2>[01]\d|2[0-3])(?P<M2>[0-5]\d)\s?hrs?\b\.?|(?P<H3>\d{1,2})\s?h\b)"
+)
 _TIME_AFTER = re.compile(
-    r"[\s,]*(?:at|um|à|a|by|-|–)?\s*(?P<H>\d{1,2})[:.h](?P<M>\d{2})\s*(?P<ap>[ap]\.?m\.?)?", re.I
+    rf"[\s,]*(?:at|um|às|as|a las|a la|à|a|alle|в|by|-|–)?\s*{_CLOCK}\s*(?P<ap>[ap]\.?m\.?)?", re.I
 )
 _TIME_BEFORE = re.compile(
-    r"(?P<H>\d{1,2})[:.h](?P<M>\d{2})\s*(?P<ap>[ap]\.?m\.?)?\s*(?:noon|uhr|h)?\s*,?\s*"
-    r"(?:on(?: the)?|am|le)?\s*$",
+    rf"{_CLOCK}\s*(?P<ap>[ap]\.?m\.?)?\s*(?:noon|uhr|horas|hrs)?\s*,?\s*"
+    r"(?:on(?: the)?|am|le|(?:d?o )?dia|(?:del |el )?d[ií]a)?\s*$",
     re.I,
 )
 
@@ -106,14 +115,16 @@ def _with_time(text: str, found: FoundDate) -> FoundDate:
     if "T" in found.iso:
         return found
     after = _TIME_AFTER.match(text, found.end, found.end + 25)
-    before = None if after else _TIME_BEFORE.search(text, max(0, found.start - 30), found.start)
+    before = None if after else _TIME_BEFORE.search(text, max(0, found.start - 35), found.start)
     moment = after or before
     if moment is None:
         return found
-    hour, meridiem = int(moment["H"]), (moment["ap"] or "").lower()
+    hour = int(moment["H"] or moment["H2"] or moment["H3"])
+    minute = moment["M"] or moment["M2"] or "00"
+    meridiem = (moment["ap"] or "").lower()
     if meridiem.startswith("p") and hour < 12:
         hour += 12
     elif meridiem.startswith("a") and hour == 12:
         hour = 0
-    iso = with_time(found.iso, f"{hour}:{moment['M']}")
+    iso = with_time(found.iso, f"{hour}:{minute}")
     return FoundDate(min(found.start, moment.start()), max(found.end, moment.end()), iso)

@@ -1,4 +1,5 @@
-"""Money amounts as tenders write them (`EUR 1,500,000`, `1.500.000,00 €`, `£2.5m`), read as Decimals."""
+"""Money amounts as tenders write them (`EUR 1,500,000`, `1.500.000,00 €`, `£2.5m`, `R$ 1.234,56`, `Rs. 5,00,000/-`,
+`12 345,67 бел. руб.`), read as Decimals; a table may put the currency on the line before or after the amount."""
 
 from __future__ import annotations
 
@@ -9,6 +10,14 @@ from decimal import Decimal, InvalidOperation
 from tenderflow_common.patterns import CURRENCY_CODES
 
 _SYMBOLS = {
+    "R$": "BRL",
+    "₹": "INR",
+    "RS": "INR",
+    "RS.": "INR",
+    "БЕЛ. РУБ.": "BYN",
+    "БЕЛ.РУБ.": "BYN",
+    "РУБ.": "RUB",
+    "РУБЛЕЙ": "RUB",
     "€": "EUR",
     "£": "GBP",
     "US$": "USD",
@@ -18,14 +27,37 @@ _SYMBOLS = {
     "CA$": "CAD",
     "$": "USD",
 }
-_SCALES = {"k": 3, "m": 6, "mn": 6, "mio": 6, "million": 6, "millions": 6, "bn": 9, "billion": 9, "mrd": 9}
+_SCALES = {
+    "k": 3,
+    "m": 6,
+    "mn": 6,
+    "mio": 6,
+    "million": 6,
+    "millions": 6,
+    "bn": 9,
+    "billion": 9,
+    "mrd": 9,
+    "lakh": 5,
+    "lakhs": 5,
+    "crore": 7,
+    "crores": 7,
+}
 
-_CURRENCY = r"US\$|AU?\$|CA?\$|€|£|\$|\b(?:" + "|".join(CURRENCY_CODES) + r")\b"
-_NUMBER = r"\d{1,3}(?:[,.'\u00a0 ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?"
-_SCALE = r"(?:\s?(?P<scale>millions?|mio\.?|mn|mrd|bn|billion|m|k)\b)?"
+_CURRENCY = (
+    r"R\$|US\$|AU?\$|CA?\$|€|£|₹|\$|\bRs\b\.?|\bбел\.\s?руб\.|\bруб(?:\.|лей\b)|\b(?:"
+    + "|".join(CURRENCY_CODES)
+    + r")\b"
+)
+# Indian grouping (5,00,000), then thousands groups of any separator, then plain digits.
+_NUMBER = (
+    r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?|\d{1,3}(?:[,.'\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?"
+)
+_SCALE_WORDS = r"millions?|mio\.?|mn|mrd|bn|billion|lakhs?|crores?|m|k"
+# A table cell may hold the currency and the next line the amount, or the other way round.
+_GAP = r"[ \t\u00a0]?\n?[ \t\u00a0]?"
 _MONEY = re.compile(
-    rf"(?P<pre>{_CURRENCY})\s?(?P<num>{_NUMBER}){_SCALE}"
-    rf"|(?P<num2>{_NUMBER})(?:\s?(?P<scale2>millions?|mio\.?|mn|mrd|bn|billion|m|k)\b)?\s?(?P<post>{_CURRENCY})",
+    rf"(?P<pre>{_CURRENCY}){_GAP}(?P<num>{_NUMBER})(?:\s?(?P<scale>{_SCALE_WORDS})\b)?(?:/-)?"
+    rf"|(?P<num2>{_NUMBER})(?:\s?(?P<scale2>{_SCALE_WORDS})\b)?(?:/-)?{_GAP}(?P<post>{_CURRENCY})",
     re.I,
 )
 
@@ -38,11 +70,16 @@ class FoundMoney:
     end: int
     amount: Decimal
     currency: str | None
+    written: str = ""
+
+    def as_written(self) -> str:
+        """The amount as the document wrote it, with the ISO code of its currency: `1.234,56 BRL`."""
+        return f"{self.written} {self.currency}" if self.currency else self.written
 
 
 def currency_code(text: str) -> str | None:
     """The ISO code for a currency code or symbol, or None."""
-    stripped = text.strip()
+    stripped = " ".join(text.split())
     if stripped.upper() in CURRENCY_CODES:
         return stripped.upper()
     return _SYMBOLS.get(stripped.upper()) or _SYMBOLS.get(stripped)
@@ -50,7 +87,9 @@ def currency_code(text: str) -> str | None:
 
 def parse_amount(text: str, scale: str | None = None) -> Decimal | None:
     """A number with thousands separators in any common style, optionally scaled (`2.5 million`)."""
-    digits = re.sub(r"[\s'\u00a0]", "", text.strip())
+    digits = re.sub(r"[\s'\u00a0\u202f]", "", text.strip())
+    if re.fullmatch(r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?", digits):
+        digits = digits.replace(",", "")
     if not re.fullmatch(r"-?\d[\d.,]*", digits):
         return None
     if "," in digits and "." in digits:
@@ -74,11 +113,12 @@ def find_money(text: str) -> list[FoundMoney]:
     found = []
     for match in _MONEY.finditer(text):
         number = match["num"] or match["num2"]
-        amount = parse_amount(number, match["scale"] or match["scale2"])
+        scale = match["scale"] or match["scale2"]
+        amount = parse_amount(number, scale)
         if amount is not None:
-            found.append(
-                FoundMoney(match.start(), match.end(), amount, currency_code(match["pre"] or match["post"]))
-            )
+            written = " ".join(f"{number} {scale or ''}".split())
+            currency = currency_code(match["pre"] or match["post"])
+            found.append(FoundMoney(match.start(), match.end(), amount, currency, written))
     return found
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from tenderflow_common import vocabulary
 from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.contracts.workspace import Passage
 from tenderflow_questions.answering.candidates import Candidate, Choice, choose_one
@@ -24,18 +25,9 @@ DEADLINE_FIELDS = strength_table(
     (r"codif_data\.dt_date_for_submission$", 0.9),
     (r"(?:^|\.)tender\.(?:submission|bid|tender)deadline$", 0.9),
 )
-DEADLINE_CUE = re.compile(
-    r"deadline|closing|closes|close of|submission|submit|receipt of (?:tenders|bids|offers)"
-    r"|received (?:by|no)|lodg|due date|frist|schlusstermin|einreichung|angebotsabgabe|date limite"
-    r"|remise des offres|réception des offres|dépôt des offres|échéance",
-    re.I,
-)
-# Deadlines for something other than the tender itself.
-OTHER_DEADLINE = re.compile(
-    r"question|clarification|enquir|inquir|site visit|meeting|briefing|bieterfrage|rückfrage"
-    r"|expression of interest",
-    re.I,
-)
+DEADLINE_CUE = re.compile(r"deadline|closing|closes|close of|submission|submit|receipt|lodg|due date", re.I)
+# How directly a cue before a prose date names the tender deadline; the nearest cue decides.
+PROSE_STRENGTHS = ((vocabulary.DEADLINE, 0.6), (vocabulary.OPENING, 0.5), (vocabulary.OTHER_DEADLINE, 0.15))
 ASKS_FOR_DEADLINE = re.compile(
     r"deadline|closing|\bdue\b|submi|receipt|received|lodg|frist|date limite|remise", re.I
 )
@@ -53,8 +45,8 @@ def deadline_candidates(passages: Sequence[Passage]) -> list[Candidate]:
     claimed: dict[int, list[tuple[int, int]]] = {}
     for index, field in fields_of(passages):
         strength = strength_of(field.key, DEADLINE_FIELDS)
-        if strength is None and field.key and DEADLINE_CUE.search(field.label):
-            strength = 0.2 if OTHER_DEADLINE.search(field.label) else 0.85
+        if strength is None and field.key:
+            strength = _label_strength(field.label)
         dates = find_dates(field.value, compact="codif_data" in field.key) if strength is not None else []
         # A labelled value counts when it is the date, not a paragraph that mentions one.
         if dates and not field.value[: dates[0].start].strip():
@@ -70,8 +62,8 @@ def deadline_candidates(passages: Sequence[Passage]) -> list[Candidate]:
 
 
 def _prose_deadlines(passage: Passage, index: int, claimed: list[tuple[int, int]]) -> list[Candidate]:
-    """Dates after a deadline word in the same sentence: within one value in JSON and XML, across line
-    breaks in page text, where sentences often wrap."""
+    """Dates after a deadline word in the same sentence, in any language: within one value in JSON and XML,
+    across line breaks in page text, where sentences and table cells wrap."""
     if passage.doc_type in STRUCTURED_TYPES:
         scopes = [(field.start, field.value) for field in parse_fields(passage) if field.value]
     else:
@@ -82,11 +74,33 @@ def _prose_deadlines(passage: Passage, index: int, claimed: list[tuple[int, int]
             start, end = offset + found.start, offset + found.end
             if any(low <= start < high for low, high in claimed):
                 continue
-            before = preceding(text, found.start, 100)
-            if DEADLINE_CUE.search(before):
-                strength = 0.15 if OTHER_DEADLINE.search(before) else 0.6
+            strength = _nearest_cue_strength(preceding(text, found.start, 120))
+            if strength is not None:
                 candidates.append(_candidate(found.iso, index, start, end, strength))
     return candidates
+
+
+def _label_strength(label: str) -> float | None:
+    """A label naming the tender deadline states it; one naming another deadline (questions) hardly does."""
+    folded = vocabulary.fold(label)
+    names_deadline = DEADLINE_CUE.search(folded) or vocabulary.cue_pattern(vocabulary.DEADLINE).search(folded)
+    if not names_deadline and not vocabulary.cue_pattern(vocabulary.OPENING).search(folded):
+        return None
+    if vocabulary.cue_pattern(vocabulary.OTHER_DEADLINE).search(folded):
+        return 0.2
+    return 0.85 if names_deadline else 0.7
+
+
+def _nearest_cue_strength(before: str) -> float | None:
+    """The strength of the cue closest before a date: `Plazo de obtención de pliegos | ... Hasta el 25/11`
+    reads as a document deadline even when a submission cue came earlier."""
+    folded = vocabulary.fold(before)
+    nearest: tuple[int, float] | None = None
+    for cues, strength in PROSE_STRENGTHS:
+        for match in vocabulary.cue_pattern(cues).finditer(folded):
+            if nearest is None or match.end() > nearest[0]:
+                nearest = (match.end(), strength)
+    return nearest[1] if nearest else None
 
 
 def _with_sibling_time(passage: Passage, field: Field, iso: str) -> str:
