@@ -36,6 +36,10 @@ class IngestLimits:
     # off) and seconds per page. A scanned page takes Tesseract 3-6 s on one core.
     max_ocr_pages: int = 10
     max_ocr_page_seconds: float = 20.0
+    # Filled PDF form fields written as `label: value` lines: per document, and characters per value (a long
+    # free-text box keeps its start).
+    max_form_fields: int = 500
+    max_form_value_chars: int = 2000
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():

@@ -12,7 +12,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from tenderflow_ingest.archive import Cancelled
-from tenderflow_ingest.extractors import ocr
+from tenderflow_ingest.extractors import ocr, pdf_forms
 from tenderflow_ingest.extractors.base import Extraction, ExtractionError, TextUnit
 from tenderflow_ingest.extractors.pdf_layout import Box, page_lines
 from tenderflow_ingest.extractors.pdf_margins import strip_margins
@@ -41,6 +41,7 @@ def extract(path: Path, limits: IngestLimits, cancelled: Callable[[], bool] | No
         pages = [run.page_text(document, index) for index in range(page_count)]
         scanned = [index for index, lines in enumerate(pages) if not lines and _has_images(document[index])]
         ocr_note = run.ocr_pages(document, pages, scanned) if scanned else ""
+        fields = pdf_forms.page_fields(document, limits, run.check, run.warnings)
     except (ExtractionError, Cancelled):
         raise
     except Exception as error:  # noqa: BLE001 - pdfium raises on malformed input; each is a bad file
@@ -50,7 +51,7 @@ def extract(path: Path, limits: IngestLimits, cancelled: Callable[[], bool] | No
         document.close()
     units = [
         TextUnit(text="\n".join(lines)[: limits.max_unit_chars], page=number)
-        for number, lines in enumerate(strip_margins(pages), start=1)
+        for number, lines in enumerate(pdf_forms.with_fields(strip_margins(pages), fields), start=1)
         if "".join(lines).strip()
     ]
     if not units:

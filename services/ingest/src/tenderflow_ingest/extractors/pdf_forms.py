@@ -1,0 +1,198 @@
+"""Filled PDF form fields as `label: value` lines, because a form's answers are not in the page's text layer.
+
+Standard forms (SF1449, SF33) and fillable notices keep what was typed in AcroForm field values; pdfium's text
+layer only shows the blank form. Each filled field becomes one line on the page its widget sits on, labelled by
+the field's tooltip (`9. ISSUED BY` -> `ISSUED BY`) or else its name (`form1[0].ISSUED_BY[0]` -> `Issued by`).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from collections.abc import Callable
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from tenderflow_ingest.limits import IngestLimits
+
+_VALUE_TYPES = frozenset({pdfium_c.FPDF_FORMFIELD_TEXTFIELD, pdfium_c.FPDF_FORMFIELD_COMBOBOX,
+                          pdfium_c.FPDF_FORMFIELD_LISTBOX})
+_CHOICE_TYPES = frozenset({pdfium_c.FPDF_FORMFIELD_CHECKBOX, pdfium_c.FPDF_FORMFIELD_RADIOBUTTON})
+_UNSEEN = pdfium_c.FPDF_ANNOT_FLAG_HIDDEN | pdfium_c.FPDF_ANNOT_FLAG_NOVIEW
+# Export values that only say "ticked"; the line then says Yes.
+_TICKED = frozenset({"on", "true", "checked", "x"})
+_MAX_LABEL_CHARS = 120
+# Item numbers of a form's boxes (`13a.`, `b.`, `7)`) say where a box is, not what it holds.
+_ITEM_MARK = re.compile(r"^(?:\d{1,3}[a-z]?|[a-z])[.)]\s+")
+# Parenthesised remarks in prose (`(No collect calls)`); acronyms such as `(WOSB)` or `8 (A)` stay.
+_REMARK = re.compile(r"\([^()]*[a-z][^()]*\)")
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9A-Z])\.\s+(?=[A-Z])")
+_NAME_INDEX = re.compile(r"\[\d+\]")
+_WORD_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)|[_\-\s]+")
+
+
+def page_fields(
+    document: pdfium.PdfDocument, limits: IngestLimits, check: Callable[[int], None], warnings: list[str]
+) -> dict[int, list[str]]:
+    """`label: value` lines of the filled fields, by page number from 1; empty for a PDF without a form.
+
+    check is called before every page (it raises on cancellation or the PDF's deadline). At most
+    max_form_fields lines per document and max_form_value_chars per value; a field with widgets on several
+    pages is written once, on the first.
+    """
+    if pdfium_c.FPDF_GetFormType(document.raw) == pdfium_c.FORMTYPE_NONE:
+        return {}
+    config = pdfium_c.FPDF_FORMFILLINFO(version=2)
+    form = pdfium_c.FPDFDOC_InitFormFillEnvironment(document.raw, config)
+    if not form:
+        warnings.append("PDF form fields could not be read")
+        return {}
+    reader = _FieldReader(form, limits)
+    try:
+        for index in range(len(document)):
+            if reader.full:
+                break
+            check(index + 1)
+            lines = reader.page(document, index)
+            if lines:
+                reader.pages[index + 1] = lines
+    finally:
+        pdfium_c.FPDFDOC_ExitFormFillEnvironment(form)
+    warnings.extend(reader.notes())
+    return reader.pages
+
+
+def with_fields(pages: list[list[str]], fields: dict[int, list[str]]) -> list[list[str]]:
+    """Each page's lines followed by its filled fields."""
+    return [lines + fields.get(number, []) for number, lines in enumerate(pages, start=1)]
+
+
+def field_label(alternate_name: str, name: str) -> str:
+    """A short label a `key: value` reader accepts: no colon inside, not ending in a digit."""
+    label = _tooltip_label(alternate_name) or _name_label(name)
+    if len(label) > _MAX_LABEL_CHARS:
+        label = label[:_MAX_LABEL_CHARS].rsplit(" ", 1)[0]
+    # A key ending in a digit reads as a time (`12:00`) to the answering service's parser.
+    return re.sub(r"(\S*\d)$", r"(\1)", label) or "Field"
+
+
+def one_line(raw: str) -> str:
+    """A multi-line value (an address) joined with commas, so the whole value stays on its label's line."""
+    parts = (" ".join(part.split()).rstrip(",;") for part in raw.splitlines())
+    return ", ".join(part for part in parts if part)
+
+
+def _tooltip_label(tooltip: str) -> str:
+    text = _REMARK.sub(" ", " ".join(tooltip.split()))
+    pieces = (_ITEM_MARK.sub("", piece.strip()) for piece in text.split(":"))
+    text = " ".join(piece for piece in pieces if piece)
+    # Instructions follow the box's own words: `6. ISSUE DATE. Enter 2 digit month`, `8. DUE DATE Enter ...`.
+    text = _SENTENCE_END.split(text, maxsplit=1)[0]
+    words = text.split()
+    if words and _is_shouted(words[0]):
+        kept = []
+        for word in words:
+            if any(char.islower() for char in word):
+                break
+            kept.append(word)
+        words = kept
+    return " ".join(words).strip(" .,;-")
+
+
+def _is_shouted(word: str) -> bool:
+    return sum(char.isalpha() for char in word) > 1 and word.isupper()
+
+
+def _name_label(name: str) -> str:
+    segments = [segment for segment in _NAME_INDEX.sub("", name).split(".") if segment.strip()]
+    words = _WORD_BREAK.split(segments[-1]) if segments else []
+    text = " ".join(word for word in words if word).lower()
+    return text[:1].upper() + text[1:]
+
+
+class _FieldReader:
+    """One document's form: the lines found so far, the names already written and what was cut."""
+
+    def __init__(self, form: pdfium_c.FPDF_FORMHANDLE, limits: IngestLimits) -> None:
+        self.form = form
+        self.limits = limits
+        self.pages: dict[int, list[str]] = {}
+        self.count = 0
+        self.seen: set[str] = set()
+        self.shortened = 0
+
+    @property
+    def full(self) -> bool:
+        return self.count >= self.limits.max_form_fields
+
+    def page(self, document: pdfium.PdfDocument, index: int) -> list[str]:
+        page = document[index]
+        # Check boxes know their state only once the form has seen the page.
+        pdfium_c.FORM_OnAfterLoadPage(page.raw, self.form)
+        lines: list[str] = []
+        try:
+            for position in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
+                annot = pdfium_c.FPDFPage_GetAnnot(page.raw, position)
+                try:
+                    line = self._line(annot)
+                finally:
+                    pdfium_c.FPDFPage_CloseAnnot(annot)
+                if line is not None:
+                    lines.append(line)
+                    self.count += 1
+                if self.full:
+                    break
+        finally:
+            pdfium_c.FORM_OnBeforeClosePage(page.raw, self.form)
+            page.close()
+        return lines
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.full:
+            notes.append(f"PDF form: reading stopped at max_form_fields ({self.limits.max_form_fields} filled "
+                         "fields); any further fields were not read")
+        if self.shortened:
+            notes.append(f"PDF form: {self.shortened} field value(s) cut to {self.limits.max_form_value_chars} "
+                         "characters (max_form_value_chars)")
+        return notes
+
+    def _line(self, annot: pdfium_c.FPDF_ANNOTATION) -> str | None:
+        if pdfium_c.FPDFAnnot_GetSubtype(annot) != pdfium_c.FPDF_ANNOT_WIDGET:
+            return None
+        if pdfium_c.FPDFAnnot_GetFlags(annot) & _UNSEEN:
+            return None
+        kind = pdfium_c.FPDFAnnot_GetFormFieldType(self.form, annot)
+        if kind in _VALUE_TYPES:
+            raw = _text(pdfium_c.FPDFAnnot_GetFormFieldValue, self.form, annot)
+        elif kind in _CHOICE_TYPES and pdfium_c.FPDFAnnot_IsChecked(self.form, annot):
+            raw = _ticked_value(_text(pdfium_c.FPDFAnnot_GetFormFieldExportValue, self.form, annot))
+        else:
+            return None
+        name = _text(pdfium_c.FPDFAnnot_GetFormFieldName, self.form, annot)
+        value = one_line(raw)
+        if not value or name in self.seen:
+            return None
+        self.seen.add(name)
+        if len(value) > self.limits.max_form_value_chars:
+            value = value[: self.limits.max_form_value_chars]
+            self.shortened += 1
+        label = field_label(_text(pdfium_c.FPDFAnnot_GetFormFieldAlternateName, self.form, annot), name)
+        return f"{label}: {value}"
+
+
+def _ticked_value(export: str) -> str:
+    """The option's own name (`Open procedure`) when it has one; `1` or `On` only say the box is ticked."""
+    has_words = any(char.isalpha() for char in export)
+    return export if has_words and export.strip().lower() not in _TICKED else "Yes"
+
+
+def _text(function: Callable[..., int], *args: object) -> str:
+    """A UTF-16 string from one of pdfium's two-call getters (size first, then the text)."""
+    size = function(*args, None, 0)
+    if size <= 2:
+        return ""
+    buffer = ctypes.create_string_buffer(size)
+    function(*args, ctypes.cast(buffer, ctypes.POINTER(pdfium_c.FPDF_WCHAR)), size)
+    return buffer.raw[: size - 2].decode("utf-16-le", errors="replace")
