@@ -1,4 +1,4 @@
-"""Pure rules of the gateway: API key format and hashing, request parsing."""
+"""Pure rules of the gateway: API key format, hashing and scopes, request parsing."""
 
 import hashlib
 import json
@@ -12,6 +12,8 @@ from tenderflow_common.contracts.shared import QuestionSpec
 KEY_PATTERN = re.compile(r"^tf_([a-z0-9]{8})_([A-Za-z0-9_-]{43})$")
 TENANT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 QUESTIONS = TypeAdapter(list[QuestionSpec])
+SCOPES = ("read", "write", "admin")
+DEFAULT_KEY_SCOPES = frozenset({"read", "write"})
 
 
 def new_api_key() -> tuple[str, str]:
@@ -28,6 +30,21 @@ def hash_api_key(key: str) -> str:
 def looks_like_api_key(key: str) -> bool:
     """Cheap shape check before touching the database."""
     return bool(KEY_PATTERN.match(key))
+
+
+def known_scopes(words) -> frozenset[str]:
+    """The scopes among `words` that mean something here; anything else is ignored, never trusted."""
+    return frozenset(word for word in words if word in SCOPES)
+
+
+def scopes_text(scopes: frozenset[str]) -> str:
+    """Scopes as stored and as sent in a token: space-separated, in a fixed order."""
+    return " ".join(scope for scope in SCOPES if scope in scopes)
+
+
+def required_scope(method: str) -> str:
+    """Reading needs `read`; anything that changes state needs `write`."""
+    return "read" if method in ("GET", "HEAD", "OPTIONS") else "write"
 
 
 class InvalidQuestions(ValueError):

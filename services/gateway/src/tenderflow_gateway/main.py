@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import redis.asyncio as redis
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from tenderflow_common.health import redis_check
 from tenderflow_common.internal_client import ServiceUnavailable
@@ -11,18 +13,55 @@ from tenderflow_common.service import Peers, Service, ServiceRuntime, create_ser
 from tenderflow_common.storage import open_store
 from tenderflow_common.transport import Transport
 from tenderflow_gateway import api
-from tenderflow_gateway.auth import tenant_dependency
+from tenderflow_gateway.auth import Authenticator, tenant_dependency
+from tenderflow_gateway.auth_api import auth_router
 from tenderflow_gateway.clients import Clients
 from tenderflow_gateway.models import messaging
 from tenderflow_gateway.models_offered import OfferedProviders
+from tenderflow_gateway.openapi import install_openapi
 from tenderflow_gateway.question_sets_api import question_sets_router
-from tenderflow_gateway.rate_limits import TenantRateLimiter, rate_limit_storage
+from tenderflow_gateway.rate_limits import FailedAuthLimiter, TenantRateLimiter, rate_limit_storage
+from tenderflow_gateway.security_headers import SecurityHeaders
 from tenderflow_gateway.settings import GatewaySettings
+from tenderflow_gateway.tokens import IdentityProvider, TokenKeys, TokenPolicy, TokenVerifier
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 DESCRIPTION = """Upload tender packages, follow their jobs, and fetch cited answers with confidence.
 
-Authenticate every request with an `X-API-Key` header. Errors are RFC 9457 problem details."""
+Authenticate every request with an `X-API-Key` header, or with `Authorization: Bearer <token>` carrying an access
+token from `POST /v1/auth/token` (or from the configured identity provider). Reading needs the `read` scope,
+changing anything `write`, creating tenants and keys `admin`. Errors are RFC 9457 problem details."""
+DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json")
+
+
+def token_verifier(settings: GatewaySettings) -> TokenVerifier:
+    """The gateway's own signing keys, and the identity provider's JWKS when one is configured."""
+    own = TokenKeys({kid: secret.get_secret_value() for kid, secret in settings.token_signing_keys.items()},
+                    settings.token_active_kid,
+                    TokenPolicy(settings.token_issuer, settings.token_audience, settings.token_leeway_seconds),
+                    settings.token_ttl_seconds)
+    provider = None
+    if settings.idp_jwks_url:
+        provider = IdentityProvider(settings.idp_jwks_url, list(settings.idp_algorithms),
+                                    TokenPolicy(settings.idp_issuer, settings.idp_audience,
+                                                settings.token_leeway_seconds),
+                                    settings.idp_tenant_claim)
+    return TokenVerifier(own, provider)
+
+
+def harden(app: FastAPI, settings: GatewaySettings) -> None:
+    """Security headers, the CORS allowlist, and documentation and metrics only where they are meant to be seen."""
+    hidden = (DOCS_PATHS if not settings.docs_exposed else ()) + (("/metrics",) if not settings.expose_metrics else ())
+    app.router.routes[:] = [route for route in app.router.routes if getattr(route, "path", None) not in hidden]
+    if not settings.docs_exposed:
+        app.docs_url = app.redoc_url = app.openapi_url = None
+    install_openapi(app)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["GET", "POST", "PUT", "DELETE"],
+                           allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+                           expose_headers=["Location", "Retry-After"], max_age=600)
+    app.add_middleware(SecurityHeaders)
 
 
 def build_service(settings: GatewaySettings | None = None, transport: Transport | None = None,
@@ -41,13 +80,19 @@ def build_service(settings: GatewaySettings | None = None, transport: Transport 
         if cache is not None:
             await cache.aclose()
 
-    limiter = TenantRateLimiter(rate_limit_storage(settings.redis.url), settings.rate_limit_per_minute)
-    authenticate = tenant_dependency(runtime.database, limiter)
-    routers = [api.public_router(runtime.database, store, clients, authenticate,
+    storage = rate_limit_storage(settings.redis.url)
+    authenticator = Authenticator(runtime.database,
+                                  TenantRateLimiter(storage, settings.rate_limit_per_minute, settings.upload_weight),
+                                  FailedAuthLimiter(storage, settings.auth_failures_per_minute),
+                                  token_verifier(settings))
+    authenticate = tenant_dependency(authenticator)
+    routers = [auth_router(authenticator),
+               api.public_router(runtime.database, store, clients, authenticate,
                                  max_upload_bytes=settings.max_upload_bytes,
                                  offered=OfferedProviders(clients.questions)),
                question_sets_router(clients, authenticate)]
     service = create_service(runtime, routers, title="Tenderflow", description=DESCRIPTION, on_stop=[close_clients])
+    harden(service.app, settings)
 
     @service.app.exception_handler(ServiceUnavailable)
     async def _unavailable(request, error: ServiceUnavailable):

@@ -1,6 +1,6 @@
-"""Tenants, their hashed API keys, accepted submissions, and the messaging tables."""
+"""Tenants, their hashed API keys, the audit trail, accepted submissions, and the messaging tables."""
 
-from sqlalchemy import Column, ForeignKey, String, Table, func
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, func
 
 from tenderflow_common.db import UtcDateTime, new_metadata
 from tenderflow_common.messaging_tables import messaging_tables
@@ -25,6 +25,22 @@ api_keys = Table(
     Column("key_hash", String(64), nullable=False, unique=True),
     Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
     Column("revoked_at", UtcDateTime()),
+    Column("scopes", String(100), nullable=False, server_default="read write"),
+    Column("expires_at", UtcDateTime()),
+    Column("last_used_at", UtcDateTime()),
+)
+
+auth_events = Table(
+    "auth_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("occurred_at", UtcDateTime(), nullable=False, server_default=func.now(), index=True),
+    Column("event", String(32), nullable=False),
+    Column("tenant_id", String(64), index=True),
+    Column("key_id", String(64)),
+    Column("actor", String(100)),
+    Column("client_address", String(64)),
+    Column("reason", String(200)),
 )
 
 submissions = Table(

@@ -1,16 +1,18 @@
 """Gateway settings."""
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from tenderflow_common.settings import RedisSettings, ServiceSettings
 
+MIN_SIGNING_KEY_BYTES = 32
+
 
 class GatewaySettings(ServiceSettings):
-    """Public port, upload limit and where the services it reads from live."""
+    """Public port, upload limit, who may call and how, and where the services it reads from live."""
 
     model_config = SettingsConfigDict(env_prefix="TENDERFLOW_GATEWAY_")
 
@@ -19,7 +21,45 @@ class GatewaySettings(ServiceSettings):
     jobs_url: str = "http://127.0.0.1:8004"
     questions_url: str = "http://127.0.0.1:8003"
     rate_limit_per_minute: int = Field(default=600, ge=0)
+    upload_weight: int = Field(default=10, ge=1)
+    auth_failures_per_minute: int = Field(default=20, ge=0)
     redis: RedisSettings = Field(default_factory=RedisSettings)
+
+    token_signing_keys: dict[str, SecretStr] = Field(default_factory=dict)
+    token_active_kid: str = ""
+    token_issuer: str = "tenderflow-gateway"
+    token_audience: str = "tenderflow-api"
+    token_ttl_seconds: int = Field(default=900, ge=60, le=3600)
+    token_leeway_seconds: int = Field(default=30, ge=0, le=60)
+    idp_jwks_url: str = ""
+    idp_issuer: str = ""
+    idp_audience: str = ""
+    idp_algorithms: list[Literal["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384",
+                                 "EdDSA"]] = Field(default_factory=lambda: ["RS256", "ES256"])
+    idp_tenant_claim: str = "sub"
+
+    cors_origins: list[str] = Field(default_factory=list)
+    expose_docs: bool | None = None
+    expose_metrics: bool = True
+
+    @model_validator(mode="after")
+    def check_token_keys(self) -> "GatewaySettings":
+        """Signing keys are long random secrets; the active one must be among them; production names its own."""
+        if not self.token_signing_keys and self.platform.env == "production":
+            raise ValueError("TENDERFLOW_GATEWAY_TOKEN_SIGNING_KEYS must be set in production")
+        for kid, secret in self.token_signing_keys.items():
+            if len(secret.get_secret_value().encode()) < MIN_SIGNING_KEY_BYTES:
+                raise ValueError(f"token signing key {kid!r} is shorter than {MIN_SIGNING_KEY_BYTES} bytes")
+        if self.token_signing_keys and self.token_active_kid not in self.token_signing_keys:
+            raise ValueError("TENDERFLOW_GATEWAY_TOKEN_ACTIVE_KID must name one of the token signing keys")
+        if self.idp_jwks_url and not (self.idp_issuer and self.idp_audience):
+            raise ValueError("an identity provider needs TENDERFLOW_GATEWAY_IDP_ISSUER and _IDP_AUDIENCE")
+        return self
+
+    @property
+    def docs_exposed(self) -> bool:
+        """API documentation is public by default, except in production, where it is opted into."""
+        return self.expose_docs if self.expose_docs is not None else self.platform.env != "production"
 
     @classmethod
     def embedded_defaults(cls, data_dir: Path) -> dict[str, Any]:
