@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 from tenderflow_ingest.extractors import extract
 from tenderflow_ingest.extractors.base import Extraction, ExtractionError
-from tenderflow_ingest.extractors.json import exceeds_depth
+from tenderflow_ingest.extractors.json_shape import TooDeep, describe
 from tenderflow_ingest.limits import IngestLimits
 
 RELEASE = {
@@ -62,6 +63,14 @@ def write_json(tmp_path: Path, document: Any) -> Path:
     path = tmp_path / "doc.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     return path
+
+
+def exceeds_depth(text: str, limit: int) -> bool:
+    try:
+        describe(io.BytesIO(text.encode()), limit)
+    except TooDeep:
+        return True
+    return False
 
 
 def units_by_path(extraction: Extraction) -> dict[str | None, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 from tenderflow_ingest.extractors.base import TextUnit
@@ -27,37 +27,42 @@ def clean_value(value: str) -> str:
     return _SPACES.sub(" ", value).strip()
 
 
-def units_from_lines(lines: list[str], path: str | None, max_chars: int) -> list[TextUnit]:
+def units_from_lines(lines: Iterable[str], path: str | None, max_chars: int) -> Iterator[TextUnit]:
     """Group lines into units no longer than max_chars, keeping each line whole where it fits."""
-    units: list[TextUnit] = []
     current: list[str] = []
     size = 0
     for line in lines:
         for piece in _split_long(line, max_chars):
             if current and size + len(piece) + 1 > max_chars:
-                units.append(TextUnit(text="\n".join(current), path=path))
+                yield TextUnit(text="\n".join(current), path=path)
                 current, size = [], 0
             current.append(piece)
             size += len(piece) + 1
     if current:
-        units.append(TextUnit(text="\n".join(current), path=path))
-    return units
+        yield TextUnit(text="\n".join(current), path=path)
 
 
 def units_from_sections(sections: Iterable[Section], limits: IngestLimits, warnings: list[str]) -> list[TextUnit]:
-    """One or more units per section (long sections split), capped at the per-document limit with a warning."""
-    units = [unit for section in sections for unit in units_from_lines(section.lines, section.path,
-                                                                         limits.max_unit_chars)]
-    if len(units) > limits.max_units_per_document:
-        warnings.append(f"kept the first {limits.max_units_per_document} of {len(units)} sections")
-        units = units[: limits.max_units_per_document]
+    """One or more units per section (long sections split), capped at the per-document limit with a warning.
+
+    Sections may come from a stream: units past the cap are counted for the warning, not kept.
+    """
+    units: list[TextUnit] = []
+    produced = 0
+    for section in sections:
+        for unit in units_from_lines(section.lines, section.path, limits.max_unit_chars):
+            produced += 1
+            if produced <= limits.max_units_per_document:
+                units.append(unit)
+    if produced > limits.max_units_per_document:
+        warnings.append(f"kept the first {limits.max_units_per_document} of {produced} sections")
     return units
 
 
 class Section(Protocol):
     """A titled group of `path: value` lines, as the JSON and XML flatteners produce them."""
 
-    lines: list[str]
+    lines: Iterable[str]
     path: str | None
 
 

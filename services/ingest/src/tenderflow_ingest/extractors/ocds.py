@@ -6,10 +6,12 @@ holds the buyer's name, address and contact together instead of scattering them 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from tenderflow_ingest.extractors.json_flatten import child_path, flatten
+from tenderflow_ingest.extractors.json_shape import TopLevel
 
 _RELEASE_KEYS = frozenset({"tender", "buyer", "awards", "contracts", "parties", "planning"})
 _LISTED_SECTIONS = ("awards", "contracts", "parties")
@@ -23,50 +25,30 @@ class Section:
     """Lines that belong together, and the JSON path they come from."""
 
     path: str
-    lines: list[str]
+    lines: Iterable[str]
 
 
-def is_ocds(document: Any) -> bool:
-    """True for release packages, record packages, single records and single releases."""
-    if not isinstance(document, dict):
-        return False
-    if isinstance(document.get("records"), list) or isinstance(document.get("compiledRelease"), dict):
-        return True
-    releases = document.get("releases")
-    if isinstance(releases, list) and any(isinstance(r, dict) and "ocid" in r for r in releases):
-        return True
-    return "ocid" in document and any(key in document for key in _RELEASE_KEYS)
+def ocds_form(top: TopLevel) -> str | None:
+    """How an OCDS document holds its releases: "records", "record" (one, compiled), "releases" or "release"
+    (the document is one); None when it is not OCDS. Records come first, then a compiled release."""
+    keys = set(top.keys)
+    single_release = "ocid" in keys and bool(_RELEASE_KEYS.intersection(keys))
+    if "records" in top.lists:
+        return "records"
+    if "compiledRelease" in top.objects:
+        return "record"
+    if "releases" in top.lists and (top.release_with_ocid or single_release):
+        return "releases"
+    return "release" if single_release else None
 
 
-def ocds_sections(document: dict[str, Any]) -> list[Section]:
-    """Sections for every release in the document, then one for the package-level metadata."""
-    releases, consumed = _releases(document)
-    sections = [section for path, release in releases for section in _release_sections(release, path)]
-    package_lines = flatten(document, "", skip=consumed)
-    if package_lines:
-        sections.append(Section(path="$", lines=package_lines))
-    return sections
+# What each form reads its releases from: the package-level section leaves these keys out.
+CONSUMED_KEYS = {"records": {"records"}, "record": {"compiledRelease", *_REDUNDANT_RECORD_KEYS},
+                 "releases": {"releases"}}
 
 
-def _releases(document: dict[str, Any]) -> tuple[list[tuple[str, dict[str, Any]]], set[str]]:
-    """Each release worth reading with its path, and the top-level keys they were taken from."""
-    if isinstance(document.get("records"), list):
-        found = [
-            release
-            for index, record in enumerate(document["records"])
-            if isinstance(record, dict)
-            for release in _record_releases(record, f"records[{index}]")
-        ]
-        return found, {"records"}
-    if isinstance(document.get("compiledRelease"), dict):
-        return _record_releases(document, ""), {"compiledRelease", *_REDUNDANT_RECORD_KEYS}
-    if isinstance(document.get("releases"), list):
-        found = [(f"releases[{i}]", r) for i, r in enumerate(document["releases"]) if isinstance(r, dict)]
-        return found, {"releases"}
-    return [("", document)], set(document)
-
-
-def _record_releases(record: dict[str, Any], path: str) -> list[tuple[str, dict[str, Any]]]:
+def record_releases(record: dict[str, Any], path: str) -> list[tuple[str, dict[str, Any]]]:
+    """The record's compiled release, else its full releases (a release that only links to one is left out)."""
     compiled = record.get("compiledRelease")
     if isinstance(compiled, dict):
         return [(child_path(path, "compiledRelease"), compiled)]
@@ -78,7 +60,8 @@ def _record_releases(record: dict[str, Any], path: str) -> list[tuple[str, dict[
     ]
 
 
-def _release_sections(release: dict[str, Any], path: str) -> list[Section]:
+def release_sections(release: dict[str, Any], path: str) -> list[Section]:
+    """Buyer (with its party), tender, each lot, planning, each award, contract and party, then the rest."""
     context = flatten(release.get("ocid"), child_path(path, "ocid"))
     sections: list[Section] = []
 
