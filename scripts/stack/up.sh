@@ -7,7 +7,8 @@ source "$(dirname "$0")/../infra/lib.sh"
 source "$(dirname "$0")/services.sh"
 
 READY_TIMEOUT="${TENDERFLOW_STACK_READY_TIMEOUT:-90}"
-TOKEN_FILE="$RUN_DIR/internal-token"
+# The same file the settings read in development, so `make stack-up` and a service started by hand agree.
+KEY_FILE="$RUN_DIR/internal-signing-key"
 
 main() {
   local t0 svc pid port waits=() failed
@@ -20,11 +21,11 @@ main() {
   # shellcheck source=/dev/null
   source "$RUN_DIR/infra.env"
   set +a
-  if [[ ! -s "$TOKEN_FILE" ]]; then
-    (umask 077 && "$VENV_PY" -c 'import secrets; print(secrets.token_urlsafe(32))' >"$TOKEN_FILE")
+  if [[ ! -s "$KEY_FILE" ]]; then
+    (umask 077 && "$VENV_PY" -c 'import secrets; print(secrets.token_urlsafe(48))' >"$KEY_FILE")
   fi
-  TENDERFLOW_INTERNAL_TOKEN="$(cat "$TOKEN_FILE")"
-  export TENDERFLOW_INTERNAL_TOKEN
+  TENDERFLOW_INTERNAL_SIGNING_KEY="$(cat "$KEY_FILE")"
+  export TENDERFLOW_INTERNAL_SIGNING_KEY
   export TENDERFLOW_STORAGE_ROOT="$RUN_DIR/storage"
 
   # Check every port first, so a conflict doesn't leave half a stack behind.

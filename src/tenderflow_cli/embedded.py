@@ -41,7 +41,7 @@ class EmbeddedSystem:
 
     def build(self) -> "EmbeddedSystem":
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        shared = {"platform": PlatformSettings(internal_token=secrets.token_urlsafe(32), log_level="INFO"),
+        shared = {"platform": PlatformSettings(internal_signing_key=secrets.token_urlsafe(48), log_level="INFO"),
                   "storage": StorageSettings(root=self.data_dir / "storage")}
         peers: Peers = {}
         # In this order, so that the services a service calls in process exist before it.

@@ -32,6 +32,7 @@ from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.contracts.workspace import Passage, SearchResult
 from tenderflow_common.in_memory import InMemoryTransport
 from tenderflow_common.internal_client import InternalClient
+from tenderflow_common.internal_tokens import InternalTokenSigner
 from tenderflow_common.migrations import upgrade_to_head
 from tenderflow_common.settings import PostgresSettings
 from tenderflow_common.testing.databases import create_database, drop_database
@@ -108,7 +109,9 @@ async def measure(concurrency: int, questions: int, delay: float, database_url: 
                                  provider_concurrency=concurrency)
     provider = SleepyProvider(delay)
     runtime = build_service(settings, transport=InMemoryTransport()).runtime
-    workspace = InternalClient("workspace", settings.workspace_url, "token", 5.0, transport=search_transport())
+    workspace = InternalClient("workspace", settings.workspace_url,
+                               InternalTokenSigner(settings.platform.signing_key, "questions"), 5.0,
+                               transport=search_transport())
     answering = Answering(runtime.transaction, runtime.sessions, workspace,
                           Providers([provider], settings.provider_concurrency),
                           run_concurrency=settings.run_concurrency, top_k=settings.top_k,

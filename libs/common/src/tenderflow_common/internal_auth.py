@@ -1,19 +1,54 @@
-"""The shared secret that guards service-to-service APIs."""
+"""Internal APIs take their caller and tenant from a verified token, never from the request's own words."""
 
-import hmac
+from typing import Annotated, Any
 
-from fastapi import Header
+from fastapi import Depends, Header, Request
 
+from tenderflow_common.internal_tokens import InternalCaller, InternalTokenVerifier, InvalidInternalToken
 from tenderflow_common.problems import Problem
 
-INTERNAL_TOKEN_HEADER = "X-Internal-Token"
+BEARER = "bearer"
 
 
-def require_internal_token(expected: str):
-    """A FastAPI dependency rejecting calls that do not carry the internal token."""
+class InternalAuth:
+    """FastAPI dependencies of one service's internal routes: a caller with a scope, and the tenant it acts for."""
 
-    async def dependency(x_internal_token: str | None = Header(default=None)) -> None:
-        if x_internal_token is None or not hmac.compare_digest(x_internal_token.encode(), expected.encode()):
-            raise Problem(401, "Internal token missing or wrong", kind="internal-auth")
+    def __init__(self, verifier: InternalTokenVerifier) -> None:
+        self._verifier = verifier
 
-    return dependency
+    def caller(self, scope: str) -> Any:
+        """The verified caller, refused with 401 without a valid token and 403 without `scope`."""
+        return Annotated[InternalCaller, self.require(scope)]
+
+    def require(self, scope: str) -> Any:
+        """A route dependency for routes that need a valid caller but no tenant."""
+
+        async def dependency(authorization: Annotated[str | None, Header()] = None) -> InternalCaller:
+            scheme, _, token = (authorization or "").partition(" ")
+            if scheme.lower() != BEARER or not token:
+                raise Problem(401, "Internal token missing", kind="internal-auth",
+                              headers={"WWW-Authenticate": "Bearer"})
+            try:
+                caller = self._verifier.verify(token.strip())
+            except InvalidInternalToken as error:
+                raise Problem(401, "Internal token not valid", kind="internal-auth",
+                              headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from error
+            if scope not in caller.scopes:
+                raise Problem(403, "Internal token lacks the scope", kind="internal-scope", scope=scope)
+            return caller
+
+        return Depends(dependency)
+
+    def tenant(self, scope: str) -> Any:
+        """The tenant the token names; a call without one, or whose query names another tenant, is refused."""
+        Caller = self.caller(scope)
+
+        async def dependency(request: Request, caller: Caller) -> str:
+            if caller.tenant_id is None:
+                raise Problem(403, "Internal token names no tenant", kind="internal-tenant")
+            claimed = request.query_params.getlist("tenant_id")
+            if any(value != caller.tenant_id for value in claimed):
+                raise Problem(403, "Tenant in the query differs from the token's", kind="internal-tenant")
+            return caller.tenant_id
+
+        return Annotated[str, Depends(dependency)]

@@ -6,7 +6,9 @@ from typing import Any, Literal, Self
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "development-internal-token"})
+from tenderflow_common.secret_strength import checkout_secret, weakness
+
+DEVELOPMENT_SIGNING_KEY_FILE = Path(".run/internal-signing-key")
 
 
 class KafkaSettings(BaseSettings):
@@ -97,22 +99,34 @@ class AnythingLLMSettings(BaseSettings):
 
 
 class PlatformSettings(BaseSettings):
-    """What every process of the platform shares: environment, internal token and timeout, logs and tracing."""
+    """What every process of the platform shares: environment, internal signing key and timeout, logs and tracing."""
 
     model_config = SettingsConfigDict(env_prefix="TENDERFLOW_")
 
     env: Literal["development", "test", "production"] = "development"
-    internal_token: str = "development-internal-token"
+    internal_signing_key: SecretStr | None = None
     log_level: str = "INFO"
     otel_exporter_otlp_endpoint: str | None = None
     internal_timeout_seconds: float = Field(default=5.0, gt=0)
 
     @model_validator(mode="after")
-    def refuse_placeholder_secrets(self) -> "PlatformSettings":
-        """Production must not run with a guessable internal token."""
-        if self.env == "production" and self.internal_token in PLACEHOLDER_SECRETS:
-            raise ValueError("TENDERFLOW_INTERNAL_TOKEN must be set to a real secret in production")
+    def require_strong_signing_key(self) -> "PlatformSettings":
+        """Internal tokens are only as good as their key: production names one, development gets a random one per
+        checkout, and a weak one is refused everywhere."""
+        if self.internal_signing_key is None:
+            if self.env == "production":
+                raise ValueError("TENDERFLOW_INTERNAL_SIGNING_KEY must be set in production")
+            self.internal_signing_key = SecretStr(checkout_secret(DEVELOPMENT_SIGNING_KEY_FILE))
+        problem = weakness(self.internal_signing_key.get_secret_value())
+        if problem:
+            raise ValueError(f"TENDERFLOW_INTERNAL_SIGNING_KEY is too weak: {problem}")
         return self
+
+    @property
+    def signing_key(self) -> str:
+        """The key internal tokens are signed and verified with."""
+        assert self.internal_signing_key is not None, "set by the validator"
+        return self.internal_signing_key.get_secret_value()
 
 
 class ServiceSettings(BaseSettings):

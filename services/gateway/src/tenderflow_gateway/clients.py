@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from tenderflow_common.internal_client import InternalClient
+from tenderflow_common.internal_tokens import InternalTokenSigner
 from tenderflow_common.service import Peers
 from tenderflow_gateway.settings import GatewaySettings
 
@@ -17,10 +18,10 @@ class Clients:
     @classmethod
     def from_settings(cls, settings: GatewaySettings, peers: Peers | None = None) -> "Clients":
         """Clients over HTTP, or straight into in-process apps where `peers` has them."""
-        token, timeout = settings.platform.internal_token, settings.platform.internal_timeout_seconds
-        peers = peers or {}
-        return cls(jobs=InternalClient("jobs", settings.jobs_url, token, timeout, transport=peers.get("jobs")),
-                   questions=InternalClient("questions", settings.questions_url, token, timeout,
+        signer = InternalTokenSigner(settings.platform.signing_key, "gateway")
+        timeout, peers = settings.platform.internal_timeout_seconds, peers or {}
+        return cls(jobs=InternalClient("jobs", settings.jobs_url, signer, timeout, transport=peers.get("jobs")),
+                   questions=InternalClient("questions", settings.questions_url, signer, timeout,
                                             transport=peers.get("questions")))
 
     async def aclose(self) -> None:

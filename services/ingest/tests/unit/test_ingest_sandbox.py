@@ -125,7 +125,7 @@ async def test_the_extraction_comes_back_exactly_as_extracted_in_process(tmp_pat
 async def test_the_extraction_server_sees_none_of_the_services_secrets(tmp_path, monkeypatch):
     path = tmp_path / "release.json"
     path.write_text(json.dumps({"tender": {"title": "Road salt"}}))
-    monkeypatch.setenv("TENDERFLOW_INTERNAL_TOKEN", "a-secret-the-child-must-not-see")
+    monkeypatch.setenv("TENDERFLOW_INTERNAL_SIGNING_KEY", "a-secret-the-child-must-not-see")
     monkeypatch.setenv("TENDERFLOW_POSTGRES_URL", "postgresql+asyncpg://user:password@db:5432")
     sandbox_module._server.stop()
     await extract_in_sandbox(path, "json", IngestLimits(), threading.Event())

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from tenderflow_common.internal_auth import InternalAuth
+from tenderflow_common.internal_tokens import InternalTokenVerifier
 from tenderflow_common.service import Service, ServiceRuntime, create_service
 from tenderflow_common.transport import Transport
 from tenderflow_jobs import api, consumers
@@ -15,6 +17,7 @@ def build_service(settings: JobsSettings | None = None, transport: Transport | N
     """Jobs: folds every command and event into the job projection, and serves it internally."""
     runtime = ServiceRuntime("jobs", settings or JobsSettings(), messaging, MIGRATIONS, transport=transport)
     runtime.consume(consumers.routes())
-    router = api.internal_router(runtime.database, runtime.settings.platform.internal_token)
+    verifier = InternalTokenVerifier(runtime.settings.platform.signing_key, "jobs", callers=["gateway"])
+    router = api.internal_router(runtime.database, InternalAuth(verifier))
     return create_service(runtime, [router], title="Tenderflow jobs",
                           description="The job projection, folded from every command and event.")

@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
+from tenderflow_common.internal_auth import InternalAuth
 from tenderflow_common.internal_client import InternalClient
+from tenderflow_common.internal_tokens import InternalTokenSigner, InternalTokenVerifier
 from tenderflow_common.service import Peers, Service, ServiceRuntime, create_service
 from tenderflow_common.transport import Transport
 from tenderflow_questions import api, consumers
@@ -21,7 +23,9 @@ def build_service(settings: QuestionsSettings | None = None, transport: Transpor
     workspace service; serves results and question sets internally."""
     settings = settings or QuestionsSettings()
     runtime = ServiceRuntime("questions", settings, messaging, MIGRATIONS, transport=transport)
-    workspace = InternalClient("workspace", settings.workspace_url, settings.platform.internal_token,
+    key = settings.platform.signing_key
+    # A run is started by a Kafka message, not a request: questions signs for the run's tenant itself.
+    workspace = InternalClient("workspace", settings.workspace_url, InternalTokenSigner(key, "questions"),
                                settings.platform.internal_timeout_seconds, transport=(peers or {}).get("workspace"))
     providers = providers or providers_from_settings(settings)
     worker = run_worker(Answering(runtime.transaction, runtime.sessions, workspace, providers,
@@ -29,9 +33,8 @@ def build_service(settings: QuestionsSettings | None = None, transport: Transpor
                                   temperature=settings.temperature, max_tokens=settings.max_tokens,
                                   tenant_slots=TenantSlots(settings.tenant_concurrency)))
     runtime.consume(consumers.routes(worker.wake, providers))
-    token = settings.platform.internal_token
-    routers = [api.internal_router(runtime.database, token, providers),
-               question_sets_router(runtime.database, token)]
+    auth = InternalAuth(InternalTokenVerifier(key, "questions", callers=["gateway"]))
+    routers = [api.internal_router(runtime.database, auth, providers), question_sets_router(runtime.database, auth)]
     return create_service(runtime, routers, title="Tenderflow questions",
                           description="Question sets, runs and answers.", background=[worker.run],
                           on_stop=[workspace.aclose, providers.aclose])

@@ -2,17 +2,17 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Response
 from pydantic import Field
 
 from tenderflow_common.contracts.questions import QuestionSetBody, QuestionSetList, QuestionSetView
 from tenderflow_common.endpoints import Database
-from tenderflow_common.internal_auth import require_internal_token
+from tenderflow_common.internal_auth import InternalAuth
+from tenderflow_common.internal_tokens import READ, WRITE
 from tenderflow_common.problems import Problem
 from tenderflow_questions import repository
 from tenderflow_questions.question_sets import DEFAULT_SET_NAME, default_questions
 
-Tenant = Annotated[str, Query(min_length=1)]
 SetName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,99}$")]
 
 
@@ -20,9 +20,10 @@ def builtin_set() -> QuestionSetView:
     return QuestionSetView(name=DEFAULT_SET_NAME, questions=default_questions(), builtin=True)
 
 
-def question_sets_router(database: Database, internal_token: str) -> APIRouter:
-    router = APIRouter(prefix="/internal/question-sets", tags=["internal"],
-                       dependencies=[Depends(require_internal_token(internal_token))])
+def question_sets_router(database: Database, auth: InternalAuth) -> APIRouter:
+    """A tenant's question sets, the tenant named by a gateway-signed token; changing one needs the write scope."""
+    router = APIRouter(prefix="/internal/question-sets", tags=["internal"])
+    Tenant, Writer = auth.tenant(READ), auth.tenant(WRITE)
     UnitOfWork = database.unit_of_work()
 
     @router.get("", response_model=QuestionSetList)
@@ -42,7 +43,7 @@ def question_sets_router(database: Database, internal_token: str) -> APIRouter:
         return found
 
     @router.put("/{name}", response_model=QuestionSetView)
-    async def put_set(name: SetName, body: QuestionSetBody, tenant_id: Tenant, response: Response,
+    async def put_set(name: SetName, body: QuestionSetBody, tenant_id: Writer, response: Response,
                       uow: UnitOfWork) -> QuestionSetView:
         if name == DEFAULT_SET_NAME:
             raise Problem(409, "The builtin set cannot be changed", kind="question-set-builtin")
@@ -54,7 +55,7 @@ def question_sets_router(database: Database, internal_token: str) -> APIRouter:
         return QuestionSetView(name=name, **body.model_dump())
 
     @router.delete("/{name}", status_code=204)
-    async def delete_set(name: str, tenant_id: Tenant, uow: UnitOfWork) -> Response:
+    async def delete_set(name: str, tenant_id: Writer, uow: UnitOfWork) -> Response:
         if name == DEFAULT_SET_NAME:
             raise Problem(409, "The builtin set cannot be deleted", kind="question-set-builtin")
         deleted = await repository.delete_question_set(uow.session, tenant_id, name)

@@ -17,6 +17,7 @@ from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.contracts.workspace import Passage, SearchResult
 from tenderflow_common.in_memory import InMemoryTransport
 from tenderflow_common.internal_client import InternalClient
+from tenderflow_common.internal_tokens import InternalTokenSigner
 from tenderflow_common.migrations import upgrade_to_head
 from tenderflow_common.service import ServiceRuntime
 from tenderflow_common.work import LeasedWorker
@@ -124,8 +125,8 @@ async def harness(tmp_path) -> AsyncIterator[Harness]:
     settings = QuestionsSettings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'questions.db'}")
     provider = FakeProvider()
     runtime = build_service(settings, transport=InMemoryTransport()).runtime
-    workspace = InternalClient("workspace", settings.workspace_url, "token", 5.0,
-                               transport=httpx.MockTransport(search))
+    signer = InternalTokenSigner(settings.platform.signing_key, "questions")
+    workspace = InternalClient("workspace", settings.workspace_url, signer, 5.0, transport=httpx.MockTransport(search))
     answering = Answering(runtime.transaction, runtime.sessions, workspace, Providers([provider], concurrency=8),
                           run_concurrency=4, top_k=8)
     await upgrade_to_head(MIGRATIONS, runtime.database_url)

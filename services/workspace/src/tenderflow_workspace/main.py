@@ -3,6 +3,8 @@
 from pathlib import Path
 
 from tenderflow_common.anythingllm import AnythingLLMClient
+from tenderflow_common.internal_auth import InternalAuth
+from tenderflow_common.internal_tokens import InternalTokenVerifier
 from tenderflow_common.service import Service, ServiceRuntime, create_service
 from tenderflow_common.storage import open_store
 from tenderflow_common.transport import Transport
@@ -27,7 +29,8 @@ def build_service(settings: WorkspaceSettings | None = None, transport: Transpor
     worker = sync_worker(Syncing(runtime.transaction, store, backend, settings.anythingllm_attempts))
     runtime.consume(consumers.routes(store, settings.default_backend, worker.wake))
     indexes = IndexCache(runtime.sessions, settings.index_cache_size)
-    router = api.internal_router(runtime.database, settings.platform.internal_token, indexes)
+    verifier = InternalTokenVerifier(settings.platform.signing_key, "workspace", callers=["questions"])
+    router = api.internal_router(runtime.database, InternalAuth(verifier), indexes)
     return create_service(runtime, [router], title="Tenderflow workspace",
                           description="Workspaces, indexing and search.", background=[worker.run],
                           on_stop=[client.aclose] if client is not None else [])

@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -33,7 +34,7 @@ class Stack:
     ports: dict[str, int] = field(default_factory=dict)
     databases: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
-    internal_token: str = "stack-test-internal-token"
+    internal_signing_key: str = field(default_factory=lambda: secrets.token_urlsafe(48))
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -49,7 +50,7 @@ class Stack:
             "TENDERFLOW_REDIS_URL": self.infra.redis_url,
             "TENDERFLOW_STORAGE_ROOT": str(self.work_dir / "storage"),
             "TENDERFLOW_INGEST_WORK_DIR": str(self.work_dir / "ingest-work"),
-            "TENDERFLOW_INTERNAL_TOKEN": self.internal_token,
+            "TENDERFLOW_INTERNAL_SIGNING_KEY": self.internal_signing_key,
             "TENDERFLOW_ENV": "test",
             # Tests poll jobs far faster than any budget a client would get; the rate-limit test sets its own.
             "TENDERFLOW_GATEWAY_RATE_LIMIT_PER_MINUTE": "0",
