@@ -238,3 +238,21 @@ def test_legacy_encoded_json_is_decoded_with_a_warning(tmp_path: Path) -> None:
     extraction = extract(path, "json", IngestLimits())
     assert extraction.units[0].text == "buyer: Société Générale, Zürich"
     assert extraction.warnings == ["decoded as cp1252"]
+
+
+def test_a_single_record_reads_its_compiled_release_and_leaves_out_the_rest(tmp_path: Path) -> None:
+    record = {"ocid": "ocds-abc-001", "releases": [RELEASE], "versionedRelease": {"tender": {"title": []}},
+              "compiledRelease": RELEASE, "note": "single record"}
+    units = units_by_path(extract(write_json(tmp_path, record), "json", IngestLimits()))
+    assert "compiledRelease.buyer" in units and "compiledRelease.tender.lots[1]" in units
+    assert units["$"].splitlines() == ["ocid: ocds-abc-001", "note: single record"]
+    assert not any(path.startswith(("releases", "versionedRelease")) for path in units)
+
+
+def test_records_found_after_other_lists_still_decide_the_form(tmp_path: Path) -> None:
+    package = {"releases": [{"url": "https://example.org/r1.json"}], "records": [{"compiledRelease": RELEASE}],
+               "publisher": {"name": "Leeds Open Data"}}
+    units = units_by_path(extract(write_json(tmp_path, package), "json", IngestLimits()))
+    assert list(units)[0] == "records[0].compiledRelease.buyer"
+    assert units["$"].splitlines() == ["releases[0].url: https://example.org/r1.json",
+                                       "publisher.name: Leeds Open Data"]
