@@ -1,35 +1,52 @@
-"""Expected answers per tender and question, and the rule that decides whether an answer is right."""
+"""Expected answers per tender and question, and the strict rule that decides whether an answer is right.
+
+Imports nothing from the services, so the tests of the rule can load this module on its own.
+"""
 
 from __future__ import annotations
 
 import re
-import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
-EXPECTED_ANSWERS = Path(__file__).with_name("expected_answers.toml")
+# A list answer (every criterion, every code) is long by nature; anything else must be about as short as what
+# it should say, so that a passage which merely contains the fragment is not taken for an answer.
+LIST_ANSWER_CHARS = 2000
+MIN_ANSWER_CHARS = 80
+ANSWER_CHARS_PER_FRAGMENT_CHAR = 3
 
 
 @dataclass(frozen=True)
 class Expectation:
     """What one question should get on one tender: alternatives of fragments, or no answer at all.
 
-    An answer is right when some alternative has all its fragments in it; with no alternatives, it is right
-    only when there is no answer.
+    An answer is right when some alternative has all its fragments in it and the answer is short enough
+    (`max_chars`); with no alternatives, it is right only when there is no answer.
     """
 
     alternatives: tuple[tuple[str, ...], ...]
+    list_answer: bool = False
 
     @property
     def expects_answer(self) -> bool:
         return bool(self.alternatives)
 
+    @property
+    def max_chars(self) -> int:
+        """The longest right answer: the longest alternative's fragments together, three times over, at least 80;
+        a list answer may run to 2,000."""
+        if self.list_answer:
+            return LIST_ANSWER_CHARS
+        longest = max((sum(len(_normalized(f)) for f in alternative) for alternative in self.alternatives),
+                      default=0)
+        return max(MIN_ANSWER_CHARS, ANSWER_CHARS_PER_FRAGMENT_CHAR * longest)
+
+    def too_long(self, answer: str | None) -> bool:
+        return answer is not None and len(_normalized(answer)) > self.max_chars
+
     def is_right(self, answer: str | None) -> bool:
         if not self.expects_answer:
             return answer is None
-        return answer is not None and any(
+        return answer is not None and not self.too_long(answer) and any(
             all(contains_fragment(answer, fragment) for fragment in alternative)
             for alternative in self.alternatives
         )
@@ -61,34 +78,3 @@ def contains_fragment(answer: str, fragment: str) -> bool:
         raise ValueError("an expected fragment must not be blank")
     pattern = f"(?<!{_edge(wanted[0])}){re.escape(wanted)}(?!{_edge(wanted[-1])})"
     return re.search(pattern, _normalized(answer)) is not None
-
-
-def _expectation(tender: str, question_id: str, raw: Any) -> Expectation:
-    if raw is False:
-        return Expectation(())
-    items = [raw] if isinstance(raw, str) else raw
-    if not isinstance(items, list) or not items:
-        raise ValueError(f"{tender} / {question_id}: give a fragment, a non-empty list, or false")
-    alternatives: list[tuple[str, ...]] = []
-    for item in items:
-        fragments = [item] if isinstance(item, str) else item
-        if not isinstance(fragments, list) or not fragments or not all(isinstance(f, str) for f in fragments):
-            raise ValueError(f"{tender} / {question_id}: {item!r} is not a fragment or a list of fragments")
-        alternatives.append(tuple(fragments))
-    return Expectation(tuple(alternatives))
-
-
-def load_expectations(
-    question_ids: Iterable[str], path: Path = EXPECTED_ANSWERS
-) -> dict[str, dict[str, Expectation]]:
-    """Expectations per tender and question id; every tender must cover exactly the given questions."""
-    wanted = list(question_ids)
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    expectations: dict[str, dict[str, Expectation]] = {}
-    for tender, answers in data.items():
-        missing = [q for q in wanted if q not in answers]
-        unknown = [q for q in answers if q not in wanted]
-        if missing or unknown:
-            raise ValueError(f"{tender}: missing expectations {missing}, unknown questions {unknown}")
-        expectations[tender] = {q: _expectation(tender, q, answers[q]) for q in wanted}
-    return expectations

@@ -1,10 +1,10 @@
-"""One tender document through the services' domain code: package, ingest, index, search, answer."""
+"""One tender package through the services' domain code: package, ingest, index, search, answer."""
 
 from __future__ import annotations
 
-import tempfile
 import time
 import zipfile
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -12,14 +12,13 @@ from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.contracts.workspace import Passage, SearchQuery
 from tenderflow_common.testing.tenders import TENDERS
 from tenderflow_ingest.archive import read_package
-from tenderflow_ingest.extractors import extract
+from tenderflow_ingest.extractors import ExtractionError, extract
 from tenderflow_ingest.limits import IngestLimits
 from tenderflow_questions.answering import classify_question
 from tenderflow_questions.providers import AnswerProvider, AnswerRequest, ProviderAnswer, ProviderFailed
 from tenderflow_workspace.builtin import BuiltinIndex, Chunk, chunk_units
 from tenderflow_workspace.search import search_index
 
-TENDER_SUFFIXES = (".xml", ".json")
 TOP_K = 8  # the questions service's default top_k (QuestionsSettings.top_k)
 
 
@@ -41,29 +40,48 @@ class Outcome:
     completion_tokens: int = 0
 
 
-def tender_files(root: Path = TENDERS) -> list[Path]:
-    """Every TED notice and OCDS file under the data folder; each one is a tender."""
-    return sorted(path for path in root.glob("*/*") if path.suffix in TENDER_SUFFIXES)
+@dataclass(frozen=True)
+class IndexedTender:
+    """A package's index, and the files ingest refused (name and verdict code), which are not in it."""
+
+    index: BuiltinIndex
+    refused: tuple[tuple[str, str], ...]
 
 
-def index_tender(document: Path, workdir: Path, limits: IngestLimits | None = None) -> BuiltinIndex:
-    """Zip the document alone into a package, read and extract it as ingest does, chunk and index it."""
+def document_files(root: Path = TENDERS) -> list[Path]:
+    """Every document under the data folder (one folder deep, as the tenders are kept)."""
+    return sorted(path for path in root.glob("*/*") if path.is_file())
+
+
+def index_tender(documents: Sequence[Path], workdir: Path, limits: IngestLimits | None = None) -> IndexedTender:
+    """Zip the documents into one package under their bare file names, read and extract it as ingest does,
+    chunk and index it.
+
+    Only the bare names go into the package, so nothing of the source paths reaches the extractors. A file
+    ingest refuses (a scan with no text layer when OCR is unavailable, say) is left out of the index, as in a run.
+    """
     limits = limits or IngestLimits()
+    names = [document.name for document in documents]
+    if len(set(names)) != len(names):
+        raise ValueError(f"two files of one package share a name: {names}")
     package = workdir / "package.zip"
     with zipfile.ZipFile(package, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.write(document, document.name)
+        for document in documents:
+            archive.write(document, document.name)
     reading = read_package(package, workdir / "entries", limits)
     if reading.rejected:
-        raise RuntimeError(f"{document.name}: package refused: {reading.rejected_reason}")
-    refused = [verdict for verdict in reading.verdicts if not verdict.accepted]
-    if refused:
-        raise RuntimeError(f"{document.name}: entries refused: {refused}")
+        raise RuntimeError(f"{names}: package refused: {reading.rejected_reason}")
+    refused = [(verdict.name, verdict.code) for verdict in reading.verdicts if not verdict.accepted]
     chunks: list[Chunk] = []
     for spooled in reading.files:
-        extraction = extract(spooled.path, spooled.doc_type, limits)
+        try:
+            extraction = extract(spooled.path, spooled.doc_type, limits)
+        except ExtractionError as error:
+            refused.append((spooled.name, error.code))
+            continue
         units = [asdict(unit) for unit in extraction.units]
         chunks += chunk_units(Path(spooled.name).stem, spooled.name, extraction.doc_type, units)
-    return BuiltinIndex(chunks)
+    return IndexedTender(BuiltinIndex(chunks), tuple(refused))
 
 
 def search(index: BuiltinIndex, question: QuestionSpec, top_k: int = TOP_K) -> list[Passage]:
@@ -74,16 +92,14 @@ def search(index: BuiltinIndex, question: QuestionSpec, top_k: int = TOP_K) -> l
 
 
 async def answer_tender(
-    name: str, document: Path, questions: list[QuestionSpec], provider: AnswerProvider, model: str = "default", *,
-    temperature: float = 0.0, max_tokens: int = 512,
+    name: str, index: BuiltinIndex, questions: Sequence[QuestionSpec], provider: AnswerProvider,
+    model: str = "default", *, temperature: float = 0.0, max_tokens: int = 512,
 ) -> list[Outcome]:
-    """Every question of the set answered on one tender's package, one at a time, each call timed.
+    """Every question answered on one tender's index, one at a time, each call timed.
 
     `model` is the part after the provider's colon, as the questions runner passes it. A provider that fails for
     good on a question gives no answer and its failure code, and the next question is asked, as in a run.
     """
-    with tempfile.TemporaryDirectory(prefix="tenderflow-eval-") as scratch:
-        index = index_tender(document, Path(scratch))
     outcomes: list[Outcome] = []
     for question in questions:
         request = AnswerRequest(question=question, passages=search(index, question), model=model, run_id=name,

@@ -1,4 +1,5 @@
-"""Scores outcomes against expectations: accuracy overall, per question and per tender, and calibration."""
+"""Scores outcomes against expectations: accuracy overall, by format, language, question and tender, and
+calibration."""
 
 from __future__ import annotations
 
@@ -10,35 +11,61 @@ from typing import Any
 
 from evaluation.expectations import Expectation
 from evaluation.pipeline import Outcome
+from evaluation.tenders import ExpectedQuestion, Tender
+
+DEFAULT_SET = "default"
+FREE_FORM = "free-form"
+TABLE = "table (free-form)"
 
 
 @dataclass(frozen=True)
 class Scored:
-    """An outcome with its expectation and verdict."""
+    """An outcome with its tender, its question's expectation and the verdict."""
 
     outcome: Outcome
-    expectation: Expectation
+    tender: Tender
+    question: ExpectedQuestion
     right: bool
 
     @property
     def answered(self) -> bool:
         return self.outcome.answer is not None
 
+    @property
+    def expectation(self) -> Expectation:
+        return self.question.expectation
 
-def score(outcomes: Sequence[Outcome], expectations: dict[str, dict[str, Expectation]]) -> list[Scored]:
+
+def score(outcomes: Sequence[Outcome], tenders: Sequence[Tender]) -> list[Scored]:
     """A question the provider failed on is wrong, even where no answer was expected: it was never answered."""
+    asked = {(tender.name, question.spec.id): (tender, question)
+             for tender in tenders for question in tender.questions}
     scored = []
     for outcome in outcomes:
-        expectation = expectations[outcome.tender][outcome.question_id]
-        scored.append(Scored(outcome, expectation, outcome.error is None and expectation.is_right(outcome.answer)))
+        tender, question = asked[outcome.tender, outcome.question_id]
+        right = outcome.error is None and question.expectation.is_right(outcome.answer)
+        scored.append(Scored(outcome, tender, question, right))
     return scored
 
 
-def _group(scored: Sequence[Scored], key: Callable[[Scored], str]) -> dict[str, list[Scored]]:
+def _question_sets(item: Scored) -> list[str]:
+    """Default or free-form; a table question is counted among the free-form ones and on its own too."""
+    if not item.question.free:
+        return [DEFAULT_SET]
+    return [FREE_FORM, TABLE] if item.question.table else [FREE_FORM]
+
+
+def _group(scored: Sequence[Scored], keys: Callable[[Scored], str | list[str]]) -> dict[str, list[Scored]]:
     groups: dict[str, list[Scored]] = {}
     for item in scored:
-        groups.setdefault(key(item), []).append(item)
+        found = keys(item)
+        for key in [found] if isinstance(found, str) else found:
+            groups.setdefault(key, []).append(item)
     return groups
+
+
+def _accuracy_rows(scored: Sequence[Scored], keys: Callable[[Scored], str | list[str]]) -> dict[str, Any]:
+    return {key: _accuracy_row(items) for key, items in _group(scored, keys).items()}
 
 
 def _mean_confidence(items: Sequence[Scored]) -> float | None:
@@ -60,8 +87,16 @@ def _mean(values: Sequence[float], digits: int = 4) -> float | None:
     return round(fmean(values), digits) if values else None
 
 
-def summarize(scored: Sequence[Scored], model: str = "extractive:default") -> dict[str, Any]:
-    """Everything the report prints, as plain data (also what `--json` writes)."""
+def summarize(
+    scored: Sequence[Scored], model: str = "extractive:default", *, refused: dict[str, list[str]] | None = None,
+    unnamed_files: Sequence[str] = (), index_seconds: float = 0.0,
+) -> dict[str, Any]:
+    """Everything the report prints, as plain data (also what `--json` writes).
+
+    `refused` lists per tender the files ingest refused (with the verdict code); `unnamed_files` are documents
+    in the tenders folder that no tender names, so they were not evaluated; `index_seconds` is what packaging,
+    extraction (OCR included) and indexing took.
+    """
     answered = [item for item in scored if item.answered]
     abstained = [item for item in scored if not item.answered]
     failed = [item for item in scored if item.outcome.error is not None]
@@ -85,7 +120,8 @@ def summarize(scored: Sequence[Scored], model: str = "extractive:default") -> di
                      "share": round(sum(bool(item.outcome.grounded) for item in judged) / len(judged), 4)
                      if judged else None},
         "timing": {"seconds_per_question": _mean([item.outcome.seconds for item in scored], 3),
-                   "seconds_total": round(sum(item.outcome.seconds for item in scored), 1)},
+                   "seconds_total": round(sum(item.outcome.seconds for item in scored), 1),
+                   "indexing_seconds": round(index_seconds, 1)},
         "tokens": {"prompt_per_question": _mean([item.outcome.prompt_tokens for item in scored], 1),
                    "completion_per_question": _mean([item.outcome.completion_tokens for item in scored], 1)},
         "calibration": {
@@ -98,15 +134,20 @@ def summarize(scored: Sequence[Scored], model: str = "extractive:default") -> di
             "right_all": _count_and_mean(right_all),
             "wrong_all": _count_and_mean(wrong_all),
         },
-        "per_question": {key: _accuracy_row(items)
-                         for key, items in _group(scored, lambda item: item.outcome.question_id).items()},
-        "per_tender": {key: _accuracy_row(items)
-                       for key, items in _group(scored, lambda item: item.outcome.tender).items()},
+        "per_format": _accuracy_rows(scored, lambda item: item.tender.format),
+        "per_language": _accuracy_rows(scored, lambda item: item.tender.language),
+        "per_question_set": _accuracy_rows(scored, _question_sets),
+        "per_question": _accuracy_rows(scored, lambda item: item.outcome.question_id),
+        "per_tender": _accuracy_rows(scored, lambda item: item.outcome.tender),
+        "refused_files": refused or {},
+        "unnamed_files": list(unnamed_files),
         "outcomes": [
-            {"tender": item.outcome.tender, "question": item.outcome.question_id,
+            {"tender": item.outcome.tender, "format": item.tender.format, "language": item.tender.language,
+             "question": item.outcome.question_id, "free": item.question.free, "table": item.question.table,
              "answer": item.outcome.answer, "confidence": item.outcome.confidence,
              "citations": item.outcome.citations, "grounded": item.outcome.grounded, "error": item.outcome.error,
              "seconds": round(item.outcome.seconds, 3), "expected": item.expectation.describe(),
+             "max_chars": item.expectation.max_chars, "too_long": item.expectation.too_long(item.outcome.answer),
              "right": item.right}
             for item in scored
         ],
@@ -150,6 +191,11 @@ def render(summary: dict[str, Any], details: bool = False) -> str:
     calibration = summary["calibration"]
     lines = [
         f"Accuracy: {summary['right']}/{summary['total']} = {100 * summary['accuracy']:.1f}%",
+        f"Answers given {summary['answered']}, wrong answers {summary['wrong_answers']}, right no-answers "
+        f"{calibration['right_abstentions']}, missed {calibration['missed_answers']}",
+        *_accuracy_table("Per format", summary["per_format"]),
+        *_accuracy_table("Per language", summary["per_language"]),
+        *_accuracy_table("Per question set", summary["per_question_set"]),
         *_accuracy_table("Per question", summary["per_question"]),
         *_accuracy_table("Per tender", summary["per_tender"]),
         "",
@@ -171,21 +217,43 @@ def render(summary: dict[str, Any], details: bool = False) -> str:
         "confidence 0.",
         f"Provider failures: {_failures(summary)}",
         f"Grounded: {_grounded(summary)}",
-        f"Time: {_seconds(summary)} per question, {summary['timing']['seconds_total']:.0f} s in all",
+        f"Time: {_seconds(summary)} per question, {summary['timing']['seconds_total']:.0f} s in all; indexing the "
+        f"packages (extraction and OCR) {summary['timing']['indexing_seconds']:.0f} s",
+        f"Files refused by ingest (not indexed): {_refused(summary)}",
     ]
-    shown = summary["outcomes"] if details else [row for row in summary["outcomes"] if not row["right"]]
-    lines += ["", "All answers" if details else "Wrong"]
-    if shown:
-        lines += _table(
-            ["tender", "question", "ok", "conf", "answer", "expected"],
-            [[row["tender"], row["question"], "yes" if row["right"] else "NO", row["confidence"],
-              f"(failed: {row['error']})" if row.get("error") else _shorten(row["answer"]),
-              _shorten(row["expected"], 50)] for row in shown],
-            right_aligned={3},
-        )
-    else:
-        lines.append("(none)")
+    if summary["unnamed_files"]:
+        lines.append(f"NOT EVALUATED, no tender names them: {', '.join(summary['unnamed_files'])}")
+    if details:
+        return "\n".join(lines + _answers("All answers", summary["outcomes"]))
+    wrong = [row for row in summary["outcomes"] if not row["right"]]
+    lines += _answers("Wrong answers (and provider failures)", [row for row in wrong if row["answer"] is not None
+                                                                 or row["error"]])
+    lines += _answers("Missed (no answer where one was expected)", [row for row in wrong if row["answer"] is None
+                                                                     and not row["error"]])
     return "\n".join(lines)
+
+
+def _answers(title: str, rows: Sequence[dict[str, Any]]) -> list[str]:
+    if not rows:
+        return ["", title, "(none)"]
+    return ["", title, *_table(
+        ["tender", "question", "ok", "conf", "answer", "expected"],
+        [[row["tender"], row["question"], "yes" if row["right"] else "NO", row["confidence"],
+          f"(failed: {row['error']})" if row.get("error") else _shorten(row["answer"]),
+          _expected(row)] for row in rows],
+        right_aligned={3},
+    )]
+
+
+def _expected(row: dict[str, Any]) -> str:
+    """What was expected, and the length bound when the answer broke it."""
+    expected = _shorten(row["expected"], 50)
+    return f"{expected} (answer over {row['max_chars']} chars)" if row["too_long"] else expected
+
+
+def _refused(summary: dict[str, Any]) -> str:
+    refused = summary["refused_files"]
+    return "; ".join(f"{tender}: {', '.join(files)}" for tender, files in refused.items()) or "none"
 
 
 def _failures(summary: dict[str, Any]) -> str:

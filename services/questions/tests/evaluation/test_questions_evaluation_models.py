@@ -15,6 +15,8 @@ from pathlib import Path
 from tenderflow_common.testing.llm_fakes.script import ErrorResponse, Reply
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
+# Two tenders are enough to see a model's run scored and compared; the whole set is test_questions_evaluation's.
+TENDERS = ("ted/21-000061-001-EXP.xml", "ocds/nsw-1.json")
 
 
 def test_a_model_is_evaluated_and_compared_with_extractive(tmp_path, fake_openai):
@@ -27,13 +29,15 @@ def test_a_model_is_evaluated_and_compared_with_extractive(tmp_path, fake_openai
     output = tmp_path / "summaries.json"
 
     completed = subprocess.run(
-        [sys.executable, "-m", "evaluation", "--model", "openai:tiny", "--compare", "--json", str(output)],
+        [sys.executable, "-m", "evaluation", "--model", "openai:tiny", "--compare", "--json", str(output),
+         *(arg for tender in TENDERS for arg in ("--tender", tender))],
         cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
 
     assert completed.returncode == 0, completed.stderr[-4000:]
     extractive, model = json.loads(output.read_text(encoding="utf-8")).values()
     assert (extractive["model"], model["model"]) == ("extractive:default", "openai:tiny")
     assert model["total"] == extractive["total"] == len(model["outcomes"])
+    assert set(model["per_tender"]) == set(extractive["per_tender"]) == set(TENDERS)
     assert model["failed"] == {"count": 1, "codes": {"openai_rejected": 1}}
     assert model["answered"] == model["wrong_answers"] == 1
     assert model["grounded"] == {"checked": 1, "grounded": 0, "share": 0.0}
