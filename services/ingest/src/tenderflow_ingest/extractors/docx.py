@@ -12,12 +12,14 @@ from docx.text.paragraph import Paragraph
 
 from tenderflow_ingest.extractors.base import Extraction, ExtractionError, TextUnit
 from tenderflow_ingest.extractors.csv import column_names, row_text
+from tenderflow_ingest.extractors.docx_headers import running_units
 from tenderflow_ingest.limits import IngestLimits
 from tenderflow_ingest.ooxml import ContainerProblem, check_container
 
 
 def extract(path: Path, limits: IngestLimits) -> Extraction:
-    """Paths are "paragraph N" (counting non-empty body paragraphs) or "table T, row R" (the header is row 1)."""
+    """Paths are "paragraph N" (counting non-empty body paragraphs) or "table T, row R" (the header is row 1);
+    running headers come first ("header N") and footers last ("footer N"), each distinct one once."""
     try:
         check_container(path, limits)
     except ContainerProblem as problem:
@@ -26,7 +28,7 @@ def extract(path: Path, limits: IngestLimits) -> Extraction:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
         raise ExtractionError("corrupt_docx", f"the document cannot be opened: {error}") from error
-    units: list[TextUnit] = []
+    units = running_units(document, "header", limits.max_unit_chars)[: limits.max_units_per_document]
     warnings: list[str] = []
     paragraphs = tables = 0
     for block in document.iter_inner_content():
@@ -46,6 +48,7 @@ def extract(path: Path, limits: IngestLimits) -> Extraction:
         if len(new) > room:
             warnings.append(f"kept the first {limits.max_units_per_document} paragraphs and table rows")
             break
+    units.extend(running_units(document, "footer", limits.max_unit_chars)[: limits.max_units_per_document - len(units)])
     if not units:
         warnings.append("no text")
     return Extraction(doc_type="docx", units=units, pages=0, warnings=warnings)

@@ -40,7 +40,7 @@ def strip_margins(pages: list[list[str]]) -> list[list[str]]:
         dropped = set()
         for index in _margin_indexes(lines):
             line = lines[index]
-            if _PAGE_NUMBER.match(line.strip()):
+            if is_page_number(line):
                 dropped.add(index)
                 continue
             key = _key(line)
@@ -51,6 +51,11 @@ def strip_margins(pages: list[list[str]]) -> list[list[str]]:
                     seen.add(key)
         stripped.append([line for index, line in enumerate(lines) if index not in dropped] if dropped else lines)
     return stripped
+
+
+def is_page_number(line: str) -> bool:
+    """A line that is only a page number or page label: "7", "- 7 -", "Page 3 of 18", "Стр. 7"."""
+    return bool(_PAGE_NUMBER.match(line.strip()))
 
 
 def _running_lines(pages: list[list[str]]) -> set[str]:
