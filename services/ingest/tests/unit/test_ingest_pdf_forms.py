@@ -21,7 +21,7 @@ from pypdf.generic import (
 )
 
 from tenderflow_ingest.extractors import extract
-from tenderflow_ingest.extractors.pdf_forms import field_label
+from tenderflow_ingest.extractors.pdf_form_labels import field_label
 from tenderflow_ingest.limits import IngestLimits
 
 SF1449 = next(
@@ -184,3 +184,65 @@ def test_standard_form_1449_gives_its_filled_boxes() -> None:
     keyed = [KEYED_LINE.match(line) for line in lines if line.startswith(("ISSUED BY", "OFFER DUE DATE"))]
     assert len(keyed) == 2
     assert all(match and len(match.group("key").split()) <= 6 for match in keyed)
+
+
+XFA_TEMPLATE = """<template xmlns="http://www.xfa.org/schema/xfa-template/3.3/"><subform name="form1">
+<field name="buyerName"><assist><toolTip>2. CONTRACTING AUTHORITY</toolTip></assist></field>
+<field name="closingDate"><caption><value><text>Closing date</text></value></caption></field>
+<field name="openProcedure"><ui><checkButton/></ui><items><integer>1</integer><integer>0</integer></items>
+<assist><toolTip>Open procedure</toolTip></assist></field>
+<field name="lotsAllowed"><ui><checkButton/></ui><assist><toolTip>Lots allowed</toolTip></assist></field>
+<field name="notes"/><field name="Date"/><field name="Date"/>
+</subform></template>"""
+XFA_DATASETS = """<xfa:datasets xmlns:xfa="http://www.xfa.org/schema/xfa-data/1.0/"><xfa:data><form1>
+<buyerName>Ministry of Works</buyerName><closingDate>2025-05-02</closingDate><openProcedure>1</openProcedure>
+<lotsAllowed>0</lotsAllowed><notes></notes><Date>2025-04-01</Date></form1></xfa:data></xfa:datasets>"""
+
+
+def dynamic_xfa_form(datasets: str) -> bytes:
+    """A LiveCycle form the viewer lays out itself: no widgets, only XFA packets, the first page a placeholder."""
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.cell(0, 10, "Please wait while the form loads")
+    writer = PdfWriter(clone_from=io.BytesIO(bytes(pdf.output())))
+    packets = ArrayObject()
+    for name, xml in (("preamble", '<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/">'), ("template", XFA_TEMPLATE),
+                      ("datasets", datasets), ("postamble", "</xdp:xdp>")):
+        stream = StreamObject()
+        stream.set_data(xml.encode())
+        packets.extend([TextStringObject(name), writer._add_object(stream)])
+    writer.root_object[NameObject("/AcroForm")] = DictionaryObject({
+        NameObject("/Fields"): ArrayObject(),
+        NameObject("/XFA"): packets,
+    })
+    writer.root_object[NameObject("/NeedsRendering")] = BooleanObject(True)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def test_dynamic_xfa_form_values_come_from_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "xfa.pdf"
+    path.write_bytes(dynamic_xfa_form(XFA_DATASETS))
+    extraction = extract(path, "pdf", IngestLimits())
+
+    assert [unit.page for unit in extraction.units] == [1]
+    assert extraction.units[0].text.splitlines()[1:] == [
+        "CONTRACTING AUTHORITY: Ministry of Works",
+        "Closing date: 2025-05-02",
+        "Open procedure: Yes",
+        # Two template fields are called Date: the value keeps the plain name rather than a guessed tooltip.
+        "Date: 2025-04-01",
+    ]
+    assert extraction.warnings == []
+
+
+def test_malformed_xfa_data_is_a_warning_not_a_failure(tmp_path: Path) -> None:
+    path = tmp_path / "xfa.pdf"
+    path.write_bytes(dynamic_xfa_form("<xfa:datasets><unclosed>"))
+    extraction = extract(path, "pdf", IngestLimits())
+
+    assert extraction.units[0].text.startswith("Please wait")
+    assert ":" not in extraction.units[0].text
+    assert any("XFA packet is not well-formed" in warning for warning in extraction.warnings)

@@ -2,18 +2,20 @@
 
 Standard forms (SF1449, SF33) and fillable notices keep what was typed in AcroForm field values; pdfium's text
 layer only shows the blank form. Each filled field becomes one line on the page its widget sits on, labelled by
-the field's tooltip (`9. ISSUED BY` -> `ISSUED BY`) or else its name (`form1[0].ISSUED_BY[0]` -> `Issued by`).
+the field's tooltip or else its name (pdf_form_labels). Dynamic XFA forms, which have no widgets, are read from
+their XFA data instead (pdf_xfa).
 """
 
 from __future__ import annotations
 
 import ctypes
-import re
 from collections.abc import Callable
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from tenderflow_ingest.extractors import pdf_xfa
+from tenderflow_ingest.extractors.pdf_form_labels import field_label, one_line
 from tenderflow_ingest.limits import IngestLimits
 
 _VALUE_TYPES = frozenset({pdfium_c.FPDF_FORMFIELD_TEXTFIELD, pdfium_c.FPDF_FORMFIELD_COMBOBOX,
@@ -22,14 +24,6 @@ _CHOICE_TYPES = frozenset({pdfium_c.FPDF_FORMFIELD_CHECKBOX, pdfium_c.FPDF_FORMF
 _UNSEEN = pdfium_c.FPDF_ANNOT_FLAG_HIDDEN | pdfium_c.FPDF_ANNOT_FLAG_NOVIEW
 # Export values that only say "ticked"; the line then says Yes.
 _TICKED = frozenset({"on", "true", "checked", "x"})
-_MAX_LABEL_CHARS = 120
-# Item numbers of a form's boxes (`13a.`, `b.`, `7)`) say where a box is, not what it holds.
-_ITEM_MARK = re.compile(r"^(?:\d{1,3}[a-z]?|[a-z])[.)]\s+")
-# Parenthesised remarks in prose (`(No collect calls)`); acronyms such as `(WOSB)` or `8 (A)` stay.
-_REMARK = re.compile(r"\([^()]*[a-z][^()]*\)")
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9A-Z])\.\s+(?=[A-Z])")
-_NAME_INDEX = re.compile(r"\[\d+\]")
-_WORD_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)|[_\-\s]+")
 
 
 def page_fields(
@@ -60,55 +54,15 @@ def page_fields(
     finally:
         pdfium_c.FPDFDOC_ExitFormFillEnvironment(form)
     warnings.extend(reader.notes())
+    if not reader.pages:
+        xfa_lines = pdf_xfa.xfa_fields(document, limits, warnings)
+        return {1: xfa_lines} if xfa_lines else {}
     return reader.pages
 
 
 def with_fields(pages: list[list[str]], fields: dict[int, list[str]]) -> list[list[str]]:
     """Each page's lines followed by its filled fields."""
     return [lines + fields.get(number, []) for number, lines in enumerate(pages, start=1)]
-
-
-def field_label(alternate_name: str, name: str) -> str:
-    """A short label a `key: value` reader accepts: no colon inside, not ending in a digit."""
-    label = _tooltip_label(alternate_name) or _name_label(name)
-    if len(label) > _MAX_LABEL_CHARS:
-        label = label[:_MAX_LABEL_CHARS].rsplit(" ", 1)[0]
-    # A key ending in a digit reads as a time (`12:00`) to the answering service's parser.
-    return re.sub(r"(\S*\d)$", r"(\1)", label) or "Field"
-
-
-def one_line(raw: str) -> str:
-    """A multi-line value (an address) joined with commas, so the whole value stays on its label's line."""
-    parts = (" ".join(part.split()).rstrip(",;") for part in raw.splitlines())
-    return ", ".join(part for part in parts if part)
-
-
-def _tooltip_label(tooltip: str) -> str:
-    text = _REMARK.sub(" ", " ".join(tooltip.split()))
-    pieces = (_ITEM_MARK.sub("", piece.strip()) for piece in text.split(":"))
-    text = " ".join(piece for piece in pieces if piece)
-    # Instructions follow the box's own words: `6. ISSUE DATE. Enter 2 digit month`, `8. DUE DATE Enter ...`.
-    text = _SENTENCE_END.split(text, maxsplit=1)[0]
-    words = text.split()
-    if words and _is_shouted(words[0]):
-        kept = []
-        for word in words:
-            if any(char.islower() for char in word):
-                break
-            kept.append(word)
-        words = kept
-    return " ".join(words).strip(" .,;-")
-
-
-def _is_shouted(word: str) -> bool:
-    return sum(char.isalpha() for char in word) > 1 and word.isupper()
-
-
-def _name_label(name: str) -> str:
-    segments = [segment for segment in _NAME_INDEX.sub("", name).split(".") if segment.strip()]
-    words = _WORD_BREAK.split(segments[-1]) if segments else []
-    text = " ".join(word for word in words if word).lower()
-    return text[:1].upper() + text[1:]
 
 
 class _FieldReader:
