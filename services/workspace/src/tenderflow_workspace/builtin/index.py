@@ -21,6 +21,7 @@ import numpy as np
 
 from tenderflow_common.contracts.workspace import AnswerKind
 from tenderflow_workspace.builtin.chunking import Chunk
+from tenderflow_workspace.builtin.cue_words import CUE_WORDS
 from tenderflow_workspace.builtin.signals import Signal, SignalKind, boosts_for, detect_signals
 from tenderflow_workspace.builtin.tokenizer import expand, tokenize
 
@@ -28,6 +29,9 @@ LEXICAL_WEIGHT = 0.5
 SIGNAL_WEIGHT = 0.5
 EXPANSION_WEIGHT = 0.5
 RESTATEMENT_PRIOR = 0.7
+# A document's opening (cover page, notice header) states who buys what under which number, in words a question
+# about them rarely shares; for these kinds the first chunk of every document is always among the results.
+OPENING_KINDS = frozenset({AnswerKind.NAME, AnswerKind.TITLE, AnswerKind.REFERENCE})
 
 _RESTATING_SECTION = re.compile(
     r"/(?:CODED_DATA_SECTION|TRANSLATION_SECTION|TECHNICAL_SECTION|LINKS_SECTION)\b|^versionedRelease\b"
@@ -72,28 +76,47 @@ class BuiltinIndex:
         """Best chunks for a question of the given answer kind, optionally only from the given document types."""
         if self._model is None or top_k <= 0:
             return []
-        lexical = self._lexical_scores(self._model, query)
-        candidates = [
+        lexical = self._lexical_scores(self._model, query, kind)
+        allowed = [
             position
             for position, chunk in enumerate(self._chunks)
-            if lexical[position] > 0 and (document_types is None or chunk.doc_type in document_types)
+            if document_types is None or chunk.doc_type in document_types
         ]
+        candidates = [position for position in allowed if lexical[position] > 0]
         if not candidates:
             return []
         best = max(float(lexical[position]) for position in candidates)
+        openings = self._openings(allowed) if kind in OPENING_KINDS else []
         boosts = boosts_for(kind)
-        hits = [self._hit(position, float(lexical[position]) / best, boosts) for position in candidates]
+        positions = candidates + [position for position in openings if position not in candidates]
+        hits = [self._hit(position, float(lexical[position]) / best, boosts) for position in positions]
         ranked = sorted(
-            zip(hits, candidates, strict=True),
+            zip(hits, positions, strict=True),
             key=lambda pair: (-pair[0].score, pair[0].chunk.ordinal, pair[1]),
         )
-        return [hit for hit, _ in ranked[:top_k]]
+        kept = ranked[:top_k]
+        missing = [pair for pair in ranked[top_k:] if pair[1] in openings]
+        if missing:
+            room = max(0, top_k - len(missing))
+            kept = sorted(ranked[:room] + missing[:top_k], key=ranked.index)
+        return [hit for hit, _ in kept]
 
-    def _lexical_scores(self, model: bm25s.BM25, query: str) -> np.ndarray:
-        """BM25 of the query words plus a down-weighted BM25 of their procurement synonyms."""
+    def _openings(self, allowed: list[int]) -> list[int]:
+        """The first chunk of every document among the allowed positions."""
+        first: dict[str, int] = {}
+        for position in allowed:
+            chunk = self._chunks[position]
+            known = first.get(chunk.document_id)
+            if known is None or chunk.ordinal < self._chunks[known].ordinal:
+                first[chunk.document_id] = position
+        return list(first.values())
+
+    def _lexical_scores(self, model: bm25s.BM25, query: str, kind: AnswerKind | None) -> np.ndarray:
+        """BM25 of the query words plus a down-weighted BM25 of their synonyms and the kind's cue words."""
         tokens = tokenize(query)
         scores = self._scores_for(model, tokens)
-        expansion = expand(tokens)
+        cues = [word for cue in CUE_WORDS.get(kind, ()) for word in tokenize(cue)] if kind is not None else []
+        expansion = expand(tokens) + [word for word in cues if word not in tokens]
         if expansion:
             scores = scores + EXPANSION_WEIGHT * self._scores_for(model, expansion)
         return scores

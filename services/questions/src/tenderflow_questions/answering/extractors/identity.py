@@ -8,13 +8,21 @@ from collections.abc import Sequence
 from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.contracts.workspace import Passage
 from tenderflow_questions.answering.candidates import Candidate, Choice, choose_one
+from tenderflow_questions.answering.cues import REFERENCE_CUE, SECONDARY_REFERENCE, TITLE_CUE, TITLE_PROSE
 from tenderflow_questions.answering.extractors.common import (
     fields_of,
     one_language,
     strength_of,
     strength_table,
 )
+from tenderflow_questions.answering.extractors.cued import (
+    cover_references,
+    cover_titles,
+    cued_candidates,
+    prose_candidates,
+)
 from tenderflow_questions.answering.fields import is_label
+from tenderflow_questions.answering.spans import read_reference, read_title
 from tenderflow_questions.answering.text import clean
 
 TITLE_FIELDS = strength_table(
@@ -40,6 +48,10 @@ REFERENCE_FIELDS = strength_table(
 )
 # Publication identifiers (OJ notice number, OCDS ocid) stand in only when the buyer gives no reference.
 FALLBACK_STRENGTH = 0.55
+# Cued values in written documents rank below a structured notice's own fields and its `Title:` labels.
+CUED_STRENGTH = 0.75
+COVER_STRENGTH = 0.7
+PROSE_STRENGTH = 0.6
 REFERENCE_LABEL = re.compile(
     r"^(?:(?:tender|contract|file|notice|solicitation|procurement|procedure|rft|rfp|itt) (?:reference|ref\.?"
     r"|number|no\.?|id)(?: (?:number|no\.?))?|reference(?: (?:number|no\.?))?|ref\.?(?: no\.?)?"
@@ -73,6 +85,9 @@ def extract_title(question: QuestionSpec, passages: Sequence[Passage]) -> Choice
         else:
             candidates.append(Candidate(title, title.casefold(), index, field.start, field.end, strength))
         previous, previous_key = candidates[-1], field.key
+    candidates += cued_candidates(passages, TITLE_CUE, read_title, CUED_STRENGTH)
+    candidates += prose_candidates(passages, TITLE_PROSE, read_title, PROSE_STRENGTH)
+    candidates += cover_titles(passages, COVER_STRENGTH)
     return choose_one(candidates, passages)
 
 
@@ -92,8 +107,15 @@ def extract_reference(question: QuestionSpec, passages: Sequence[Passage]) -> Ch
             continue
         for match in REFERENCE_PROSE.finditer(field.value):
             candidates.append(_reference(match["ref"], index, field.start + match.start("ref"), 0.6))
+    candidates += cued_candidates(passages, REFERENCE_CUE, read_reference, _cued_reference_strength, anywhere=True)
+    candidates += cover_references(passages, COVER_STRENGTH)
     own = [candidate for candidate in candidates if candidate.strength > FALLBACK_STRENGTH]
     return choose_one(own or candidates, passages)
+
+
+def _cued_reference_strength(cue: str) -> float:
+    """The call's own number (`Pregão nº`, `Solicitation No.`) over the buyer's file number (`Processo nº`)."""
+    return CUED_STRENGTH - 0.05 if SECONDARY_REFERENCE.match(cue) else CUED_STRENGTH
 
 
 def _reference(reference: str, index: int, start: int, strength: float) -> Candidate:

@@ -9,8 +9,12 @@ from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.contracts.workspace import Passage
 from tenderflow_common.patterns import EMAIL, PARTY_NAME_KEY
 from tenderflow_questions.answering.candidates import Candidate, Choice, choose_one
+from tenderflow_questions.answering.cues import BUYER_CUE
+from tenderflow_questions.answering.cues import BUYER_PROSE as WRITTEN_BUYER_PROSE
 from tenderflow_questions.answering.extractors.common import fields_of, preceding, strength_of, strength_table
+from tenderflow_questions.answering.extractors.cued import cued_candidates, prose_candidates
 from tenderflow_questions.answering.fields import Field, is_label, party_prefix, party_roles
+from tenderflow_questions.answering.spans import read_organisation
 from tenderflow_questions.answering.text import clean
 
 BUYER_FIELDS = strength_table(
@@ -50,6 +54,9 @@ OTHER_BODY_CUE = re.compile(
     r"review|appeal|complaint|nachprüfung|beschwerde|recours|tribunal|mediation", re.I
 )
 PARTY_ROLE_STRENGTH = {"buyer": 0.95, "procuringentity": 0.9}
+# Cued names in written documents rank below a notice's own fields and `Buyer:` labels.
+CUED_STRENGTH = 0.75
+WRITTEN_PROSE_STRENGTH = 0.6
 
 
 def extract_buyer(question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
@@ -64,6 +71,8 @@ def extract_buyer(question: QuestionSpec, passages: Sequence[Passage]) -> Choice
                 prose_name = _tidy_name(match["name"])
                 start, end = field.start + match.start("name"), field.start + match.end("name")
                 candidates.append(Candidate(prose_name, prose_name.casefold(), index, start, end, 0.5))
+    candidates += cued_candidates(passages, BUYER_CUE, read_organisation, CUED_STRENGTH)
+    candidates += prose_candidates(passages, WRITTEN_BUYER_PROSE, read_organisation, WRITTEN_PROSE_STRENGTH)
     return choose_one(candidates, passages)
 
 
