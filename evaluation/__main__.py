@@ -16,14 +16,13 @@ from evaluation.pipeline import TENDERS, TOP_K, IndexedTender, Outcome, answer_t
 from evaluation.report import Scored, render, render_comparison, score, summarize
 from evaluation.tenders import EXPECTED_ANSWERS, Tender, load_tenders
 from tenderflow_cli.local_model import apply_local_model_env, describe
-from tenderflow_common.contracts.workspace import AnswerKind
 from tenderflow_questions.answering import classify_question
+from tenderflow_questions.answering.extractive import LIST_KINDS
 from tenderflow_questions.providers import Providers, UnknownModel, default_providers, providers_from_settings
 from tenderflow_questions.question_sets import DEFAULT_SET_NAME, default_questions
 from tenderflow_questions.settings import QuestionsSettings
 
 EXTRACTIVE = "extractive:default"
-LIST_KINDS = frozenset({AnswerKind.CRITERIA, AnswerKind.CODE})
 LLM_ENV = Path(__file__).resolve().parents[1] / ".run" / "llm.env"
 
 
@@ -48,10 +47,11 @@ def dev_set(tenders: Path, expected: Path, only: Sequence[str] = ()) -> tuple[li
         raise SystemExit(f"{expected}: {error}") from None
     named = {file for tender in dev for file in tender.files}
     absent = sorted(file for file in named if not (tenders / file).is_file())
+    if absent:
+        raise SystemExit(f"{expected} names files that are not in {tenders}: {absent}")
     unknown = sorted(set(only) - {tender.name for tender in dev})
-    if absent or unknown:
-        raise SystemExit(f"expectations name files that are not in {tenders}: {absent}; no tender is named "
-                         f"{unknown}")
+    if unknown:
+        raise SystemExit(f"{expected} has no tender named {unknown}")
     unnamed = [path.relative_to(tenders).as_posix() for path in document_files(tenders)]
     chosen = [tender for tender in dev if not only or tender.name in only]
     return chosen, [file for file in unnamed if file not in named]

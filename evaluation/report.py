@@ -276,7 +276,8 @@ def _seconds(summary: dict[str, Any]) -> str:
 
 
 def render_comparison(summaries: Sequence[dict[str, Any]]) -> str:
-    """Several summaries of the same questions on the same tenders, side by side: overall, then per question."""
+    """Several summaries of the same questions on the same tenders, side by side: overall, then per format,
+    language, question set and question."""
     def both(name: str, value: Callable[[dict[str, Any]], Any]) -> list[Any]:
         return [name, *(value(summary) for summary in summaries)]
 
@@ -299,8 +300,9 @@ def render_comparison(summaries: Sequence[dict[str, Any]]) -> str:
         both("prompt tokens per question", lambda s: f"{s['tokens']['prompt_per_question']:.0f}"
              if s["tokens"]["prompt_per_question"] else "-"),
     ], right_aligned=right)]
-    questions = list(summaries[0]["per_question"])
-    lines += ["", "Right per question", *_table(["question", *columns[1:]], [
-        [question, *(f"{s['per_question'][question]['right']}/{s['per_question'][question]['total']}"
-                     for s in summaries)] for question in questions], right_aligned=right)]
+    for title, breakdown in (("format", "per_format"), ("language", "per_language"),
+                             ("question set", "per_question_set"), ("question", "per_question")):
+        lines += ["", f"Right per {title}", *_table([title, *columns[1:]], [
+            [key, *(f"{s[breakdown][key]['right']}/{s[breakdown][key]['total']}" for s in summaries)]
+            for key in summaries[0][breakdown]], right_aligned=right)]
     return "\n".join(lines)
