@@ -165,8 +165,9 @@ LOT_COUNT: Cues = {
     "fr": (r"nombre de lots",),
 }
 # Lot headings with their number: "Lote 1:", "LOTE II -", "по лоту № 6", "Lot 3".
+# German "Los" only with its "Nr.", since Spanish "los" is an article ("los 10 días").
 LOT_NUMBER = (
-    r"\b(?:lot|lote|los|лот\w*|pool)\s*(?:n[ºo°]\.?|no\.?|nr\.?|№|number)?\s*"
+    r"\b(?:(?:lot|lote|лот\w*|pool)\s*(?:n[ºo°]\.?|no\.?|nr\.?|№|number)?|los\s*(?:nr\.?|n[ºo°]\.?|№))\s*"
     r"(?P<n>\d{1,3}|[ivx]{1,5}|one|two|three|four|five|six|seven|eight|nine|ten)\b"
 )
 

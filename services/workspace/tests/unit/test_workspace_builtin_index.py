@@ -184,7 +184,7 @@ def test_ties_are_broken_by_ordinal_and_results_are_repeatable() -> None:
     assert index.search("When must tenders be received?", kind=AnswerKind.DATE) == hits
 
 
-@pytest.mark.parametrize("kind", [None, AnswerKind.CRITERIA, AnswerKind.TEXT])
+@pytest.mark.parametrize("kind", [None, AnswerKind.TEXT])
 def test_free_questions_and_untyped_kinds_score_by_lexical_match_alone(tender_units, kind) -> None:
     index = BuiltinIndex(_chunks_of(tender_units, "ted/21-000061-001-EXP.xml"))
 

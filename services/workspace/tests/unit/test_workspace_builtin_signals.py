@@ -153,6 +153,7 @@ def test_signal_spans_point_at_their_text() -> None:
         (AnswerKind.COUNT, SignalKind.LOT),
         (AnswerKind.NAME, SignalKind.BUYER_NAME),
         (AnswerKind.PROCEDURE, SignalKind.PROCEDURE),
+        (AnswerKind.CRITERIA, SignalKind.CRITERIA),
     ],
 )
 def test_typed_kinds_prefer_their_own_signal(kind: AnswerKind, preferred: SignalKind) -> None:
@@ -161,6 +162,6 @@ def test_typed_kinds_prefer_their_own_signal(kind: AnswerKind, preferred: Signal
     assert boosts[preferred] == max(boosts.values()) == 1.0
 
 
-@pytest.mark.parametrize("kind", [None, AnswerKind.TEXT, AnswerKind.TITLE, AnswerKind.REFERENCE, AnswerKind.CRITERIA])
+@pytest.mark.parametrize("kind", [None, AnswerKind.TEXT, AnswerKind.TITLE, AnswerKind.REFERENCE])
 def test_free_questions_and_kinds_without_typed_evidence_get_no_boost(kind: AnswerKind | None) -> None:
     assert boosts_for(kind) == {}

@@ -1,7 +1,9 @@
 """Typed signals in chunk text and the ones each answer kind prefers, so retrieval can favour typed evidence.
 
 The answer kind comes with the search query (the questions service classifies questions); kinds without typed
-evidence here (titles, references, award criteria, free text) rank by lexical match alone.
+evidence here (titles, references, free text) rank by lexical match alone. Prose in any language counts: a date after
+"data da sessão pública" is a deadline, an amount after "valor estimado" a value, "procedimiento abierto" a procedure
+(cue phrases from tenderflow_common.vocabulary, matched on folded text).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from enum import StrEnum
 
 from tenderflow_common.contracts.workspace import AnswerKind
 from tenderflow_common.patterns import CODE_CUE, CPV_CODE, EMAIL, PARTY_NAME_KEY
+from tenderflow_common.vocabulary import fold
 from tenderflow_workspace.builtin import patterns as p
 
 
@@ -27,6 +30,7 @@ class SignalKind(StrEnum):
     BUYER_NAME = "buyer_name"
     PROCEDURE = "procedure"
     LOT = "lot"
+    CRITERIA = "criteria"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +53,14 @@ SIGNAL_BOOSTS: dict[AnswerKind, dict[SignalKind, float]] = {
     AnswerKind.COUNT: {SignalKind.LOT: 1.0},
     AnswerKind.NAME: {SignalKind.BUYER_NAME: 1.0},
     AnswerKind.PROCEDURE: {SignalKind.PROCEDURE: 1.0},
+    AnswerKind.CRITERIA: {SignalKind.CRITERIA: 1.0},
 }
 
 AWARDED_MONEY_WEIGHT = 0.4
+# An amount no value words introduce (a price line, a fee) is weaker evidence of the contract value.
+UNCUED_MONEY_WEIGHT = 0.4
+NOT_VALUE_MONEY_WEIGHT = 0.2
+CUE_WINDOW = 100
 
 # Field keys that name the fact their value states.
 _KEYED_KINDS: tuple[tuple[SignalKind, re.Pattern[str]], ...] = (
@@ -71,20 +80,59 @@ def detect_signals(text: str) -> tuple[Signal, ...]:
     """Find every typed fact in a chunk, ordered by position, so search can boost by answer type."""
     found: list[Signal] = []
     names_buyer = bool(p.BUYER_ROLE.search(text))
+    folded = fold(text)
     for line in re.finditer(r"[^\n]+", text):
-        found.extend(_line_signals(line.group(0), line.start(), names_buyer))
+        found.extend(_line_signals(line.group(0), line.start(), names_buyer, folded))
+    found.extend(_prose_signals(text, folded))
     return tuple(sorted(set(found), key=lambda signal: (signal.start, signal.end, signal.kind)))
 
 
-def _line_signals(line: str, offset: int, names_buyer: bool) -> list[Signal]:
+def _prose_signals(text: str, folded: str) -> list[Signal]:
+    """Facts whose words may span lines: amounts (weighted by the words before them), procedure names, lots and
+    award criteria in any language."""
+    signals = [
+        Signal(SignalKind.MONEY, m.group(0), m.start(), m.end(), _money_weight(folded, m.start()))
+        for m in p.MONEY.finditer(text)
+    ]
+    signals += [_signal(SignalKind.PROCEDURE, m, 0) for m in p.PROCEDURE_NAME.finditer(folded)]
+    signals += [_signal(SignalKind.LOT, m, 0) for m in p.LOT_NAME.finditer(folded)]
+    signals += [_signal(SignalKind.CRITERIA, m, 0) for m in p.CRITERIA_CUE.finditer(folded)]
+    signals += [_signal(SignalKind.CRITERIA, m, 0) for m in p.AWARD_BASIS.finditer(folded)]
+    return signals
+
+
+def _money_weight(folded: str, start: int) -> float:
+    """Full weight after value words (`valor estimado`), less after fee or guarantee words, or none at all."""
+    before = folded[max(0, start - CUE_WINDOW) : start]
+    value = _last_end(p.VALUE_CUE, before)
+    other = _last_end(p.NOT_VALUE_CUE, before)
+    if value is not None and (other is None or value > other):
+        return 1.0
+    return NOT_VALUE_MONEY_WEIGHT if other is not None else UNCUED_MONEY_WEIGHT
+
+
+def _names_deadline(folded_before: str) -> bool:
+    """A deadline cue is the last cue before the date (`Plazo de obtención de pliegos` is not the tenders')."""
+    deadline = _last_end(p.PROSE_DEADLINE_CUE, folded_before)
+    if deadline is None:
+        return bool(p.DEADLINE_CUE.search(folded_before)) and not p.OTHER_DEADLINE_CUE.search(folded_before)
+    other = _last_end(p.OTHER_DEADLINE_CUE, folded_before)
+    return other is None or deadline > other
+
+
+def _last_end(pattern: re.Pattern[str], text: str) -> int | None:
+    ends = [match.end() for match in pattern.finditer(text)]
+    return ends[-1] if ends else None
+
+
+def _line_signals(line: str, offset: int, names_buyer: bool, folded: str) -> list[Signal]:
     structured = p.STRUCTURED_KEY.match(line)
     key = p.normalize_key(structured.group("key")) if structured else ""
     base = offset + (structured.end() if structured else 0)
     value = line[base - offset :]
     stated = value.strip()
     signals = [_signal(SignalKind.EMAIL, m, base) for m in EMAIL.finditer(value)]
-    signals += _date_signals(line, key, value, base - offset, offset)
-    signals += [_signal(SignalKind.MONEY, m, base) for m in p.MONEY.finditer(value)]
+    signals += _date_signals(key, value, base - offset, offset, folded)
     signals += [_signal(SignalKind.CURRENCY, m, base) for m in p.CURRENCY.finditer(value)]
     signals += [_signal(SignalKind.PROCEDURE, m, base) for m in p.PROCEDURE_PHRASE.finditer(value)]
     signals += [_signal(SignalKind.LOT, m, base) for m in p.LOT_PHRASE.finditer(value)]
@@ -110,8 +158,8 @@ def _states_nothing(kind: SignalKind, value: str) -> bool:
     return bool(p.NOT_APPLICABLE.fullmatch(value))
 
 
-def _date_signals(line: str, key: str, value: str, value_offset: int, offset: int) -> list[Signal]:
-    """Dates, marked as deadlines when their field key or the words just before them name a deadline."""
+def _date_signals(key: str, value: str, value_offset: int, offset: int, folded: str) -> list[Signal]:
+    """Dates, marked as deadlines when their field key or the words before them (on earlier lines too) name one."""
     matches = list(p.DATE.finditer(value))
     if "date" in key:
         matches += list(p.COMPACT_DATE.finditer(value))
@@ -121,7 +169,8 @@ def _date_signals(line: str, key: str, value: str, value_offset: int, offset: in
         if key and value_is_the_date:
             is_deadline = bool(p.DEADLINE_KEY.search(key) or p.DEADLINE_CUE.search(key))
         else:
-            is_deadline = bool(p.DEADLINE_CUE.search(value[max(0, match.start() - 80) : match.start()]))
+            start = offset + value_offset + match.start()
+            is_deadline = _names_deadline(folded[max(0, start - CUE_WINDOW) : start])
         kind = SignalKind.DEADLINE if is_deadline else SignalKind.DATE
         signals.append(_signal(kind, match, offset + value_offset))
     return signals

@@ -1,4 +1,5 @@
-"""A small multilingual tokenizer and procurement synonyms, so field paths match plain-language queries."""
+"""A small multilingual tokenizer and procurement synonyms, so field paths and prose in Portuguese, Spanish, Russian,
+German or French match plain-language English queries."""
 
 from __future__ import annotations
 
@@ -18,15 +19,38 @@ STOPWORDS = frozenset(
     word for words in (_ENGLISH_STOPWORDS, _GERMAN_STOPWORDS, _FRENCH_STOPWORDS) for word in words.split()
 )
 
+# Words documents in other languages write for the same facts, appended to the English ones: a question never
+# shares a word with "data da sessão pública" or "окончательный срок подачи".
+_DEADLINE_WORDS = (
+    "prazo", "sessão", "abertura", "recebidas", "plazo", "presentación", "срок", "подачи", "окончательный",
+    "angebotsfrist", "remise",
+)
+_VALUE_WORDS = (
+    "valor", "estimado", "presupuesto", "importe", "custo", "стоимость", "ориентировочная", "geschätzter",
+    "estimée",
+)
+_PROCEDURE_WORDS = (
+    "modalidade", "pregão", "eletrônico", "procedimiento", "abierto", "процедура", "процедуре", "запроса", "ценовых",
+    "rfq", "rfp", "quotation", "bid", "system",
+)
+_LOT_WORDS = ("lote", "лот", "лоту", "лотов", "лотам", "pool")
+_CRITERIA_WORDS = (
+    "critério", "julgamento", "criterios", "adjudicación", "критерии", "критериев", "оценки", "evaluation",
+    "basis", "lowest",
+)
+_CURRENCY_WORDS = ("moeda", "moneda", "валюта", "brl", "inr", "byn", "rub")
+
 # Query words mapped to the vocabulary documents use for the same fact, including field names.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "deadline": ("closing", "receipt", "submission", "end", "period", "frist", "limite", "due", "lodgement"),
+    "deadline": (
+        "closing", "receipt", "submission", "end", "period", "frist", "limite", "due", "lodgement", *_DEADLINE_WORDS
+    ),
     "closing": ("deadline", "receipt", "end", "period", "submission"),
-    "submission": ("deadline", "receipt", "closing", "submit", "end", "period", "lodgement"),
+    "submission": ("deadline", "receipt", "closing", "submit", "end", "period", "lodgement", *_DEADLINE_WORDS),
     "buyer": ("contracting", "authority", "officialname", "procuring", "entity", "purchaser", "auftraggeber"),
     "authority": ("contracting", "buyer", "officialname", "body"),
-    "value": ("val", "amount", "estimated", "total", "budget", "wert", "montant", "valeur"),
-    "currency": ("eur", "gbp", "usd", "cad", "aud", "chf", "dkk", "amount", "val"),
+    "value": ("val", "amount", "estimated", "total", "budget", "wert", "montant", "valeur", *_VALUE_WORDS),
+    "currency": ("eur", "gbp", "usd", "cad", "aud", "chf", "dkk", "amount", "val", *_CURRENCY_WORDS),
     "email": ("mail", "contact", "contactpoint", "courriel"),
     "mail": ("email", "contact", "courriel"),
     "contact": ("mail", "email", "phone", "contactpoint", "point"),
@@ -35,9 +59,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "code": ("cpv", "classification"),
     "title": ("titel", "titre", "object", "name"),
     "reference": ("reference_number", "no", "doc", "ojs", "ocid", "id", "solicitation", "number"),
-    "procedure": ("pt", "procurement", "method", "verfahren", "proc"),
-    "lot": ("division", "lose", "los"),
-    "criteria": ("ac", "criterion", "weighting", "award", "zuschlagskriterien"),
+    "procedure": ("pt", "procurement", "method", "verfahren", "proc", *_PROCEDURE_WORDS),
+    "lot": ("division", "lose", "los", *_LOT_WORDS),
+    "criteria": ("ac", "criterion", "weighting", "award", "zuschlagskriterien", *_CRITERIA_WORDS),
     "criterion": ("ac", "criteria", "weighting"),
     "frist": ("deadline", "receipt", "closing", "end", "date"),
     "angebotsfrist": ("deadline", "receipt", "tender", "closing", "date"),
