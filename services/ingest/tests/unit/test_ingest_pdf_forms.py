@@ -21,7 +21,7 @@ from pypdf.generic import (
 )
 
 from tenderflow_ingest.extractors import extract
-from tenderflow_ingest.extractors.pdf_form_labels import field_label
+from tenderflow_ingest.extractors.pdf_form_labels import field_label, option_of
 from tenderflow_ingest.limits import IngestLimits
 
 SF1449 = next(
@@ -90,6 +90,11 @@ def filled_form() -> bytes:
     _add(writer, 0, _box(writer, 0, (50, 600, 60, 610), FT=button, T=TextStringObject("variants"),
                          TU=TextStringObject("Variants allowed"), V=NameObject("/Off"), AS=NameObject("/Off"),
                          AP=_states(writer, "Yes")))
+    for offset, (option, state) in enumerate((("LOWEST PRICE", "Yes"), ("BEST PRICE-QUALITY RATIO", "Off"))):
+        _add(writer, 0, _box(writer, 0, (150 + 40 * offset, 600, 160 + 40 * offset, 610), FT=button,
+                             T=TextStringObject(f"criterion{offset}"),
+                             TU=TextStringObject(f"7. AWARD CRITERION {option}"),
+                             V=NameObject(f"/{state}"), AS=NameObject(f"/{state}"), AP=_states(writer, "Yes")))
     radio = DictionaryObject({
         NameObject("/FT"): button,
         NameObject("/Ff"): NumberObject(49152),  # radio button, never all off
@@ -124,7 +129,13 @@ def test_filled_fields_are_lines_on_their_page(tmp_path: Path) -> None:
     pages = {unit.page: unit.text.splitlines() for unit in extraction.units}
 
     assert pages[1][0].startswith("Request for quotation")
-    assert pages[1][1:] == ["OFFER DUE DATE: 2025-03-14 12:00", "Lots allowed: Yes", "Procedure: Restricted"]
+    assert pages[1][1:] == [
+        "OFFER DUE DATE: 2025-03-14 12:00",
+        "Lots allowed: Yes",
+        # Boxes that share their first words are one question; the ticked one answers it.
+        "AWARD CRITERION: LOWEST PRICE",
+        "Procedure: Restricted",
+    ]
     # A page holding nothing but fields still becomes a unit; the name stands in for a missing tooltip.
     assert pages[2] == ["Issued by: City of Leeds, Highways Department"]
     assert extraction.warnings == []
@@ -137,6 +148,7 @@ def test_empty_and_unticked_fields_are_left_out(tmp_path: Path) -> None:
     assert "Variants" not in text
     assert "Off" not in text
     assert "Open" not in text
+    assert "QUALITY" not in text
 
 
 def test_fields_per_document_and_characters_per_value_are_bounded(tmp_path: Path) -> None:
@@ -171,6 +183,25 @@ def test_labels_read_as_keys(tooltip: str, name: str, label: str) -> None:
     assert not label[-1].isdigit()
 
 
+@pytest.mark.parametrize(
+    ("label", "siblings", "choice"),
+    [
+        ("METHOD OF SOLICITATION RFQ", ["METHOD OF SOLICITATION IFB", "METHOD OF SOLICITATION RFP"],
+         ("METHOD OF SOLICITATION", "RFQ")),
+        ("THIS ACQUISITION IS SMALL BUSINESS",
+         ["THIS ACQUISITION IS SMALL BUSINESS EDWOSB", "THIS ACQUISITION IS 8 (A)"],
+         ("THIS ACQUISITION IS", "SMALL BUSINESS")),
+        ("ARE ATTACHED", ["ARE NOT ATTACHED"], None),
+        ("Lots allowed", ["Variants allowed"], None),
+        ("METHOD OF SOLICITATION RFQ", [], None),
+    ],
+)
+def test_a_ticked_box_names_its_option_among_siblings(
+    label: str, siblings: list[str], choice: tuple[str, str] | None
+) -> None:
+    assert option_of(label, [label, *siblings]) == choice
+
+
 @pytest.mark.skipif(SF1449 is None, reason="shared/data/tenders is not next to this checkout")
 def test_standard_form_1449_gives_its_filled_boxes() -> None:
     extraction = extract(SF1449, "pdf", IngestLimits())
@@ -179,7 +210,7 @@ def test_standard_form_1449_gives_its_filled_boxes() -> None:
 
     assert "SOLICITATION NUMBER: RFQ1204822" in lines
     assert "THIS ACQUISITION IS NAICS: 541519" in lines
-    assert "METHOD OF SOLICITATION RFQ: Yes" in lines
+    assert "METHOD OF SOLICITATION: RFQ" in lines
     assert not any(line.endswith(": Off") for line in lines)
     keyed = [KEYED_LINE.match(line) for line in lines if line.startswith(("ISSUED BY", "OFFER DUE DATE"))]
     assert len(keyed) == 2
@@ -192,11 +223,13 @@ XFA_TEMPLATE = """<template xmlns="http://www.xfa.org/schema/xfa-template/3.3/">
 <field name="openProcedure"><ui><checkButton/></ui><items><integer>1</integer><integer>0</integer></items>
 <assist><toolTip>Open procedure</toolTip></assist></field>
 <field name="lotsAllowed"><ui><checkButton/></ui><assist><toolTip>Lots allowed</toolTip></assist></field>
+<field name="restricted"><ui><checkButton/></ui><assist><toolTip>PROCEDURE TYPE RESTRICTED</toolTip></assist></field>
+<field name="open"><ui><checkButton/></ui><assist><toolTip>PROCEDURE TYPE OPEN</toolTip></assist></field>
 <field name="notes"/><field name="Date"/><field name="Date"/>
 </subform></template>"""
 XFA_DATASETS = """<xfa:datasets xmlns:xfa="http://www.xfa.org/schema/xfa-data/1.0/"><xfa:data><form1>
 <buyerName>Ministry of Works</buyerName><closingDate>2025-05-02</closingDate><openProcedure>1</openProcedure>
-<lotsAllowed>0</lotsAllowed><notes></notes><Date>2025-04-01</Date></form1></xfa:data></xfa:datasets>"""
+<lotsAllowed>0</lotsAllowed><restricted>0</restricted><open>1</open><notes></notes><Date>2025-04-01</Date></form1></xfa:data></xfa:datasets>"""
 
 
 def dynamic_xfa_form(datasets: str) -> bytes:
@@ -232,6 +265,7 @@ def test_dynamic_xfa_form_values_come_from_its_data(tmp_path: Path) -> None:
         "CONTRACTING AUTHORITY: Ministry of Works",
         "Closing date: 2025-05-02",
         "Open procedure: Yes",
+        "PROCEDURE TYPE: OPEN",
         # Two template fields are called Date: the value keeps the plain name rather than a guessed tooltip.
         "Date: 2025-04-01",
     ]

@@ -8,6 +8,7 @@ number and the filling instructions are dropped. Without a tooltip, the field na
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _MAX_LABEL_CHARS = 120
 # Item numbers of a form's boxes (`13a.`, `b.`, `7)`) say where a box is, not what it holds.
@@ -17,6 +18,29 @@ _REMARK = re.compile(r"\([^()]*[a-z][^()]*\)")
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9A-Z])\.\s+(?=[A-Z])")
 _NAME_INDEX = re.compile(r"\[\d+\]")
 _WORD_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)|[_\-\s]+")
+
+
+@dataclass(frozen=True)
+class FilledField:
+    """A field as read from a form; an unticked box has no value but its label helps name its siblings."""
+
+    label: str
+    value: str
+    is_box: bool = False
+
+
+def field_lines(fields: list[FilledField]) -> list[str]:
+    """`label: value` for each field with a value; a ticked box among siblings (`METHOD OF SOLICITATION RFQ`,
+    `... IFB`) is written as the question and its option (`METHOD OF SOLICITATION: RFQ`)."""
+    boxes = [field.label for field in fields if field.is_box]
+    lines = []
+    for field in fields:
+        choice = option_of(field.label, boxes) if field.is_box and field.value == "Yes" else None
+        if choice:
+            lines.append(f"{choice[0]}: {choice[1]}")
+        elif field.value:
+            lines.append(f"{field.label}: {field.value}")
+    return lines
 
 
 def field_label(alternate_name: str, name: str) -> str:
@@ -32,6 +56,30 @@ def one_line(raw: str) -> str:
     """A multi-line value (an address) joined with commas, so the whole value stays on its label's line."""
     parts = (" ".join(part.split()).rstrip(",;") for part in raw.splitlines())
     return ", ".join(part for part in parts if part)
+
+
+def option_of(label: str, boxes: list[str]) -> tuple[str, str] | None:
+    """(question, option) for a check box whose label starts with the same words as a sibling box's.
+
+    Forms often ask one question with several boxes, each labelled with the question and its option; the words
+    they share (at least two, so `ARE ATTACHED` and `ARE NOT ATTACHED` are left alone) are the question.
+    """
+    words = label.split()
+    shared = [_shared_words(words, other.split()) for other in boxes if other != label]
+    shared = [count for count in shared if 2 <= count < len(words)]
+    if not shared:
+        return None
+    count = min(shared)
+    return " ".join(words[:count]), " ".join(words[count:])
+
+
+def _shared_words(words: list[str], others: list[str]) -> int:
+    count = 0
+    for word, other in zip(words, others, strict=False):
+        if word.lower() != other.lower():
+            break
+        count += 1
+    return count
 
 
 def _tooltip_label(tooltip: str) -> str:

@@ -15,7 +15,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from tenderflow_ingest.extractors import pdf_xfa
-from tenderflow_ingest.extractors.pdf_form_labels import field_label, one_line
+from tenderflow_ingest.extractors.pdf_form_labels import FilledField, field_label, field_lines, one_line
 from tenderflow_ingest.limits import IngestLimits
 
 _VALUE_TYPES = frozenset({pdfium_c.FPDF_FORMFIELD_TEXTFIELD, pdfium_c.FPDF_FORMFIELD_COMBOBOX,
@@ -84,22 +84,25 @@ class _FieldReader:
         page = document[index]
         # Check boxes know their state only once the form has seen the page.
         pdfium_c.FORM_OnAfterLoadPage(page.raw, self.form)
-        lines: list[str] = []
+        fields: list[FilledField] = []
+        budget = self.limits.max_form_fields - self.count
         try:
             for position in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
                 annot = pdfium_c.FPDFPage_GetAnnot(page.raw, position)
                 try:
-                    line = self._line(annot)
+                    field = self._field(annot)
                 finally:
                     pdfium_c.FPDFPage_CloseAnnot(annot)
-                if line is not None:
-                    lines.append(line)
-                    self.count += 1
-                if self.full:
+                if field is not None:
+                    fields.append(field)
+                    budget -= bool(field.value)
+                if budget == 0:
                     break
         finally:
             pdfium_c.FORM_OnBeforeClosePage(page.raw, self.form)
             page.close()
+        lines = field_lines(fields)
+        self.count += len(lines)
         return lines
 
     def notes(self) -> list[str]:
@@ -112,28 +115,31 @@ class _FieldReader:
                          "characters (max_form_value_chars)")
         return notes
 
-    def _line(self, annot: pdfium_c.FPDF_ANNOTATION) -> str | None:
+    def _field(self, annot: pdfium_c.FPDF_ANNOTATION) -> FilledField | None:
+        """A visible field; an unticked box comes back with no value, as its label helps name its siblings."""
         if pdfium_c.FPDFAnnot_GetSubtype(annot) != pdfium_c.FPDF_ANNOT_WIDGET:
             return None
         if pdfium_c.FPDFAnnot_GetFlags(annot) & _UNSEEN:
             return None
         kind = pdfium_c.FPDFAnnot_GetFormFieldType(self.form, annot)
         if kind in _VALUE_TYPES:
-            raw = _text(pdfium_c.FPDFAnnot_GetFormFieldValue, self.form, annot)
+            value = one_line(_text(pdfium_c.FPDFAnnot_GetFormFieldValue, self.form, annot))
         elif kind in _CHOICE_TYPES and pdfium_c.FPDFAnnot_IsChecked(self.form, annot):
-            raw = _ticked_value(_text(pdfium_c.FPDFAnnot_GetFormFieldExportValue, self.form, annot))
+            value = _ticked_value(_text(pdfium_c.FPDFAnnot_GetFormFieldExportValue, self.form, annot))
+        elif kind == pdfium_c.FPDF_FORMFIELD_CHECKBOX:
+            value = ""
         else:
             return None
         name = _text(pdfium_c.FPDFAnnot_GetFormFieldName, self.form, annot)
-        value = one_line(raw)
-        if not value or name in self.seen:
+        if value and name in self.seen:
             return None
-        self.seen.add(name)
+        if value:
+            self.seen.add(name)
         if len(value) > self.limits.max_form_value_chars:
             value = value[: self.limits.max_form_value_chars]
             self.shortened += 1
         label = field_label(_text(pdfium_c.FPDFAnnot_GetFormFieldAlternateName, self.form, annot), name)
-        return f"{label}: {value}"
+        return FilledField(label, value, kind == pdfium_c.FPDF_FORMFIELD_CHECKBOX)
 
 
 def _ticked_value(export: str) -> str:

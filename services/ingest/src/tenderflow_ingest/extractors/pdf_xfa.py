@@ -17,7 +17,7 @@ import pypdfium2.raw as pdfium_c
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from tenderflow_ingest.extractors.pdf_form_labels import field_label, one_line
+from tenderflow_ingest.extractors.pdf_form_labels import FilledField, field_label, field_lines, one_line
 from tenderflow_ingest.limits import IngestLimits
 
 
@@ -39,30 +39,32 @@ def xfa_fields(document: pdfium.PdfDocument, limits: IngestLimits, warnings: lis
         return []
     data = next((element for element in datasets.iter() if _local(element.tag) == "data"), datasets)
     fields = _template_fields(template) if template is not None else {}
-    lines: list[str] = []
-    shortened = 0
+    filled: list[FilledField] = []
+    valued = shortened = 0
     for element in data.iter():
-        if element is data or len(element) or not (element.text or "").strip():
+        if element is data or len(element):
             continue
         name = _local(element.tag)
         known = fields.get(name)
         value = one_line(element.text or "")
-        if known and known.on_values is not None:
-            if value not in known.on_values:
-                continue
-            value = "Yes"
+        is_box = known is not None and known.on_values is not None
+        if is_box:
+            value = "Yes" if value in known.on_values else ""
+        elif not value:
+            continue
         if len(value) > limits.max_form_value_chars:
             value = value[: limits.max_form_value_chars]
             shortened += 1
-        if len(lines) == limits.max_form_fields:
+        if value and valued == limits.max_form_fields:
             warnings.append(f"PDF form: reading stopped at max_form_fields ({limits.max_form_fields} filled "
                             "fields); any further fields were not read")
             break
-        lines.append(f"{field_label(known.tooltip if known else '', name)}: {value}")
+        valued += bool(value)
+        filled.append(FilledField(field_label(known.tooltip if known else "", name), value, is_box))
     if shortened:
         warnings.append(f"PDF form: {shortened} field value(s) cut to {limits.max_form_value_chars} characters "
                         "(max_form_value_chars)")
-    return lines
+    return field_lines(filled)
 
 
 def _packets(document: pdfium.PdfDocument, limits: IngestLimits, warnings: list[str]) -> dict[str, Element]:
