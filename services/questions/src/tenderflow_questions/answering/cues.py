@@ -42,7 +42,8 @@ TITLE_CUE = re.compile(
 TITLE_PROSE = re.compile(
     r"\bo objeto da presente (?:licitação|contratação) é(?: a| o)?(?::|\s)\s*"
     r"|\bel objeto del (?:presente )?contrato es(?: el| la)?\s+"
-    r"|\bthe (?:subject|object) of (?:this|the) (?:contract|tender|procurement) is\s+",
+    r"|\bthe (?:subject|object) of (?:this|the) (?:contract|tender|procurement) is\s+"
+    r"|\bпроцедур[еаы] (?:запроса ценовых предложений|закупки|открытого конкурса|аукциона)[^.\n]{0,20}?\bна закупку\s+",
     re.I,
 )
 # A cover page's `Request for Proposal ... for <title>`: the title follows the last standalone `for`.

@@ -25,8 +25,14 @@ class CueHit:
     value_start: int
 
 
-def cue_values(text: str, cue: re.Pattern[str], anywhere: bool = False) -> Iterator[CueHit]:
-    """Cues at the start of a line or cell (after clause numbering), or anywhere in it when `anywhere`."""
+def cue_values(
+    text: str, cue: re.Pattern[str], anywhere: bool = False, bare: bool = False
+) -> Iterator[CueHit]:
+    """Cues at the start of a line or cell (after clause numbering), or anywhere in it when `anywhere`.
+
+    A value on the cue's own line needs a separator (`Objeto: ...`) unless `bare`: `objeto, inclusive ...` at the
+    start of a wrapped line is prose, while `Expediente 10/2024` is a label whose value is a number.
+    """
     lines = list(_LINE.finditer(text))
     for number, line in enumerate(lines):
         cells = list(_CELL.finditer(line.group(0)))
@@ -36,8 +42,10 @@ def cue_values(text: str, cue: re.Pattern[str], anywhere: bool = False) -> Itera
             for match in _matches(body, cue, anywhere):
                 rest = _SEPARATOR.match(body, match.end())
                 value_start = rest.end() if rest else match.end()
+                separated = bool(rest and rest.group(0).strip())
                 if value_start < len(body.rstrip()):
-                    yield CueHit(match.group(0), base + match.start(), base + value_start)
+                    if separated or bare:
+                        yield CueHit(match.group(0), base + match.start(), base + value_start)
                 elif len(cells) == 1 and number + 1 < len(lines):
                     following = lines[number + 1]
                     label = _SHORT_LABEL.match(following.group(0))

@@ -22,11 +22,16 @@ _NAME_END = re.compile(
     re.I,
 )
 _NOT_A_NAME = re.compile(r"@|https?:|www\.|^(?:n/?a|none|nil|-+|_+)$", re.I)
+# A per-lot value (`по лоту № 1: ...`, `for lot 2`) names one lot, not the tender.
+_LOT_QUALIFIER = re.compile(r"^(?:(?:по|for|of|do|del|de|für|pour)\s+)?(?:лот[ау]?|lot|lote|los)\b", re.I)
+# Template placeholders (`00x/2025`, `___/2024`) are not references.
+_PLACEHOLDER = re.compile(r"\d[xX]|[xX]\d|[xX]{2}|_{2}")
 # Where a title ends: its sentence, or the clause that starts the conditions after it.
 _TITLE_END = re.compile(
     r"[.;](?:\s|$)|:\s|\s\|\s|\s{3,}"
     r"|,\s*(?:conforme|de acordo|nos termos|segundo|según|de acuerdo|conforme a|in accordance|as per|according"
-    r"|as (?:described|specified|detailed)|в соответствии|согласно|gemäß|conformément)",
+    r"|as (?:described|specified|detailed)|в соответствии|согласно|gemäß|conformément)"
+    r"|\s(?:в соответствии с|согласно|in accordance with|de acuerdo con|conforme (?:o|a|as|os)\b)",
     re.I,
 )
 REFERENCE_TOKEN = re.compile(r"[A-Za-z0-9\u0400-\u04FF][A-Za-z0-9\u0400-\u04FF/_.\-]*")
@@ -64,7 +69,7 @@ def read_title(text: str, start: int) -> Span | None:
     joined = " ".join(part for part in lines if part)
     cut = _TITLE_END.search(joined)
     title = _shorten(joined[: cut.start()] if cut else joined, MAX_TITLE_CHARS).strip(" ,:-–\"'“”«»")
-    if len(title) < 6 or not title[0].isalpha() or _NOT_A_NAME.search(title):
+    if len(title) < 6 or not title[0].isalpha() or _NOT_A_NAME.search(title) or _LOT_QUALIFIER.match(title):
         return None
     return title, start, min(position, len(text))
 
@@ -75,7 +80,7 @@ def read_reference(text: str, start: int) -> Span | None:
     if not token:
         return None
     reference = token.group(0).rstrip(".-/_")
-    if len(reference) < 3 or not any(char.isdigit() for char in reference):
+    if len(reference) < 3 or not any(char.isdigit() for char in reference) or _PLACEHOLDER.search(reference):
         return None
     return reference, token.start(), token.start() + len(reference)
 

@@ -34,12 +34,13 @@ def cued_candidates(
     read: Reader,
     strength: float | Callable[[str], float],
     anywhere: bool = False,
+    bare: bool = False,
 ) -> list[Candidate]:
     """The typed value after every cue; `strength` may depend on the cue's words."""
     candidates = []
     for index in written(passages):
         text = passages[index].text
-        for hit in cue_values(text, cue, anywhere):
+        for hit in cue_values(text, cue, anywhere, bare):
             span = read(text, hit.value_start)
             if span is None:
                 continue

@@ -86,7 +86,7 @@ def extract_title(question: QuestionSpec, passages: Sequence[Passage]) -> Choice
             candidates.append(Candidate(title, title.casefold(), index, field.start, field.end, strength))
         previous, previous_key = candidates[-1], field.key
     candidates += cued_candidates(passages, TITLE_CUE, read_title, CUED_STRENGTH)
-    candidates += prose_candidates(passages, TITLE_PROSE, read_title, PROSE_STRENGTH)
+    candidates += prose_candidates(passages, TITLE_PROSE, read_title, CUED_STRENGTH)
     candidates += cover_titles(passages, COVER_STRENGTH)
     return choose_one(candidates, passages)
 
@@ -107,7 +107,9 @@ def extract_reference(question: QuestionSpec, passages: Sequence[Passage]) -> Ch
             continue
         for match in REFERENCE_PROSE.finditer(field.value):
             candidates.append(_reference(match["ref"], index, field.start + match.start("ref"), 0.6))
-    candidates += cued_candidates(passages, REFERENCE_CUE, read_reference, _cued_reference_strength, anywhere=True)
+    candidates += cued_candidates(
+        passages, REFERENCE_CUE, read_reference, _cued_reference_strength, anywhere=True, bare=True
+    )
     candidates += cover_references(passages, COVER_STRENGTH)
     own = [candidate for candidate in candidates if candidate.strength > FALLBACK_STRENGTH]
     return choose_one(own or candidates, passages)

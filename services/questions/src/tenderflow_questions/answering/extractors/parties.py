@@ -13,7 +13,7 @@ from tenderflow_questions.answering.cues import BUYER_CUE
 from tenderflow_questions.answering.cues import BUYER_PROSE as WRITTEN_BUYER_PROSE
 from tenderflow_questions.answering.extractors.common import fields_of, preceding, strength_of, strength_table
 from tenderflow_questions.answering.extractors.cued import cued_candidates, prose_candidates
-from tenderflow_questions.answering.fields import Field, is_label, party_prefix, party_roles
+from tenderflow_questions.answering.fields import STRUCTURED_TYPES, Field, is_label, party_prefix, party_roles
 from tenderflow_questions.answering.spans import read_organisation
 from tenderflow_questions.answering.text import clean
 
@@ -48,8 +48,13 @@ EMAIL_CONTEXTS = strength_table(
     (r"e-?mail|courriel|contact|kontakt", 0.8),
 )
 CONTACT_CUE = re.compile(
-    r"contact|enquir|inquir|question|e-?mail|kontakt|courriel|auskunft|renseignement", re.I
+    r"contact|enquir|inquir|question|e-?mail|kontakt|courriel|auskunft|renseignement|correo|contato|contacto"
+    r"|esclarecimento|почт|контакт",
+    re.I,
 )
+# A written page listing this many addresses is a directory (suppliers invited, participants), not the buyer's
+# contact: its addresses count only with a contact cue right before them.
+DIRECTORY_SIZE = 3
 OTHER_BODY_CUE = re.compile(
     r"review|appeal|complaint|nachprüfung|beschwerde|recours|tribunal|mediation", re.I
 )
@@ -101,8 +106,16 @@ def _buyer_strength(passage: Passage, field: Field) -> float | None:
 
 def extract_email(question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
     candidates: list[Candidate] = []
+    directories = {
+        index
+        for index, passage in enumerate(passages)
+        if passage.doc_type not in STRUCTURED_TYPES
+        and len({address.casefold() for address in EMAIL.findall(passage.text)}) >= DIRECTORY_SIZE
+    }
     for index, field in fields_of(passages):
         for match in EMAIL.finditer(field.value):
+            if index in directories and not CONTACT_CUE.search(preceding(field.value, match.start(), 40)):
+                continue
             strength = _email_strength(passages[index], field, match.start())
             if strength:
                 start, end = field.start + match.start(), field.start + match.end()
