@@ -23,6 +23,7 @@ class Extraction:
     units: list[TextUnit]
     pages: int
     warnings: list[str] = field(default_factory=list)
+    language: str | None = None  # ISO 639-1, when the text says (language.py)
 
 
 class ExtractionError(Exception):

@@ -9,24 +9,18 @@ space cap; it runs with one thread, so its memory stays well under that cap and 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from tenderflow_ingest import language
+
 # Tesseract's names for the languages of the tenders we read; make ocr installs their packs.
-SUPPORTED_LANGUAGES = ("eng", "por", "spa", "rus")
+TESSERACT_NAMES = {"en": "eng", "pt": "por", "es": "spa", "ru": "rus"}
+SUPPORTED_LANGUAGES = tuple(TESSERACT_NAMES.values())
 RENDER_DPI = 300
 # A page larger than this (plans, posters) is rendered at a lower resolution: about A3 at 300 dpi.
 MAX_PIXELS = 18_000_000
 _POINTS_PER_INCH = 72
-_STOPWORDS = {
-    "eng": {"the", "and", "of", "to", "for", "shall", "with", "is", "be", "are", "by", "this", "tender"},
-    "por": {"da", "do", "dos", "das", "não", "ao", "pela", "pelo", "com", "uma", "são", "licitação", "edital",
-            "prefeitura", "município"},
-    "spa": {"el", "la", "los", "las", "del", "y", "con", "por", "una", "según", "pliego", "contratación"},
-    "rus": {"и", "в", "на", "с", "по", "для", "не", "от", "к", "о", "или", "что", "закупки"},
-}
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 class OcrUnavailable(Exception):
@@ -42,22 +36,17 @@ def installed_languages() -> tuple[str, ...]:
         installed = set(pytesseract.get_languages())
     except (pytesseract.TesseractNotFoundError, pytesseract.TesseractError, OSError) as error:
         raise OcrUnavailable(f"Tesseract is not available: {error}") from error
-    languages = tuple(language for language in SUPPORTED_LANGUAGES if language in installed)
+    languages = tuple(name for name in SUPPORTED_LANGUAGES if name in installed)
     if not languages:
         raise OcrUnavailable(f"Tesseract has none of the languages {', '.join(SUPPORTED_LANGUAGES)}")
     return languages
 
 
 def detect_language(texts: Iterable[str], languages: tuple[str, ...]) -> str | None:
-    """The language whose common words are most frequent in texts, among languages; None when no word counts."""
-    counts = dict.fromkeys(languages, 0)
-    for text in texts:
-        for word in _WORD.findall(text.lower()):
-            for language in languages:
-                if word in _STOPWORDS[language]:
-                    counts[language] += 1
-    best = max(counts, key=counts.__getitem__, default=None)
-    return best if best is not None and counts[best] >= 3 else None
+    """Tesseract's name for the language of texts, among languages (Tesseract's names); None when unsure."""
+    iso_codes = {name: code for code, name in TESSERACT_NAMES.items()}
+    found = language.detect_language(texts, [iso_codes[name] for name in languages])
+    return TESSERACT_NAMES[found] if found else None
 
 
 def page_image(page):  # noqa: ANN001, ANN201 - a pypdfium2 PdfPage in, a PIL image out
