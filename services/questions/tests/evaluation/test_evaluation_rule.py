@@ -1,32 +1,14 @@
 """The evaluation's strict rule: an answer is right when it holds an expected fragment on word and number
 boundaries and is about as short as the fragment (a list answer may run to 2,000 characters).
 
-The rule lives in the repository's evaluation/ folder, loaded here on its own (see _load_expectations_module).
+The rule lives in the repository's evaluation/ folder (conftest.py makes it importable here).
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[4]
-
-
-def _load_expectations_module():
-    """The harness's matching rules; that module imports nothing from the services."""
-    name = "tenderflow_evaluation_expectations"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "evaluation" / "expectations.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # dataclasses look their module up while the class is created
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-rule = _load_expectations_module()
+from evaluation import expectations as rule
 
 
 @pytest.mark.parametrize(

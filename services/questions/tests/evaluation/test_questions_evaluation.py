@@ -100,27 +100,3 @@ def test_only_scans_may_be_refused_and_only_for_want_of_text(summary) -> None:
     for tender, files in summary["refused_files"].items():
         assert formats[tender] == "pdf-scanned"
         assert all(file.endswith("(no_text_layer)") for file in files)
-
-
-DEFAULTS = "".join(f"{question} = false\n" for question in (
-    "buyer", "title", "reference", "deadline", "value", "currency", "procedure", "classification", "lots",
-    "award_criteria", "contact_email"))
-FREE = '[["ocds/nsw-1.json".free]]\nid = "site-visit"\nquestion = "When is the site visit?"\nanswer = false\n'
-
-
-@pytest.mark.parametrize(
-    ("table", "complaint"),
-    [
-        ('language = "en"\nbuyer = "X"\n', "missing expectations"),
-        (DEFAULTS, "language"),
-        (f'language = "en"\n{DEFAULTS}{FREE}{FREE}', "question ids used twice: ['site-visit']"),
-    ],
-)
-def test_an_incomplete_table_stops_the_evaluation(tmp_path, table: str, complaint: str) -> None:
-    expected = tmp_path / "expected.toml"
-    expected.write_text(f'["ocds/nsw-1.json"]\n{table}', encoding="utf-8")
-
-    completed = _evaluate(tmp_path / "summary.json", "--expected", str(expected))
-
-    assert completed.returncode != 0
-    assert "ocds/nsw-1.json" in completed.stderr and complaint in completed.stderr
