@@ -24,6 +24,8 @@ _CHOICE_TYPES = frozenset({pdfium_c.FPDF_FORMFIELD_CHECKBOX, pdfium_c.FPDF_FORMF
 _UNSEEN = pdfium_c.FPDF_ANNOT_FLAG_HIDDEN | pdfium_c.FPDF_ANNOT_FLAG_NOVIEW
 # Export values that only say "ticked"; the line then says Yes.
 _TICKED = frozenset({"on", "true", "checked", "x"})
+# A page may carry any number of widgets; the deadline and cancellation are looked at between batches of them.
+_CHECK_EVERY_ANNOTS = 1000
 
 
 def page_fields(
@@ -48,7 +50,7 @@ def page_fields(
             if reader.full:
                 break
             check(index + 1)
-            lines = reader.page(document, index)
+            lines = reader.page(document, index, check)
             if lines:
                 reader.pages[index + 1] = lines
     finally:
@@ -80,7 +82,7 @@ class _FieldReader:
     def full(self) -> bool:
         return self.count >= self.limits.max_form_fields
 
-    def page(self, document: pdfium.PdfDocument, index: int) -> list[str]:
+    def page(self, document: pdfium.PdfDocument, index: int, check: Callable[[int], None]) -> list[str]:
         page = document[index]
         # Check boxes know their state only once the form has seen the page.
         pdfium_c.FORM_OnAfterLoadPage(page.raw, self.form)
@@ -88,6 +90,8 @@ class _FieldReader:
         budget = self.limits.max_form_fields - self.count
         try:
             for position in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
+                if position and position % _CHECK_EVERY_ANNOTS == 0:
+                    check(index + 1)
                 annot = pdfium_c.FPDFPage_GetAnnot(page.raw, position)
                 try:
                     field = self._field(annot)
