@@ -27,7 +27,7 @@ help:
 	@echo "make stack-down  stop them"
 	@echo "make test        install, ocr, infra-up, llm-up, then pytest with .run/infra.env and .run/llm.env exported"
 	@echo "make lint        ruff check"
-	@echo "make eval        answer the default question set on the real tenders; accuracy and calibration"
+	@echo "make eval        the dev set of real tenders (evaluation/expected_answers.toml), judged strictly; accuracy by format, language and question, calibration"
 	@echo "make bench-questions  questions runner throughput at concurrency 4, 8 and 16 against the ideal"
 	@echo "make bench-ingest  sandbox start cost; ingest MB/s, PDF pages/s and peak RSS on a ~500 MB package against bare zipfile/pypdfium2; XLSX and DOCX against bare openpyxl/python-docx"
 	@echo "make bench-modes   embedded mode against the five-process stack on the real tenders (starts infra)"
@@ -82,7 +82,8 @@ test: install ocr infra-up llm-up
 lint: | $(VENV_PY)
 	$(VENV_PY) -m ruff check .
 
-# Offline and in process: ingest, workspace and questions domain code over ../shared/data/tenders.
+# Offline and in process: ingest, workspace and questions domain code over ../shared/data/tenders (scans are
+# OCR'd only when Tesseract is installed: make ocr).
 eval: | $(VENV_PY)
 	$(VENV_PY) -m evaluation $(EVAL_ARGS)
 
