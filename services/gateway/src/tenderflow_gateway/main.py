@@ -16,6 +16,7 @@ from tenderflow_gateway import api
 from tenderflow_gateway.auth import Authenticator, tenant_dependency
 from tenderflow_gateway.auth_api import auth_router
 from tenderflow_gateway.clients import Clients
+from tenderflow_gateway.hidden_paths import HiddenPaths
 from tenderflow_gateway.models import messaging
 from tenderflow_gateway.models_offered import OfferedProviders
 from tenderflow_gateway.openapi import install_openapi
@@ -52,10 +53,9 @@ def token_verifier(settings: GatewaySettings) -> TokenVerifier:
 def harden(app: FastAPI, settings: GatewaySettings) -> None:
     """Security headers, the CORS allowlist, and documentation and metrics only where they are meant to be seen."""
     hidden = (DOCS_PATHS if not settings.docs_exposed else ()) + (("/metrics",) if not settings.expose_metrics else ())
-    app.router.routes[:] = [route for route in app.router.routes if getattr(route, "path", None) not in hidden]
-    if not settings.docs_exposed:
-        app.docs_url = app.redoc_url = app.openapi_url = None
     install_openapi(app)
+    if hidden:
+        app.add_middleware(HiddenPaths, paths=frozenset(hidden))
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST", "PUT", "DELETE"],

@@ -51,25 +51,23 @@ def _statuses(path: str, method: str) -> dict[int, str]:
 
 
 def with_problems(document: dict) -> dict:
-    """Add both security schemes' use and the problem responses to every /v1 operation, in the one schema the
-    error handlers really send, and drop FastAPI's default validation schema, which they never send."""
+    """Add the problem responses to every /v1 operation, and give every error response anywhere the one schema the
+    error handlers really send, in place of FastAPI's validation schema, which they never send."""
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas["Problem"] = PROBLEM_SCHEMA
     for path, operations in document.get("paths", {}).items():
-        if not path.startswith("/v1/"):
-            continue
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            for status, description in _statuses(path, method).items():
+            added = _statuses(path, method) if path.startswith("/v1/") else {}
+            for status, description in added.items():
                 # A route's own description says more than the generic one, FastAPI's default excepted.
                 kept = responses.get(str(status), {}).get("description")
                 responses[str(status)] = _problem(kept if kept and kept != "Validation Error" else description)
-            for status in ("400", "413", "415"):
-                if status in responses:
-                    responses[status] = _problem(responses[status]["description"])
-    if "HTTPValidationError" not in str(document.get("paths")):
-        schemas.pop("HTTPValidationError", None)
-        schemas.pop("ValidationError", None)
+            for status, response in responses.items():
+                if status.startswith(("4", "5")):
+                    responses[status] = _problem(response.get("description") or "Error")
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
     return document
 
 

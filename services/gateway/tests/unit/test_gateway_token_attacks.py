@@ -14,9 +14,15 @@ from tenderflow_gateway.settings import GatewaySettings
 
 from .conftest import ACTIVE_KID, RETIRING_KID, SIGNING_KEYS
 
-NOW = int(time.time())
-GOOD_CLAIMS = {"iss": "tenderflow-gateway", "aud": "tenderflow-api", "sub": "tenant-1", "iat": NOW, "exp": NOW + 600,
-               "scope": "read write"}
+
+def now() -> int:
+    return int(time.time())
+
+
+def good_claims() -> dict:
+    return {"iss": "tenderflow-gateway", "aud": "tenderflow-api", "sub": "tenant-1", "iat": now(), "exp": now() + 600,
+            "scope": "read write"}
+
 GOOD_HEADER = {"kid": ACTIVE_KID, "typ": "at+jwt"}
 RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
@@ -24,7 +30,7 @@ RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 def mint(claims: dict | None = None, header: dict | None = None, *, drop: tuple[str, ...] = (),
          secret: str = SIGNING_KEYS[ACTIVE_KID], algorithm: str = "HS256") -> str:
     """A token like the gateway's own, changed as the attack needs."""
-    payload = {name: value for name, value in (GOOD_CLAIMS | (claims or {})).items() if name not in drop}
+    payload = {name: value for name, value in (good_claims() | (claims or {})).items() if name not in drop}
     headers = {name: value for name, value in (GOOD_HEADER | (header or {})).items() if name not in drop}
     return jwt.encode(payload, secret, algorithm=algorithm, headers=headers)
 
@@ -35,12 +41,12 @@ def b64(data: dict) -> str:
 
 def unsigned(signature: str = "") -> str:
     """`alg: none`, with an empty signature as RFC 7519 writes it, or with another token's signature."""
-    return f"{b64({'alg': 'none', 'typ': 'at+jwt', 'kid': ACTIVE_KID})}.{b64(GOOD_CLAIMS)}.{signature}"
+    return f"{b64({'alg': 'none', 'typ': 'at+jwt', 'kid': ACTIVE_KID})}.{b64(good_claims())}.{signature}"
 
 
 def tampered_payload() -> str:
     header, _, signature = mint().split(".")
-    return f"{header}.{b64(GOOD_CLAIMS | {'sub': 'someone-else', 'scope': 'read write admin'})}.{signature}"
+    return f"{header}.{b64(good_claims() | {'sub': 'someone-else', 'scope': 'read write admin'})}.{signature}"
 
 
 def tampered_signature() -> str:
@@ -59,9 +65,9 @@ ATTACKS = {
     "no kid": lambda: mint(drop=("kid",)),
     "right kid, wrong secret": lambda: mint(secret=secrets.token_urlsafe(32)),
     "not an access token": lambda: mint(header={"typ": "JWT"}),
-    "expired": lambda: mint({"exp": NOW - 120}),
-    "not yet valid": lambda: mint({"nbf": NOW + 120}),
-    "issued in the future": lambda: mint({"iat": NOW + 120, "exp": NOW + 900}),
+    "expired": lambda: mint({"exp": now() - 120}),
+    "not yet valid": lambda: mint({"nbf": now() + 120}),
+    "issued in the future": lambda: mint({"iat": now() + 120, "exp": now() + 900}),
     "wrong issuer": lambda: mint({"iss": "someone-else"}),
     "wrong audience": lambda: mint({"aud": "tenderflow-internal"}),
     "tampered payload": tampered_payload,
@@ -97,7 +103,7 @@ async def test_attacks_get_401_with_a_problem_document(gateway, attack):
 
 async def test_a_good_token_and_one_within_the_leeway_get_through(gateway):
     assert (await bearer(gateway, mint())).status_code == 200
-    assert (await bearer(gateway, mint({"exp": NOW - 10}))).status_code == 200
+    assert (await bearer(gateway, mint({"exp": now() - 10}))).status_code == 200
 
 
 async def test_a_retiring_key_verifies_until_it_is_removed(make_gateway):
