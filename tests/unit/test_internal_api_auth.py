@@ -74,18 +74,19 @@ def _expired() -> str:
 
 
 @pytest.mark.parametrize(("headers", "status"), [
-    pytest.param({}, 401, id="no-token"),
-    pytest.param({"X-Internal-Token": PLATFORM.signing_key}, 401, id="the-old-static-header"),
-    pytest.param(bearer(PLATFORM.signing_key), 401, id="the-key-itself"),
-    pytest.param(bearer(_expired()), 401, id="expired"),
-    pytest.param(bearer(GATEWAY.sign("jobs", {"read"}, "tenant-a")), 401, id="other-audience"),
-    pytest.param(bearer(InternalTokenSigner(PLATFORM.signing_key, "workspace").sign("questions", {"read"},
-                                                                                     "tenant-a")), 401,
+    pytest.param(lambda: {}, 401, id="no-token"),
+    pytest.param(lambda: {"X-Internal-Token": PLATFORM.signing_key}, 401, id="the-old-static-header"),
+    pytest.param(lambda: bearer(PLATFORM.signing_key), 401, id="the-key-itself"),
+    pytest.param(lambda: bearer(_expired()), 401, id="expired"),
+    pytest.param(lambda: bearer(GATEWAY.sign("jobs", {"read"}, "tenant-a")), 401, id="other-audience"),
+    pytest.param(lambda: bearer(InternalTokenSigner(PLATFORM.signing_key, "workspace").sign("questions", {"read"},
+                                                                                             "tenant-a")), 401,
                  id="caller-not-allowed"),
-    pytest.param(bearer(GATEWAY.sign("questions", {"read"})), 403, id="no-tenant"),
+    pytest.param(lambda: bearer(GATEWAY.sign("questions", {"read"})), 403, id="no-tenant"),
 ])
 async def test_calls_without_a_valid_token_for_this_service_are_refused(questions, headers, status):
-    response = await questions.get("/internal/question-sets", headers=headers)
+    # Tokens are signed when the test runs: they live 30 seconds, and collection can take longer.
+    response = await questions.get("/internal/question-sets", headers=headers())
     assert response.status_code == status
     assert "question_sets" not in response.text
 

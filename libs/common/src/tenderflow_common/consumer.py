@@ -99,14 +99,9 @@ class MessageConsumer:
             reason = f"invalid {envelope.type} payload: {_first_error(error)}"
             await self._send_to_dead_letters(record, reason)
             return
-        tokens = (context.correlation_id.set(envelope.correlationid), context.tenant_id.set(envelope.tenantid),
-                  context.job_id.set(envelope.jobid))
-        try:
-            with continued_trace(record.headers, f"{self.name} handle {envelope.type}", job_id=envelope.jobid):
-                await self._handle_with_retries(record, envelope, payload, route)
-        finally:
-            for var, token in zip((context.correlation_id, context.tenant_id, context.job_id), tokens, strict=True):
-                var.reset(token)
+        with (context.job_context(envelope.correlationid, envelope.tenantid, envelope.jobid),
+              continued_trace(record.headers, f"{self.name} handle {envelope.type}", job_id=envelope.jobid)):
+            await self._handle_with_retries(record, envelope, payload, route)
 
     async def _handle_with_retries(self, record: Record, envelope: Envelope, payload: Message, route: Route) -> None:
         try:

@@ -4,10 +4,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 
-from tenderflow_common.internal_tokens import InternalCaller, InternalTokenVerifier, InvalidInternalToken
+from tenderflow_common.internal_tokens import (
+    InternalCaller,
+    InternalTokenVerifier,
+    InvalidInternalToken,
+    bearer_token,
+)
 from tenderflow_common.problems import Problem
-
-BEARER = "bearer"
 
 
 class InternalAuth:
@@ -24,12 +27,12 @@ class InternalAuth:
         """A route dependency for routes that need a valid caller but no tenant."""
 
         async def dependency(authorization: Annotated[str | None, Header()] = None) -> InternalCaller:
-            scheme, _, token = (authorization or "").partition(" ")
-            if scheme.lower() != BEARER or not token:
+            token = bearer_token(authorization)
+            if token is None:
                 raise Problem(401, "Internal token missing", kind="internal-auth",
                               headers={"WWW-Authenticate": "Bearer"})
             try:
-                caller = self._verifier.verify(token.strip())
+                caller = self._verifier.verify(token)
             except InvalidInternalToken as error:
                 raise Problem(401, "Internal token not valid", kind="internal-auth",
                               headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from error

@@ -7,6 +7,8 @@ from purgatory import AsyncCircuitBreakerFactory
 from purgatory.domain.model import OpenedState
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from tenderflow_common import context
+from tenderflow_common.correlation import HEADER as CORRELATION_HEADER
 from tenderflow_common.internal_tokens import READ, WRITE, InternalTokenSigner
 from tenderflow_common.telemetry import current_trace_headers
 
@@ -63,6 +65,8 @@ class InternalClient:
         # Signed per attempt, so a retry never carries a token that expired while the previous attempt waited.
         token = self._signer.sign(self.name, {scope}, params.pop("tenant_id", None))
         headers = {**current_trace_headers(), "Authorization": f"Bearer {token}"}
+        if correlation := context.correlation_id.get():
+            headers[CORRELATION_HEADER] = correlation
         try:
             breaker = await self._breakers.get_breaker(self.name)
             async with breaker:

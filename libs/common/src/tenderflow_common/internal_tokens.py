@@ -16,6 +16,13 @@ LIFETIME_SECONDS = 30
 LEEWAY_SECONDS = 5
 REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "scope")
 READ, WRITE = "read", "write"
+SERVICES = ("gateway", "ingest", "workspace", "questions", "jobs")
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header."""
+    scheme, _, token = (authorization or "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
 
 
 def party(service: str) -> str:

@@ -8,6 +8,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from tenderflow_common import failures
+from tenderflow_common.correlation import request_correlation_id
+
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
 
@@ -29,7 +32,7 @@ class Problem(Exception):
 def problem_response(request: Request, status: int, title: str, detail: str | None = None, *,
                      kind: str | None = None, headers: dict[str, str] | None = None,
                      **extensions: Any) -> JSONResponse:
-    """A problem+json response; `type` is a stable URN clients can switch on."""
+    """A problem+json response; `type` is a stable URN clients can switch on, `correlation_id` finds its logs."""
     body: dict[str, Any] = {
         "type": f"urn:tenderflow:problem:{kind}" if kind else "about:blank",
         "title": title,
@@ -39,6 +42,9 @@ def problem_response(request: Request, status: int, title: str, detail: str | No
     if detail:
         body["detail"] = detail
     body.update(extensions)
+    correlation = request_correlation_id(request.scope)
+    if correlation:
+        body["correlation_id"] = correlation
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -63,5 +69,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s", request.url.path)
-        return problem_response(request, 500, "Internal error", kind="internal")
+        # This runs outside the middleware that set the context, so the id is passed along explicitly.
+        log.exception("unhandled error on %s", request.url.path,
+                      extra={"correlation_id": request_correlation_id(request.scope)})
+        return problem_response(request, 500, "Internal error", failures.MESSAGES[failures.INTERNAL_ERROR],
+                                kind="internal", code=failures.INTERNAL_ERROR)

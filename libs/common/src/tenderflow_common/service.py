@@ -14,9 +14,11 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from tenderflow_common import metrics
 from tenderflow_common.broker import KafkaTransport
 from tenderflow_common.consumer import MessageConsumer, Route, subscribed_topics
+from tenderflow_common.correlation import CorrelationMiddleware
 from tenderflow_common.db import create_engine, session_factory
 from tenderflow_common.endpoints import Database
 from tenderflow_common.health import Check, database_check, health_router, kafka_check
+from tenderflow_common.internal_tokens import SERVICES, InternalTokenVerifier
 from tenderflow_common.logging import configure_logging
 from tenderflow_common.messaging_tables import MessagingTables
 from tenderflow_common.migrations import upgrade_to_head
@@ -149,9 +151,11 @@ def create_service(runtime: ServiceRuntime, routers: list[APIRouter], *, title: 
     install_problem_handlers(app)
     for router in routers:
         app.include_router(router)
-    app.include_router(health_router(runtime.checks))
+    app.include_router(health_router(runtime.checks, InternalTokenVerifier(settings.platform.signing_key,
+                                                                           runtime.name, callers=SERVICES)))
     app.include_router(metrics.router)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics")
     app.add_middleware(metrics.RequestMetrics, service=runtime.name)
+    app.add_middleware(CorrelationMiddleware)
     service.app = app
     return service

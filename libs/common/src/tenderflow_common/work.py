@@ -20,6 +20,7 @@ from typing import Generic, TypeVar
 from sqlalchemy import Row, Table, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tenderflow_common import context
 from tenderflow_common.envelope import Envelope, stable_id
 from tenderflow_common.messages import Message
 from tenderflow_common.unit_of_work import Transaction
@@ -153,8 +154,10 @@ class LeasedWorker(Generic[Task]):
         if row.cancel_requested:
             claim.cancel()
         heartbeat = asyncio.create_task(self._keep(claim))
+        task = self._task_from_row(row)
         try:
-            await self._step(self._task_from_row(row), claim)
+            with context.job_context(task.correlation_id, task.tenant_id, task.job_id):
+                await self._step(task, claim)
         finally:
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from tenderflow_common import failures
 from tenderflow_common.consumer import Unprocessable
 from tenderflow_common.contracts.ingest import IngestPackage, PackageFailed
 from tenderflow_common.contracts.jobs import JobCancelRequested
@@ -28,7 +29,9 @@ async def ingest_package(command: IngestPackage, envelope: Envelope, uow: UnitOf
 async def package_failed(command: IngestPackage, envelope: Envelope, uow: UnitOfWork, reason: str) -> None:
     """The command was dead-lettered: end its job with the reason rather than leave it queued."""
     package_id = stable_id(envelope.jobid, "package")
-    await uow.emit(envelope.follow(PackageFailed(package_id=package_id, reason=f"The package was refused: {reason}"),
+    # The consumer words a give-up for the tenant (the refusal, or that it was set aside), so the reason is shown.
+    await uow.emit(envelope.follow(PackageFailed(package_id=package_id, reason=f"The package was refused: {reason}",
+                                                 code=failures.PACKAGE_REFUSED),
                                    source=SOURCE, message_id=stable_id(package_id, "failed")))
 
 

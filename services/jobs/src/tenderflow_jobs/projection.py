@@ -3,8 +3,9 @@
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from tenderflow_common import failures
 from tenderflow_common.contracts import ingest, jobs, questions, workspace
-from tenderflow_common.contracts.jobs import TERMINAL_STATUSES, JobProgress, JobView
+from tenderflow_common.contracts.jobs import TERMINAL_STATUSES, JobFailure, JobProgress, JobView
 from tenderflow_common.envelope import Envelope
 from tenderflow_common.messages import Message
 
@@ -26,7 +27,7 @@ class JobState:
     workspace: str | None = None
     model: str | None = None
     files: list[dict] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
     files_total: int = 0
     files_accepted: int = 0
     files_rejected: int = 0
@@ -59,7 +60,7 @@ def advance(state: JobState, stage: str) -> JobState:
     return replace(state, stage=stage, status="running" if not state.terminal else state.status)
 
 
-def finish(state: JobState, status: str, at: datetime, error: str | None = None) -> JobState:
+def finish(state: JobState, status: str, at: datetime, error: dict | None = None) -> JobState:
     """The first terminal status wins; later messages cannot revive or re-fail a job."""
     if state.terminal:
         return state
@@ -92,16 +93,18 @@ def apply(state: JobState, message: Message, envelope: Envelope) -> JobState:
             return replace(state, documents_extracted=state.documents_extracted + 1,
                            pages=state.pages + message.pages)
         case ingest.PackageRejected():
-            return finish(_with_files(state, message.files), "failed", at, message.reason)
+            return finish(_with_files(state, message.files), "failed", at,
+                          job_error(failures.PACKAGE_REJECTED, message.reason, envelope))
         case ingest.PackageIngested():
             state = advance(_with_files(state, message.files) if message.files else state, "indexing")
             return succeed_when_complete(replace(state, ingested_at=at))
         case ingest.PackageFailed():
-            return finish(state, "cancelled" if message.cancelled else "failed", at, message.reason)
+            return _stopped(state, message, failures.EXTRACTION_FAILED, envelope)
         case workspace.DocumentsIndexed():
             return succeed_when_complete(replace(advance(state, "answering"), chunks=message.chunks, indexed_at=at))
         case workspace.IndexingFailed():
-            return finish(state, "failed", at, message.reason)
+            # The workspace words every indexing failure itself; AnythingLLM's texts stay in its logs.
+            return finish(state, "failed", at, job_error(failures.INDEXING_FAILED, message.reason, envelope))
         case questions.RunStarted():
             return replace(advance(state, "answering"), questions_total=message.questions)
         case questions.AnswerRecorded():
@@ -114,12 +117,38 @@ def apply(state: JobState, message: Message, envelope: Envelope) -> JobState:
                             answered_at=at)
             return succeed_when_complete(state)
         case questions.RunFailed():
-            return finish(state, "cancelled" if message.cancelled else "failed", at, message.reason)
+            return _stopped(state, message, failures.ANSWERING_FAILED, envelope)
         case jobs.CancelJob():
             if state.terminal:
                 return state
-            return finish(replace(state, cancel_requested=True), "cancelled", at, message.reason)
+            return finish(replace(state, cancel_requested=True), "cancelled", at,
+                          job_error(failures.CANCELLED, message.reason, envelope))
     return state
+
+
+def job_error(code: str, message: str, envelope: Envelope) -> dict:
+    """A job error as stored: the correlation id is the one the services logged the details under."""
+    return {"code": code, "message": message, "correlation_id": envelope.correlationid}
+
+
+def _stopped(state: JobState, message: ingest.PackageFailed | questions.RunFailed, unexpected: str,
+             envelope: Envelope) -> JobState:
+    """A stage ended early: cancelled, refused on purpose (its reason is for the tenant), or by an error whose
+    text may hold SQL, URLs or host names, so only its code and our own sentence are kept."""
+    if message.cancelled:
+        return finish(state, "cancelled", envelope.time,
+                      job_error(failures.CANCELLED, failures.MESSAGES[failures.CANCELLED], envelope))
+    if message.code is not None:
+        return finish(state, "failed", envelope.time, job_error(message.code, message.reason, envelope))
+    return finish(state, "failed", envelope.time, job_error(unexpected, failures.MESSAGES[unexpected], envelope))
+
+
+def _job_failure(error: dict | str) -> JobFailure:
+    """Errors stored before they had codes were raw texts: they are never shown."""
+    if isinstance(error, str):
+        return JobFailure(code=failures.INTERNAL_ERROR, message=failures.MESSAGES[failures.INTERNAL_ERROR],
+                          correlation_id="")
+    return JobFailure.model_validate(error)
 
 
 def _with_files(state: JobState, files: list) -> JobState:
@@ -164,7 +193,9 @@ def view(state: JobState, now: datetime) -> JobView:
     )
     return JobView(
         job_id=state.job_id, tenant_id=state.tenant_id, status=state.status, stage=state.stage,
-        progress=progress, eta_seconds=eta_seconds(state, now), files=state.files, errors=state.errors,
+        progress=progress, eta_seconds=eta_seconds(state, now), files=state.files,
+        errors=[_job_failure(error).message for error in state.errors],
+        failure=_job_failure(state.errors[-1]) if state.errors else None,
         filename=state.filename, workspace=state.workspace, model=state.model, created_at=state.created_at,
         updated_at=state.updated_at, finished_at=state.finished_at,
     )

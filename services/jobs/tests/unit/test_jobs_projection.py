@@ -3,16 +3,18 @@
 import itertools
 from datetime import UTC, datetime, timedelta
 
+from tenderflow_common import failures
 from tenderflow_common.contracts import ingest, jobs, questions, workspace
 from tenderflow_common.contracts.shared import FileVerdict, JobRequest
 from tenderflow_common.envelope import Envelope
 from tenderflow_jobs import projection
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
+CORRELATION = "upload-of-job-j"
 
 
 def envelope_for(message, seconds: int) -> Envelope:
-    wrapped = Envelope.wrap(message, source="test", tenant_id="t", job_id="j")
+    wrapped = Envelope.wrap(message, source="test", tenant_id="t", job_id="j", correlation_id=CORRELATION)
     return wrapped.model_copy(update={"time": T0 + timedelta(seconds=seconds)})
 
 
@@ -75,9 +77,46 @@ def test_terminal_status_is_sticky():
 
 def test_rejected_package_fails_with_reason():
     messages = [happy_path()[0], ingest.PackageRejected(package_id="p", code="not_a_zip", reason="not a ZIP")]
-    state = fold(messages)
-    assert state.status == "failed"
-    assert state.errors == ["not a ZIP"]
+    view = projection.view(fold(messages), T0)
+    assert view.status == "failed"
+    assert (view.failure.code, view.failure.message, view.errors) == ("package_rejected", "not a ZIP", ["not a ZIP"])
+
+
+SQL_ERROR = ("(sqlalchemy.dialects.postgresql.asyncpg.UniqueViolationError) duplicate key value violates unique "
+             "constraint \"pk_outbox\" [SQL: INSERT INTO outbox (id, topic) VALUES ($1::VARCHAR, $2::VARCHAR)] "
+             "(postgres.internal:5432)")
+
+
+def test_an_unexpected_error_shows_its_code_and_our_words_never_its_text():
+    for stage_failed, code in ((ingest.PackageFailed(package_id="p", reason=SQL_ERROR), "extraction_failed"),
+                               (questions.RunFailed(run_id="r", reason=SQL_ERROR), "answering_failed")):
+        messages = [*happy_path()[:5], stage_failed]
+        view = projection.view(fold(messages), T0)
+        assert (view.status, view.failure.code) == ("failed", code)
+        assert view.failure.message == failures.MESSAGES[code] == view.errors[0]
+        assert view.failure.correlation_id == CORRELATION
+        shown = view.model_dump_json()
+        assert not any(part in shown for part in ("SQL", "INSERT", "asyncpg", "postgres.internal", "outbox"))
+
+
+def test_a_run_refused_on_purpose_shows_its_reason():
+    refused = questions.RunFailed(run_id="r", reason="Question set 'missing' is not defined", code="run_refused")
+    view = projection.view(fold([*happy_path()[:5], refused]), T0)
+    assert (view.failure.code, view.errors) == ("run_refused", ["Question set 'missing' is not defined"])
+
+
+def test_a_cancelled_stage_says_so():
+    stopped = ingest.PackageFailed(package_id="p", reason="cancelled", cancelled=True)
+    view = projection.view(fold([happy_path()[0], stopped]), T0)
+    assert (view.status, view.failure.code) == ("cancelled", "cancelled")
+
+
+def test_errors_stored_before_codes_are_never_shown():
+    state = projection.JobState(job_id="j", tenant_id="t", created_at=T0, updated_at=T0, status="failed",
+                                errors=[SQL_ERROR])
+    view = projection.view(state, T0)
+    assert view.failure.code == "internal_error"
+    assert "SQL" not in view.model_dump_json()
 
 
 def test_eta_is_positive_while_running_and_absent_at_the_end():

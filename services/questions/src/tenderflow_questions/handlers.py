@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from tenderflow_common import failures
 from tenderflow_common.contracts.jobs import JobCancelRequested
 from tenderflow_common.contracts.questions import RunFailed, RunStarted
 from tenderflow_common.contracts.workspace import DocumentsIndexed
@@ -26,8 +27,8 @@ async def start_run(event: DocumentsIndexed, envelope: Envelope, uow: UnitOfWork
             providers.for_model(model)
         chosen = await question_sets.resolve(uow.session, envelope.tenantid, request)
     except (UnknownModel, question_sets.UnknownQuestionSet) as error:
-        await uow.emit(envelope.follow(RunFailed(run_id=run_id, reason=str(error)), source=SOURCE,
-                                       message_id=stable_id(run_id, "failed")))
+        await uow.emit(envelope.follow(RunFailed(run_id=run_id, reason=str(error), code=failures.RUN_REFUSED),
+                                       source=SOURCE, message_id=stable_id(run_id, "failed")))
         return
     await repository.add_run(uow.session, RunTask(
         id=run_id, job_id=envelope.jobid, tenant_id=envelope.tenantid, correlation_id=envelope.correlationid,
@@ -51,5 +52,6 @@ async def job_cancel_requested(event: JobCancelRequested, envelope: Envelope, uo
 async def run_failed(event: DocumentsIndexed, envelope: Envelope, uow: UnitOfWork, reason: str) -> None:
     """The indexed event was dead-lettered: end its job with the reason rather than leave it answering."""
     run_id = stable_id(envelope.jobid, "run")
-    await uow.emit(envelope.follow(RunFailed(run_id=run_id, reason=f"The questions could not be run: {reason}"),
+    await uow.emit(envelope.follow(RunFailed(run_id=run_id, reason=f"The questions could not be run: {reason}",
+                                             code=failures.RUN_REFUSED),
                                    source=SOURCE, message_id=stable_id(run_id, "failed")))

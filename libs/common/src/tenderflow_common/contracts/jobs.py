@@ -49,6 +49,15 @@ class JobProgress(Strict):
     questions_answered: int = 0
 
 
+class JobFailure(Strict):
+    """Why a job ended without succeeding: a stable code, a sentence for people, and the correlation id under which
+    the details are logged."""
+
+    code: str
+    message: str
+    correlation_id: str
+
+
 class JobView(Strict):
     """A job as the projection knows it."""
 
@@ -59,7 +68,8 @@ class JobView(Strict):
     progress: JobProgress
     eta_seconds: float | None = None
     files: list[FileVerdict] = Field(default_factory=list)
-    errors: list[str] = Field(default_factory=list)
+    errors: list[str] = Field(default_factory=list, description="The failure's message, for older clients.")
+    failure: JobFailure | None = None
     filename: str | None = None
     workspace: str | None = None
     model: str | None = None

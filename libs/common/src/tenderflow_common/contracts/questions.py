@@ -54,6 +54,8 @@ class RunFailed(Event):
     run_id: str
     reason: str
     cancelled: bool = False
+    code: str | None = Field(default=None, description="Set when the run was refused on purpose and `reason` is "
+                             "written for the tenant; unset, the reason is an internal error's and is not shown.")
 
 
 register(RunStarted, AnswerRecorded, RunCompleted, RunFailed)
