@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -181,6 +182,15 @@ def test_labels_read_as_keys(tooltip: str, name: str, label: str) -> None:
     keyed = KEYED_LINE.match(f"{label}: value")
     assert keyed is not None and keyed.group("key") == label
     assert not label[-1].isdigit()
+
+
+@pytest.mark.parametrize("tooltip", ["(" + "a" * 200_000, "(a" * 100_000, "9. " * 100_000 + "ISSUED BY"])
+def test_a_hostile_tooltip_gives_a_short_label_at_once(tooltip: str) -> None:
+    started = time.monotonic()
+    label = field_label(tooltip, "form1[0]." + "x" * 200_000)
+
+    assert time.monotonic() - started < 1.0
+    assert 0 < len(label) <= 120
 
 
 @pytest.mark.parametrize(

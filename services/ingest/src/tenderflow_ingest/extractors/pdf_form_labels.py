@@ -11,10 +11,12 @@ import re
 from dataclasses import dataclass
 
 _MAX_LABEL_CHARS = 120
+# Tooltips and names come from the file: only their start is looked at, so a hostile one costs nothing.
+_MAX_SOURCE_CHARS = 1000
 # Item numbers of a form's boxes (`13a.`, `b.`, `7)`) say where a box is, not what it holds.
 _ITEM_MARK = re.compile(r"^(?:\d{1,3}[a-z]?|[a-z])[.)]\s+")
 # Parenthesised remarks in prose (`(No collect calls)`); acronyms such as `(WOSB)` or `8 (A)` stay.
-_REMARK = re.compile(r"\([^()]*[a-z][^()]*\)")
+_REMARK = re.compile(r"\((?=[^()]*[a-z])[^()]*\)")
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9A-Z])\.\s+(?=[A-Z])")
 _NAME_INDEX = re.compile(r"\[\d+\]")
 _WORD_BREAK = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)|[_\-\s]+")
@@ -45,7 +47,7 @@ def field_lines(fields: list[FilledField]) -> list[str]:
 
 def field_label(alternate_name: str, name: str) -> str:
     """A short label a `key: value` reader accepts: no colon inside, not ending in a digit."""
-    label = _tooltip_label(alternate_name) or _name_label(name)
+    label = _tooltip_label(alternate_name[:_MAX_SOURCE_CHARS]) or _name_label(name[-_MAX_SOURCE_CHARS:])
     if len(label) > _MAX_LABEL_CHARS:
         label = label[:_MAX_LABEL_CHARS].rsplit(" ", 1)[0]
     # A key ending in a digit reads as a time (`12:00`) to the answering service's parser.
