@@ -10,7 +10,7 @@ from rich.table import Table
 
 from tenderflow_cli.gateway_db import gateway_session
 from tenderflow_gateway import repository
-from tenderflow_gateway.domain import TENANT_NAME
+from tenderflow_gateway.domain import DEFAULT_KEY_SCOPES, SCOPES, TENANT_NAME
 
 tenants_app = typer.Typer(no_args_is_help=True, help="Create and list tenants.")
 keys_app = typer.Typer(no_args_is_help=True, help="Create, list and revoke API keys.")
@@ -23,6 +23,18 @@ def _check_tenant_name(name: str) -> str:
     if not TENANT_NAME.match(name):
         raise typer.BadParameter("use 1-63 lowercase letters, digits or dashes, starting with a letter or digit")
     return name
+
+
+def _check_scopes(scopes: list[str] | None) -> list[str] | None:
+    unknown = sorted(set(scopes or ()) - set(SCOPES))
+    if unknown:
+        raise typer.BadParameter(f"unknown scope {unknown[0]!r}; use read, write or admin")
+    return scopes
+
+
+Scopes = Annotated[list[str] | None, typer.Option("--scope", callback=_check_scopes,
+                                                  help="read, write or admin; repeat for several [default: read "
+                                                       "and write].")]
 
 
 @tenants_app.command("create")
@@ -53,13 +65,14 @@ def list_tenants(data_dir: DataDir = None) -> None:
 @keys_app.command("create")
 def create_key(tenant: str = typer.Option(..., "--tenant", callback=_check_tenant_name,
                                           help="Tenant name; created if missing."),
+               scope: Scopes = None,
                data_dir: DataDir = None) -> None:
     """Create an API key; the key is printed once, as the last line."""
 
     async def run() -> tuple[str, str]:
         async with gateway_session(data_dir) as session:
             tenant_id = await repository.ensure_tenant(session, tenant)
-            return await repository.create_key(session, tenant_id)
+            return await repository.create_key(session, tenant_id, scopes=frozenset(scope or DEFAULT_KEY_SCOPES))
 
     key_id, key = asyncio.run(run())
     typer.echo(f"Created key {key_id} for tenant {tenant}. Store it now; it is not shown again.")
@@ -74,9 +87,10 @@ def list_keys(data_dir: DataDir = None) -> None:
         async with gateway_session(data_dir) as session:
             return await repository.list_keys(session)
 
-    table = Table("id", "tenant", "prefix", "created", "revoked")
+    table = Table("id", "tenant", "prefix", "scopes", "created", "last used", "expires", "revoked")
     for key in asyncio.run(run()):
-        table.add_row(key["id"], key["tenant"], key["prefix"], str(key["created_at"]), str(key["revoked_at"] or ""))
+        table.add_row(key["id"], key["tenant"], key["prefix"], key["scopes"], str(key["created_at"]),
+                      str(key["last_used_at"] or ""), str(key["expires_at"] or ""), str(key["revoked_at"] or ""))
     console.print(table)
 
 
