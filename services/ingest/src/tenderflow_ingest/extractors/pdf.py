@@ -38,8 +38,13 @@ def extract(path: Path, limits: IngestLimits, cancelled: Callable[[], bool] | No
         if page_count > limits.max_pdf_pages:
             reason = f"PDF has {page_count} pages; at most {limits.max_pdf_pages} allowed"
             raise ExtractionError("too_many_pages", reason)
-        pages = [run.page_text(document, index) for index in range(page_count)]
-        scanned = [index for index, lines in enumerate(pages) if not lines and _has_images(document[index])]
+        pages: list[list[str]] = []
+        scanned: list[int] = []
+        for index in range(page_count):
+            lines, has_images = run.page_text(document, index)
+            pages.append(lines)
+            if not lines and has_images:
+                scanned.append(index)
         ocr_note = run.ocr_pages(document, pages, scanned) if scanned else ""
         fields = pdf_forms.page_fields(document, limits, run.check, run.warnings)
     except (ExtractionError, Cancelled):
@@ -121,16 +126,17 @@ class _Run:
             reason = f"PDF text extraction took over {self.limits.max_pdf_seconds:g} s (stopped at page {number})"
             raise ExtractionError("pdf_timeout", reason)
 
-    def page_text(self, document: pdfium.PdfDocument, index: int) -> list[str]:
+    def page_text(self, document: pdfium.PdfDocument, index: int) -> tuple[list[str], bool]:
+        """The page's lines, and, when it has none, whether it has images to OCR (asked while it is loaded)."""
         self.check(index + 1)
         page = document[index]
         textpage = page.get_textpage()
         try:
             lines = page_lines(_line_boxes(textpage), lambda box: textpage.get_charbox(box.end)[2])
+            return lines, not lines and _has_images(page)
         finally:
             textpage.close()
             page.close()
-        return lines
 
     def ocr_pages(self, document: pdfium.PdfDocument, pages: list[list[str]], scanned: list[int]) -> str:
         """OCR the scanned pages into pages; what the no_text_layer reason should add if nothing came of it."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 MARGIN_LINES = 4
 _MIN_PAGES = 3
@@ -90,6 +91,8 @@ def _margin_indexes(lines: list[str]) -> list[int]:
     return [*range(MARGIN_LINES), *range(count - MARGIN_LINES, count)]
 
 
+# Running headers repeat word for word from page to page, so most lines' keys are ones already computed.
+@lru_cache(maxsize=4096)
 def _key(line: str) -> str:
     """The line without its page number and with spacing evened out, so "Notice 12/2024 - Page 3 of 18" and
     "Notice 12/2024 - Page 4 of 18" are one line; numbers within the line count ("2. Scope" is not "3. Scope")."""
