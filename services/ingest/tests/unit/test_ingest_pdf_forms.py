@@ -96,6 +96,13 @@ def filled_form() -> bytes:
                              T=TextStringObject(f"criterion{offset}"),
                              TU=TextStringObject(f"7. AWARD CRITERION {option}"),
                              V=NameObject(f"/{state}"), AS=NameObject(f"/{state}"), AP=_states(writer, "Yes")))
+    hidden = _box(writer, 0, (50, 520, 250, 540), FT=text, T=TextStringObject("checksum"),
+                  TU=TextStringObject("Internal checksum"), V=TextStringObject("a1b2c3"))
+    hidden[NameObject("/F")] = NumberObject(2)  # hidden: a reader of the form never sees it
+    _add(writer, 0, hidden)
+    _add(writer, 0, _box(writer, 0, (50, 480, 250, 500), FT=NameObject("/Sig"), T=TextStringObject("Signature1"),
+                         TU=TextStringObject("Signed by"),
+                         V=DictionaryObject({NameObject("/Name"): TextStringObject("Contracting officer")})))
     radio = DictionaryObject({
         NameObject("/FT"): button,
         NameObject("/Ff"): NumberObject(49152),  # radio button, never all off
@@ -142,7 +149,7 @@ def test_filled_fields_are_lines_on_their_page(tmp_path: Path) -> None:
     assert extraction.warnings == []
 
 
-def test_empty_and_unticked_fields_are_left_out(tmp_path: Path) -> None:
+def test_empty_unticked_hidden_and_signature_fields_are_left_out(tmp_path: Path) -> None:
     text = "\n".join(unit.text for unit in extract_form(tmp_path).units)
 
     assert "Remarks" not in text
@@ -150,6 +157,8 @@ def test_empty_and_unticked_fields_are_left_out(tmp_path: Path) -> None:
     assert "Off" not in text
     assert "Open" not in text
     assert "QUALITY" not in text
+    assert "checksum" not in text
+    assert "Signed by" not in text
 
 
 def test_fields_per_document_and_characters_per_value_are_bounded(tmp_path: Path) -> None:
