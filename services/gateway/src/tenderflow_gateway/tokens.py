@@ -1,6 +1,7 @@
 """Access tokens: the gateway's own, signed with rotating keys, and optionally an identity provider's (RFC 8725)."""
 
 import asyncio
+import logging
 import secrets
 import time
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from tenderflow_gateway.domain import known_scopes, scopes_text
 OWN_ALGORITHM = "HS256"
 TOKEN_TYPE = "at+jwt"
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
+log = logging.getLogger(__name__)
 
 
 class InvalidToken(Exception):
@@ -63,7 +65,9 @@ class TokenKeys:
 
     def __init__(self, keys: dict[str, str], active_kid: str, policy: TokenPolicy, ttl_seconds: int) -> None:
         if not keys:
-            # Without configured keys (development only), tokens last as long as this process.
+            # A random key of this process's own: as strong, but its tokens die with the process and no other
+            # replica accepts them, so deployments with several replicas configure keys.
+            log.warning("no token signing keys configured; access tokens are valid at this process only")
             active_kid = f"ephemeral-{secrets.token_hex(4)}"
             keys = {active_kid: secrets.token_urlsafe(32)}
         self._keys = keys
