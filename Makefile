@@ -29,7 +29,7 @@ help:
 	@echo "make lint        ruff check"
 	@echo "make eval        the dev set of real tenders (evaluation/expected_answers.toml), judged strictly; accuracy by format, language and question, calibration"
 	@echo "make bench-questions  questions runner throughput at concurrency 4, 8 and 16 against the ideal"
-	@echo "make bench-ingest  sandbox start cost; ingest MB/s, PDF pages/s and peak RSS on a ~500 MB package against bare zipfile/pypdfium2; XLSX and DOCX against bare openpyxl/python-docx"
+	@echo "make bench-ingest  sandbox start cost; ingest MB/s, PDF pages/s and peak RSS on a ~500 MB package against bare zipfile/pypdfium2; OCR pages/s against bare Tesseract; 50 MB CSV and JSON against csv/json.load; XLSX and DOCX against bare openpyxl/python-docx"
 	@echo "make bench-modes   embedded mode against the five-process stack on the real tenders (starts infra)"
 
 # The first command for a newcomer: everything in one process, no servers, no API key.
@@ -95,6 +95,7 @@ bench-questions: | $(VENV_PY)
 bench-ingest: | $(VENV_PY)
 	$(VENV_PY) services/ingest/benchmarks/bench_sandbox.py
 	$(VENV_PY) services/ingest/benchmarks/bench_ingest.py
+	$(VENV_PY) services/ingest/benchmarks/bench_stream.py
 	$(VENV_PY) services/ingest/benchmarks/bench_office.py
 
 # The same package of real tenders through embedded mode and through a stack of its own; prints the ratio.

@@ -6,7 +6,9 @@ Tenderflow is compared with: what the same work costs with no limits, verdicts, 
 
 from __future__ import annotations
 
+import csv
 import json
+import os
 import shutil
 import sys
 import time
@@ -16,10 +18,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pytesseract
 from pypdf import PdfReader
 
 from tenderflow_ingest.archive import read_package
-from tenderflow_ingest.extractors import extract
+from tenderflow_ingest.extractors import extract, ocr
 from tenderflow_ingest.extractors import pdf as pdf_extractor
 from tenderflow_ingest.limits import MIB, IngestLimits
 
@@ -104,8 +107,73 @@ def tenderflow_pdf(folder: Path, _work: Path) -> dict:
     return {"pages": pages, "bytes": _size(folder)}
 
 
+def bare_ocr(folder: Path, _work: Path) -> dict:
+    """Every page of the scanned PDFs rendered as ingest renders it and read by Tesseract in English: the floor."""
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one Tesseract thread, as ingest runs it
+    pages = 0
+    for path in sorted(folder.glob("*.pdf")):
+        document = pdfium.PdfDocument(path)
+        for index in range(len(document)):
+            page = document[index]
+            pytesseract.image_to_string(ocr.page_image(page), lang="eng")
+            page.close()
+            pages += 1
+        document.close()
+    return {"pages": pages, "bytes": _size(folder)}
+
+
+def tenderflow_ocr(folder: Path, _work: Path) -> dict:
+    """Ingest's PDF extractor on the same scans, every page OCR'd: the first in every installed language to find
+    the document's, the others in that one."""
+    pages = 0
+    for path in sorted(folder.glob("*.pdf")):
+        limits = IngestLimits(max_ocr_pages=IngestLimits().max_pdf_pages, max_pdf_seconds=3600.0)
+        pages += pdf_extractor.extract(path, limits).pages
+    return {"pages": pages, "bytes": _size(folder)}
+
+
+def bare_csv(path: Path, _work: Path) -> dict:
+    """The csv module reading every row of a UTF-8 export, keeping nothing: the floor for a streamed CSV."""
+    with path.open(encoding="utf-8", newline="") as stream:
+        rows = sum(1 for _ in csv.reader(stream, delimiter=";"))
+    return {"bytes": path.stat().st_size, "rows": rows}
+
+
+def bare_json(path: Path, _work: Path) -> dict:
+    """json.load of the whole document, the usual way to read JSON: what it costs to hold it parsed."""
+    with path.open("rb") as stream:
+        document = json.load(stream)
+    return {"bytes": path.stat().st_size, "rows": len(document.get("releases", []))}
+
+
+def tenderflow_csv(path: Path, _work: Path) -> dict:
+    """Ingest's CSV extractor with the production limits (the first max_units_per_document rows are kept)."""
+    return _extracted(path, "csv", IngestLimits())
+
+
+def tenderflow_csv_all(path: Path, _work: Path) -> dict:
+    """The same, every row kept: memory then holds the units of the whole file."""
+    return _extracted(path, "csv", IngestLimits(max_units_per_document=10_000_000))
+
+
+def tenderflow_json(path: Path, _work: Path) -> dict:
+    """Ingest's JSON extractor with the production limits."""
+    return _extracted(path, "json", IngestLimits())
+
+
+def tenderflow_json_all(path: Path, _work: Path) -> dict:
+    """The same, every section kept."""
+    return _extracted(path, "json", IngestLimits(max_units_per_document=10_000_000))
+
+
+def _extracted(path: Path, doc_type: str, limits: IngestLimits) -> dict:
+    extraction = extract(path, doc_type, limits)
+    return {"bytes": path.stat().st_size, "rows": len(extraction.units)}
+
+
 MEASUREMENTS = {f.__name__.replace("_", "-"): f for f in (
-    bare_zip, tenderflow_read, tenderflow_extract, bare_pdf, bare_pypdf, tenderflow_pdf)}
+    bare_zip, tenderflow_read, tenderflow_extract, bare_pdf, bare_pypdf, tenderflow_pdf, bare_ocr, tenderflow_ocr,
+    bare_csv, tenderflow_csv, tenderflow_csv_all, bare_json, tenderflow_json, tenderflow_json_all)}
 
 
 def _without_ocr(limits: IngestLimits) -> IngestLimits:
