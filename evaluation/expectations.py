@@ -41,7 +41,8 @@ class Expectation:
         return max(MIN_ANSWER_CHARS, ANSWER_CHARS_PER_FRAGMENT_CHAR * longest)
 
     def too_long(self, answer: str | None) -> bool:
-        return answer is not None and len(_normalized(answer)) > self.max_chars
+        """Whether an answer is over the bound; where no answer is expected, any answer is wrong, long or not."""
+        return self.expects_answer and answer is not None and len(_normalized(answer)) > self.max_chars
 
     def is_right(self, answer: str | None) -> bool:
         if not self.expects_answer:

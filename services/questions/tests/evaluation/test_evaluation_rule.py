@@ -34,6 +34,7 @@ def test_no_answer_expected_is_right_only_without_an_answer() -> None:
     both = rule.Expectation((("Health", "Price"),))
 
     assert nothing.is_right(None) and not nothing.is_right("2018-05-07")
+    assert not nothing.too_long("x" * 81)  # wrong for being an answer at all, not for its length
     assert both.is_right("Health: 10 %; Price: 30 %") and not both.is_right("Price: 30 %")
     assert not both.is_right(None)
 
