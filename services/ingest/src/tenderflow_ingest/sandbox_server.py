@@ -1,12 +1,12 @@
 """The extraction server: a slim process that has imported the extractors once and forks a child per document.
 
-`sandbox.py` starts it with `python -m tenderflow_ingest.sandbox_server` and a scrubbed environment, so neither
-the server nor its children import the service (FastAPI, SQLAlchemy, the CLI) or see its secrets, and a child
-costs a fork, not a program start. Requests come over one SOCK_SEQPACKET control socket: an `extract` request
-carries an id and the socket its child answers on; a `kill` request names an id whose child is still running. A
-child caps its address space and CPU time, extracts, and writes its result (an extraction or an error) as one
-line of JSON, never a pickle. When a child ends, the server adds a frame with its exit status, so a
-child that died without a result still gives a reason.
+`sandbox.py` starts it with `python -m tenderflow_ingest.sandbox_server` and a scrubbed environment, so neither the
+server nor its children import the service (FastAPI, SQLAlchemy, the CLI) or see its secrets, and a child costs a
+fork, not a program start. Requests come over one SOCK_SEQPACKET control socket: an `extract` request carries an id
+and the socket its child answers on; a `kill` request names an id whose child is still running. A child caps its
+address space and CPU time, may write only in its document's folder (`confinement.py`), extracts, and writes its
+result (an extraction or an error) as one line of JSON, never a pickle. When a child ends, the server adds a frame
+with its exit status, so a child that died without a result still gives a reason.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from tenderflow_ingest.confinement import confine_writes
 from tenderflow_ingest.extractors import Extraction, ExtractionError, TextUnit, extract
 from tenderflow_ingest.limits import IngestLimits
 
@@ -55,6 +56,7 @@ def _outcome(request: dict) -> dict:
     cpu_seconds = int(deadline_seconds(request["doc_type"], limits)) + CPU_GRACE_SECONDS
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
     resource.setrlimit(resource.RLIMIT_AS, (limits.max_extraction_memory, limits.max_extraction_memory))
+    confine_writes(Path(request["path"]).parent)
     try:
         return encode_extraction(extract(Path(request["path"]), request["doc_type"], limits))
     except ExtractionError as error:
