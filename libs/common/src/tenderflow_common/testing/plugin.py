@@ -1,6 +1,7 @@
 """Pytest fixtures for real infrastructure: Kafka, PostgreSQL and Redis, found or started once per session, and the
 local model server that `make llm-up` starts."""
 
+import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -108,7 +109,8 @@ async def stack(infra: Infra, topic_prefix: str, tmp_path, stack_env: dict[str, 
     """The five services running as separate processes against the real infrastructure."""
     running = Stack(infra=infra, topic_prefix=topic_prefix, work_dir=tmp_path, extra_env=stack_env)
     try:
-        await running.start()
+        # The same variable `make stack-up` reads: a loaded machine can need more than the default to import.
+        await running.start(float(os.environ.get("TENDERFLOW_STACK_READY_TIMEOUT", "90")))
         yield running
     finally:
         await running.stop()
