@@ -53,6 +53,11 @@ class AnswerKind(StrEnum):
     MONEY = "money"
     NAME = "name"
     TITLE = "title"
+    PERSON = "person"
+    PLACE = "place"
+    DURATION = "duration"
+    QUANTITY = "quantity"
+    PHONE = "phone"
     TEXT = "text"
 
 

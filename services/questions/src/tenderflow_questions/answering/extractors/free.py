@@ -1,0 +1,89 @@
+"""Free-form questions: the line about the question's subject (its content words, in the document's language too),
+in the row or section the question names, and the shortest span of the asked-for type after those words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_common.contracts.workspace import AnswerKind, Passage
+from tenderflow_questions.answering.candidates import Candidate, Choice, choose_one
+from tenderflow_questions.answering.fields import ROW_TYPES, STRUCTURED_TYPES, parse_fields
+from tenderflow_questions.answering.subjects import Subject, mentions_row, shared_words, subject_of
+from tenderflow_questions.answering.typed import READERS, TypedReader
+
+_LINE = re.compile(r"[^\n]+")
+_ANY_ROW = re.compile(r"\b(?:lot|lote|лот[ау]?|item|pool)\s*(?:no\.?|n[º°]|№|#)?\s*(?:\d{1,4}|[ivx]{1,4}\b)", re.I)
+# Where a value may still be read after the subject's words: the rest of their line and the next one.
+FOLLOWING_LINES = 1
+WINDOW_CHARS = 300
+
+
+def extract_free(kind: AnswerKind, question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
+    """The best-supported typed span near the question's subject, or None when no line is about it."""
+    subject = subject_of(question.text)
+    if not subject.words and subject.number is None:
+        return None
+    read = READERS.get(kind, READERS[AnswerKind.TEXT])
+    candidates: list[Candidate] = []
+    for index, passage in enumerate(passages):
+        if passage.doc_type in STRUCTURED_TYPES:
+            continue
+        if passage.doc_type in ROW_TYPES:
+            candidates += _row_candidates(subject, passage, index, read)
+        else:
+            candidates += _line_candidates(subject, passage, index, read)
+    return choose_one(candidates, passages)
+
+
+def _line_candidates(subject: Subject, passage: Passage, index: int, read: TypedReader) -> list[Candidate]:
+    text = passage.text
+    lines = list(_LINE.finditer(text))
+    in_section = subject.number is None
+    candidates = []
+    for number, line in enumerate(lines):
+        row = mentions_row(subject, line.group(0))
+        if subject.number is not None:
+            if row:
+                in_section = True
+            elif _ANY_ROW.search(line.group(0)):
+                in_section = False
+            if not in_section:
+                continue
+        ends = shared_words(subject, line.group(0))
+        if not row and (len(ends) < subject.needed or not ends):
+            continue
+        offset = max([*ends, row.end() if row else 0])
+        start = line.start() + offset
+        stop = lines[min(number + FOLLOWING_LINES, len(lines) - 1)].end()
+        window = text[start : min(stop, start + WINDOW_CHARS)]
+        span = read(window)
+        if span is None:
+            continue
+        answer, low, high = span
+        share = len(ends) / len(subject.words) if subject.words else 1.0
+        strength = round(0.3 + 0.3 * share + (0.1 if row else 0.0) - 0.05 * (low > len(line.group(0)) - offset), 4)
+        candidates.append(Candidate(answer, answer.casefold(), index, start + low, start + high, strength))
+    return candidates
+
+
+def _row_candidates(subject: Subject, passage: Passage, index: int, read: TypedReader) -> list[Candidate]:
+    """A spreadsheet or CSV row: the row the question names, the cell whose header matches the question."""
+    if subject.number is not None and not mentions_row(subject, passage.text):
+        return []
+    candidates = []
+    for field in parse_fields(passage):
+        if not field.key or not field.value.strip():
+            continue
+        ends = shared_words(subject, field.label)
+        if not ends or len(ends) < subject.needed:
+            continue
+        span = read(field.value)
+        if span is None:
+            continue
+        answer, low, high = span
+        strength = round(0.4 + 0.3 * len(ends) / len(subject.words) + (0.1 if subject.number else 0.0), 4)
+        start = field.start + low
+        candidates.append(Candidate(answer, answer.casefold(), index, start, field.start + high, strength))
+    return candidates

@@ -1,0 +1,162 @@
+"""What a free-form question is about: its content words (with their words in other languages) and the row or
+section it names (`item 21`, `lot IV`, `line item 0009`), so the answer is read from the passage about them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from tenderflow_questions.answering.text import words
+
+# Words that say what kind of answer is wanted, not what it is about.
+_QUESTION_WORDS = frozenset(
+    {
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "how",
+        "many",
+        "much",
+        "long",
+        "why",
+        "name",
+        "number",
+        "value",
+        "amount",
+        "date",
+        "time",
+        "tender",
+        "tenderer",
+        "bidder",
+        "required",
+        "must",
+        "should",
+        "shall",
+        "will",
+        "held",
+        "are",
+        "listed",
+        "approximately",
+        "minimum",
+        "maximum",
+    }
+)
+# Question words and the stems documents in Portuguese, Spanish, Russian, German and French use for them.
+_TRANSLATIONS: dict[str, tuple[str, ...]] = {
+    "estimated": ("estimad", "estimat", "ориентировоч", "geschätzt"),
+    "value": ("valor", "importe", "стоимост", "wert", "valeur"),
+    "budget": ("presupuesto", "orçamento", "orcamento", "бюджет"),
+    "total": ("total", "итого", "общая", "gesamt"),
+    "price": ("preço", "preco", "precio", "цен", "preis", "prix"),
+    "unit": ("unitário", "unitario", "unidade", "unidad", "единиц"),
+    "deliver": ("entreg", "поставк", "liefer", "livr"),
+    "delivered": ("entreg", "поставк", "liefer", "livr"),
+    "delivery": ("entreg", "поставк", "liefer", "livr"),
+    "day": ("dia", "día", "дн", "tag", "jour"),
+    "address": ("endereço", "dirección", "адрес", "adresse"),
+    "contact": ("contato", "contacto", "контакт", "kontakt"),
+    "person": ("pessoa", "persona", "лиц", "person"),
+    "responsible": ("responsável", "responsable", "ответствен"),
+    "warranty": ("garantia", "garantía", "гарант", "gewährleistung"),
+    "period": ("prazo", "plazo", "срок", "frist", "délai"),
+    "manager": ("gestor", "responsable", "руководител", "leiter"),
+    "signed": ("assin", "firm", "подпис", "unterzeichn"),
+    "session": ("sessão", "sesión", "заседан"),
+    "platform": ("plataforma", "площадк", "plattform", "plateforme"),
+    "opened": ("abertura", "apertura", "вскрыт", "öffnung", "ouverture"),
+    "opening": ("abertura", "apertura", "вскрыт", "öffnung", "ouverture"),
+    "envelope": ("sobre", "envelope", "конверт"),
+    "economic": ("económic", "econômic", "economic", "ценов"),
+    "offer": ("oferta", "proposta", "предложени", "angebot"),
+    "proposal": ("proposta", "propuesta", "предложени", "angebot"),
+    "contract": ("contrato", "договор", "vertrag", "marché"),
+    "executed": ("ejecución", "execução", "исполнен", "ausführung"),
+    "fee": ("taxa", "tasa", "плат", "gebühr"),
+    "point": ("pontos", "puntos", "балл", "punkte"),
+    "criterion": ("critério", "criterio", "критери", "kriteri"),
+    "chair": ("стул", "cadeira", "silla"),
+    "lot": ("lote", "лот", "los"),
+    "item": ("item", "ítem", "позици", "position"),
+    "quantity": ("quantidade", "cantidad", "количеств", "кол-во", "menge"),
+    "mayor": ("prefeit", "alcalde", "мэр", "bürgermeister", "maire"),
+    "auctioneer": ("pregoeir", "subastador", "аукционист"),
+    "agent": ("agente", "агент"),
+    "telephone": ("telefone", "teléfono", "телефон", "telefon"),
+    "phone": ("telefone", "teléfono", "телефон", "telefon"),
+    "security": ("garantia", "garantía", "обеспечени", "sicherheit"),
+    "validity": ("validade", "validez", "срок действия", "gültigkeit"),
+}
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
+_NAMED_ROW = re.compile(
+    r"\b(?P<noun>line item|item|lot|lote|category|pool|row|position|лот[ау]?|позици[яи])\s*(?:no\.?|n[º°]|№|#)?\s*"
+    r"(?P<number>\d{1,5}|[ivx]{1,4}\b|one|two|three)",
+    re.I,
+)
+_WORDS_AS_NUMBERS = {"one": 1, "two": 2, "three": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """The question's content words, each with its stems in other languages, and the row number it names."""
+
+    words: tuple[tuple[str, ...], ...]
+    noun: str | None
+    number: int | None
+
+    @property
+    def needed(self) -> int:
+        """Lines must share at least half the content words (and one when there are any)."""
+        return (len(self.words) + 1) // 2
+
+
+def subject_of(question: str) -> Subject:
+    named = _NAMED_ROW.search(question)
+    number = _number(named["number"]) if named else None
+    noun = fold(named["noun"]) if named else None
+    asked = question[: named.start()] + question[named.end() :] if named else question
+    content = sorted(words(re.sub(r"\([^)]*\)", " ", asked)) - _QUESTION_WORDS)
+    return Subject(tuple((word, *_TRANSLATIONS.get(word, ())) for word in content), noun, number)
+
+
+def fold(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in plain if not unicodedata.combining(char))
+
+
+def shared_words(subject: Subject, text: str) -> list[int]:
+    """End offsets (in `text`) of the last place each subject word occurs; one entry per matched word."""
+    folded = fold(text)
+    ends = []
+    for forms in subject.words:
+        best = -1
+        for form in forms:
+            stem = fold(form)
+            stem = stem[: max(4, int(len(stem) * 0.8))] if len(stem) > 5 else stem
+            for match in re.finditer(rf"(?<!\w){re.escape(stem)}\w*", folded):
+                best = max(best, match.end())
+        if best >= 0:
+            ends.append(best)
+    return ends
+
+
+def mentions_row(subject: Subject, text: str) -> re.Match[str] | None:
+    """Where the text names the question's row or section (`Lote 1`, `по лоту № 2`, `Item: 0009`, `21 |`)."""
+    if subject.number is None:
+        return None
+    for match in _NAMED_ROW.finditer(text):
+        if _number(match["number"]) == subject.number:
+            return match
+    cell = re.search(rf"(?:^|:\s*|\|\s*)0*{subject.number}(?=\s*(?:\||;|$))", text, re.M)
+    return cell
+
+
+def _number(text: str) -> int | None:
+    lowered = text.lower()
+    if lowered.isdigit():
+        return int(lowered)
+    return _ROMAN.get(lowered) or _WORDS_AS_NUMBERS.get(lowered)
