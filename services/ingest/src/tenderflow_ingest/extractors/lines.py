@@ -23,6 +23,9 @@ def clean_value(value: str) -> str:
         value = _TAG.sub("", value)
     if "&" in value:
         value = html.unescape(value)
+    # Most values are single-spaced printable text already, which the substitutions below would leave as it is.
+    if value.isprintable() and "  " not in value and value.strip() == value:
+        return value
     value = _BLANK_LINES.sub(" ", value)
     return _SPACES.sub(" ", value).strip()
 
