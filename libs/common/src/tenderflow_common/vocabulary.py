@@ -107,6 +107,7 @@ CURRENCY: Cues = {
     "fr": (r"devise", r"monnaie"),
 }
 # Procedure names as (grouping key, English name, phrase); specific names precede the general ones they contain.
+# The kinds of document (request for quotation or proposal) stand in when no procedure is named.
 PROCEDURES: tuple[tuple[str, str, str], ...] = (
     ("e-reverse-auction", "Electronic reverse auction", r"pregao,? (?:para registro de precos?,? )?(?:na forma )?"
      r"eletronic[oa]"),
@@ -120,11 +121,14 @@ PROCEDURES: tuple[tuple[str, str, str], ...] = (
      r"|appel d'offres restreint"),
     ("negotiated", "Negotiated procedure", r"procedimiento negociado(?: sin publicidad)?|procedure adaptee"),
     ("two-bid", "Two-bid system", r"two(?:-| )(?:bid|envelope|stage) (?:system|procedure|process)"),
-    ("rfq", "Request for quotation", r"request for quotations?(?! \w+ed)|\brfq\b"),
+    ("rfq", "Request for quotation", r"request for quot(?:ations?|es?)\b|\brfq\b"),
     ("rfp", "Request for proposal", r"request for proposals?\b|\brfp\b"),
     ("single-source", "Single source", r"single (?:source|tender)|dispensa de licitacao|inexigibilidade"
      r"|contrato menor"),
 )
+DOCUMENT_KINDS = frozenset({"rfq", "rfp"})
+# Words that introduce a procedure's name: "к процедуре запроса ...", "na modalidade PREGÃO", "Procedure: ...".
+PROCEDURE_CUE = r"procedur\w*|procedimiento|процедур\w*|modalidade|verfahren|(?:procurement )?method"
 CRITERIA: Cues = {
     "en": (
         r"award criteria", r"evaluation criteria", r"criteria for (?:the )?award", r"basis (?:for|of) (?:the )?award",

@@ -1,15 +1,18 @@
-"""The procurement procedure: TED PT_* elements, coded procedure fields, OCDS methods, labels, prose."""
+"""The procurement procedure: TED PT_* elements, coded procedure fields, OCDS methods, labels, and procedure names
+in the prose of any language (pregão eletrônico, procedimiento abierto, запрос ценовых предложений, two-bid system),
+answered as written."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
+from tenderflow_common import vocabulary
 from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.contracts.workspace import Passage
 from tenderflow_questions.answering.candidates import Candidate, Choice, choose_one
 from tenderflow_questions.answering.extractors.common import fields_of
-from tenderflow_questions.answering.fields import is_label
+from tenderflow_questions.answering.fields import STRUCTURED_TYPES, is_label
 from tenderflow_questions.answering.text import clean
 
 # (grouping key, answer, phrase pattern): checked in order, so specific procedures precede general ones.
@@ -71,13 +74,24 @@ PROSE_PHRASE = re.compile(
 )
 
 
+NAMED_STRENGTH = 0.6
+DOCUMENT_KIND_STRENGTH = 0.45
+# A name right after procedure words, or on a document's first page, is the one the document runs under.
+INTRODUCED_BONUS = 0.05
+NAMES = tuple(
+    (key, english, vocabulary.cue_pattern({"name": (phrase,)})) for key, english, phrase in vocabulary.PROCEDURES
+)
+INTRODUCED = re.compile(rf"(?:{vocabulary.PROCEDURE_CUE})\W{{0,12}}(?:\w+\W+){{0,2}}$")
+
+
 def procedure_of(text: str) -> tuple[str, str] | None:
     """(grouping key, answer) for a procedure phrase or element name, or None when none is named."""
     phrase = text.replace("_", " ")
     for key, answer, pattern in PROCEDURES:
         if pattern.search(phrase):
             return key, answer
-    return None
+    folded = vocabulary.fold(phrase)
+    return next(((key, clean(phrase)) for key, _, pattern in NAMES if pattern.search(folded)), None)
 
 
 def extract_procedure(question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
@@ -103,4 +117,28 @@ def extract_procedure(question: QuestionSpec, passages: Sequence[Passage]) -> Ch
             if procedure:
                 start, end = field.start + match.start(), field.start + match.end()
                 candidates.append(Candidate(procedure[1], procedure[0], index, start, end, 0.5))
+    for index, passage in enumerate(passages):
+        if passage.doc_type not in STRUCTURED_TYPES:
+            candidates += _named_procedures(passage, index)
     return choose_one(candidates, passages)
+
+
+def _named_procedures(passage: Passage, index: int) -> list[Candidate]:
+    """Procedure names in page text, as written; a document kind (RFQ, RFP) only weakly, since a procedure
+    named beside it says more."""
+    folded = vocabulary.fold(passage.text)
+    first_page = passage.chunk_id.endswith(":0")
+    candidates = []
+    taken: list[tuple[int, int]] = []
+    for key, english, pattern in NAMES:
+        for match in pattern.finditer(folded):
+            if any(low < match.end() and match.start() < high for low, high in taken):
+                continue
+            taken.append((match.start(), match.end()))
+            written = clean(passage.text[match.start() : match.end()])
+            answer = f"{english} ({written})" if written.isupper() and len(written) <= 5 else written
+            strength = DOCUMENT_KIND_STRENGTH if key in vocabulary.DOCUMENT_KINDS else NAMED_STRENGTH
+            if first_page or INTRODUCED.search(folded[max(0, match.start() - 40) : match.start()]):
+                strength += INTRODUCED_BONUS
+            candidates.append(Candidate(answer, key, index, match.start(), match.end(), strength))
+    return candidates
