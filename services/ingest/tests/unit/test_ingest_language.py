@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from tenderflow_ingest.extractors import extract
 from tenderflow_ingest.language import detect_language
 from tenderflow_ingest.limits import IngestLimits
+from tenderflow_ingest.sandbox import extract_in_sandbox
 
 SENTENCES = {
     "en": "The supplier shall deliver the goods to the buyer and the contract is awarded by this tender.",
@@ -56,3 +58,10 @@ def test_json_field_names_do_not_make_a_french_release_english(tmp_path: Path) -
     path = tmp_path / "release.json"
     path.write_text(json.dumps(release), encoding="utf-8")
     assert extract(path, "json", IngestLimits()).language == "fr"
+
+
+async def test_the_language_comes_back_from_the_sandbox(tmp_path: Path) -> None:
+    path = tmp_path / "notice.txt"
+    path.write_text(SENTENCES["pt"] + "\n", encoding="utf-8")
+    extraction = await extract_in_sandbox(path, "text", IngestLimits(), threading.Event())
+    assert extraction.language == "pt"
