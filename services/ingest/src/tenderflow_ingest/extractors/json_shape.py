@@ -16,7 +16,7 @@ from ijson.common import ObjectBuilder
 
 _OPENING = frozenset({"start_map", "start_array"})
 _CLOSING = frozenset({"end_map", "end_array"})
-# Big enough to hold a whole release or record; kept for a second pass whatever their type.
+# Each holds a whole release: read in a later pass, never kept from this one, whatever their type.
 _STREAMED_OBJECTS = frozenset({"compiledRelease", "versionedRelease"})
 _KINDS = {"start_map": "object", "start_array": "array"}
 
