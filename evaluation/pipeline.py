@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 import zipfile
 from collections.abc import Sequence
@@ -20,6 +21,10 @@ from tenderflow_workspace.builtin import BuiltinIndex, Chunk, chunk_units
 from tenderflow_workspace.search import search_index
 
 TOP_K = 8  # the questions service's default top_k (QuestionsSettings.top_k)
+# The service's limits, except time: on a busy machine OCR of a phone-scanned page can outrun the per-page and
+# per-PDF deadlines, and an evaluation must give the same answers however loaded the machine is. Pages read stay
+# as in the service (max_ocr_pages), since they decide what text there is to answer from.
+EVALUATION_LIMITS = IngestLimits(max_pdf_seconds=1800.0, max_ocr_page_seconds=600.0)
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,12 @@ def index_tender(documents: Sequence[Path], workdir: Path, limits: IngestLimits 
         units = [asdict(unit) for unit in extraction.units]
         chunks += chunk_units(Path(spooled.name).stem, spooled.name, extraction.doc_type, units)
     return IndexedTender(BuiltinIndex(chunks), tuple(refused))
+
+
+def index_package(documents: Sequence[Path]) -> IndexedTender:
+    """index_tender with the evaluation's limits in a scratch folder of its own; what a worker process runs."""
+    with tempfile.TemporaryDirectory(prefix="tenderflow-eval-") as scratch:
+        return index_tender(documents, Path(scratch), EVALUATION_LIMITS)
 
 
 def search(index: BuiltinIndex, question: QuestionSpec, top_k: int = TOP_K) -> list[Passage]:
