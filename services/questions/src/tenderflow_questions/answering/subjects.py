@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from tenderflow_common.translations import TRANSLATIONS
 from tenderflow_questions.answering.text import words
 
 # Words that say what kind of answer is wanted, not what it is about.
@@ -46,51 +47,8 @@ _QUESTION_WORDS = frozenset(
         "maximum",
     }
 )
-# Question words and the stems documents in Portuguese, Spanish, Russian, German and French use for them.
-_TRANSLATIONS: dict[str, tuple[str, ...]] = {
-    "estimated": ("estimad", "estimat", "ориентировоч", "geschätzt"),
-    "value": ("valor", "importe", "стоимост", "wert", "valeur"),
-    "budget": ("presupuesto", "orçamento", "orcamento", "бюджет"),
-    "total": ("total", "итого", "общая", "gesamt"),
-    "price": ("preço", "preco", "precio", "цен", "preis", "prix"),
-    "unit": ("unitário", "unitario", "unidade", "unidad", "единиц"),
-    "deliver": ("entreg", "поставк", "liefer", "livr"),
-    "delivered": ("entreg", "поставк", "liefer", "livr"),
-    "delivery": ("entreg", "поставк", "liefer", "livr"),
-    "day": ("dia", "día", "дн", "tag", "jour"),
-    "address": ("endereço", "dirección", "адрес", "adresse"),
-    "contact": ("contato", "contacto", "контакт", "kontakt"),
-    "person": ("pessoa", "persona", "лиц", "person"),
-    "responsible": ("responsável", "responsable", "ответствен"),
-    "warranty": ("garantia", "garantía", "гарант", "gewährleistung"),
-    "period": ("prazo", "plazo", "срок", "frist", "délai"),
-    "manager": ("gestor", "responsable", "руководител", "leiter"),
-    "signed": ("assin", "firm", "подпис", "unterzeichn"),
-    "session": ("sessão", "sesión", "заседан"),
-    "platform": ("plataforma", "площадк", "plattform", "plateforme"),
-    "opened": ("abertura", "apertura", "вскрыт", "öffnung", "ouverture"),
-    "opening": ("abertura", "apertura", "вскрыт", "öffnung", "ouverture"),
-    "envelope": ("sobre", "envelope", "конверт"),
-    "economic": ("económic", "econômic", "economic", "ценов"),
-    "offer": ("oferta", "proposta", "предложени", "angebot"),
-    "proposal": ("proposta", "propuesta", "предложени", "angebot"),
-    "contract": ("contrato", "договор", "vertrag", "marché"),
-    "executed": ("ejecución", "execução", "исполнен", "ausführung"),
-    "fee": ("taxa", "tasa", "плат", "gebühr"),
-    "point": ("pontos", "puntos", "балл", "punkte"),
-    "criterion": ("critério", "criterio", "критери", "kriteri"),
-    "chair": ("стул", "cadeira", "silla"),
-    "lot": ("lote", "лот", "los"),
-    "item": ("item", "ítem", "позици", "position"),
-    "quantity": ("quantidade", "cantidad", "количеств", "кол-во", "menge"),
-    "mayor": ("prefeit", "alcalde", "мэр", "bürgermeister", "maire"),
-    "auctioneer": ("pregoeir", "subastador", "аукционист"),
-    "agent": ("agente", "агент"),
-    "telephone": ("telefone", "teléfono", "телефон", "telefon"),
-    "phone": ("telefone", "teléfono", "телефон", "telefon"),
-    "security": ("garantia", "garantía", "обеспечени", "sicherheit"),
-    "validity": ("validade", "validez", "срок действия", "gültigkeit"),
-}
+# Question words and their words in the document's language, keyed as `words` folds them (`goods` -> `good`).
+_TRANSLATIONS = {next(iter(words(word)), word): others for word, others in TRANSLATIONS.items()}
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 _NAMED_ROW = re.compile(
     r"\b(?P<noun>line item|item|lot|lote|category|pool|row|position|лот[ау]?|позици[яи])\s*(?:no\.?|n[º°]|№|#)?\s*"
@@ -135,8 +93,7 @@ def shared_words(subject: Subject, text: str) -> list[int]:
     for forms in subject.words:
         best = -1
         for form in forms:
-            stem = fold(form)
-            stem = stem[: max(4, int(len(stem) * 0.8))] if len(stem) > 5 else stem
+            stem = _stem(fold(form))
             for match in re.finditer(rf"(?<!\w){re.escape(stem)}\w*", folded):
                 best = max(best, match.end())
         if best >= 0:
@@ -153,6 +110,13 @@ def mentions_row(subject: Subject, text: str) -> re.Match[str] | None:
             return match
     cell = re.search(rf"(?:^|:\s*|\|\s*)0*{subject.number}(?=\s*(?:\||;|$))", text, re.M)
     return cell
+
+
+def _stem(word: str) -> str:
+    """Drop an inflected ending: `entregue` matches `entrega`, `стоимости` matches `стоимость`."""
+    if len(word) <= 5:
+        return word
+    return word[: len(word) - 1] if len(word) <= 8 else word[: int(len(word) * 0.8)]
 
 
 def _number(text: str) -> int | None:

@@ -20,6 +20,7 @@ import bm25s
 import numpy as np
 
 from tenderflow_common.contracts.workspace import AnswerKind
+from tenderflow_common.translations import TRANSLATIONS
 from tenderflow_workspace.builtin.chunking import Chunk
 from tenderflow_workspace.builtin.cue_words import CUE_WORDS
 from tenderflow_workspace.builtin.signals import Signal, SignalKind, boosts_for, detect_signals
@@ -29,6 +30,11 @@ LEXICAL_WEIGHT = 0.5
 SIGNAL_WEIGHT = 0.5
 EXPANSION_WEIGHT = 0.5
 RESTATEMENT_PRIOR = 0.7
+# Query words and their words in other languages, as index tokens: English questions find Portuguese passages.
+_TRANSLATED = {
+    tokenize(word)[0]: [token for other in others for token in tokenize(other)]
+    for word, others in TRANSLATIONS.items()
+}
 # A document's opening (cover page, notice header) states who buys what under which number, in words a question
 # about them rarely shares; for these kinds the first chunk of every document is always among the results.
 OPENING_KINDS = frozenset({AnswerKind.NAME, AnswerKind.TITLE, AnswerKind.REFERENCE})
@@ -116,7 +122,8 @@ class BuiltinIndex:
         tokens = tokenize(query)
         scores = self._scores_for(model, tokens)
         cues = [word for cue in CUE_WORDS.get(kind, ()) for word in tokenize(cue)] if kind is not None else []
-        expansion = expand(tokens) + [word for word in cues if word not in tokens]
+        translated = [word for token in tokens for word in _TRANSLATED.get(token, ())]
+        expansion = expand(tokens) + [word for word in cues + translated if word not in tokens]
         if expansion:
             scores = scores + EXPANSION_WEIGHT * self._scores_for(model, expansion)
         return scores
