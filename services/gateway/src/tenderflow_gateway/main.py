@@ -80,7 +80,7 @@ def build_service(settings: GatewaySettings | None = None, transport: Transport 
         if cache is not None:
             await cache.aclose()
 
-    storage = rate_limit_storage(settings.redis.url)
+    storage = rate_limit_storage(settings.redis.url, settings.kafka.topic_prefix)
     authenticator = Authenticator(runtime.database,
                                   TenantRateLimiter(storage, settings.rate_limit_per_minute, settings.upload_weight),
                                   FailedAuthLimiter(storage, settings.auth_failures_per_minute),

@@ -13,12 +13,14 @@ from tenderflow_common.problems import Problem
 log = logging.getLogger(__name__)
 
 
-def rate_limit_storage(redis_url: str) -> Storage:
-    """Redis when configured; embedded mode (no Redis) counts in memory, which suits its single process."""
+def rate_limit_storage(redis_url: str, namespace: str = "") -> Storage:
+    """Redis when configured; embedded mode (no Redis) counts in memory, which suits its single process.
+
+    `namespace` (the topic prefix) keeps the budgets of isolated deployments sharing one Redis apart."""
     if not redis_url:
         return MemoryStorage()
     return RedisStorage(redis_url.replace("redis://", "async+redis://", 1), implementation="redispy",
-                        key_prefix="tenderflow-gateway")
+                        key_prefix=f"{namespace}tenderflow-gateway")
 
 
 def _too_many(reset_at: float, detail: str) -> Problem:
