@@ -107,13 +107,14 @@ CURRENCY: Cues = {
     "fr": (r"devise", r"monnaie"),
 }
 # Procedure names as (grouping key, English name, phrase); specific names precede the general ones they contain.
-# The kinds of document (request for quotation or proposal) stand in when no procedure is named.
+# Kinds of document (request for quotation or proposal) and a bare "pregão" stand in when no procedure is named.
 PROCEDURES: tuple[tuple[str, str, str], ...] = (
     ("e-reverse-auction", "Electronic reverse auction", r"pregao,? (?:para registro de precos?,? )?(?:na forma )?"
      r"eletronic[oa]"),
     ("e-reverse-auction", "Electronic reverse auction", r"(?:electronic |e-)reverse auction|электронн\w* аукцион\w*"
      r"|subasta electronica"),
-    ("reverse-auction", "Reverse auction", r"pregao presencial|pregao"),
+    ("reverse-auction", "Reverse auction", r"pregao presencial"),
+    ("auction", "Reverse auction", r"pregao"),
     ("price-quotation", "Request for price quotations", r"запрос\w* ценовых предложений|запрос\w* котировок"),
     ("open", "Open procedure", r"procedimiento abierto(?: simplificado(?: abreviado)?)?|concorrencia(?: publica)?"
      r"|открыт\w* конкурс\w*|open tender(?:ing)?|appel d'offres ouvert"),
@@ -126,7 +127,7 @@ PROCEDURES: tuple[tuple[str, str, str], ...] = (
     ("single-source", "Single source", r"single (?:source|tender)|dispensa de licitacao|inexigibilidade"
      r"|contrato menor"),
 )
-DOCUMENT_KINDS = frozenset({"rfq", "rfp"})
+WEAK_NAMES = frozenset({"rfq", "rfp", "auction"})
 # Words that introduce a procedure's name: "к процедуре запроса ...", "na modalidade PREGÃO", "Procedure: ...".
 PROCEDURE_CUE = r"procedur\w*|procedimiento|процедур\w*|modalidade|verfahren|(?:procurement )?method"
 CRITERIA: Cues = {

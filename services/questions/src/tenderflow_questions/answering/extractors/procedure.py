@@ -75,7 +75,7 @@ PROSE_PHRASE = re.compile(
 
 
 NAMED_STRENGTH = 0.6
-DOCUMENT_KIND_STRENGTH = 0.45
+WEAK_STRENGTH = 0.45
 # A name right after procedure words, or on a document's first page, is the one the document runs under.
 INTRODUCED_BONUS = 0.05
 NAMES = tuple(
@@ -124,8 +124,8 @@ def extract_procedure(question: QuestionSpec, passages: Sequence[Passage]) -> Ch
 
 
 def _named_procedures(passage: Passage, index: int) -> list[Candidate]:
-    """Procedure names in page text, as written; a document kind (RFQ, RFP) only weakly, since a procedure
-    named beside it says more."""
+    """Procedure names in page text, as written; a document kind (RFQ, RFP) or a bare "pregão" only weakly,
+    since a procedure named beside it says more."""
     folded = vocabulary.fold(passage.text)
     first_page = passage.chunk_id.endswith(":0")
     candidates = []
@@ -137,7 +137,7 @@ def _named_procedures(passage: Passage, index: int) -> list[Candidate]:
             taken.append((match.start(), match.end()))
             written = clean(passage.text[match.start() : match.end()])
             answer = f"{english} ({written})" if written.isupper() and len(written) <= 5 else written
-            strength = DOCUMENT_KIND_STRENGTH if key in vocabulary.DOCUMENT_KINDS else NAMED_STRENGTH
+            strength = WEAK_STRENGTH if key in vocabulary.WEAK_NAMES else NAMED_STRENGTH
             if first_page or INTRODUCED.search(folded[max(0, match.start() - 40) : match.start()]):
                 strength += INTRODUCED_BONUS
             candidates.append(Candidate(answer, key, index, match.start(), match.end(), strength))
