@@ -3,14 +3,14 @@
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request, Security
+from fastapi import APIRouter, Depends, Query, Request, Security
 from fastapi.responses import JSONResponse, Response
 from pydantic import AwareDatetime, BaseModel, Field
 
 from tenderflow_common.problems import Problem
 from tenderflow_gateway import repository
 from tenderflow_gateway.auth import API_KEY, Authenticator, Caller, admin_dependency
-from tenderflow_gateway.domain import DEFAULT_KEY_SCOPES, TENANT_NAME
+from tenderflow_gateway.domain import DEFAULT_KEY_SCOPES, TENANT_NAME, scopes_text
 
 
 class AccessToken(BaseModel):
@@ -51,6 +51,31 @@ class CreatedKey(BaseModel):
     expires_at: datetime | None
 
 
+class KeyView(BaseModel):
+    """A key as listed: never its secret."""
+
+    id: str
+    tenant: str
+    prefix: str
+    scopes: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class AuthEvent(BaseModel):
+    """One row of the audit trail."""
+
+    occurred_at: datetime
+    event: str
+    tenant_id: str | None
+    key_id: str | None
+    actor: str | None
+    client_address: str | None
+    reason: str | None
+
+
 def _actor(caller: Caller) -> str:
     """Who did it, for the audit trail: the admin's key, or a token of the tenant."""
     return f"key:{caller.key_id}" if caller.key_id else f"token:{caller.tenant_id}"
@@ -73,7 +98,7 @@ def auth_router(authenticator: Authenticator) -> APIRouter:
         own = authenticator.verifier.own
         token, expires_in = own.issue(caller.tenant_id, caller.scopes, key_id=caller.key_id or "",
                                       not_after=caller.key_expires_at)
-        body = AccessToken(access_token=token, expires_in=expires_in, scope=" ".join(sorted(caller.scopes)))
+        body = AccessToken(access_token=token, expires_in=expires_in, scope=scopes_text(caller.scopes))
         return JSONResponse(body.model_dump(), headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
     @router.post("/tenants", status_code=201, response_model=TenantView, tags=["admin"])
@@ -99,5 +124,17 @@ def auth_router(authenticator: Authenticator) -> APIRouter:
         if not await repository.revoke_key(uow.session, key_id, actor=_actor(caller)):
             raise Problem(404, "Key not found", "No live key has this id.", kind="key-not-found")
         return Response(status_code=204)
+
+    @router.get("/keys", response_model=list[KeyView], tags=["admin"])
+    async def list_keys(caller: Admin) -> list[KeyView]:
+        """Every key, without its secret; needs the `admin` scope."""
+        async with authenticator.database.sessions() as session:
+            return [KeyView(**row) for row in await repository.list_keys(session)]
+
+    @router.get("/auth-events", response_model=list[AuthEvent], tags=["admin"])
+    async def list_auth_events(caller: Admin, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[AuthEvent]:
+        """The audit trail, newest first: keys created and revoked, failed authentication, scope refusals."""
+        async with authenticator.database.sessions() as session:
+            return [AuthEvent(**row) for row in await repository.audit_events(session, limit)]
 
     return router

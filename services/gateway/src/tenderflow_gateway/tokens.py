@@ -78,10 +78,10 @@ class TokenKeys:
     def owns(self, kid: object) -> bool:
         return isinstance(kid, str) and kid in self._keys
 
-    def issue(self, tenant_id: str, scopes: frozenset[str], *, key_id: str, not_after: float | None = None,
-              now: float | None = None) -> tuple[str, int]:
+    def issue(self, tenant_id: str, scopes: frozenset[str], *, key_id: str,
+              not_after: float | None = None) -> tuple[str, int]:
         """A signed token for the tenant and scopes, and its lifetime in seconds (never past the key's expiry)."""
-        issued = int(now if now is not None else time.time())
+        issued = int(time.time())
         expires = issued + self.ttl_seconds if not_after is None else min(issued + self.ttl_seconds, int(not_after))
         claims = {"iss": self.policy.issuer, "aud": self.policy.audience, "sub": tenant_id, "iat": issued,
                   "nbf": issued, "exp": expires, "scope": scopes_text(scopes), "key": key_id,

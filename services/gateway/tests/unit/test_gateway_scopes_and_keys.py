@@ -93,3 +93,18 @@ async def test_failures_are_audited_with_the_client_address_and_no_secret(gatewa
     failures = [event for event in await gateway.audit() if event["event"] == "auth_failed"]
     assert failures and failures[0]["client_address"] == "203.0.113.7"
     assert wrong not in str(failures)
+
+
+async def test_an_admin_reads_keys_and_the_audit_trail_and_no_one_else_does(gateway):
+    admin = {"X-API-Key": await gateway.key("operators", scopes=ADMIN)}
+    tenant_key = {"X-API-Key": await gateway.key()}
+    assert (await gateway.client.get("/v1/jobs", headers={"X-API-Key": "tf_wrong"})).status_code == 401
+    keys = await gateway.client.get("/v1/keys", headers=admin)
+    assert keys.status_code == 200
+    assert sorted(key["scopes"] for key in keys.json()) == ["admin", "read write"]
+    assert all("key" not in key and "key_hash" not in key for key in keys.json())
+    events = (await gateway.client.get("/v1/auth-events", params={"limit": 10}, headers=admin)).json()
+    assert [event["event"] for event in events][:1] == ["auth_failed"]
+    assert {"key_created", "auth_failed"} <= {event["event"] for event in events}
+    assert_refused_for_scope(await gateway.client.get("/v1/keys", headers=tenant_key), "admin")
+    assert_refused_for_scope(await gateway.client.get("/v1/auth-events", headers=tenant_key), "admin")
