@@ -1,7 +1,20 @@
-"""`python -m tenderflow_gateway` serves the public API."""
+"""`python -m tenderflow_gateway` serves the public API, and docs and metrics on an internal port if configured."""
+
+import asyncio
 
 from tenderflow_common.serve import serve
+from tenderflow_gateway.internal_port import serve_both
 from tenderflow_gateway.main import build_service
 
+
+def main() -> None:
+    service = build_service()
+    internal_port = service.runtime.settings.internal_port
+    if internal_port:
+        asyncio.run(serve_both(service, internal_port))
+    else:
+        serve(lambda: service)
+
+
 if __name__ == "__main__":
-    serve(build_service)
+    main()

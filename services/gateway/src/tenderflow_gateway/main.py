@@ -52,7 +52,7 @@ def token_verifier(settings: GatewaySettings) -> TokenVerifier:
 
 def harden(app: FastAPI, settings: GatewaySettings) -> None:
     """Security headers, the CORS allowlist, and documentation and metrics only where they are meant to be seen."""
-    hidden = (DOCS_PATHS if not settings.docs_exposed else ()) + (("/metrics",) if not settings.expose_metrics else ())
+    hidden = (DOCS_PATHS if not settings.docs_exposed else ()) + (("/metrics",) if not settings.metrics_exposed else ())
     install_openapi(app)
     if hidden:
         app.add_middleware(HiddenPaths, paths=frozenset(hidden))

@@ -41,6 +41,7 @@ class GatewaySettings(ServiceSettings):
     cors_origins: list[str] = Field(default_factory=list)
     expose_docs: bool | None = None
     expose_metrics: bool = True
+    internal_port: int = Field(default=0, ge=0, le=65535)
 
     @model_validator(mode="after")
     def check_token_keys(self) -> "GatewaySettings":
@@ -56,8 +57,16 @@ class GatewaySettings(ServiceSettings):
 
     @property
     def docs_exposed(self) -> bool:
-        """API documentation is public by default, except in production, where it is opted into."""
+        """API documentation is public by default, except in production, where it is opted into; with an internal
+        port it is served there instead."""
+        if self.internal_port:
+            return False
         return self.expose_docs if self.expose_docs is not None else self.platform.env != "production"
+
+    @property
+    def metrics_exposed(self) -> bool:
+        """Metrics are public unless switched off or moved to the internal port."""
+        return self.expose_metrics and not self.internal_port
 
     @classmethod
     def embedded_defaults(cls, data_dir: Path) -> dict[str, Any]:

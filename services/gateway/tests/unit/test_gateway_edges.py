@@ -4,6 +4,8 @@ and only allowed origins, documentation and metrics can be switched off, and Ope
 import httpx
 import pytest
 
+from tenderflow_gateway.internal_port import internal_app
+
 PROBLEM_STATUSES = {"401", "403", "404", "409", "413", "415", "422", "429", "503"}
 
 
@@ -101,3 +103,16 @@ async def test_openapi_declares_both_schemes_and_every_problem(make_gateway):
                     documented.add(status)
             assert {"401", "403", "422", "429", "503"} <= set(operation["responses"]), (method, path)
     assert documented >= PROBLEM_STATUSES
+
+
+async def test_an_internal_port_takes_docs_and_metrics_off_the_public_one(make_gateway):
+    gateway = await make_gateway(internal_port=9100)
+    for path in ("/docs", "/openapi.json", "/metrics"):
+        assert (await gateway.client.get(path)).status_code == 404, path
+    internal = internal_app(gateway.service.app)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=internal), base_url="http://internal") as client:
+        document = (await client.get("/openapi.json")).json()
+        assert "/v1/jobs" in document["paths"] and "Bearer" in document["components"]["securitySchemes"]
+        assert "tenderflow_http_request_seconds" in (await client.get("/metrics")).text
+        assert "swagger" in (await client.get("/docs")).text.lower()
+        assert (await client.get("/v1/jobs")).status_code == 404
