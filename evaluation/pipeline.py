@@ -85,7 +85,8 @@ def index_tender(documents: Sequence[Path], workdir: Path, limits: IngestLimits 
             refused.append((spooled.name, error.code))
             continue
         units = [asdict(unit) for unit in extraction.units]
-        chunks += chunk_units(Path(spooled.name).stem, spooled.name, extraction.doc_type, units)
+        # The file name is the document's id: files of one package may share a stem (notice.pdf, notice.xlsx).
+        chunks += chunk_units(spooled.name, spooled.name, extraction.doc_type, units)
     return IndexedTender(BuiltinIndex(chunks), tuple(refused))
 
 
