@@ -173,7 +173,7 @@ LOT_COUNT: Cues = {
 # German "Los" only with its "Nr.", since Spanish "los" is an article ("los 10 días").
 LOT_NUMBER = (
     r"\b(?:(?:lot|lote|лот\w*|pool)\s*(?:n[ºo°]\.?|no\.?|nr\.?|№|number)?|los\s*(?:nr\.?|n[ºo°]\.?|№))\s*"
-    r"(?P<n>\d{1,3}|[ivx]{1,5}|one|two|three|four|five|six|seven|eight|nine|ten)\b"
+    r"(?P<n>\d{1,3}|[ivx]{1,5}|one|two|three|four|five|six|seven|eight|nine|ten)\b(?:\s?[-–]\s?(?P<last>\d{1,3})\b)?"
 )
 
 

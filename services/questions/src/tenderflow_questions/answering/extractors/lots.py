@@ -1,16 +1,18 @@
-"""Number of lots: distinct lot numbers across passages, explicit counts, or one for an undivided tender."""
+"""Number of lots: distinct lot numbers across passages, explicit counts, or one for an undivided tender; in page
+text of any language, a stated count (`Nº de Lotes: 2`) or the numbered lots (`Lote 1`, `LOTE VI`, `по лоту № 6`)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
+from tenderflow_common import vocabulary
 from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.contracts.workspace import Passage
 from tenderflow_questions.answering.candidates import Candidate, Choice, choose_one
 from tenderflow_questions.answering.extractors.common import fields_of
 from tenderflow_questions.answering.extractors.generic import keyed_candidates
-from tenderflow_questions.answering.fields import Field, is_label
+from tenderflow_questions.answering.fields import STRUCTURED_TYPES, Field, is_label
 
 NUMBER_WORDS = {
     word: number
@@ -38,6 +40,11 @@ EXPLICIT_COUNT = re.compile(
     rf"|{_COUNT} lots? (?:are|is) (?:offered|tendered)",
     re.I,
 )
+STATED_COUNT = re.compile(rf"(?:{vocabulary.alternation(vocabulary.LOT_COUNT)})\W{{0,5}}(?P<n>\d{{1,3}})\b")
+NUMBERED_LOT = re.compile(vocabulary.LOT_NUMBER)
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
+STATED_STRENGTH = 0.75
+NUMBERED_STRENGTH = 0.5
 OCDS_LOT = re.compile(r"tender(?:\[\d+\])?\.lots\[(?P<n>\d+)\]")
 LOT_LABEL = re.compile(r"^(?:lot|los)(?: (?:no\.?|nr\.?|number|n°|nummer))?$", re.I)
 ASKS_FOR_LOTS = re.compile(r"\blots?\b|\blose?\b", re.I)
@@ -70,7 +77,37 @@ def lot_candidates(passages: Sequence[Passage]) -> list[Candidate]:
         count = str(len(lots[family]))
         for index, (start, end) in evidence[family].items():
             candidates.append(Candidate(count, count, index, start, end, 1.0))
+    candidates += _page_text_counts(passages)
     return [candidate for candidate in candidates if candidate.key != "0"]
+
+
+def _page_text_counts(passages: Sequence[Passage]) -> list[Candidate]:
+    """A stated count of lots, else the highest lot number when lots 1 to it are (mostly) all named."""
+    candidates: list[Candidate] = []
+    numbered: dict[int, tuple[int, int, int]] = {}
+    for index, passage in enumerate(passages):
+        if passage.doc_type in STRUCTURED_TYPES:
+            continue
+        folded = vocabulary.fold(passage.text)
+        for match in STATED_COUNT.finditer(folded):
+            count = match["n"]
+            candidates.append(Candidate(count, count, index, match.start(), match.end(), STATED_STRENGTH))
+        for match in NUMBERED_LOT.finditer(folded):
+            for number in (_lot_number(match["n"]), int(match["last"]) if match["last"] else None):
+                if number:
+                    numbered.setdefault(number, (index, match.start(), match.end()))
+    highest = max(numbered, default=0)
+    # Lot numbers seen across a few passages rarely cover every lot; half of them with the first will do.
+    if highest >= 2 and 1 in numbered and len(numbered) * 2 >= highest:
+        count = str(highest)
+        candidates += [Candidate(count, count, *numbered[highest], NUMBERED_STRENGTH)]
+    return candidates
+
+
+def _lot_number(text: str) -> int | None:
+    if text.isdigit():
+        return int(text) if 0 < int(text) < 100 else None
+    return ROMAN.get(text) or NUMBER_WORDS.get(text)
 
 
 def _lots_named(field: Field, labelled: bool) -> list[tuple[str, str]]:
