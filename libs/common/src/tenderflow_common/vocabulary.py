@@ -134,6 +134,7 @@ CRITERIA: Cues = {
     "en": (
         r"award criteria", r"evaluation criteria", r"criteria for (?:the )?award", r"basis (?:for|of) (?:the )?award",
         r"evaluation (?:factors|methodology|method)", r"will be awarded to",
+        r"(?:evaluation|award)\w* (?:would|will|shall) be (?:based on|made on|determined by)",
     ),
     "pt": (r"criterios? de julgamento", r"criterios? de (?:avaliacao|adjudicacao)", r"julgamento pelo"),
     "es": (r"criterios? de (?:adjudicacion|valoracion|evaluacion)",),

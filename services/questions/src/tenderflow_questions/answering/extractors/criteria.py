@@ -1,4 +1,6 @@
-"""Award criteria: TED AC_* elements with weightings, OCDS award criteria, labels and listed criteria."""
+"""Award criteria: TED AC_* elements with weightings, OCDS award criteria, labels and listed criteria; in page text
+of any language, the award basis named after criteria words (`critério de julgamento MENOR PREÇO`, `evaluation
+factors: Technical Approach and Price`) and the lines listed under a criteria heading."""
 
 from __future__ import annotations
 
@@ -6,11 +8,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from tenderflow_common import vocabulary
 from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.contracts.workspace import Passage
 from tenderflow_questions.answering.candidates import Candidate, Choice, choose_all
 from tenderflow_questions.answering.extractors.common import fields_of, one_language, reading_order
-from tenderflow_questions.answering.fields import Field, is_label, parse_fields
+from tenderflow_questions.answering.fields import STRUCTURED_TYPES, Field, is_label, parse_fields
 from tenderflow_questions.answering.text import clean
 
 OCDS_CRITERIA = {
@@ -38,8 +41,18 @@ NOT_STATED = re.compile(r"^(?:not applicable|other|n/?a|none)$", re.I)
 # <P> step is there only when another flattening kept it.
 EVALUATION_CRITERIA = re.compile(r"\.criteria_evaluation(?:\.p)?$")
 LISTED_ITEMS = 10
-WEIGHTING = re.compile(r"\d\s*(%|per\s*cent|points?\b|pts\b)", re.I)
-NEXT_SECTION = re.compile(r"^(section|part|annex|lot)\b|^[IVX]+\.\s|^\d+(\.\d+)*\.?\s+[A-Z]|^[^a-z]{4,}$|:$", re.I)
+WEIGHTING = re.compile(
+    r"\d\s*(%|per\s*cent|points?\b|pts\b|puntos\b|pontos\b|балл)|\d,\d{2}\s*$|ponderaci\w*\s*:?\s*\d", re.I
+)
+NEXT_SECTION = re.compile(r"^(section|part|annex|lot)\b|^[IVX]+\.\s|^\d+(\.\d+)*\.?\s+[A-Z]|:$", re.I)
+CRITERIA_CUE = vocabulary.cue_pattern(vocabulary.CRITERIA)
+AWARD_BASIS = vocabulary.cue_pattern({"any": tuple(phrase for _, phrase in vocabulary.AWARD_BASES)})
+# How far after criteria words the basis may be named, and how long a `criteria: ...` statement may run.
+BASIS_WINDOW = 150
+STATEMENT_CHARS = 100
+NAMED_STRENGTH = 0.75
+STATEMENT = re.compile(r"\s*:\s*(?P<what>[^.;\n]+(?:\n[^.;\n]+)?)")
+HEADING_CHARS = 80
 
 
 def extract_criteria(question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
@@ -50,6 +63,7 @@ def extract_criteria(question: QuestionSpec, passages: Sequence[Passage]) -> Cho
     for index, field in fields_of(passages, only=one_language(passages)):
         candidates += _other_criteria(index, field, is_label(passages[index], field))
     candidates += _listed_criteria(passages)
+    candidates += _named_bases(passages)
     rank = reading_order(passages)
     ordered = sorted(_most_complete(candidates), key=lambda c: (rank[c.passage], c.start))
     return choose_all(ordered, passages, separator="; ")
@@ -112,8 +126,9 @@ def _listed_criteria(passages: Sequence[Passage]) -> list[Candidate]:
     candidates: list[Candidate] = []
     for index, passage in enumerate(passages):
         lines = list(re.finditer(r"(?m)^.*$", passage.text))
+        page_text = passage.doc_type not in STRUCTURED_TYPES
         for position, line in enumerate(lines):
-            if not HEADING.match(line.group(0)):
+            if not (HEADING.match(line.group(0)) or page_text and _is_criteria_heading(line.group(0))):
                 continue
             listed: list[Candidate] = []
             for item in [lines[n] for n in range(position + 1, len(lines))][: LISTED_ITEMS * 2]:
@@ -129,10 +144,43 @@ def _listed_criteria(passages: Sequence[Passage]) -> list[Candidate]:
     return candidates
 
 
+def _is_criteria_heading(line: str) -> bool:
+    """A short line that starts with criteria words in any language and names no basis itself."""
+    folded = vocabulary.fold(line.strip())
+    cue = CRITERIA_CUE.match(folded.lstrip("0123456789.-) "))
+    return bool(cue) and len(folded) <= HEADING_CHARS and not AWARD_BASIS.search(folded)
+
+
+def _named_bases(passages: Sequence[Passage]) -> list[Candidate]:
+    """Award bases (lowest price, best value, MEAT) named shortly after criteria words, and what follows
+    `criteria:` or `evaluation factors:` up to the end of its sentence."""
+    candidates: list[Candidate] = []
+    for index, passage in enumerate(passages):
+        if passage.doc_type in STRUCTURED_TYPES:
+            continue
+        text, folded = passage.text, vocabulary.fold(passage.text)
+        for cue in CRITERIA_CUE.finditer(folded):
+            window = folded[cue.end() : cue.end() + BASIS_WINDOW]
+            for basis in AWARD_BASIS.finditer(window):
+                start, end = cue.end() + basis.start(), cue.end() + basis.end()
+                candidates.append(_named(text[start:end], index, start, end))
+            statement = STATEMENT.match(text[cue.end() : cue.end() + STATEMENT_CHARS])
+            if statement and not AWARD_BASIS.search(vocabulary.fold(statement["what"])):
+                start, end = cue.end() + statement.start("what"), cue.end() + statement.end("what")
+                candidates.append(_named(text[start:end], index, start, end))
+    return candidates
+
+
+def _named(written: str, index: int, start: int, end: int) -> Candidate:
+    text = clean(written)
+    return Candidate(text, text.casefold(), index, start, end, NAMED_STRENGTH)
+
+
 def _list_ended(line: str, listed: list[Candidate]) -> bool:
-    """PDF text has no blank lines between paragraphs: a new section, or an unweighted line after weighted
-    criteria, ends the list."""
-    if NEXT_SECTION.search(line) and not WEIGHTING.search(line):
+    """PDF text has no blank lines between paragraphs: a new section (an all-capitals line too), or an unweighted
+    line after weighted criteria, ends the list."""
+    heading = len(line) >= 4 and line.isupper()
+    if (NEXT_SECTION.search(line) or heading) and not WEIGHTING.search(line):
         return True
     return any(WEIGHTING.search(item.answer) for item in listed) and not WEIGHTING.search(line)
 
