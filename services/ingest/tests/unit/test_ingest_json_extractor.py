@@ -256,3 +256,9 @@ def test_records_found_after_other_lists_still_decide_the_form(tmp_path: Path) -
     assert list(units)[0] == "records[0].compiledRelease.buyer"
     assert units["$"].splitlines() == ["releases[0].url: https://example.org/r1.json",
                                        "publisher.name: Leeds Open Data"]
+
+
+def test_a_repeated_key_keeps_its_first_place_and_its_last_value(tmp_path: Path) -> None:
+    path = tmp_path / "repeated.json"
+    path.write_text('{"title": "Roads", "lot": 1, "title": "Bridges"}', encoding="utf-8")
+    assert units_by_path(extract(path, "json", IngestLimits())) == {"title": "title: Bridges", "lot": "lot: 1"}

@@ -30,7 +30,7 @@ class TopLevel:
     """What the first pass learned: the top level's kind, its keys in order and the values kept of them."""
 
     kind: str = "scalar"  # "object", "array" or "scalar"
-    keys: list[str] = field(default_factory=list)
+    keys: dict[str, None] = field(default_factory=dict)  # in document order
     lists: set[str] = field(default_factory=set)
     objects: set[str] = field(default_factory=set)
     values: dict[str, Any] = field(default_factory=dict)
@@ -62,7 +62,7 @@ def describe(stream: Any, max_depth: int) -> TopLevel:
         elif top.kind == "object":
             if depth == 1 and event == "map_key":
                 key = value
-                top.keys.append(key)
+                top.keys.setdefault(key)  # a repeated key keeps its first place and, as in json.loads, its last value
             elif builder is None and key is not None and _value_starts(event, depth):
                 builder = _builder_for(top, key, event)
             elif key == "releases" and depth == 3 and event == "map_key" and value == "ocid":
