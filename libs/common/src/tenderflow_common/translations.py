@@ -57,7 +57,7 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "date": ("data", "fecha", "дата", "datum"),
     "negotiation": ("negociação", "negociación", "переговоры", "verhandlung", "négociation"),
     "visit": ("visita", "vistoria", "осмотр", "besichtigung"),
-    "site": ("local", "lugar", "объекта", "ort", "lieu"),
+    "site": ("obra", "объекта"),
     "place": ("local", "lugar", "место", "ort", "lieu"),
     "goods": ("bens", "bienes", "товара", "товаров", "waren", "biens"),
     "order": ("pedido", "ordem", "empenho", "заказ", "заявка", "bestellung", "commande"),

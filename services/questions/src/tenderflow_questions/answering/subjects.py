@@ -68,8 +68,8 @@ class Subject:
 
     @property
     def needed(self) -> int:
-        """Lines must share at least half the content words (and one when there are any)."""
-        return (len(self.words) + 1) // 2
+        """Lines must share both words of a two-word subject (`site visit`), at least half of a longer one."""
+        return len(self.words) if len(self.words) <= 2 else (len(self.words) + 1) // 2
 
 
 def subject_of(question: str) -> Subject:

@@ -38,6 +38,18 @@ _NOT_PERSON = re.compile(
     r"|г|управлени|департамент|министерств|начальник)\b",
     re.I,
 )
+# Words after which a place is written: `entregues no seguinte endereço: ...`, `по адресу: ...`.
+_PLACE_CUE = re.compile(
+    r"(?:endereço|address|adresse|адрес\w*|dirección|domicilio|local|lugar|место|sede|plataforma|platform"
+    r"|site|sítio|ort)\b\s*:?",
+    re.I,
+)
+# Capitalised words of form labels (`Point of Contact Name, Email and Phone Number`), not of people.
+_FORM_WORDS = re.compile(
+    r"\b(?:phone|telephone|number|e-?mail|name|address|fax|date|signature|nome|telefone|endereço|assinatura"
+    r"|nombre|teléfono|dirección|firma|телефон|адрес|подпись)\b",
+    re.I,
+)
 _PHRASE_START = re.compile(r"^[\s:–—\-|.,]*(?:(?:is|are|será|serão|es|são|é|est|ist|будет)\s+)?")
 _PHRASE_END = re.compile(r"[.;](?:\s|$)|\s\|\s|\n|\s{3,}")
 
@@ -74,7 +86,7 @@ def read_person(window: str) -> Span | None:
         name = found.group(0)
         while _NOT_PERSON.match(name):
             name = name.split(" ", 1)[1] if " " in name else ""
-        if len(name.split()) >= 2:
+        if len(name.split()) >= 2 and not _FORM_WORDS.search(name):
             start = found.start() + found.group(0).index(name)
             return name, start, start + len(name)
     return None
@@ -102,9 +114,28 @@ def read_phrase(window: str) -> Span | None:
     return phrase, start, start + len(phrase)
 
 
+def read_place(window: str) -> Span | None:
+    """A short phrase after a place word when the line has one (`endereço: X`), else right after the subject."""
+    line_end = window.find("\n")
+    cue = _PLACE_CUE.search(window, 0, line_end if line_end != -1 else len(window))
+    if cue is None:
+        return read_phrase(window)
+    span = read_phrase(window[cue.end() :])
+    return (span[0], cue.end() + span[1], cue.end() + span[2]) if span else None
+
+
 def read_name(window: str) -> Span | None:
     return read_organisation(window, len(window) - len(window.lstrip(" :–-")))
 
+
+# Words that announce a value of the kind; a span right after one is better evidence than a bare one.
+ANNOUNCING: dict[AnswerKind, re.Pattern[str]] = {
+    AnswerKind.PLACE: _PLACE_CUE,
+    AnswerKind.PERSON: re.compile(
+        r"\b(?:sr\.?|sra\.?|servidora?|senhora?|señora?|nome|name|mr\.?|ms\.?|лица|лицо|ф\.?и\.?о\.?|contact)\b",
+        re.I,
+    ),
+}
 
 READERS: dict[AnswerKind, TypedReader] = {
     AnswerKind.DATE: read_date,
@@ -113,7 +144,7 @@ READERS: dict[AnswerKind, TypedReader] = {
     AnswerKind.QUANTITY: read_quantity,
     AnswerKind.PERSON: read_person,
     AnswerKind.PHONE: read_phone,
-    AnswerKind.PLACE: read_phrase,
+    AnswerKind.PLACE: read_place,
     AnswerKind.NAME: read_name,
     AnswerKind.TEXT: read_phrase,
 }

@@ -11,7 +11,7 @@ from tenderflow_common.contracts.workspace import AnswerKind, Passage
 from tenderflow_questions.answering.candidates import Candidate, Choice, choose_one
 from tenderflow_questions.answering.fields import ROW_TYPES, STRUCTURED_TYPES, parse_fields
 from tenderflow_questions.answering.subjects import Subject, mentions_row, shared_words, subject_of
-from tenderflow_questions.answering.typed import READERS, TypedReader
+from tenderflow_questions.answering.typed import ANNOUNCING, READERS, TypedReader
 
 _LINE = re.compile(r"[^\n]+")
 _ANY_ROW = re.compile(r"\b(?:lot|lote|лот[ау]?|item|pool)\s*(?:no\.?|n[º°]|№|#)?\s*(?:\d{1,4}|[ivx]{1,4}\b)", re.I)
@@ -26,6 +26,7 @@ def extract_free(kind: AnswerKind, question: QuestionSpec, passages: Sequence[Pa
     if not subject.words and subject.number is None:
         return None
     read = READERS.get(kind, READERS[AnswerKind.TEXT])
+    announcing = ANNOUNCING.get(kind)
     candidates: list[Candidate] = []
     for index, passage in enumerate(passages):
         if passage.doc_type in STRUCTURED_TYPES:
@@ -33,11 +34,13 @@ def extract_free(kind: AnswerKind, question: QuestionSpec, passages: Sequence[Pa
         if passage.doc_type in ROW_TYPES:
             candidates += _row_candidates(subject, passage, index, read)
         else:
-            candidates += _line_candidates(subject, passage, index, read)
+            candidates += _line_candidates(subject, passage, index, read, announcing)
     return choose_one(candidates, passages)
 
 
-def _line_candidates(subject: Subject, passage: Passage, index: int, read: TypedReader) -> list[Candidate]:
+def _line_candidates(
+    subject: Subject, passage: Passage, index: int, read: TypedReader, announcing: re.Pattern[str] | None
+) -> list[Candidate]:
     text = passage.text
     lines = list(_LINE.finditer(text))
     in_section = subject.number is None
@@ -63,7 +66,9 @@ def _line_candidates(subject: Subject, passage: Passage, index: int, read: Typed
             continue
         answer, low, high = span
         share = len(ends) / len(subject.words) if subject.words else 1.0
-        strength = round(0.3 + 0.3 * share + (0.1 if row else 0.0) - 0.05 * (low > len(line.group(0)) - offset), 4)
+        announced = bool(announcing and announcing.search(window[:low]))
+        strength = 0.3 + 0.3 * share + 0.1 * bool(row) + 0.1 * announced - 0.05 * (low > len(line.group(0)) - offset)
+        strength = round(strength, 4)
         candidates.append(Candidate(answer, answer.casefold(), index, start + low, start + high, strength))
     return candidates
 
