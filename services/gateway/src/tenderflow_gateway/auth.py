@@ -103,7 +103,7 @@ class Authenticator:
             raise await self._failed(address, f"jwt {error}", "Invalid token",
                                      "The token is malformed, expired, not yet valid or not ours.") from error
         if not verified.external:
-            return Caller(verified.subject, verified.scopes)
+            return Caller(verified.subject, verified.scopes, verified.key_id)
         async with self.database.sessions() as session:
             tenant_id = await repository.tenant_id_named(session, verified.subject)
         if tenant_id is None:

@@ -77,7 +77,7 @@ class AuthEvent(BaseModel):
 
 
 def _actor(caller: Caller) -> str:
-    """Who did it, for the audit trail: the admin's key, or a token of the tenant."""
+    """Who did it, for the audit trail: the admin's key (directly or behind a token), or a provider's token."""
     return f"key:{caller.key_id}" if caller.key_id else f"token:{caller.tenant_id}"
 
 

@@ -22,11 +22,13 @@ class InvalidToken(Exception):
 
 @dataclass(frozen=True)
 class VerifiedToken:
-    """Who a valid token speaks for: a tenant (its id, or for an identity provider its name) and the scopes."""
+    """Who a valid token speaks for: a tenant (its id, or for an identity provider its name), the scopes, and for
+    our own tokens the key they were exchanged for."""
 
     subject: str
     scopes: frozenset[str]
     external: bool = False
+    key_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,8 @@ class TokenKeys:
                   "nbf": issued, "exp": expires, "scope": scopes_text(scopes), "key": key_id,
                   "jti": secrets.token_hex(8)}
         headers = {"kid": self._active_kid, "typ": TOKEN_TYPE}
-        return jwt.encode(claims, self._keys[self._active_kid], algorithm=OWN_ALGORITHM, headers=headers), \
-            expires - issued
+        token = jwt.encode(claims, self._keys[self._active_kid], algorithm=OWN_ALGORITHM, headers=headers)
+        return token, expires - issued
 
     def verify(self, token: str, header: dict) -> VerifiedToken:
         """Only HS256 under one of the configured kids, explicitly typed, with every required claim."""
@@ -97,7 +99,8 @@ class TokenKeys:
         if header.get("typ") != TOKEN_TYPE:
             raise InvalidToken("not an access token")
         claims = _decoded(token, self._keys[header["kid"]], [OWN_ALGORITHM], self.policy)
-        return VerifiedToken(str(claims["sub"]), _scopes(claims))
+        key_id = claims.get("key")
+        return VerifiedToken(str(claims["sub"]), _scopes(claims), key_id=key_id if isinstance(key_id, str) else None)
 
 
 class IdentityProvider:

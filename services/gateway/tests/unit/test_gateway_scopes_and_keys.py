@@ -108,3 +108,14 @@ async def test_an_admin_reads_keys_and_the_audit_trail_and_no_one_else_does(gate
     assert {"key_created", "auth_failed"} <= {event["event"] for event in events}
     assert_refused_for_scope(await gateway.client.get("/v1/keys", headers=tenant_key), "admin")
     assert_refused_for_scope(await gateway.client.get("/v1/auth-events", headers=tenant_key), "admin")
+
+
+async def test_an_admin_token_is_audited_as_its_key(gateway):
+    admin_key = await gateway.key("operators", scopes=ADMIN)
+    token = (await gateway.client.post("/v1/auth/token", headers={"X-API-Key": admin_key})).json()["access_token"]
+    created = await gateway.client.post("/v1/keys", json={"tenant": "acme"},
+                                        headers={"Authorization": f"Bearer {token}"})
+    assert created.status_code == 201
+    admin_id = next(key["id"] for key in await gateway.keys() if key["scopes"] == "admin")
+    actors = [event["actor"] for event in await gateway.audit() if event["key_id"] == created.json()["id"]]
+    assert actors == [f"key:{admin_id}"]
