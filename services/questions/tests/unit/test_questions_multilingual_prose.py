@@ -183,3 +183,16 @@ def test_award_criteria_are_read_after_criteria_words(pdf_passages, pages: list[
 
     assert all(fragment in answer for fragment in fragments)
     assert "ИТОГО" not in answer and "MODO DE DISPUTA" not in answer
+
+
+@pytest.mark.parametrize(
+    ("context", "iso"),
+    [
+        ("OFFER DUE DATE: 07/10/2017\nOFFER LOCAL TIME: 1:00PM EST", "2017-07-10"),
+        ("Issued 12/25/2016. Due 07/10/2017", "2017-07-10"),
+        ("Issued 25/12/2016. Due 07/10/2017", "2017-10-07"),
+        ("Due 07/10/2017", "2017-10-07"),
+    ],
+)
+def test_the_passage_tells_whether_the_month_or_the_day_comes_first(context: str, iso: str) -> None:
+    assert [found.iso for found in find_dates("07/10/2017", context=context)] == [iso]

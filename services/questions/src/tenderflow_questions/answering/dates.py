@@ -23,6 +23,8 @@ _DAY_MONTH = re.compile(
 _MONTH_DAY = re.compile(
     rf"\b(?P<m>{MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I
 )
+# A US document writes its times as 1:00PM EST; its numeric dates then put the month first.
+_US_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\s?[ap]\.?m\.?\s*(?:EST|EDT|CST|CDT|MST|MDT|PST|PDT|ET)\b", re.I)
 _COMPACT = re.compile(r"\b(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?:\s+(?P<H>\d{2}):(?P<M>\d{2}))?\b")
 # A clock time: 14:00, 09h30min, 11 ч. 00 мин., 1700 hrs, 10h.
 _CLOCK = (
@@ -52,13 +54,19 @@ class FoundDate:
         return self.iso[:10]
 
 
-def find_dates(text: str, compact: bool = False, with_nearby_time: bool = True) -> list[FoundDate]:
-    """Every valid date in text, left to right; `compact` also reads 20190322-style dates (coded fields)."""
+def find_dates(
+    text: str, compact: bool = False, with_nearby_time: bool = True, context: str | None = None
+) -> list[FoundDate]:
+    """Every valid date in text, left to right; `compact` also reads 20190322-style dates (coded fields).
+
+    `context` (the passage around a field's text) tells whether 07/10/2017 is 7 October or July 10.
+    """
     found: dict[int, FoundDate] = {}
     for match in _ISO.finditer(text):
         _keep(found, match, _iso(match))
+    month_first = _month_first(context if context is not None else text)
     for match in _NUMERIC.finditer(text):
-        _keep(found, match, _numeric(match))
+        _keep(found, match, _numeric(match, month_first))
     for pattern in (_DAY_MONTH, _MONTH_DAY):
         for match in pattern.finditer(text):
             _keep(found, match, _named_month(match))
@@ -101,9 +109,21 @@ def _iso(match: re.Match[str]) -> str | None:
     return f"{day}T{match['H']}:{match['M']}:{seconds}{zone}"
 
 
-def _numeric(match: re.Match[str]) -> str | None:
+def _numeric(match: re.Match[str], month_first: bool = False) -> str | None:
     first, second, year = int(match["a"]), int(match["b"]), int(match["y"])
+    if month_first:
+        return _valid(year, first, second) or _valid(year, second, first)
     return _valid(year, second, first) or _valid(year, first, second)
+
+
+def _month_first(text: str) -> bool:
+    """Day first unless the text's unambiguous dates put the month first, or it keeps US clock times."""
+    orders = {
+        "day" if int(m["a"]) > 12 else "month" for m in _NUMERIC.finditer(text) if max(int(m["a"]), int(m["b"])) > 12
+    }
+    if orders:
+        return orders == {"month"}
+    return bool(_US_CLOCK.search(text))
 
 
 def _named_month(match: re.Match[str]) -> str | None:

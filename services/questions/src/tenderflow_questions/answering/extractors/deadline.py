@@ -47,7 +47,8 @@ def deadline_candidates(passages: Sequence[Passage]) -> list[Candidate]:
         strength = strength_of(field.key, DEADLINE_FIELDS)
         if strength is None and field.key:
             strength = _label_strength(field.label)
-        dates = find_dates(field.value, compact="codif_data" in field.key) if strength is not None else []
+        compact, context = "codif_data" in field.key, passages[index].text
+        dates = find_dates(field.value, compact=compact, context=context) if strength is not None else []
         # A labelled value counts when it is the date, not a paragraph that mentions one.
         if dates and not field.value[: dates[0].start].strip():
             found = dates[0]
