@@ -5,7 +5,7 @@ from __future__ import annotations
 import ctypes
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -97,10 +97,25 @@ def _line_boxes(textpage: pdfium.PdfTextPage) -> list[Box]:
     # Called directly, once per line: the extractor's hottest call. The loose box spans the font's ascent and
     # descent, so every character of a line has the same height, whatever its glyph.
     loose_box = pdfium_c.FPDFText_GetLooseCharBox
-    for match in _LINE.finditer(text):
-        loose_box(raw, match.start(), into_rect)
-        boxes.append(Box(rect.left, rect.bottom, None, rect.top, match.group(), match.end() - 1))
+    for start, line in _trimmed_lines(text):
+        loose_box(raw, start, into_rect)
+        boxes.append(Box(rect.left, rect.bottom, None, rect.top, line, start + len(line) - 1))
     return boxes
+
+
+def _trimmed_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Each non-blank line without its outer spaces, with the index of its first character in text."""
+    if text.count("\r\n") != text.count("\n") or text.count("\r\n") != text.count("\r"):
+        # A line break of its own inside the text: only a pattern finds every line.
+        yield from ((match.start(), match.group()) for match in _LINE.finditer(text))
+        return
+    # pdfium ends every line with CRLF: splitting on it is a fifth faster than the pattern, per line.
+    start = 0
+    for line in text.split("\r\n"):
+        trimmed = line.strip()
+        if trimmed:
+            yield start + line.find(trimmed), trimmed
+        start += len(line) + 2
 
 
 def _has_images(page: pdfium.PdfPage) -> bool:

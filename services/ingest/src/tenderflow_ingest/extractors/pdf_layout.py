@@ -42,17 +42,22 @@ def page_lines(boxes: list[Box], measure_right: Callable[[Box], float] | None = 
     lines: list[list[Box]] = []
     middle = height = 0.0
     placed = sorted((-(box.bottom + box.top) / 2, box.left, box) for box in boxes)
+    # Once per box on every page: plain comparisons rather than max(), and a lone box's text without a call.
     for negative_middle, _, box in placed:
-        box_height = max(box.top - box.bottom, 1.0)
-        if lines and abs(-negative_middle - middle) <= _SAME_LINE * max(height, box_height):
+        box_height = box.top - box.bottom
+        if box_height < 1.0:
+            box_height = 1.0
+        if lines and abs(-negative_middle - middle) <= _SAME_LINE * (height if height > box_height else box_height):
             line = lines[-1]
             line.append(box)
             middle += (-negative_middle - middle) / len(line)
-            height = max(height, box_height)
+            if box_height > height:
+                height = box_height
         else:
             lines.append([box])
             middle, height = -negative_middle, box_height
-    return join_split_amounts([_line_text(line, measure_right) for line in lines])
+    return join_split_amounts([" ".join(line[0].text.split()) if len(line) == 1 else _line_text(line, measure_right)
+                               for line in lines])
 
 
 def _line_text(line: list[Box], measure_right: Callable[[Box], float] | None) -> str:
