@@ -196,3 +196,16 @@ def test_award_criteria_are_read_after_criteria_words(pdf_passages, pages: list[
 )
 def test_the_passage_tells_whether_the_month_or_the_day_comes_first(context: str, iso: str) -> None:
     assert [found.iso for found in find_dates("07/10/2017", context=context)] == [iso]
+
+
+def test_a_count_question_that_only_mentions_lots_does_not_count_them(pdf_passages) -> None:
+    question = QuestionSpec(id="points", text="How many points does the price criterion carry for lots 2 to 3?")
+
+    assert answer_question(question, pdf_passages(["Nº de Lotes: 3"])).answer != "3"
+
+
+def test_a_question_for_when_a_period_starts_is_not_a_deadline_question(pdf_passages) -> None:
+    question = QuestionSpec(id="start", text="From what date are proposals received?")
+    pages = ["Propostas recebidas até as 08h45min do dia 21/05/2025"]
+
+    assert answer_question(question, pdf_passages(pages)).answer is None

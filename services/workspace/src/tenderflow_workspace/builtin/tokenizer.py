@@ -38,7 +38,7 @@ _CRITERIA_WORDS = (
     "critério", "julgamento", "criterios", "adjudicación", "критерии", "критериев", "оценки", "evaluation",
     "basis", "lowest",
 )
-_CURRENCY_WORDS = ("moeda", "moneda", "валюта", "brl", "inr", "byn", "rub")
+_CURRENCY_WORDS = ("moeda", "moneda", "валюта", "brl", "inr", "byn", "rub", "rs", "rupees", "reais", "руб")
 
 # Query words mapped to the vocabulary documents use for the same fact, including field names.
 SYNONYMS: dict[str, tuple[str, ...]] = {

@@ -31,11 +31,13 @@ PROSE_STRENGTHS = ((vocabulary.DEADLINE, 0.6), (vocabulary.OPENING, 0.5), (vocab
 ASKS_FOR_DEADLINE = re.compile(
     r"deadline|closing|\bdue\b|submi|receipt|received|lodg|frist|date limite|remise", re.I
 )
+# "From what date are proposals received?" asks when a period starts, not when it ends.
+ASKS_FOR_START = re.compile(r"\bfrom (?:what|which)\b|\bstart|\bbegin|\bcommenc", re.I)
 
 
 def extract_date(question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
     """Deadline questions read deadline evidence; other date questions read fields named like the question."""
-    if not ASKS_FOR_DEADLINE.search(question.text):
+    if not ASKS_FOR_DEADLINE.search(question.text) or ASKS_FOR_START.search(question.text):
         return choose_one(keyed_candidates(question, passages, _first_date), passages)
     return choose_one(deadline_candidates(passages), passages)
 

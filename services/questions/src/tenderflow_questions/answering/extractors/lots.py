@@ -47,7 +47,12 @@ STATED_STRENGTH = 0.75
 NUMBERED_STRENGTH = 0.5
 OCDS_LOT = re.compile(r"tender(?:\[\d+\])?\.lots\[(?P<n>\d+)\]")
 LOT_LABEL = re.compile(r"^(?:lot|los)(?: (?:no\.?|nr\.?|number|n°|nummer))?$", re.I)
-ASKS_FOR_LOTS = re.compile(r"\blots?\b|\blose?\b", re.I)
+# "How many points ... for lots 2 to 6?" names lots but counts something else.
+ASKS_FOR_LOTS = re.compile(
+    r"(?:how many|number of|count of|wie viele|anzahl der|combien de|nombre de)\s+(?:\w+\s+)?(?:lots?|lose?)\b"
+    r"|\blots\b.*\b(?:divided|split)\b|\b(?:divided|split)\b.*\blots\b",
+    re.I,
+)
 
 
 def extract_count(question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
