@@ -47,6 +47,8 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "mayor": ("prefeito", "alcalde", "мэр", "bürgermeister", "maire"),
     "auctioneer": ("pregoeiro", "pregoeira", "subastador"),
     "agent": ("agente", "агент"),
+    "staff": ("servidor", "servidora", "funcionário", "empleado", "сотрудник", "mitarbeiter"),
+    "member": ("membro", "miembro", "член", "mitglied", "membre"),
     "telephone": ("telefone", "teléfono", "телефон", "telefon", "téléphone"),
     "phone": ("telefone", "teléfono", "телефон", "telefon", "téléphone"),
     "security": ("garantia", "garantía", "обеспечение", "sicherheit"),

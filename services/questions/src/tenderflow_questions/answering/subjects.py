@@ -45,6 +45,13 @@ _QUESTION_WORDS = frozenset(
         "approximately",
         "minimum",
         "maximum",
+        "within",
+        "after",
+        "before",
+        "during",
+        "from",
+        "to",
+        "be",
     }
 )
 # Question words and their words in the document's language, keyed as `words` folds them (`goods` -> `good`).
@@ -86,18 +93,18 @@ def fold(text: str) -> str:
     return "".join(char for char in plain if not unicodedata.combining(char))
 
 
-def shared_words(subject: Subject, text: str) -> list[int]:
-    """End offsets (in `text`) of the last place each subject word occurs; one entry per matched word."""
+def shared_words(subject: Subject, text: str) -> dict[int, int]:
+    """For each subject word found in `text` (by its position in `subject.words`), where its last occurrence ends."""
     folded = fold(text)
-    ends = []
-    for forms in subject.words:
+    ends = {}
+    for position, forms in enumerate(subject.words):
         best = -1
         for form in forms:
             stem = _stem(fold(form))
             for match in re.finditer(rf"(?<!\w){re.escape(stem)}\w*", folded):
                 best = max(best, match.end())
         if best >= 0:
-            ends.append(best)
+            ends[position] = best
     return ends
 
 
@@ -116,7 +123,7 @@ def _stem(word: str) -> str:
     """Drop an inflected ending: `entregue` matches `entrega`, `стоимости` matches `стоимость`."""
     if len(word) <= 5:
         return word
-    return word[: len(word) - 1] if len(word) <= 8 else word[: int(len(word) * 0.8)]
+    return word[: len(word) - 1] if len(word) <= 8 else word[: int(len(word) * 0.75)]
 
 
 def _number(text: str) -> int | None:

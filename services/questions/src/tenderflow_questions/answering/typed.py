@@ -47,11 +47,13 @@ _PLACE_CUE = re.compile(
 # Capitalised words of form labels (`Point of Contact Name, Email and Phone Number`), not of people.
 _FORM_WORDS = re.compile(
     r"\b(?:phone|telephone|number|e-?mail|name|address|fax|date|signature|nome|telefone|endereço|assinatura"
+    r"|contract|contrato|responsable|responsável|unidad|unidade|officer|manager|gestor|договор"
     r"|nombre|teléfono|dirección|firma|телефон|адрес|подпись)\b",
     re.I,
 )
 _PHRASE_START = re.compile(r"^[\s:–—\-|.,]*(?:(?:is|are|será|serão|es|são|é|est|ist|будет)\s+)?")
-_PHRASE_END = re.compile(r"[.;](?:\s|$)|\s\|\s|\n|\s{3,}")
+# A phrase ends at a sentence end, not at an abbreviation's dot (`г. Минск`, `ул.`, `Av.`).
+_PHRASE_END = re.compile(r"(?<=\w{3})[.;](?:\s|$)|;\s|\s\|\s|\n|\s{3,}")
 
 
 def read_date(window: str) -> Span | None:
@@ -75,8 +77,8 @@ def read_duration(window: str) -> Span | None:
 
 def read_quantity(window: str) -> Span | None:
     for found in _QUANTITY.finditer(window):
-        before = window[max(0, found.start() - 2) : found.start()]
-        if not before.endswith(("№", "nº", "n°")):
+        before = window[max(0, found.start() - 4) : found.start()].rstrip().lower()
+        if not before.endswith(("№", "nº", "n°", "no.", "#")):
             return found.group(0), found.start(), found.end()
     return None
 

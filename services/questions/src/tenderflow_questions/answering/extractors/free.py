@@ -14,7 +14,12 @@ from tenderflow_questions.answering.subjects import Subject, mentions_row, share
 from tenderflow_questions.answering.typed import ANNOUNCING, READERS, TypedReader
 
 _LINE = re.compile(r"[^\n]+")
-_ANY_ROW = re.compile(r"\b(?:lot|lote|лот[ау]?|item|pool)\s*(?:no\.?|n[º°]|№|#)?\s*(?:\d{1,4}|[ivx]{1,4}\b)", re.I)
+_ANY_ROW = re.compile(
+    r"\b(?:lot|lote|лот[ау]?|item|pool)\s*(?:no\.?|n[º°]|№|#)?\s*(?:\d{1,4}|[ivx]{1,4}\b|one\b|two\b|three\b)", re.I
+)
+# Kinds read as the words right after the subject; typed values (dates, amounts, names) are found by their shape.
+PHRASE_KINDS = frozenset({AnswerKind.PLACE, AnswerKind.TEXT, AnswerKind.NAME})
+_NUMBERING = re.compile(r"\s*(?:\d{1,2}(?:\.\d{1,2}){0,4}\.?|[a-z]\))\s+", re.I)
 # Where a value may still be read after the subject's words: the rest of their line and the next one.
 FOLLOWING_LINES = 1
 WINDOW_CHARS = 300
@@ -34,12 +39,17 @@ def extract_free(kind: AnswerKind, question: QuestionSpec, passages: Sequence[Pa
         if passage.doc_type in ROW_TYPES:
             candidates += _row_candidates(subject, passage, index, read)
         else:
-            candidates += _line_candidates(subject, passage, index, read, announcing)
+            candidates += _line_candidates(subject, passage, index, read, announcing, kind in PHRASE_KINDS)
     return choose_one(candidates, passages)
 
 
 def _line_candidates(
-    subject: Subject, passage: Passage, index: int, read: TypedReader, announcing: re.Pattern[str] | None
+    subject: Subject,
+    passage: Passage,
+    index: int,
+    read: TypedReader,
+    announcing: re.Pattern[str] | None,
+    kind_reads_after_subject: bool,
 ) -> list[Candidate]:
     text = passage.text
     lines = list(_LINE.finditer(text))
@@ -55,9 +65,12 @@ def _line_candidates(
             if not in_section:
                 continue
         ends = shared_words(subject, line.group(0))
-        if not row and (len(ends) < subject.needed or not ends):
+        # A heading on the line before counts too: `Contacto` above `Teléfono +34 ...`.
+        above = shared_words(subject, lines[number - 1].group(0)) if number else {}
+        matched = len(ends.keys() | above.keys()) if ends else 0
+        if not row and (not ends or matched < subject.needed):
             continue
-        offset = max([*ends, row.end() if row else 0])
+        offset = _value_offset(kind_reads_after_subject, line.group(0), list(ends.values()), row)
         start = line.start() + offset
         stop = lines[min(number + FOLLOWING_LINES, len(lines) - 1)].end()
         window = text[start : min(stop, start + WINDOW_CHARS)]
@@ -65,12 +78,21 @@ def _line_candidates(
         if span is None:
             continue
         answer, low, high = span
-        share = len(ends) / len(subject.words) if subject.words else 1.0
+        share = min(1.0, matched / len(subject.words)) if subject.words else 1.0
         announced = bool(announcing and announcing.search(window[:low]))
         strength = 0.3 + 0.3 * share + 0.1 * bool(row) + 0.1 * announced - 0.05 * (low > len(line.group(0)) - offset)
-        strength = round(strength, 4)
-        candidates.append(Candidate(answer, answer.casefold(), index, start + low, start + high, strength))
+        candidates.append(Candidate(answer, answer.casefold(), index, start + low, start + high, round(strength, 4)))
     return candidates
+
+
+def _value_offset(after_subject: bool, line: str, ends: list[int], row: re.Match[str] | None) -> int:
+    """Phrases are read after the subject's words; typed values anywhere after the row named or the numbering."""
+    if after_subject and ends:
+        return max([*ends, row.end() if row else 0])
+    if row:
+        return row.end()
+    numbering = _NUMBERING.match(line)
+    return numbering.end() if numbering else 0
 
 
 def _row_candidates(subject: Subject, passage: Passage, index: int, read: TypedReader) -> list[Candidate]:
