@@ -5,7 +5,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 
-from sqlalchemy import insert
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tenderflow_common.envelope import Envelope
@@ -49,10 +50,13 @@ class UnitOfWork:
                     await undo()
 
     async def emit(self, envelope: Envelope) -> None:
-        """Queue a message for publication after commit; the job id is the key so one job stays in order."""
+        """Queue a message for publication after commit; the job id is the key so one job stays in order.
+
+        A step repeated after a crash emits the same stable id again: the row already there stands for it, so the
+        repeat is a no-op rather than a failure that would end the job."""
         topic = topic_of(envelope)
-        await self.session.execute(
-            insert(self._tables.outbox).values(
+        result = await self.session.execute(
+            outbox_insert(self._tables.outbox, self.session.get_bind().dialect.name).values(
                 message_id=envelope.id,
                 topic=topic,
                 key=envelope.jobid,
@@ -60,7 +64,8 @@ class UnitOfWork:
                 headers=current_trace_headers(),
             )
         )
-        self._emitted += 1
+        if result.rowcount:
+            self._emitted += 1
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run a side effect (such as waking a worker) only once the transaction is durable."""
@@ -97,6 +102,12 @@ def transactions(sessions: async_sessionmaker[AsyncSession], tables: MessagingTa
             await uow.commit()
 
     return transaction
+
+
+def outbox_insert(outbox: Table, dialect: str):
+    """An insert that skips a message id already in the outbox (both databases the services run on)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(outbox).on_conflict_do_nothing(index_elements=[outbox.c.message_id])
 
 
 def topic_of(envelope: Envelope) -> str:
