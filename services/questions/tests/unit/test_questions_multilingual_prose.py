@@ -209,3 +209,16 @@ def test_a_question_for_when_a_period_starts_is_not_a_deadline_question(pdf_pass
     pages = ["Propostas recebidas até as 08h45min do dia 21/05/2025"]
 
     assert answer_question(question, pdf_passages(pages)).answer is None
+
+
+def test_other_date_questions_read_the_date_after_their_own_words(pdf_passages) -> None:
+    pages = ["Opening of Technical Bids 12 June 2025 at 1100 hrs.\nOpening of Financial Bids 20 June 2025."]
+    question = QuestionSpec(id="technical", text="When will the technical bids be opened?")
+
+    assert answer_question(question, pdf_passages(pages)).answer == "2025-06-12T11:00:00"
+
+
+def test_a_date_sharing_one_word_with_a_two_word_question_is_not_its_answer(pdf_passages) -> None:
+    question = QuestionSpec(id="visit", text="When is the site visit for bidders?")
+
+    assert answer_question(question, pdf_passages(["Bidders may ask questions until 2 June 2025."])).answer is None

@@ -18,6 +18,7 @@ from tenderflow_questions.answering.extractors.common import (
 )
 from tenderflow_questions.answering.extractors.generic import keyed_candidates
 from tenderflow_questions.answering.fields import STRUCTURED_TYPES, Field, parse_fields
+from tenderflow_questions.answering.text import words
 
 DEADLINE_FIELDS = strength_table(
     (r"procedure\.date_receipt_tenders$", 1.0),
@@ -36,9 +37,11 @@ ASKS_FOR_START = re.compile(r"\bfrom (?:what|which)\b|\bstart|\bbegin|\bcommenc"
 
 
 def extract_date(question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
-    """Deadline questions read deadline evidence; other date questions read fields named like the question."""
+    """Deadline questions read deadline evidence; other date questions read fields named like the question and
+    dates written after the question's words."""
     if not ASKS_FOR_DEADLINE.search(question.text) or ASKS_FOR_START.search(question.text):
-        return choose_one(keyed_candidates(question, passages, _first_date), passages)
+        keyed = keyed_candidates(question, passages, _first_date)
+        return choose_one(keyed + _dates_after(question, passages), passages)
     return choose_one(deadline_candidates(passages), passages)
 
 
@@ -80,6 +83,30 @@ def _prose_deadlines(passage: Passage, index: int, claimed: list[tuple[int, int]
             strength = _nearest_cue_strength(preceding(text, found.start, 120))
             if strength is not None:
                 candidates.append(_candidate(found.iso, index, start, end, strength))
+    return candidates
+
+
+# Words every date question uses, which say nothing about which date is meant.
+DATE_QUESTION_NOISE = frozenset({"date", "when", "time", "day", "held", "will", "shall", "what", "tender"})
+STEM = 4
+WORDS_BEFORE_DATE = 100
+
+
+def _dates_after(question: QuestionSpec, passages: Sequence[Passage]) -> list[Candidate]:
+    """Page-text dates right after the question's own words (`When will the technical bids be opened?` reads
+    `Opening of Technical Bids 09 March 2016`): two shared word stems, or the only one the question has."""
+    wanted = {word[:STEM] for word in words(question.text) - DATE_QUESTION_NOISE if len(word) >= 3}
+    needed = min(2, len(wanted))
+    candidates: list[Candidate] = []
+    for index, passage in enumerate(passages):
+        if not needed or passage.doc_type in STRUCTURED_TYPES:
+            continue
+        for found in find_dates(passage.text):
+            before = {word[:STEM] for word in words(preceding(passage.text, found.start, WORDS_BEFORE_DATE))}
+            shared = len(wanted & before)
+            if shared >= needed:
+                strength = min(0.6, 0.3 + 0.1 * shared)
+                candidates.append(_candidate(found.iso, index, found.start, found.end, strength))
     return candidates
 
 
