@@ -18,10 +18,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 
 from sqlalchemy import Row, Table, or_, select, update
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenderflow_common import context
 from tenderflow_common.envelope import Envelope, stable_id
+from tenderflow_common.internal_client import ServiceUnavailable
 from tenderflow_common.messages import Message
 from tenderflow_common.unit_of_work import Transaction
 
@@ -57,6 +59,14 @@ class WakeablePoll:
                 log.exception("%s failed; will retry", self.name)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+
+
+def interrupted(error: BaseException) -> bool:
+    """Whether a step failed because a server it needs was away (the database, the object store, another
+    service), not because of its input: such a step is left to its lease and resumed, never ended as failed."""
+    if isinstance(error, DBAPIError):
+        return error.connection_invalidated or isinstance(error, (OperationalError, InterfaceError))
+    return isinstance(error, (ConnectionError, TimeoutError, ServiceUnavailable))
 
 
 @dataclass(frozen=True)

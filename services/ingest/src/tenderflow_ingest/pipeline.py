@@ -17,7 +17,7 @@ from tenderflow_common.envelope import stable_id
 from tenderflow_common.messages import Message
 from tenderflow_common.storage import ObjectStore, key_belongs_to, tenant_key
 from tenderflow_common.unit_of_work import Transaction
-from tenderflow_common.work import Claim, LeasedWorker, WorkQueue
+from tenderflow_common.work import Claim, LeasedWorker, WorkQueue, interrupted
 from tenderflow_ingest import repository
 from tenderflow_ingest.archive import Cancelled, read_package
 from tenderflow_ingest.extractors.base import ExtractionError
@@ -61,6 +61,8 @@ async def process_package(task: PackageTask, claim: Claim, *, pipeline: Pipeline
         await _end(task, "cancelled", events.PackageFailed(package_id=task.id, reason="cancelled", cancelled=True),
                    "failed", pipeline)
     except Exception as error:
+        if interrupted(error):
+            raise  # the lease runs out and the package resumes where it stopped, its events keeping their ids
         log.exception("package %s failed", task.id)
         await _end(task, "failed", events.PackageFailed(package_id=task.id, reason=str(error)[:500]), "failed",
                    pipeline)

@@ -13,7 +13,7 @@ from tenderflow_common.contracts.workspace import SearchQuery, SearchResult
 from tenderflow_common.internal_client import InternalClient
 from tenderflow_common.messages import Message
 from tenderflow_common.unit_of_work import Transaction
-from tenderflow_common.work import HEARTBEAT_SECONDS, Claim, LeasedWorker, WorkQueue
+from tenderflow_common.work import HEARTBEAT_SECONDS, Claim, LeasedWorker, WorkQueue, interrupted
 from tenderflow_questions import repository
 from tenderflow_questions.answering import classify_question
 from tenderflow_questions.models import runs
@@ -106,6 +106,8 @@ async def answer_run(run: RunTask, claim: Claim, *, answering: Answering) -> Non
         await _end(run, "cancelled", RunFailed(run_id=run.id, reason="cancelled", cancelled=True), "failed",
                    answering)
     except Exception as error:
+        if interrupted(error):
+            raise  # the lease runs out and the run resumes with the questions not yet answered
         log.exception("run %s failed", run.id)
         await _end(run, "failed", RunFailed(run_id=run.id, reason=str(error)[:500]), "failed", answering)
 

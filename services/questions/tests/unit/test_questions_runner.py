@@ -302,3 +302,29 @@ async def test_no_tenant_has_more_provider_calls_in_flight_than_its_cap(harness:
     await harness.add_run(questions=8)
     await harness.claim_and_process(harness.runner(run_concurrency=6, tenant_concurrency=2))
     assert harness.provider.most_in_flight == 2 and len(await harness.answered()) == 8
+
+
+async def test_a_run_interrupted_by_a_server_away_is_resumed_after_its_lease_not_failed(harness: Harness) -> None:
+    async def connection_lost_on_third_call(call: int) -> None:
+        if call == 3:
+            raise ConnectionError("connection reset")
+
+    harness.provider.on_call = connection_lost_on_third_call
+    await harness.add_run(questions=5)
+    runner = harness.runner(run_concurrency=1)
+
+    with pytest.raises(ConnectionError):
+        await runner.run_next()
+    assert (await harness.run_row()).status == "running"
+    assert "run-failed" not in _types(await harness.events())
+    assert not await runner.run_next(), "the lease still holds the run"
+
+    async with harness.runtime.transaction() as uow:  # the lease runs out
+        await uow.session.execute(runs.update().values(claimed_at=datetime(2000, 1, 1)))
+    await harness.claim_and_process(runner)
+
+    assert (await harness.run_row()).status == "completed"
+    assert await harness.answered() == [f"q{n:02d}" for n in range(5)]
+    assert harness.provider.calls == ["q00", "q01", "q02", "q02", "q03", "q04"]
+    recorded = [event["id"] for event in await harness.events() if event["type"].endswith("answer-recorded.v1")]
+    assert len(recorded) == len(set(recorded)) == 5

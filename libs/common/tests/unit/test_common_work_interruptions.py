@@ -1,0 +1,23 @@
+"""Which failures leave a claimed step to its lease (a server away) and which end it (anything about its input)."""
+
+import pytest
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from tenderflow_common.internal_client import ServiceUnavailable
+from tenderflow_common.work import interrupted
+
+
+@pytest.mark.parametrize("error", [
+    ConnectionRefusedError(), ConnectionResetError(), TimeoutError(), ServiceUnavailable("workspace"),
+    OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly")),
+])
+def test_a_server_away_interrupts_the_step(error: BaseException) -> None:
+    assert interrupted(error)
+
+
+@pytest.mark.parametrize("error", [
+    ValueError("bad input"), RuntimeError("model unavailable"), PermissionError("outside the tenant"),
+    IntegrityError("INSERT", {}, Exception("duplicate key")),
+])
+def test_a_failure_of_the_step_itself_ends_it(error: BaseException) -> None:
+    assert not interrupted(error)
