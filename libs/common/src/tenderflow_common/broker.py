@@ -6,6 +6,7 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
+from tenderflow_common.kafka_security import broker_security
 from tenderflow_common.settings import KafkaSettings
 from tenderflow_common.transport import Record, RecordHandler
 
@@ -15,6 +16,7 @@ def make_broker(settings: KafkaSettings, client_id: str) -> KafkaBroker:
     return KafkaBroker(
         settings.bootstrap_servers,
         client_id=client_id,
+        security=broker_security(settings),
         enable_idempotence=True,
         acks="all",
         allow_auto_create_topics=False,

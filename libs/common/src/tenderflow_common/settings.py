@@ -12,7 +12,8 @@ DEVELOPMENT_SIGNING_KEY_FILE = Path(".run/internal-signing-key")
 
 
 class KafkaSettings(BaseSettings):
-    """Where the broker is and how hard a consumer tries before dead-lettering."""
+    """Where the broker is, how clients prove who they are to it, and how hard a consumer tries before
+    dead-lettering."""
 
     model_config = SettingsConfigDict(env_prefix="TENDERFLOW_KAFKA_")
 
@@ -20,6 +21,36 @@ class KafkaSettings(BaseSettings):
     topic_prefix: str = Field(default="", pattern=r"^[A-Za-z0-9._-]*$")
     handler_attempts: int = Field(default=3, ge=1, le=20)
     retry_backoff_seconds: float = Field(default=0.5, ge=0)
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"] = "SCRAM-SHA-512"
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: Path | None = None
+    ssl_certfile: Path | None = None
+    ssl_keyfile: Path | None = None
+
+    @property
+    def uses_sasl(self) -> bool:
+        """Whether clients authenticate with a user name and password."""
+        return self.security_protocol.startswith("SASL_")
+
+    @property
+    def uses_tls(self) -> bool:
+        """Whether connections are encrypted and the broker's certificate verified."""
+        return self.security_protocol in ("SSL", "SASL_SSL")
+
+    @model_validator(mode="after")
+    def require_complete_credentials(self) -> "KafkaSettings":
+        """Half a configuration would fail at the first connection, far from its cause; refuse it at start-up."""
+        if self.uses_sasl and not (self.sasl_username and self.sasl_password and self.sasl_password.get_secret_value()):
+            raise ValueError(f"TENDERFLOW_KAFKA_SASL_USERNAME and TENDERFLOW_KAFKA_SASL_PASSWORD are required with "
+                             f"TENDERFLOW_KAFKA_SECURITY_PROTOCOL={self.security_protocol}")
+        if (self.ssl_certfile is None) != (self.ssl_keyfile is None):
+            raise ValueError("TENDERFLOW_KAFKA_SSL_CERTFILE and TENDERFLOW_KAFKA_SSL_KEYFILE go together")
+        tls_files = (self.ssl_cafile, self.ssl_certfile)
+        if not self.uses_tls and any(tls_files):
+            raise ValueError("TLS files are set but TENDERFLOW_KAFKA_SECURITY_PROTOCOL is neither SSL nor SASL_SSL")
+        return self
 
 
 class PostgresSettings(BaseSettings):
