@@ -7,6 +7,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from tenderflow_common.consumer import MessageConsumer, subscribed_topics
 from tenderflow_common.db import create_engine, session_factory
+from tenderflow_common.kafka_security import client_options
 from tenderflow_common.migrations import upgrade_to_head
 from tenderflow_common.transport import Record
 from tenderflow_jobs import consumers
@@ -32,8 +33,7 @@ async def rebuild_projection(settings: JobsSettings) -> int:
     engine = create_engine(database_url)
     consumer = MessageConsumer("tenderflow-jobs", session_factory(engine), messaging, consumers.routes(),
                                _ignore_dead_letter, attempts=settings.kafka.handler_attempts, backoff_seconds=0.1)
-    reader = AIOKafkaConsumer(bootstrap_servers=settings.kafka.bootstrap_servers, enable_auto_commit=False,
-                              group_id=None)
+    reader = AIOKafkaConsumer(**client_options(settings.kafka), enable_auto_commit=False, group_id=None)
     read = 0
     try:
         await reader.start()
