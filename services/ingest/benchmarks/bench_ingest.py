@@ -48,8 +48,11 @@ def main() -> None:
             found.append(measure(name, pdfs))
     results |= {name: statistics.median_low(found) for name, found in pdf_runs.items()}
     # Both read the same pages, so a pair's ratio of rates is the ratio of its durations.
-    results["tenderflow-pdf"]["share_of_bare"] = statistics.median(
-        bare["seconds"] / ours["seconds"] for bare, ours in zip(*pdf_runs.values(), strict=True))
+    pairs = list(zip(*pdf_runs.values(), strict=True))
+    results["tenderflow-pdf"]["share_of_bare"] = statistics.median(bare["seconds"] / ours["seconds"]
+                                                                   for bare, ours in pairs)
+    results["tenderflow-pdf"]["cpu_share_of_bare"] = statistics.median(bare["cpu_seconds"] / ours["cpu_seconds"]
+                                                                       for bare, ours in pairs)
     results["bare-pypdf"] = measure("bare-pypdf", pdfs)
     scans = scanned_pdfs(cache, int(os.environ.get("BENCH_OCR_PAGES", "3")))
     results |= {name: measure(name, scans) for name in ("bare-ocr", "tenderflow-ocr")}
@@ -141,6 +144,7 @@ def report(results: dict[str, dict]) -> None:
          pdf_share),
         ("(b) the same, median of the ratios of runs side by side", results["tenderflow-pdf"]["share_of_bare"],
          pdf_share),
+        ("(b) the same in CPU time, side by side", results["tenderflow-pdf"]["cpu_share_of_bare"], pdf_share),
     ]
     for label, ratio, goal in lines:
         print(f"  {label:<58}{ratio:>7.2f}   goal >= {goal:.2f}: {'met' if ratio >= goal else 'NOT met'}")
