@@ -90,6 +90,8 @@ def _prose_deadlines(passage: Passage, index: int, claimed: list[tuple[int, int]
 DATE_QUESTION_NOISE = frozenset({"date", "when", "time", "day", "held", "will", "shall", "what", "tender"})
 STEM = 4
 WORDS_BEFORE_DATE = 100
+# "Propostas recebidas até ..." ends a period: no answer to when it starts.
+UNTIL = re.compile(r"(?<!\w)(?:ate|hasta|until|till|bis|jusqu\w*|до|по)(?!\w)")
 
 
 def _dates_after(question: QuestionSpec, passages: Sequence[Passage]) -> list[Candidate]:
@@ -97,12 +99,16 @@ def _dates_after(question: QuestionSpec, passages: Sequence[Passage]) -> list[Ca
     `Opening of Technical Bids 09 March 2016`): two shared word stems, or the only one the question has."""
     wanted = {word[:STEM] for word in words(question.text) - DATE_QUESTION_NOISE if len(word) >= 3}
     needed = min(2, len(wanted))
+    asks_for_start = bool(ASKS_FOR_START.search(question.text))
     candidates: list[Candidate] = []
     for index, passage in enumerate(passages):
         if not needed or passage.doc_type in STRUCTURED_TYPES:
             continue
         for found in find_dates(passage.text):
-            before = {word[:STEM] for word in words(preceding(passage.text, found.start, WORDS_BEFORE_DATE))}
+            text_before = preceding(passage.text, found.start, WORDS_BEFORE_DATE)
+            if asks_for_start and UNTIL.search(vocabulary.fold(text_before[-30:])):
+                continue
+            before = {word[:STEM] for word in words(text_before)}
             shared = len(wanted & before)
             if shared >= needed:
                 strength = min(0.6, 0.3 + 0.1 * shared)
