@@ -2,7 +2,7 @@
 # Starts real Kafka, PostgreSQL and Redis on 127.0.0.1 (reusing any already listening) for local runs and tests.
 set -euo pipefail
 # shellcheck source=scripts/infra/lib.sh
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 KAFKA_VERSION="${TENDERFLOW_KAFKA_VERSION:-4.1.2}"
 CACHE_DIR="${TENDERFLOW_CACHE:-$HOME/.cache/tenderflow}"
@@ -11,6 +11,11 @@ KAFKA_POM="$ROOT/deploy/kafka/pom.xml"
 KAFKA_DIR="$RUN_DIR/kafka"
 KAFKA_PORT=9092
 KAFKA_CONTROLLER_PORT=9093
+# A second client listener where clients must log in (SCRAM-SHA-512); the plaintext one stays for the quick start.
+KAFKA_SASL_PORT=9094
+# The SCRAM users: the services' principal and one example upload producer (README, Kafka security).
+KAFKA_SCRAM_USERS=(tenderflow erp-example)
+KAFKA_SCRAM_DIR="$RUN_DIR/kafka/scram"
 KAFKA_READY_TIMEOUT=90
 MIN_JAVA=17
 PG_PORT=5432
@@ -85,9 +90,11 @@ write_kafka_config() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+listener.name.sasl_plaintext.sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$KAFKA_DIR/data
@@ -104,6 +111,48 @@ share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
 EOF
+}
+
+# The SCRAM password of <user>, made once per checkout (hex, so it needs no quoting in kafka-configs' syntax).
+scram_password() {
+  local file="$KAFKA_SCRAM_DIR/$1"
+  if [[ ! -s "$file" ]]; then
+    mkdir -p "$KAFKA_SCRAM_DIR"
+    (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$file")
+  fi
+  cat "$file"
+}
+
+# Creates (or resets) the SCRAM users through the plaintext listener, once per broker data folder (a marker in it
+# says so); the credentials live in the cluster metadata, so they survive restarts.
+ensure_scram_users() {
+  local t0 marker="$KAFKA_DIR/data/.scram-users" user
+  t0=$(now)
+  [[ -f "$marker" ]] && return 0
+  grep -q "SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PORT" "$KAFKA_DIR/server.properties" 2>/dev/null || return 0
+  for user in "${KAFKA_SCRAM_USERS[@]}"; do
+    java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$KAFKA_LIBS/*" kafka.admin.ConfigCommand \
+      --bootstrap-server "127.0.0.1:$KAFKA_PORT" --entity-type users --entity-name "$user" --alter \
+      --add-config "SCRAM-SHA-512=[iterations=8192,password=$(scram_password "$user")]" \
+      >>"$RUN_DIR/logs/kafka-configs.log" 2>&1 ||
+      { tail -n 20 "$RUN_DIR/logs/kafka-configs.log" >&2; die "creating the SCRAM user $user failed"; }
+  done
+  touch "$marker"
+  log "kafka: SCRAM users ${KAFKA_SCRAM_USERS[*]} created ($(elapsed "$t0"))"
+}
+
+# Proves a login works on the SASL listener; a broker started before the listener existed is left as it is.
+wait_kafka_sasl() {
+  if ! port_open "$KAFKA_SASL_PORT"; then
+    log "kafka: the running broker has no SASL listener on $KAFKA_SASL_PORT; restart Kafka to add it"
+    return 0
+  fi
+  local t0 user="${KAFKA_SCRAM_USERS[0]}"
+  t0=$(now)
+  "$VENV_PY" "$ROOT/scripts/infra/kafka_ready.py" --bootstrap "127.0.0.1:$KAFKA_SASL_PORT" --timeout 30 \
+    --sasl-username "$user" --sasl-password-file "$KAFKA_SCRAM_DIR/$user" ||
+    die "kafka: $user cannot log in on $KAFKA_SASL_PORT"
+  log "kafka: SASL listener on $KAFKA_SASL_PORT accepts $user ($(elapsed "$t0"))"
 }
 
 # Base64url of 16 random bytes without padding, the format of a Kafka cluster id.
@@ -148,6 +197,7 @@ start_kafka() {
     reuse_note kafka "$KAFKA_PORT"
     return 0
   fi
+  port_open "$KAFKA_SASL_PORT" && die "port $KAFKA_SASL_PORT is taken but $KAFKA_PORT is free; not starting Kafka"
   port_open "$KAFKA_CONTROLLER_PORT" && die "port $KAFKA_CONTROLLER_PORT is taken but $KAFKA_PORT is free; not starting Kafka"
   mkdir -p "$KAFKA_DIR/data"
   write_kafka_config
@@ -289,6 +339,15 @@ TENDERFLOW_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT
 TENDERFLOW_POSTGRES_URL=postgresql+asyncpg://$PG_ROLE:$PG_PASSWORD@127.0.0.1:$PG_PORT
 TENDERFLOW_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
 EOF
+  # Not TENDERFLOW_KAFKA_*: the services keep the plaintext listener; the SASL tests read these.
+  if port_open "$KAFKA_SASL_PORT" && [[ -f "$KAFKA_DIR/data/.scram-users" ]]; then
+    local user
+    echo "TENDERFLOW_INFRA_KAFKA_SASL_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_SASL_PORT" >>"$ENV_FILE.tmp"
+    for user in "${KAFKA_SCRAM_USERS[@]}"; do
+      echo "TENDERFLOW_INFRA_KAFKA_SCRAM_$(echo "$user" | tr 'a-z-' 'A-Z_')_PASSWORD=$(scram_password "$user")" \
+        >>"$ENV_FILE.tmp"
+    done
+  fi
   mv "$ENV_FILE.tmp" "$ENV_FILE"
 }
 
@@ -344,9 +403,14 @@ main() {
   setup_postgres
   start_redis
   wait_kafka
+  ensure_scram_users
+  wait_kafka_sasl
   create_topics
   write_env
   log "infra up in $(elapsed "$t_total"); environment in ${ENV_FILE#"$ROOT"/}"
 }
 
-main "$@"
+# Sourced (to reuse its functions) it only defines them.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  main "$@"
+fi
