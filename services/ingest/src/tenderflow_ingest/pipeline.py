@@ -118,7 +118,7 @@ async def _extract(task: PackageTask, spooled, verdicts: list[FileVerdict], canc
     text_key = tenant_key(task.tenant_id, "packages", task.id, "documents", f"{document_id}.json")
     units = [asdict(unit) for unit in extraction.units]
     await pipeline.store.put_bytes(text_key, json.dumps({"file": spooled.name, "doc_type": extraction.doc_type,
-                                                         "units": units}).encode())
+                                                         "language": extraction.language, "units": units}).encode())
     document = dict(id=document_id, package_id=task.id, file=spooled.name, doc_type=extraction.doc_type,
                     size=spooled.size, sha256=spooled.sha256, pages=extraction.pages, units=len(units),
                     text_key=text_key)
@@ -126,7 +126,7 @@ async def _extract(task: PackageTask, spooled, verdicts: list[FileVerdict], canc
         await repository.add_document(uow.session, **document)
         await uow.emit(task.event(events.DocumentExtracted(
             package_id=task.id, document_id=document_id, file=spooled.name, doc_type=extraction.doc_type,
-            pages=extraction.pages, units=len(units), text_key=text_key), source=SOURCE,
+            pages=extraction.pages, units=len(units), text_key=text_key, language=extraction.language), source=SOURCE,
             fact=f"extracted:{spooled.name}", subject=task.filename))
     return document
 

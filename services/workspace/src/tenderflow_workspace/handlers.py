@@ -23,7 +23,7 @@ async def read_chunks(event: PackageIngested, envelope: Envelope, *, store: Obje
             raise Unprocessable("document text lies outside the tenant's storage")
         extracted = json.loads(await store.get_bytes(document.text_key))
         chunks[document.document_id] = chunk_units(document.document_id, document.file, document.doc_type,
-                                                   extracted["units"])
+                                                   extracted["units"], extracted.get("language"))
     return chunks
 
 

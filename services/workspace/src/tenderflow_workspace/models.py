@@ -45,6 +45,7 @@ chunks = Table(
     Column("path", String(2000)),
     Column("row", Integer),
     Column("ordinal", Integer, nullable=False),
+    Column("language", String(8)),
 )
 
 anythingllm_syncs = Table(

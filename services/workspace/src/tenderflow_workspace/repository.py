@@ -43,7 +43,7 @@ async def add_chunks(session: AsyncSession, workspace_id: str, package_id: str, 
     await session.execute(insert(chunks), [
         {"id": c.chunk_id, "workspace_id": workspace_id, "package_id": package_id, "document_id": c.document_id,
          "file": c.file, "doc_type": c.doc_type, "text": c.text, "page": c.page, "path": c.path, "row": c.row,
-         "ordinal": c.ordinal}
+         "ordinal": c.ordinal, "language": c.language}
         for c in new_chunks
     ])
 
@@ -61,7 +61,7 @@ async def load_chunks(session: AsyncSession, workspace_id: str, package_id: str 
         query = query.where(chunks.c.package_id == package_id)
     rows = await session.execute(query.order_by(chunks.c.document_id, chunks.c.ordinal))
     return [Chunk(chunk_id=r.id, document_id=r.document_id, file=r.file, doc_type=r.doc_type, text=r.text,
-                  page=r.page, path=r.path, row=r.row, ordinal=r.ordinal) for r in rows]
+                  page=r.page, path=r.path, row=r.row, ordinal=r.ordinal, language=r.language) for r in rows]
 
 
 async def sync_exists(session: AsyncSession, sync_id: str) -> bool:

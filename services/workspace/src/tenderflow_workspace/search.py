@@ -43,4 +43,4 @@ def search_index(index: BuiltinIndex, query: SearchQuery) -> list[Passage]:
                         kind=query.kind)
     return [Passage(chunk_id=h.chunk.chunk_id, document_id=h.chunk.document_id, file=h.chunk.file,
                     doc_type=h.chunk.doc_type, text=h.chunk.text, page=h.chunk.page, path=h.chunk.path,
-                    row=h.chunk.row, score=float(h.score)) for h in hits]
+                    row=h.chunk.row, score=float(h.score), language=h.chunk.language) for h in hits]

@@ -57,6 +57,8 @@ class DocumentExtracted(Event):
     pages: int = Field(ge=0)
     units: int = Field(ge=0)
     text_key: str
+    language: str | None = Field(default=None, description="ISO 639-1 code of the document's language, when its "
+                                 "words tell (en, pt, es, ru, de, fr); unset otherwise.")
 
 
 class IngestedDocument(Strict):

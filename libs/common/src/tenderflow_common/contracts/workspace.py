@@ -83,6 +83,7 @@ class Passage(Strict):
     path: str | None = None
     row: int | None = None
     score: float
+    language: str | None = None  # ISO 639-1, as ingest told it for the chunk's document
 
 
 class SearchResult(Strict):

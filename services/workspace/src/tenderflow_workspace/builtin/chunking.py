@@ -28,6 +28,7 @@ class Chunk:
     path: str | None
     row: int | None
     ordinal: int
+    language: str | None = None  # the document's, ISO 639-1, when ingest could tell
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,8 @@ class _Segment:
     words: int
 
 
-def chunk_units(document_id: str, file: str, doc_type: str, units: list[Mapping[str, Any]]) -> list[Chunk]:
+def chunk_units(document_id: str, file: str, doc_type: str, units: list[Mapping[str, Any]],
+                language: str | None = None) -> list[Chunk]:
     """Turn a document's units into chunks with deterministic ids, so re-indexing gives the same ids."""
     chunks: list[Chunk] = []
     for unit in units:
@@ -54,6 +56,7 @@ def chunk_units(document_id: str, file: str, doc_type: str, units: list[Mapping[
                     path=unit.get("path"),
                     row=unit.get("row"),
                     ordinal=ordinal,
+                    language=language,
                 )
             )
     return chunks
