@@ -9,14 +9,19 @@ from tenderflow_common.contracts.jobs import JobCancelRequested
 from tenderflow_common.contracts.uploads import UploadReceived
 from tenderflow_common.storage import ObjectStore
 from tenderflow_ingest import handlers
+from tenderflow_ingest.upload_sources import UploadSources
 
 
-def routes(wake_worker: Callable[[], None], store: ObjectStore, s3_bucket: str | None = None) -> list[Route]:
-    """`s3_bucket` is the configured bucket when storage is S3, so upload events may name `s3://` objects."""
+def routes(wake_worker: Callable[[], None], store: ObjectStore, s3_bucket: str | None = None,
+           sources: UploadSources | None = None) -> list[Route]:
+    """`s3_bucket` is the configured bucket when storage is S3, so upload events may name `s3://` objects;
+    `sources` says which system may upload for which tenant (any, when not given)."""
+    sources = sources or UploadSources.any_source()
     return [
         Route(IngestPackage, functools.partial(handlers.ingest_package, wake_worker=wake_worker),
               on_give_up=handlers.package_failed),
         Route(UploadReceived, functools.partial(handlers.upload_received, wake_worker=wake_worker),
-              prepare=functools.partial(handlers.measure_upload, store=store, s3_bucket=s3_bucket)),
+              prepare=functools.partial(handlers.measure_upload, store=store, s3_bucket=s3_bucket,
+                                        sources=sources)),
         Route(JobCancelRequested, handlers.job_cancel_requested),
     ]

@@ -12,6 +12,7 @@ from tenderflow_common.storage import ObjectStore, StoredObject, key_belongs_to
 from tenderflow_common.unit_of_work import UnitOfWork
 from tenderflow_ingest import repository, uploads
 from tenderflow_ingest.repository import PackageTask
+from tenderflow_ingest.upload_sources import UploadSources
 
 SOURCE = "tenderflow/ingest"
 
@@ -36,8 +37,9 @@ async def package_failed(command: IngestPackage, envelope: Envelope, uow: UnitOf
 
 
 async def measure_upload(event: UploadReceived, envelope: Envelope, *, store: ObjectStore,
-                         s3_bucket: str | None) -> StoredObject:
-    """Check what the event names and measure the stored object, before any transaction opens."""
+                         s3_bucket: str | None, sources: UploadSources) -> StoredObject:
+    """Check who sent the event and what it names, then measure the stored object, before any transaction opens."""
+    sources.check(envelope.source, envelope.tenantid)
     return await uploads.measure(store, uploads.package_key(event.object, envelope.tenantid, s3_bucket))
 
 

@@ -20,6 +20,6 @@ def build_service(settings: IngestSettings | None = None, transport: Transport |
     worker = pipeline.package_worker(pipeline.Pipeline(runtime.transaction, runtime.sessions, store,
                                                        settings.limits(), Path(settings.work_dir)))
     s3_bucket = settings.storage.s3.bucket if settings.storage.backend == "s3" else None
-    runtime.consume(consumers.routes(worker.wake, store, s3_bucket))
+    runtime.consume(consumers.routes(worker.wake, store, s3_bucket, settings.upload_allowlist()))
     return create_service(runtime, [], title="Tenderflow ingest",
                           description="Safe package ingestion and text extraction.", background=[worker.run])

@@ -10,6 +10,7 @@ from pydantic_settings import SettingsConfigDict
 
 from tenderflow_common.settings import ServiceSettings
 from tenderflow_ingest.limits import MAY_BE_ZERO, IngestLimits
+from tenderflow_ingest.upload_sources import UploadSources
 
 
 def _limit_fields() -> dict[str, Any]:
@@ -35,6 +36,8 @@ class IngestSettings(_LimitSettings):
 
     port: int = 8001
     work_dir: str = ".run/ingest-work"
+    # JSON, e.g. {"erp.example": ["<tenant id>", ...]}: the tenants each upload event source may address.
+    upload_sources: dict[str, list[str]] | None = None
 
     @classmethod
     def embedded_defaults(cls, data_dir: Path) -> dict[str, Any]:
@@ -46,6 +49,14 @@ class IngestSettings(_LimitSettings):
         """Refuse at start-up what IngestLimits would refuse later."""
         self.limits()
         return self
+
+    def upload_allowlist(self) -> UploadSources:
+        """The configured allowlist; unset, production accepts no upload event and development accepts all."""
+        if self.upload_sources is not None:
+            return UploadSources.from_mapping(self.upload_sources)
+        if self.platform.env == "production":
+            return UploadSources.from_mapping({})
+        return UploadSources.any_source()
 
     def limits(self) -> IngestLimits:
         """The configured limits as the domain's value object."""
