@@ -25,11 +25,12 @@ DEADLINE: Cues = {
     "pt": (
         r"(?:propostas|envelopes) (?:serao )?recebid[ao]s ate", r"recebimento das propostas", r"entrega das propostas",
         r"data limite", r"prazo (?:final )?(?:para|de) (?:o )?(?:envio|entrega|recebimento)",
+        r"apresentacao das propostas",
     ),
     "es": (
         r"fecha limite de (?:presentacion|recepcion)", r"plazo de presentacion", r"presentacion de (?:la )?oferta",
         r"presentacion de (?:las )?(?:ofertas|proposiciones|solicitudes)", r"fin del plazo",
-        r"recepcion de (?:ofertas|proposiciones)",
+        r"recepcion de (?:ofertas|proposiciones)", r"fecha (?:fin|final) de presentacion",
     ),
     "ru": (
         r"окончательн\w* срок", r"срок\w* (?:подачи|представления|предоставления)", r"дата окончания (?:приема|подачи)",
@@ -70,14 +71,16 @@ VALUE: Cues = {
         r"estimated (?:total )?(?:contract |procurement )?(?:value|cost|amount|budget)", r"contract value",
         r"total value", r"value of the (?:contract|tender|framework|agreement|procurement)", r"budget",
         r"estimated at", r"valued at", r"estimates?,? but does not guarantee", r"volume of purchases",
+        r"approximate (?:contract )?value",
     ),
     "pt": (
         r"valor (?:global |total )?estimado", r"valor total da contratacao", r"valor (?:maximo )?global",
         r"custo estimado(?: total)?", r"estimativa (?:do valor|de custo)", r"valor total", r"orcamento estimado",
+        r"preco base",
     ),
     "es": (
         r"valor estimado(?: del contrato)?", r"presupuesto base de licitacion", r"presupuesto (?:maximo|total)",
-        r"importe (?:total|maximo)", r"valor total estimado",
+        r"importe (?:total|maximo|de licitacion)", r"valor total estimado",
     ),
     "ru": (
         r"ориентировочн\w* стоимост\w*", r"начальн\w* (?:\(максимальн\w*\) )?цен\w*", r"общ\w* стоимост\w*",
@@ -117,6 +120,7 @@ PROCEDURES: tuple[tuple[str, str, str], ...] = (
     ("auction", "Reverse auction", r"pregao"),
     ("price-quotation", "Request for price quotations", r"запрос\w* ценовых предложений|запрос\w* котировок"),
     ("open", "Open procedure", r"procedimiento abierto(?: simplificado(?: abreviado)?)?|concorrencia(?: publica)?"
+     r"|concurso publico"
      r"|открыт\w* конкурс\w*|open tender(?:ing)?|appel d'offres ouvert"),
     ("restricted", "Restricted procedure", r"procedimiento restringido|limited tender(?:ing)?|закрыт\w* конкурс\w*"
      r"|appel d'offres restreint"),
@@ -173,7 +177,7 @@ LOT_COUNT: Cues = {
 # Lot headings with their number: "Lote 1:", "LOTE II -", "по лоту № 6", "Lot 3".
 # German "Los" only with its "Nr.", since Spanish "los" is an article ("los 10 días").
 LOT_NUMBER = (
-    r"\b(?:(?:lot|lote|лот\w*|pool)\s*(?:n[ºo°]\.?|no\.?|nr\.?|№|number)?|los\s*(?:nr\.?|n[ºo°]\.?|№))\s*"
+    r"\b(?:(?:lot|lote|лот\w*|pool)\s*(?:n[ºo°]\.?|no\.?|nr\.?|№|number)?|los[-\s]*(?:nr\.?|n[ºo°]\.?|№))\s*"
     r"(?P<n>\d{1,3}|[ivx]{1,5}|one|two|three|four|five|six|seven|eight|nine|ten)\b(?:\s?[-–]\s?(?P<last>\d{1,3})\b)?"
 )
 
