@@ -121,3 +121,24 @@ def test_a_row_question_reads_the_cell_under_the_asked_header(csv_passages) -> N
 )
 def test_nothing_about_the_subject_gives_no_answer(pdf_passages, question: str) -> None:
     assert answer_question(QuestionSpec(id="none", text=question), pdf_passages(PORTUGUESE_TERMS)).answer is None
+
+
+def test_a_signature_block_gives_the_name_above_the_role(pdf_passages) -> None:
+    pages = ["Vila Serena, 3 de março de 2031\nMARIA DAS DORES LIMA\nPREFEITA\n"]
+    question = QuestionSpec(id="mayor", text="Who signed the notice as mayor?")
+
+    answer = answer_question(question, pdf_passages(pages))
+
+    assert answer.answer == "MARIA DAS DORES LIMA"
+
+
+def test_a_price_table_row_gives_its_total_as_the_last_amount(pdf_passages) -> None:
+    pages = [
+        "ITEM | DESCRIÇÃO | UNIDADE QUANTIDADE VALOR UNITÁRIO VALOR TOTAL\n"
+        "7 | CADEIRA GIRATÓRIA | UN 40 350,25 14.010,00\n"
+    ]
+    total = QuestionSpec(id="total", text="What is the estimated total value of item 7?")
+    units = QuestionSpec(id="units", text="How many units of item 7 are to be bought?")
+
+    assert answer_question(total, pdf_passages(pages)).answer == "14.010,00"
+    assert answer_question(units, pdf_passages(pages)).answer == "40"

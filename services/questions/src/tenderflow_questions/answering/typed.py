@@ -22,7 +22,7 @@ _UNITS = (
 )
 _NUMBER_WORD = r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty|thirty|sixty|ninety"
 _DURATION = re.compile(rf"\b(?:\d{{1,4}}|{_NUMBER_WORD})(?:\s*\([^)\n]{{1,25}}\))?[\s-]*(?:{_UNITS})\b", re.I)
-_PLAIN_AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,\s]\d{3})*[.,]\d{2}(?![\d])|(?<![\d.,])\d{4,}[.,]\d{2}(?!\d)")
+PLAIN_AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,\s]\d{3})*[.,]\d{2}(?![\d])|(?<![\d.,])\d{4,}[.,]\d{2}(?!\d)")
 _QUANTITY = re.compile(r"(?<![\d.,/:-])\d{1,6}(?![\d.,/:]\d)(?!\s*%)")
 _PHONE = re.compile(r"\+?\(?\d[\d\s().\-/]{6,18}\d")
 _NAME_WORD = r"[A-ZÀ-ÞА-ЯЁ][a-zß-ÿа-яё'’]+|[A-ZÀ-ÞА-ЯЁ]{2,}"
@@ -40,13 +40,13 @@ _NOT_PERSON = re.compile(
 )
 # Words after which a place is written: `entregues no seguinte endereço: ...`, `по адресу: ...`.
 _PLACE_CUE = re.compile(
-    r"(?:endereço|address|adresse|адрес\w*|dirección|domicilio|local|lugar|место|sede|plataforma|platform"
-    r"|site|sítio|ort)\b\s*:?",
+    r"(?:endereço|address|adresse|адрес\w*|dirección|domicilio|local|lugar|место|sede|ort)\b\s*:?",
     re.I,
 )
 # Capitalised words of form labels (`Point of Contact Name, Email and Phone Number`), not of people.
 _FORM_WORDS = re.compile(
     r"\b(?:phone|telephone|number|e-?mail|name|address|fax|date|signature|nome|telefone|endereço|assinatura"
+    r"|município|municipio|prefeitura|ayuntamiento|estado|state|república|county|district|sistema|system"
     r"|contract|contrato|responsable|responsável|unidad|unidade|officer|manager|gestor|договор"
     r"|nombre|teléfono|dirección|firma|телефон|адрес|подпись)\b",
     re.I,
@@ -66,7 +66,7 @@ def read_amount(window: str) -> Span | None:
     if money:
         found = money[0]
         return " ".join(window[found.start : found.end].split()), found.start, found.end
-    plain = _PLAIN_AMOUNT.search(window)
+    plain = PLAIN_AMOUNT.search(window)
     return (plain.group(0), plain.start(), plain.end()) if plain else None
 
 

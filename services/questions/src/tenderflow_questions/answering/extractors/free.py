@@ -11,7 +11,7 @@ from tenderflow_common.contracts.workspace import AnswerKind, Passage
 from tenderflow_questions.answering.candidates import Candidate, Choice, choose_one
 from tenderflow_questions.answering.fields import ROW_TYPES, STRUCTURED_TYPES, parse_fields
 from tenderflow_questions.answering.subjects import Subject, mentions_row, shared_words, subject_of
-from tenderflow_questions.answering.typed import ANNOUNCING, READERS, TypedReader
+from tenderflow_questions.answering.typed import ANNOUNCING, PLAIN_AMOUNT, READERS, TypedReader, read_person
 
 _LINE = re.compile(r"[^\n]+")
 _ANY_ROW = re.compile(
@@ -20,6 +20,8 @@ _ANY_ROW = re.compile(
 # Kinds read as the words right after the subject; typed values (dates, amounts, names) are found by their shape.
 PHRASE_KINDS = frozenset({AnswerKind.PLACE, AnswerKind.TEXT, AnswerKind.NAME})
 _NUMBERING = re.compile(r"\s*(?:\d{1,2}(?:\.\d{1,2}){0,4}\.?|[a-z]\))\s+", re.I)
+# A signature block's role line is short: `PREFEITO`, `Agente de Contratação/Pregoeiro`.
+SIGNATURE_ROLE_WORDS = 6
 # Where a value may still be read after the subject's words: the rest of their line and the next one.
 FOLLOWING_LINES = 1
 WINDOW_CHARS = 300
@@ -39,7 +41,16 @@ def extract_free(kind: AnswerKind, question: QuestionSpec, passages: Sequence[Pa
         if passage.doc_type in ROW_TYPES:
             candidates += _row_candidates(subject, passage, index, read)
         else:
-            candidates += _line_candidates(subject, passage, index, read, announcing, kind in PHRASE_KINDS)
+            candidates += _line_candidates(
+                subject,
+                passage,
+                index,
+                read,
+                announcing,
+                kind in PHRASE_KINDS,
+                kind_wants_last_amount=kind is AnswerKind.MONEY and any(f[0] == "total" for f in subject.words),
+                signatures=kind is AnswerKind.PERSON,
+            )
     return choose_one(candidates, passages)
 
 
@@ -50,6 +61,8 @@ def _line_candidates(
     read: TypedReader,
     announcing: re.Pattern[str] | None,
     kind_reads_after_subject: bool,
+    kind_wants_last_amount: bool = False,
+    signatures: bool = False,
 ) -> list[Candidate]:
     text = passage.text
     lines = list(_LINE.finditer(text))
@@ -68,21 +81,44 @@ def _line_candidates(
         # A heading on the line before counts too: `Contacto` above `Teléfono +34 ...`.
         above = shared_words(subject, lines[number - 1].group(0)) if number else {}
         matched = len(ends.keys() | above.keys()) if ends else 0
+        if signatures and number and ends and len(line.group(0).split()) <= SIGNATURE_ROLE_WORDS:
+            share = len(ends) / len(subject.words)
+            candidates += _signature(lines[number - 1], passage, index, round(0.3 + 0.3 * share, 4))
         if not row and (not ends or matched < subject.needed):
             continue
         offset = _value_offset(kind_reads_after_subject, line.group(0), list(ends.values()), row)
+        announcer = announcing.search(line.group(0)) if announcing and kind_reads_after_subject else None
+        offset = announcer.end() if announcer else offset
         start = line.start() + offset
         stop = lines[min(number + FOLLOWING_LINES, len(lines) - 1)].end()
         window = text[start : min(stop, start + WINDOW_CHARS)]
-        span = read(window)
+        span = _last_amount(window) if row and kind_wants_last_amount else read(window)
         if span is None:
             continue
         answer, low, high = span
         share = min(1.0, matched / len(subject.words)) if subject.words else 1.0
-        announced = bool(announcing and announcing.search(window[:low]))
+        announced = bool(announcer or (announcing and announcing.search(window[:low])))
+        # Places and names are written with a capital or a number; a lowercase phrase is the sentence going on.
+        announced -= kind_reads_after_subject and answer[:1].islower()
         strength = 0.3 + 0.3 * share + 0.1 * bool(row) + 0.1 * announced - 0.05 * (low > len(line.group(0)) - offset)
         candidates.append(Candidate(answer, answer.casefold(), index, start + low, start + high, round(strength, 4)))
     return candidates
+
+
+def _last_amount(window: str) -> tuple[str, int, int] | None:
+    """A price table row lists the unit price before the total: a total is the row's last amount."""
+    line = window.split("\n", 1)[0]
+    amounts = list(PLAIN_AMOUNT.finditer(line))
+    return (amounts[-1].group(0), amounts[-1].start(), amounts[-1].end()) if amounts else None
+
+
+def _signature(above: re.Match[str], passage: Passage, index: int, strength: float) -> list[Candidate]:
+    """A signature block: the role on this line (`PREFEITO`), the person's name alone on the line above."""
+    name = read_person(above.group(0))
+    if name is None or name[0] != above.group(0).strip():
+        return []
+    start = above.start() + name[1]
+    return [Candidate(name[0], name[0].casefold(), index, start, start + len(name[0]), strength + 0.1)]
 
 
 def _value_offset(after_subject: bool, line: str, ends: list[int], row: re.Match[str] | None) -> int:
