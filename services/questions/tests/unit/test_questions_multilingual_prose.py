@@ -222,3 +222,26 @@ def test_a_date_sharing_one_word_with_a_two_word_question_is_not_its_answer(pdf_
     question = QuestionSpec(id="visit", text="When is the site visit for bidders?")
 
     assert answer_question(question, pdf_passages(["Bidders may ask questions until 2 June 2025."])).answer is None
+
+
+ITEM_TABLE = [
+    "ITEM | DESCRIÇÃO | UNID QTD VALOR UNITÁRIO VALOR TOTAL\n"
+    "1 | CADEIRA GIRATÓRIA | UN 10 350,00 3.500,00\n"
+    "2 | MESA DE REUNIÃO | UN 4 1.200,50 4.802,00\n",
+    "3 - Armário de aço\nQuantidade Total: 6\nValor Total (R$): 7.260,00\n4 - Estante\nValor Total (R$): 900,00\n",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("What is the unit price of item 2?", "1.200,50"),
+        ("What is the estimated total value of item 2 (meeting table)?", "4.802,00"),
+        ("What is the estimated total of item 3?", "7.260,00"),
+        ("What is the estimated total of item 9?", None),
+    ],
+)
+def test_item_questions_read_the_items_row_or_block(pdf_passages, text: str, expected: str | None) -> None:
+    question = QuestionSpec(id="item", text=text)
+
+    assert answer_question(question, pdf_passages(ITEM_TABLE)).answer == expected

@@ -12,6 +12,7 @@ from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.contracts.workspace import Passage
 from tenderflow_questions.answering.candidates import Candidate, Choice, choose_one
 from tenderflow_questions.answering.extractors.common import fields_of, preceding, strength_of, strength_table
+from tenderflow_questions.answering.extractors.item_amounts import ASKED_ITEM, item_amount_candidates
 from tenderflow_questions.answering.fields import ROW_TYPES, STRUCTURED_TYPES, Field, is_label, parse_fields
 from tenderflow_questions.answering.money import FoundMoney, currency_code, find_money, format_money, parse_amount
 
@@ -55,8 +56,11 @@ REAL_AMOUNT = re.compile(r"\d{4}|\d[.,'\u00a0 ]\d{3}|[.,]\d{2}\b")
 
 
 def extract_money(question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
-    """The contract value; a question about one lot, or about a fee or guarantee, reads only amounts stated
-    for it, and a question about anything else more specific gets no answer rather than the contract value."""
+    """The contract value; a question about one lot or item, or about a fee or guarantee, reads only amounts
+    stated for it, and a question about anything else more specific gets no answer rather than the contract
+    value."""
+    if ASKED_ITEM.search(question.text):
+        return choose_one(item_amount_candidates(question.text, passages), passages)
     focus = _focus(question.text)
     if focus is None:
         return None
@@ -261,7 +265,7 @@ VALUE_QUESTION_WORDS = frozenset(
         *("including", "excluding", "vat", "tax"),
     }
 )
-NUMBERED = re.compile(r"\b(?P<what>lots?|items?|pools?)\s+(?P<n>\d{1,3}|[ivx]{1,5})\b", re.I)
+NUMBERED = re.compile(r"\b(?P<what>lots?|pools?)\s+(?P<n>\d{1,3}|[ivx]{1,5})\b", re.I)
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 SPECIFIC_WINDOW = 250
 
@@ -285,8 +289,6 @@ class _Focus:
 def _focus(question: str) -> _Focus | None:
     folded = vocabulary.fold(question)
     numbered = NUMBERED.search(folded)
-    if numbered and numbered["what"].startswith("item"):
-        return None
     if numbered:
         return _Focus(lot=_lot_number(numbered["n"]))
     asked = [match.group(0) for match in vocabulary.cue_pattern(vocabulary.NOT_VALUE).finditer(folded)]
