@@ -13,7 +13,7 @@ LOAD_INFRA_ENV := set -a && source .run/infra.env && set +a
 # Exports the local model server's settings written by llm-up.
 LOAD_LLM_ENV := set -a && source .run/llm.env && set +a
 
-.PHONY: asyncapi demo help install ocr infra-up infra-down llm-up llm-down stack-up stack-down test lint eval bench-questions bench-ingest bench-modes
+.PHONY: asyncapi demo help install ocr infra-up infra-down llm-up llm-down stack-up stack-down test lint eval bench-questions bench-ingest bench-modes faults
 
 help:
 	@echo "make install     sync .venv from uv.lock (installs uv $(UV_VERSION), and pip for it, if missing)"
@@ -27,6 +27,7 @@ help:
 	@echo "make stack-down  stop them"
 	@echo "make test        install, ocr, infra-up, llm-up, then pytest with .run/infra.env and .run/llm.env exported"
 	@echo "make lint        ruff check"
+	@echo "make faults      kill -9, replicas, duplicates and poison against the running stack, proved by a ledger (TENDERFLOW_FAULTS_FULL=1: the full run)"
 	@echo "make eval        the dev set of real tenders (evaluation/expected_answers.toml), judged strictly; accuracy by format, language and question, calibration"
 	@echo "make bench-questions  questions runner throughput at concurrency 4, 8 and 16 against the ideal"
 	@echo "make bench-ingest  sandbox start cost; ingest MB/s, PDF pages/s and peak RSS on a ~500 MB package against bare zipfile/pypdfium2; OCR pages/s against bare Tesseract; 50 MB CSV and JSON against csv/json.load; XLSX and DOCX against bare openpyxl/python-docx"
@@ -101,3 +102,9 @@ bench-ingest: | $(VENV_PY)
 # The same package of real tenders through embedded mode and through a stack of its own; prints the ratio.
 bench-modes: install infra-up
 	@$(LOAD_INFRA_ENV); $(VENV_PY) services/ingest/benchmarks/bench_modes.py
+
+# The fault suite (tests/faults) selects itself only with -m faults, so `make test` does not run it too; the note
+# of each fault's ledger and recovery time is written to .run/faults-report.md.
+faults: install infra-up
+	@$(LOAD_INFRA_ENV); status=0; $(VENV_PY) -m pytest tests/faults -m faults $(PYTEST_ARGS) \
+		|| status=$$?; cat .run/faults-report.md 2>/dev/null || true; exit $$status

@@ -1,0 +1,120 @@
+"""What the suite does to the stack: uploads through the gateway, `kill -9` and restart, second replicas, and
+poison or repeated records put straight on the topics."""
+
+import io
+import subprocess
+import sys
+import time
+import uuid
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import httpx
+from aiokafka import AIOKafkaProducer
+
+from tenderflow_cli.embedded import EmbeddedSystem
+from tenderflow_common import topics
+from tenderflow_common.db import create_engine, session_factory
+from tenderflow_common.testing.stack import Stack, free_port
+from tenderflow_gateway import repository as gateway_repository
+
+TENDERS = Path(__file__).resolve().parents[3] / "shared" / "data" / "tenders"
+# Text-layer documents only: a scan's OCR would make every job minutes long on a shared two-core machine.
+SHORT_PACKAGE = ("ted/20-155018-001-EXP.xml", "ted/21-000061-001-EXP.xml", "ocds/nsw-1.json",
+                 "es/jaen-plants-anuncio.pdf", "us/gsa-dol-14c-sf1449.pdf", "br/ufop-edital-pregao.pdf")
+FULL_PACKAGE = SHORT_PACKAGE + ("ted/18-151256-001-EXP.xml", "ted/19-090974-001-EXP.xml", "ocds/nsw-2.json",
+                                "ocds/montreal-0636358.json", "es/jaen-plants-pcap.pdf", "es/jaen-plants-anexo-i.pdf",
+                                "br/dom-macedo-costa-edital-pregao.pdf", "us/gsa-ads-bpa-rfq.pdf",
+                                "in/idfoi-rfp-epayment-gateway.pdf")
+
+
+def tender_package(files: tuple[str, ...]) -> bytes:
+    """A package of real tender documents, built at test time from the shared folder."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in files:
+            archive.write(TENDERS / name, name)
+    return buffer.getvalue()
+
+
+async def tenant_with_key(stack: Stack, tenant: str) -> tuple[str, str]:
+    engine = create_engine(stack.databases["gateway"], pool_size=1)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            tenant_id = await gateway_repository.ensure_tenant(session, tenant)
+            _, key = await gateway_repository.create_key(session, tenant_id)
+        return tenant_id, key
+    finally:
+        await engine.dispose()
+
+
+async def upload(stack: Stack, key: str, package: bytes) -> str:
+    """Submit a package through the gateway; the accepted job's id."""
+    name = f"tender-{uuid.uuid4().hex[:8]}.zip"
+    async with httpx.AsyncClient(base_url=stack.gateway_url, headers={"X-API-Key": key}, timeout=60) as client:
+        response = await client.post("/v1/documents", files={"file": (name, package, "application/zip")})
+    assert response.status_code == 202, response.text
+    return response.json()["job_id"]
+
+
+def kill(stack: Stack, process: str) -> float:
+    """`kill -9`: no shutdown hook runs, no offset or lease is given back. The moment it happened."""
+    running = stack.processes.pop(process)
+    running.kill()
+    running.wait()
+    return time.monotonic()
+
+
+async def restart(stack: Stack, service: str) -> None:
+    stack.start_service(service)
+    await stack.wait_ready(120, services=(service,))
+
+
+def start_replica(stack: Stack, service: str, name: str) -> None:
+    """Another process of `service` in the same consumer group, on a port of its own (then `wait_ready`)."""
+    stack.ports[name] = free_port()
+    env = {**stack.environment(), f"TENDERFLOW_{service.upper()}_PORT": str(stack.ports[name])}
+    log_file = (stack.work_dir / "logs" / f"{name}.log").open("ab")
+    stack.processes[name] = subprocess.Popen([sys.executable, "-m", f"tenderflow_{service}"], env=env,
+                                             stdout=log_file, stderr=subprocess.STDOUT)
+
+
+def has_children(process: subprocess.Popen) -> bool:
+    """Whether the process has a child: an ingest replica extracting runs its sandbox as one."""
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    return children.exists() and bool(children.read_text().split())
+
+
+def consumer_groups_by_topic(scratch: Path) -> Counter:
+    """How many consumer groups read each topic: each of them dead-letters a poison message once."""
+
+    class Subscriptions:
+        def __init__(self) -> None:
+            self.read: Counter = Counter()
+
+        def subscribe(self, topic_names, group_id, handler) -> None:
+            self.read.update(topic_names)
+
+    recording = Subscriptions()
+    EmbeddedSystem(scratch, transport=recording).build()
+    return recording.read
+
+
+async def put_on_topics(stack: Stack, records: list[tuple[str, bytes | None, bytes, list]]) -> None:
+    """Produce (topic, key, value, headers) records under the stack's prefix, as another producer would."""
+    producer = AIOKafkaProducer(bootstrap_servers=stack.infra.kafka_bootstrap_servers)
+    await producer.start()
+    try:
+        for topic, key, value, headers in records:
+            await producer.send_and_wait(stack.topic_prefix + topic, value, key=key, headers=headers)
+    finally:
+        await producer.stop()
+
+
+POISON = (b"\xff not an envelope", b'{"specversion": "1.0", "type": "tenderflow.unknown.v1"}')
+
+
+def poison_for_every_topic(job_id: str) -> list[tuple[str, bytes, bytes, list]]:
+    """Records no consumer can handle, on every pipeline topic, keyed to a running job."""
+    return [(topic, job_id.encode(), value, []) for topic in topics.PIPELINE_TOPICS for value in POISON]

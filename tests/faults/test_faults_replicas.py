@@ -1,0 +1,63 @@
+"""Two replicas of a worker service in one consumer group, the one doing the job killed mid-job: the other takes
+the work over once its lease runs out (and the group rebalances), and nothing is done twice."""
+
+import asyncio
+import time
+
+import pytest
+
+from .faults import SHORT_PACKAGE, has_children, kill, restart, start_replica, tenant_with_key, tender_package, upload
+
+pytestmark = pytest.mark.faults
+JOB_SECONDS = 600.0
+RECOVERY_GOAL_SECONDS = 30.0
+
+
+async def test_the_ingest_replica_extracting_is_killed_and_the_other_finishes(
+        fault_stack, watch, ledger, report, dead_letters_due):
+    start_replica(fault_stack, "ingest", "ingest-2")
+    await fault_stack.wait_ready(120, services=("ingest-2",))
+    _, key = await tenant_with_key(fault_stack, "replicas")
+    job_id = await upload(fault_stack, key, tender_package(SHORT_PACKAGE))
+    sample = await watch.wait_for(job_id, lambda s: s.stage == "ingesting" and s.documents_extracted >= 1,
+                                  JOB_SECONDS)
+    assert not sample.terminal
+    replicas = ("ingest", "ingest-2")
+    deadline = time.monotonic() + 30
+    while not (working := [name for name in replicas if has_children(fault_stack.processes[name])]):
+        assert time.monotonic() < deadline, "neither replica is extracting"
+        await asyncio.sleep(0.1)
+    victim = working[0]
+    killed_at = kill(fault_stack, victim)
+    recovery = await watch.progress_after(job_id, killed_at, JOB_SECONDS)
+    await watch.wait_for(job_id, lambda s: s.terminal, JOB_SECONDS)
+
+    check = await ledger.check([job_id], watch, dead_letters_due=dead_letters_due)
+    report.record("two ingest replicas, the extracting one killed -9", f"extraction at {sample.progress}",
+                  recovery, check.summary())
+    if victim == "ingest":
+        await restart(fault_stack, "ingest")
+    fault_stack.stop_service("ingest-2")
+    assert check.problems == []
+    assert recovery <= RECOVERY_GOAL_SECONDS
+
+
+async def test_a_questions_replica_killed_while_answering_leaves_the_run_to_the_other(
+        fault_stack, watch, ledger, report, dead_letters_due):
+    start_replica(fault_stack, "questions", "questions-2")
+    await fault_stack.wait_ready(120, services=("questions-2",))
+    _, key = await tenant_with_key(fault_stack, "replicas")
+    job_id = await upload(fault_stack, key, tender_package(SHORT_PACKAGE))
+    sample = await watch.wait_for(job_id, lambda s: s.stage == "answering", JOB_SECONDS)
+    assert not sample.terminal
+    killed_at = kill(fault_stack, "questions")
+    recovery = await watch.progress_after(job_id, killed_at, JOB_SECONDS)
+    await watch.wait_for(job_id, lambda s: s.terminal, JOB_SECONDS)
+
+    check = await ledger.check([job_id], watch, dead_letters_due=dead_letters_due)
+    report.record("two questions replicas, one killed -9", f"answering at {sample.progress}", recovery,
+                  check.summary())
+    await restart(fault_stack, "questions")
+    fault_stack.stop_service("questions-2")
+    assert check.problems == []
+    assert recovery <= RECOVERY_GOAL_SECONDS
