@@ -21,15 +21,24 @@ def flatten(value: Any, path: str, skip: Collection[str] = ()) -> list[str]:
     if isinstance(value, dict):
         for key, child in value.items():
             if key not in skip:
-                lines.extend(flatten(child, child_path(path, key)))
+                _flatten_into(lines, child, f"{path}.{key}" if path else key)
+    else:
+        _flatten_into(lines, value, path)
+    return lines
+
+
+def _flatten_into(lines: list[str], value: Any, path: str) -> None:
+    """flatten's walk, appending to one list: it runs for every value of a document, so no list per level."""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            _flatten_into(lines, child, f"{path}.{key}" if path else key)
     elif isinstance(value, list):
         for index, child in enumerate(value):
-            lines.extend(flatten(child, child_path(path, index)))
+            _flatten_into(lines, child, f"{path}[{index}]")
     else:
-        text = scalar_text(value)
+        text = clean_value(value) if isinstance(value, str) else scalar_text(value)
         if text:
             lines.append(f"{path or '$'}: {text}")
-    return lines
 
 
 def scalar_text(value: Any) -> str:

@@ -63,7 +63,7 @@ def describe(stream: Any, max_depth: int) -> TopLevel:
             if depth == 1 and event == "map_key":
                 key = value
                 top.keys.setdefault(key)  # a repeated key keeps its first place and, as in json.loads, its last value
-            elif builder is None and key is not None and _value_starts(event, depth):
+            elif builder is None and depth <= 2 and key is not None and _value_starts(event, depth):
                 builder = _builder_for(top, key, event)
             elif key == "releases" and depth == 3 and event == "map_key" and value == "ocid":
                 top.release_with_ocid = True

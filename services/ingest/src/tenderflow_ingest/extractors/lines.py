@@ -35,7 +35,7 @@ def units_from_lines(lines: Iterable[str], path: str | None, max_chars: int) -> 
     current: list[str] = []
     size = 0
     for line in lines:
-        for piece in _split_long(line, max_chars):
+        for piece in (line,) if len(line) <= max_chars else _split_long(line, max_chars):
             if current and size + len(piece) + 1 > max_chars:
                 yield TextUnit(text="\n".join(current), path=path)
                 current, size = [], 0
