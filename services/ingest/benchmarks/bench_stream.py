@@ -32,12 +32,14 @@ def main() -> None:
     schedule = build(cache / f"stream-{size_mb}mb-v1.csv", lambda: price_schedule_csv(size_mb * 1_000_000, 11))
     package = build(cache / f"stream-{size_mb}mb-v1.json",
                     lambda: ocds_release_package(int(size_mb * 1_000_000 * _JSON_TARGET_SHARE), 11))
-    print(f"\n{'measurement':<24}{'MB':>6}{'seconds':>9}{'MB/s':>8}{'peak RSS MB':>13}{'(base)':>8}  rows or units")
+    print(f"\n{'measurement':<24}{'MB':>6}{'seconds':>9}{'CPU s':>7}{'MB/s':>8}{'peak RSS MB':>13}{'(base)':>8}"
+          "  rows or units")
     for name, path in (("bare-csv", schedule), ("tenderflow-csv", schedule), ("tenderflow-csv-all", schedule),
                        ("bare-json", package), ("tenderflow-json", package), ("tenderflow-json-all", package)):
         r = measure(name, path)
         size = r["bytes"] / 1e6
-        print(f"{name:<24}{size:>6.0f}{r['seconds']:>9.1f}{size / r['seconds']:>8.1f}{r['peak_rss_mb']:>13.0f}"
+        print(f"{name:<24}{size:>6.0f}{r['seconds']:>9.1f}{r['cpu_seconds']:>7.1f}{size / r['seconds']:>8.1f}"
+              f"{r['peak_rss_mb']:>13.0f}"
               f"{r['baseline_rss_mb']:>8.0f}  {r['rows']:,}")
 
 
