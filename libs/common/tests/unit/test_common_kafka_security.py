@@ -35,11 +35,11 @@ def certificate_files(tmp_path):
 
 
 def test_plaintext_by_default_leaves_clients_unchanged(monkeypatch):
-    for name in ("SECURITY_PROTOCOL", "SASL_USERNAME", "SASL_PASSWORD", "SSL_CAFILE"):
+    for name in ("SECURITY_PROTOCOL", "SASL_USERNAME", "SASL_PASSWORD", "SSL_CAFILE", "SSL_CERTFILE", "SSL_KEYFILE"):
         monkeypatch.delenv(f"TENDERFLOW_KAFKA_{name}", raising=False)
-    settings = KafkaSettings()
-    assert client_options(settings) == {"bootstrap_servers": "127.0.0.1:9092", "security_protocol": "PLAINTEXT",
-                                        "ssl_context": None}
+    settings = KafkaSettings(bootstrap_servers="kafka-1:9092,kafka-2:9092")
+    assert client_options(settings) == {"bootstrap_servers": "kafka-1:9092,kafka-2:9092",
+                                        "security_protocol": "PLAINTEXT", "ssl_context": None}
     assert broker_security(settings) is None
 
 
