@@ -1,4 +1,5 @@
-"""Creates the project's Kafka topics when missing, so nothing relies on broker auto-creation."""
+"""Creates the project's Kafka topics when missing, so nothing relies on broker auto-creation; logs in with the
+TENDERFLOW_KAFKA_* security settings the services use (the Helm hook runs it against secured brokers)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ import time
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError, for_code
 
+from tenderflow_common.kafka_security import client_options
+from tenderflow_common.settings import KafkaSettings
 from tenderflow_common.topics import ALL_TOPICS
 
 
 async def create_topics(bootstrap: str, partitions: int, replication: int) -> list[str]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=30000)
+    admin = AIOKafkaAdminClient(**client_options(KafkaSettings(bootstrap_servers=bootstrap)), request_timeout_ms=30000)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
