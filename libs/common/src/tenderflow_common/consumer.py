@@ -26,6 +26,7 @@ Handler = Callable[..., Awaitable[None]]
 """`handler(message, envelope, uow)`, or `handler(message, envelope, uow, prepared)` for a route that prepares."""
 Prepare = Callable[[Message, Envelope], Awaitable[Any]]
 GiveUp = Callable[[Message, Envelope, UnitOfWork, str], Awaitable[None]]
+Admit = Callable[[Record, Envelope], None]
 
 
 GAVE_UP = "it could not be handled after several attempts and was set aside for an operator"
@@ -42,12 +43,15 @@ class Route:
     `prepare` does a handler's remote I/O (reading storage) before its transaction opens, so no transaction is held
     open across it; its result is the handler's fourth argument. `on_give_up` runs, in a transaction of its own,
     when the message is dead-lettered, so the job it belongs to ends with a reason instead of waiting for ever.
+    `admit` checks the record as it arrived (its exact bytes and headers, e.g. a producer's signature) before
+    anything else; raising Unprocessable dead-letters it.
     """
 
     message: type[Message]
     handler: Handler
     prepare: Prepare | None = None
     on_give_up: GiveUp | None = None
+    admit: Admit | None = None
 
 
 def subscribed_topics(routes: list[Route]) -> list[str]:
@@ -99,6 +103,13 @@ class MessageConsumer:
             reason = f"invalid {envelope.type} payload: {_first_error(error)}"
             await self._send_to_dead_letters(record, reason)
             return
+        if route.admit is not None:
+            try:
+                route.admit(record, envelope)
+            except Unprocessable as error:
+                await self._send_to_dead_letters(record, f"unprocessable {envelope.type}: {error}")
+                metrics.messages_consumed.labels(self.name, envelope.type, "dead_lettered").inc()
+                return
         with (context.job_context(envelope.correlationid, envelope.tenantid, envelope.jobid),
               continued_trace(record.headers, f"{self.name} handle {envelope.type}", job_id=envelope.jobid)):
             await self._handle_with_retries(record, envelope, payload, route)
