@@ -21,7 +21,7 @@ def routes(wake_worker: Callable[[], None], store: ObjectStore, s3_bucket: str |
         Route(IngestPackage, functools.partial(handlers.ingest_package, wake_worker=wake_worker),
               on_give_up=handlers.package_failed),
         Route(UploadReceived, functools.partial(handlers.upload_received, wake_worker=wake_worker),
-              prepare=functools.partial(handlers.measure_upload, store=store, s3_bucket=s3_bucket,
-                                        sources=sources)),
+              prepare=functools.partial(handlers.measure_upload, store=store, s3_bucket=s3_bucket),
+              admit=functools.partial(handlers.admit_upload, sources=sources)),
         Route(JobCancelRequested, handlers.job_cancel_requested),
     ]

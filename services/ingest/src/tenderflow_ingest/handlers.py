@@ -9,6 +9,7 @@ from tenderflow_common.contracts.jobs import JobCancelRequested
 from tenderflow_common.contracts.uploads import UploadReceived
 from tenderflow_common.envelope import Envelope, stable_id
 from tenderflow_common.storage import ObjectStore, StoredObject, key_belongs_to
+from tenderflow_common.transport import Record
 from tenderflow_common.unit_of_work import UnitOfWork
 from tenderflow_ingest import repository, uploads
 from tenderflow_ingest.repository import PackageTask
@@ -36,10 +37,14 @@ async def package_failed(command: IngestPackage, envelope: Envelope, uow: UnitOf
                                    source=SOURCE, message_id=stable_id(package_id, "failed")))
 
 
+def admit_upload(record: Record, envelope: Envelope, *, sources: UploadSources) -> None:
+    """Another system's event must prove its source (where it has a key) and name a tenant that source serves."""
+    sources.admit(envelope.source, envelope.tenantid, record.value, record.headers)
+
+
 async def measure_upload(event: UploadReceived, envelope: Envelope, *, store: ObjectStore,
-                         s3_bucket: str | None, sources: UploadSources) -> StoredObject:
-    """Check who sent the event and what it names, then measure the stored object, before any transaction opens."""
-    sources.check(envelope.source, envelope.tenantid)
+                         s3_bucket: str | None) -> StoredObject:
+    """Check what the event names and measure the stored object, before any transaction opens."""
     return await uploads.measure(store, uploads.package_key(event.object, envelope.tenantid, s3_bucket))
 
 

@@ -5,9 +5,10 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, create_model, model_validator
+from pydantic import Field, SecretStr, create_model, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from tenderflow_common.secret_strength import weakness
 from tenderflow_common.settings import ServiceSettings
 from tenderflow_ingest.limits import MAY_BE_ZERO, IngestLimits
 from tenderflow_ingest.upload_sources import UploadSources
@@ -38,11 +39,22 @@ class IngestSettings(_LimitSettings):
     work_dir: str = ".run/ingest-work"
     # JSON, e.g. {"erp.example": ["<tenant id>", ...]}: the tenants each upload event source may address.
     upload_sources: dict[str, list[str]] | None = None
+    # JSON, e.g. {"erp.example": "<secret>"}: a source listed here must sign its events with its secret.
+    upload_source_keys: dict[str, SecretStr] = Field(default_factory=dict)
 
     @classmethod
     def embedded_defaults(cls, data_dir: Path) -> dict[str, Any]:
         """Scratch space inside the data folder, beside everything else embedded mode keeps."""
         return {"work_dir": str(data_dir / "work")}
+
+    @model_validator(mode="after")
+    def source_keys_are_strong(self) -> "IngestSettings":
+        """A guessable key would let any producer pass as that source."""
+        for source, key in self.upload_source_keys.items():
+            problem = weakness(key.get_secret_value())
+            if problem:
+                raise ValueError(f"the upload source key of {source!r} is too weak: {problem}")
+        return self
 
     @model_validator(mode="after")
     def limits_are_consistent(self) -> "IngestSettings":
@@ -52,11 +64,12 @@ class IngestSettings(_LimitSettings):
 
     def upload_allowlist(self) -> UploadSources:
         """The configured allowlist; unset, production accepts no upload event and development accepts all."""
+        keys = {source: key.get_secret_value() for source, key in self.upload_source_keys.items()}
         if self.upload_sources is not None:
-            return UploadSources.from_mapping(self.upload_sources)
+            return UploadSources.from_mapping(self.upload_sources, keys)
         if self.platform.env == "production":
             return UploadSources.from_mapping({})
-        return UploadSources.any_source()
+        return UploadSources(None, keys)
 
     def limits(self) -> IngestLimits:
         """The configured limits as the domain's value object."""
