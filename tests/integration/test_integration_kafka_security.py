@@ -1,10 +1,11 @@
 """Kafka security over a real broker's SCRAM-SHA-512 listener: a wrong password is refused, and ingest consumes and
-produces through it while dead-lettering upload events from sources not allowed for their tenant."""
+produces through it while dead-lettering upload events whose source is unproven or not allowed their tenant."""
 
 import asyncio
 import json
 import logging
 import os
+import secrets
 import time
 import zipfile
 
@@ -22,9 +23,11 @@ from tenderflow_common.testing.infra import read_env_file, repo_root
 from tenderflow_common.topics import INGEST_COMMANDS, UPLOADS, dead_letters
 from tenderflow_ingest.main import build_service
 from tenderflow_ingest.settings import IngestSettings
+from tenderflow_ingest.upload_sources import SIGNATURE_HEADER, signature
 
 pytestmark = pytest.mark.integration
 
+ERP_KEY = secrets.token_urlsafe(32)
 SASL_KEYS = ("TENDERFLOW_INFRA_KAFKA_SASL_BOOTSTRAP_SERVERS", "TENDERFLOW_INFRA_KAFKA_SCRAM_TENDERFLOW_PASSWORD",
              "TENDERFLOW_INFRA_KAFKA_SCRAM_ERP_EXAMPLE_PASSWORD")
 
@@ -88,7 +91,7 @@ async def read_records(settings: KafkaSettings, topic: str, expected: int, timeo
     return records
 
 
-async def test_ingest_over_sasl_accepts_only_uploads_from_sources_allowed_for_the_tenant(
+async def test_ingest_over_sasl_accepts_only_signed_uploads_from_sources_allowed_for_the_tenant(
         sasl_listener, topic_prefix, fresh_database_url, tmp_path):
     store = LocalObjectStore(tmp_path / "storage")
     for tenant in ("t1", "t2"):
@@ -99,18 +102,23 @@ async def test_ingest_over_sasl_accepts_only_uploads_from_sources_allowed_for_th
     service_kafka = logged_in_as(sasl_listener, "tenderflow", topic_prefix=topic_prefix, retry_backoff_seconds=0.05)
     settings = IngestSettings(database_url=fresh_database_url, storage=StorageSettings(root=tmp_path / "storage"),
                               kafka=service_kafka, work_dir=str(tmp_path / "work"),
-                              upload_sources={"erp.example": ["t1"], "dms.example": ["t2"]})
+                              upload_sources={"erp.example": ["t1"], "dms.example": ["t2"]},
+                              upload_source_keys={"erp.example": ERP_KEY})
     runtime = build_service(settings).runtime
     await runtime.start()
     producer = AIOKafkaProducer(**client_options(logged_in_as(sasl_listener, "erp-example")), enable_idempotence=True)
     await producer.start()
     try:
-        for source, tenant, key in [("erp.example", "t2", "refused-tenant"), ("rogue.example", "t1", "refused-source"),
-                                    ("erp.example", "t1", "accepted")]:
-            await producer.send_and_wait(topic_prefix + UPLOADS, upload_event(source, tenant, key), key=key.encode())
+        for source, tenant, name, signed in [("erp.example", "t2", "refused-tenant", True),
+                                             ("rogue.example", "t1", "refused-source", False),
+                                             ("erp.example", "t1", "unsigned", False),
+                                             ("erp.example", "t1", "accepted", True)]:
+            value = upload_event(source, tenant, name)
+            headers = [(SIGNATURE_HEADER, signature(ERP_KEY, value).encode())] if signed else []
+            await producer.send_and_wait(topic_prefix + UPLOADS, value, key=name.encode(), headers=headers)
 
         commands = await read_records(service_kafka, topic_prefix + INGEST_COMMANDS, expected=1)
-        dead = await read_records(service_kafka, dead_letters(topic_prefix + UPLOADS), expected=2)
+        dead = await read_records(service_kafka, dead_letters(topic_prefix + UPLOADS), expected=3)
     finally:
         await producer.stop()
         await runtime.stop()
@@ -120,5 +128,6 @@ async def test_ingest_over_sasl_accepts_only_uploads_from_sources_allowed_for_th
     reasons = sorted(dict(record.headers)["x-dead-letter-reason"].decode() for record in dead)
     assert reasons == [
         "unprocessable tenderflow.upload.received.v1: source 'erp.example' may not upload for tenant 't2'",
+        f"unprocessable tenderflow.upload.received.v1: source 'erp.example' must sign its events ({SIGNATURE_HEADER})",
         "unprocessable tenderflow.upload.received.v1: source 'rogue.example' is not an allowed upload source",
     ]
