@@ -245,3 +245,24 @@ def test_item_questions_read_the_items_row_or_block(pdf_passages, text: str, exp
     question = QuestionSpec(id="item", text=text)
 
     assert answer_question(question, pdf_passages(ITEM_TABLE)).answer == expected
+
+
+@pytest.mark.parametrize(
+    ("question_id", "expected"),
+    [
+        ("deadline", "2025-02-04T10:15:00"),
+        ("value", "2,345,678.90 BRL"),
+        ("currency", "BRL"),
+        ("procedure", "Pregão eletrônico"),
+        ("lots", "2"),
+        ("award_criteria", "Menor preço por lote"),
+    ],
+)
+def test_spreadsheet_columns_named_in_portuguese_answer(csv_passages, question_id: str, expected: str) -> None:
+    header = ["Número de lotes", "Data da sessão pública", "Valor estimado", "Moeda", "Modalidade"]
+    header.append("Critério de julgamento")
+    row = ["2", "04/02/2025 10:15", "2.345.678,90", "BRL", "Pregão eletrônico", "Menor preço por lote"]
+
+    answer = answer_question(DEFAULT_QUESTION_SET.by_id(question_id), csv_passages(header, [row]))
+
+    assert answer.answer == expected

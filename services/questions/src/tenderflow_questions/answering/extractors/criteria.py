@@ -28,7 +28,8 @@ OCDS_CRITERIA = {
 }
 CRITERIA_LABEL = re.compile(
     r"^(?:award|evaluation|selection of tenders?) criteria$|^criteria for (?:the )?award$"
-    r"|^zuschlagskriterien$|^critères d'attribution$|^award criterion$",
+    r"|^zuschlagskriterien$|^critères d'attribution$|^award criterion$"
+    r"|^crit[eé]rios? de (?:julgamento|adjudica[cç][aã]o|adjudicaci[oó]n|valoraci[oó]n)$|^критерии оценки$",
     re.I,
 )
 HEADING = re.compile(

@@ -46,7 +46,7 @@ ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 
 STATED_STRENGTH = 0.75
 NUMBERED_STRENGTH = 0.5
 OCDS_LOT = re.compile(r"tender(?:\[\d+\])?\.lots\[(?P<n>\d+)\]")
-LOT_LABEL = re.compile(r"^(?:lot|los)(?: (?:no\.?|nr\.?|number|n°|nummer))?$", re.I)
+LOT_LABEL = re.compile(r"^(?:lot|los|lote|лот)(?: (?:no\.?|nr\.?|number|n°|nº|nummer|№))?$", re.I)
 # "How many points ... for lots 2 to 6?" names lots but counts something else.
 ASKS_FOR_LOTS = re.compile(
     r"(?:how many|number of|count of|wie viele|anzahl der|combien de|nombre de)\s+(?:\w+\s+)?(?:lots?|lose?)\b"

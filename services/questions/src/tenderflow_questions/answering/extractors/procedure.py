@@ -63,7 +63,8 @@ PROCEDURE_FIELDS: tuple[tuple[re.Pattern[str], float], ...] = (
 )
 PROCEDURE_LABEL = re.compile(
     r"^(?:type of )?(?:procurement )?(?:procedure|method)(?: type)?$|^procurement method$|^verfahrensart$"
-    r"|^type de procédure$|^procédure$",
+    r"|^type de procédure$|^procédure$|^(?:tipo de )?(?:procedimiento|modalidade|proceso de licitaci[oó]n)$"
+    r"|^(?:способ|вид) (?:закупки|процедуры)$",
     re.I,
 )
 PROSE_PHRASE = re.compile(

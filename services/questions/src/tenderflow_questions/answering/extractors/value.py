@@ -34,7 +34,7 @@ VALUE_CUE = re.compile(
     r"|gesamtwert|valeur (?:estimée|totale|du marché)|montant (?:estimé|total)",
     re.I,
 )
-CURRENCY_LABEL = re.compile(r"^(?:currency|währung|devise|monnaie)$", re.I)
+CURRENCY_LABEL = re.compile(r"^(?:currency|währung|devise|monnaie|moeda|moneda|валюта)$", re.I)
 PROSE_STRENGTH = 0.55
 LABEL_STRENGTH = 0.75
 # Page text: an estimate answers "the estimated value" best, a budget or total next; a lot's amount less.
@@ -95,7 +95,7 @@ def money_candidates(
         strength = strength_of(field.key, AMOUNT_FIELDS)
         if strength is not None:
             pairs += _field_amount(passages[index], index, field, strength)
-        elif is_label(passages[index], field) and VALUE_LABEL.search(field.label):
+        elif is_label(passages[index], field) and _is_value_label(field.label):
             pairs += _amounts_in(field, index, LABEL_STRENGTH, cued_only=False) or _bare_amount(
                 passages[index], field, index
             )
@@ -159,6 +159,12 @@ def _amounts_in(
         )
         pairs.append((money, currency))
     return pairs
+
+
+def _is_value_label(label: str) -> bool:
+    """A column or label naming the value in any language (`Estimated value`, `Valor estimado`, `Стоимость`)."""
+    folded = vocabulary.fold(label)
+    return bool(VALUE_LABEL.search(label) or vocabulary.cue_pattern(vocabulary.VALUE).search(folded))
 
 
 def _is_page_text(passage: Passage) -> bool:
