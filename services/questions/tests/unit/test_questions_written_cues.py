@@ -139,3 +139,26 @@ def test_readers_stop_at_the_address_the_sentence_and_the_token() -> None:
 def test_cues_are_not_read_inside_other_words() -> None:
     assert list(cue_values("Subjective remarks: none\n", TITLE_CUE)) == []
     assert list(cue_values("Contractors no longer apply\n", REFERENCE_CUE, anywhere=True, bare=True)) == []
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        ("The agency intends to establish BPAs under NAICS Code 541611 for advisory services.\n", "541611"),
+        ("52.30.006003-EXTENSÃO ELÉTRICA. TIPO: CARRETEL.\nCATMAT:612345\n", "612345"),
+        (
+            "1.1. Группировка по ОКРБ 007-2012 «Классификатор продукции» по лоту № 1:\n31.09.11.000 мебель\n",
+            "31.09.11.000",
+        ),
+    ],
+)
+def test_national_classification_codes_are_read_from_written_pages(pdf_passages, page, expected) -> None:
+    answer = answer_question(DEFAULT_QUESTION_SET.by_id("classification"), pdf_passages([page]))
+
+    assert answer.answer is not None and expected in answer.answer.split(", ")
+
+
+def test_dotted_numbers_without_a_classifier_are_no_codes(pdf_passages) -> None:
+    page = "Сроки поставки: 10.06.2026 – 24.06.2026, версия 12.01.03.004 программы.\n"
+
+    assert answer_question(DEFAULT_QUESTION_SET.by_id("classification"), pdf_passages([page])).answer is None

@@ -19,6 +19,10 @@ CUE_WORDS: dict[AnswerKind, tuple[str, ...]] = {
         "subject", "object", "objeto", "objet", "gegenstand", "request", "proposal", "quotation", "name", "work",
         "предмет", "закупки", "наименование",
     ),
+    AnswerKind.CODE: (
+        "naics", "catmat", "catser", "unspsc", "gsin", "окрб", "окпд", "classificação", "clasificación",
+        "классификатор",
+    ),
     AnswerKind.REFERENCE: (
         "solicitation", "rfq", "rfp", "nit", "memo", "no", "number", "pregão", "processo", "nº", "expediente",
         "número", "извещение", "номер",
