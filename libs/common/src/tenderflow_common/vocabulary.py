@@ -28,13 +28,15 @@ DEADLINE: Cues = {
         r"apresentacao das propostas",
     ),
     "es": (
-        r"fecha limite de (?:presentacion|recepcion)", r"plazo de presentacion", r"presentacion de (?:la )?oferta",
+        r"fecha limite (?:de|para) (?:la )?(?:presentacion|recepcion)", r"plazo de presentacion",
+        r"presentacion de (?:la )?oferta", r"se presentaran hasta",
         r"presentacion de (?:las )?(?:ofertas|proposiciones|solicitudes)", r"fin del plazo",
         r"recepcion de (?:ofertas|proposiciones)", r"fecha (?:fin|final) de presentacion",
     ),
     "ru": (
-        r"окончательн\w* срок", r"срок\w* (?:подачи|представления|предоставления)", r"дата окончания (?:приема|подачи)",
-        r"(?:подают|подаются|принимаются) (?:свои )?предложени\w*",
+        r"окончательн\w* срок", r"срок\w* (?:подачи|представления|предоставления)",
+        r"окончани\w* (?:срока )?(?:приема|подачи)", r"(?:подают|подаются|принимаются) (?:свои )?предложени\w*",
+        r"(?:предложени|заяв)\w* (?:принимаются|подаются)",
     ),
     "de": (r"angebotsfrist", r"schlusstermin", r"einreichung", r"angebotsabgabe", r"eingang der angebote", r"frist"),
     "fr": (
@@ -47,7 +49,7 @@ OPENING: Cues = {
     "en": (r"opening of (?:the )?(?:tenders|bids|offers|proposals)", r"bid opening"),
     "pt": (
         r"data (?:e hora )?da sessao publica", r"abertura da sessao(?: publica)?", r"abertura das propostas",
-        r"(?:realizacao|inicio) da (?:sessao|disputa)",
+        r"(?:realizacao|inicio) da (?:sessao|disputa)", r"sessao publica",
     ),
     "es": (r"apertura de (?:las )?(?:ofertas|sobres|plicas|proposiciones)",),
     "ru": (r"вскрыти\w* конверт\w*",),

@@ -266,3 +266,18 @@ def test_spreadsheet_columns_named_in_portuguese_answer(csv_passages, question_i
     answer = answer_question(DEFAULT_QUESTION_SET.by_id(question_id), csv_passages(header, [row]))
 
     assert answer.answer == expected
+
+
+@pytest.mark.parametrize(
+    ("pages", "question_id", "expected"),
+    [
+        (["El presupuesto base de licitación asciende a 120.000,00 euros."], "value", "120.000,00 EUR"),
+        (["Начальная (максимальная) цена: 1 500 000,00 белорусских рублей"], "currency", "BYN"),
+        (["A sessão pública será realizada no dia 10 de março de 2025, às 9h."], "deadline", "2025-03-10T09:00:00"),
+        (["La fecha límite para la presentación de ofertas será el 5 de mayo de 2025."], "deadline", "2025-05-05"),
+        (["Предложения принимаются до 10:00 12.03.2025"], "deadline", "2025-03-12T10:00:00"),
+        (["Bids must be submitted by 5:00 PM EST on March 8, 2016."], "deadline", "2016-03-08T17:00:00"),
+    ],
+)
+def test_prose_phrasings_in_several_languages(pdf_passages, pages: list[str], question_id: str, expected: str) -> None:
+    assert _ask(pdf_passages, question_id, pages) == expected

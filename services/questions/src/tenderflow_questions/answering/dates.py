@@ -34,8 +34,9 @@ _CLOCK = (
 _TIME_AFTER = re.compile(
     rf"[\s,]*(?:at|um|às|as|a las|a la|à|a|alle|в|by|-|–)?\s*{_CLOCK}\s*(?P<ap>[ap]\.?m\.?)?", re.I
 )
+_ZONE = r"(?:\s?(?:EST|EDT|CST|CDT|MST|MDT|PST|PDT|ET|IST|CET|CEST|GMT|UTC|BST|MSK)\b)?"
 _TIME_BEFORE = re.compile(
-    rf"{_CLOCK}\s*(?P<ap>[ap]\.?m\.?)?\s*(?:noon|uhr|horas|hrs)?\s*,?\s*"
+    rf"{_CLOCK}\s*(?P<ap>[ap]\.?m\.?)?{_ZONE}\s*(?:noon|uhr|horas|hrs)?\s*,?\s*"
     r"(?:on(?: the)?|am|le|(?:d?o )?dia|(?:del |el )?d[ií]a)?\s*$",
     re.I,
 )

@@ -18,6 +18,13 @@ _SYMBOLS = {
     "БЕЛ.РУБ.": "BYN",
     "РУБ.": "RUB",
     "РУБЛЕЙ": "RUB",
+    "БЕЛОРУССКИХ РУБЛЕЙ": "BYN",
+    "EURO": "EUR",
+    "EUROS": "EUR",
+    "REAIS": "BRL",
+    "RUPEES": "INR",
+    "DOLLARS": "USD",
+    "DÓLARES": "USD",
     "€": "EUR",
     "£": "GBP",
     "US$": "USD",
@@ -44,7 +51,8 @@ _SCALES = {
 }
 
 _CURRENCY = (
-    r"R\$|US\$|AU?\$|CA?\$|€|£|₹|\$|\bRs\b\.?|\bбел\.\s?руб\.|\bруб(?:\.|лей\b)|\b(?:"
+    r"R\$|US\$|AU?\$|CA?\$|€|£|₹|\$|\bRs\b\.?|\bбел\.\s?руб\.|\bбелорусских рублей\b|\bруб(?:\.|лей\b)"
+    r"|\beuros?\b|\breais\b|\brupees\b|\bdollars\b|\bdólares\b|\b(?:"
     + "|".join(CURRENCY_CODES)
     + r")\b"
 )

@@ -42,7 +42,10 @@ DEADLINE_KEY = re.compile(
 )
 
 _CURRENCY_CODES = "|".join(CURRENCY_CODES)
-_SYMBOL = r"€|£|₹|\$|\bRs\b\.?|\bбел\.\s?руб\.|\bруб(?:\.|лей\b)"
+_SYMBOL = (
+    r"€|£|₹|\$|\bRs\b\.?|\bбел\.\s?руб\.|\bбелорусских рублей\b|\bруб(?:\.|лей\b)"
+    r"|\beuros?\b|\breais\b|\brupees\b|\bdollars\b|\bdólares\b"
+)
 _NUMBER = r"\d[\d,.'\u00a0\u202f ]*\d|\d"
 _SCALE = r"(?:\s?(?:million|mio\.?|mn|m|bn|billion|lakhs?|crores?|k)\b)?"
 # A table cell may hold the currency and the next line the amount.
