@@ -31,7 +31,7 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "auction": ("leilão", "leilões", "pregão", "subasta", "аукцион", "auktion", "enchère"),
     "electronic": ("eletrônico", "eletrônica", "electrónica", "электронный", "elektronisch", "électronique"),
     "notice": ("edital", "aviso", "anuncio", "извещение", "bekanntmachung", "avis"),
-    "contracting": ("contratação", "contratación", "contratante", "заказчик"),
+    "contracting": ("contratação", "contratación"),
     "opened": ("abertura", "apertura", "вскрытие", "öffnung", "ouverture"),
     "opening": ("abertura", "apertura", "вскрытие", "öffnung", "ouverture"),
     "envelope": ("sobre", "envelope", "конверт"),
