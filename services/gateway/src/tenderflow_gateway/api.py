@@ -18,7 +18,7 @@ from tenderflow_common.problems import Problem
 from tenderflow_common.storage import ObjectStore, tenant_key
 from tenderflow_gateway import repository
 from tenderflow_gateway.auth import Authenticate
-from tenderflow_gateway.clients import Clients
+from tenderflow_gateway.clients import Clients, segment
 from tenderflow_gateway.domain import InvalidQuestions, parse_questions
 from tenderflow_gateway.export import results_csv
 from tenderflow_gateway.models_offered import OfferedProviders
@@ -26,6 +26,8 @@ from tenderflow_gateway.upload_docs import UPLOAD_PROBLEMS, UPLOAD_REQUEST_BODY
 from tenderflow_gateway.uploads import check_declared_length, receive_upload
 
 SOURCE = "tenderflow/gateway"
+# PostgreSQL takes an OFFSET up to a bigint; far below that, no tenant has this many jobs.
+MAX_OFFSET = 10**9
 
 
 class Accepted(BaseModel):
@@ -75,7 +77,7 @@ def public_router(database: Database, store: ObjectStore, clients: Clients, auth
     @router.get("/jobs", response_model=JobPage, tags=["jobs"])
     async def list_jobs(tenant_id: CurrentTenant, status: str | None = None,
                         limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                        offset: Annotated[int, Query(ge=0)] = 0) -> JobPage:
+                        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> JobPage:
         """The caller's jobs, newest first."""
         params = {"tenant_id": tenant_id, "limit": limit, "offset": offset}
         if status:
@@ -97,7 +99,7 @@ def public_router(database: Database, store: ObjectStore, clients: Clients, auth
         if job.status != "succeeded":
             raise Problem(409, "Results are not ready", f"The job is {job.status}.", kind="job-not-finished",
                           job_status=job.status)
-        response = await clients.questions.get(f"/internal/jobs/{job_id}/results", tenant_id=tenant_id)
+        response = await clients.questions.get(f"/internal/jobs/{segment(job_id)}/results", tenant_id=tenant_id)
         if response.status_code == 404:
             raise Problem(404, "Results not found", kind="results-not-found")
         results = JobResults.model_validate_json(response.content)
@@ -116,7 +118,7 @@ def public_router(database: Database, store: ObjectStore, clients: Clients, auth
         return Accepted(job_id=job_id, status="cancelling", links=job_links(job_id))
 
     async def _job_view(job_id: str, tenant_id: str) -> JobView:
-        response = await clients.jobs.get(f"/internal/jobs/{job_id}", tenant_id=tenant_id)
+        response = await clients.jobs.get(f"/internal/jobs/{segment(job_id)}", tenant_id=tenant_id)
         if response.status_code == 200:
             return JobView.model_validate_json(response.content)
         async with database.sessions() as session:

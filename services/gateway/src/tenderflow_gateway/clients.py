@@ -1,11 +1,18 @@
 """The gateway's clients for the internal APIs it reads from."""
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from tenderflow_common.internal_client import InternalClient
 from tenderflow_common.internal_tokens import InternalTokenSigner
 from tenderflow_common.service import Peers
 from tenderflow_gateway.settings import GatewaySettings
+
+
+def segment(value: str) -> str:
+    """A client's id as exactly one path segment of an internal URL: control characters would make the URL invalid,
+    and a slash or a dot segment would reach another route."""
+    return quote(value, safe="").replace(".", "%2E")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from tenderflow_common.service import Peers, Service, ServiceRuntime, create_ser
 from tenderflow_common.storage import open_store
 from tenderflow_common.transport import Transport
 from tenderflow_gateway import api
+from tenderflow_gateway.allowed_methods import install_allowed_methods
 from tenderflow_gateway.auth import Authenticator, tenant_dependency
 from tenderflow_gateway.auth_api import auth_router
 from tenderflow_gateway.clients import Clients
@@ -54,6 +55,7 @@ def harden(app: FastAPI, settings: GatewaySettings) -> None:
     """Security headers, the CORS allowlist, and documentation and metrics only where they are meant to be seen."""
     hidden = (DOCS_PATHS if not settings.docs_exposed else ()) + (("/metrics",) if not settings.metrics_exposed else ())
     install_openapi(app)
+    install_allowed_methods(app)
     if hidden:
         app.add_middleware(HiddenPaths, paths=frozenset(hidden))
     if settings.cors_origins:

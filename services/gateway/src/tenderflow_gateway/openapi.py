@@ -32,7 +32,8 @@ EVERY_ROUTE = {
 }
 WITH_AN_ID = {404: "No such resource for this tenant (another tenant's ids are not found either)"}
 CONFLICTS = {409: "The resource is not in a state that allows this (a job not finished or already finished, a "
-                  "name already taken)"}
+                  "name already taken, the builtin question set)"}
+UNREADABLE_BODY = {400: "The body cannot be read as JSON (not UTF-8, or not well-formed)"}
 PATH_PARAMETER = re.compile(r"\{[^}]+\}")
 
 
@@ -41,11 +42,13 @@ def _problem(description: str) -> dict:
             "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
 
-def _statuses(path: str, method: str) -> dict[int, str]:
+def _statuses(path: str, method: str, operation: dict) -> dict[int, str]:
     statuses = dict(EVERY_ROUTE)
+    if "application/json" in operation.get("requestBody", {}).get("content", {}):
+        statuses |= UNREADABLE_BODY
     if PATH_PARAMETER.search(path):
         statuses |= WITH_AN_ID
-    if method in ("post", "put") and path != "/v1/auth/token":
+    if method in ("post", "put", "delete") and path != "/v1/auth/token":
         statuses |= CONFLICTS
     return statuses
 
@@ -58,7 +61,7 @@ def with_problems(document: dict) -> dict:
     for path, operations in document.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
-            added = _statuses(path, method) if path.startswith("/v1/") else {}
+            added = _statuses(path, method, operation) if path.startswith("/v1/") else {}
             for status, description in added.items():
                 # A route's own description says more than the generic one, FastAPI's default excepted.
                 kept = responses.get(str(status), {}).get("description")
