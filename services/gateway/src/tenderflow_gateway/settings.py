@@ -1,5 +1,6 @@
 """Gateway settings."""
 
+import secrets
 from pathlib import Path
 from typing import Any, Literal
 
@@ -70,5 +71,8 @@ class GatewaySettings(ServiceSettings):
 
     @classmethod
     def embedded_defaults(cls, data_dir: Path) -> dict[str, Any]:
-        """Embedded mode has no Redis, so no shared rate limit either."""
-        return {"redis": RedisSettings(url=""), "rate_limit_per_minute": 0}
+        """Embedded mode has no Redis, so no shared rate limit either; it is one process, so a key of its own
+        signs its tokens."""
+        return {"redis": RedisSettings(url=""), "rate_limit_per_minute": 0,
+                "token_signing_keys": {"embedded": SecretStr(secrets.token_urlsafe(48))},
+                "token_active_kid": "embedded"}
