@@ -184,9 +184,20 @@ LOT_NUMBER = (
 )
 
 
+class _FoldTable(dict[int, str]):
+    """`str.translate` table that folds each character the first time it is seen."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lowercase without accents, one character for one, so a match in the folded text spans the original."""
-    return "".join(_fold_char(char) for char in text)
+    return text.translate(_FOLD_TABLE)
 
 
 @cache
