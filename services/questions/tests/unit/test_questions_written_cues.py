@@ -162,3 +162,15 @@ def test_dotted_numbers_without_a_classifier_are_no_codes(pdf_passages) -> None:
     page = "Сроки поставки: 10.06.2026 – 24.06.2026, версия 12.01.03.004 программы.\n"
 
     assert answer_question(DEFAULT_QUESTION_SET.by_id("classification"), pdf_passages([page])).answer is None
+
+
+def test_a_document_naming_the_contract_it_governs_outranks_an_annex_field(pdf_passages) -> None:
+    clauses = (
+        "PLIEGO DE CLÁUSULAS ADMINISTRATIVAS QUE HA DE REGIR EN EL CONTRATO DE\n"
+        "SUMINISTRO DE BANCOS DE MADERA PARA PARQUES. EXPTE 5/2031.\n"
+    )
+    annex = "ANEXO I\n1.- Definición del objeto del contrato: CONTRATO MIXTO DE BANCOS Y PAPELERAS.\n"
+
+    answer = answer_question(DEFAULT_QUESTION_SET.by_id("title"), pdf_passages([annex, clauses]))
+
+    assert answer.answer == "SUMINISTRO DE BANCOS DE MADERA PARA PARQUES"

@@ -46,6 +46,12 @@ TITLE_PROSE = re.compile(
     r"|\bпроцедур[еаы] (?:запроса ценовых предложений|закупки|открытого конкурса|аукциона)[^.\n]{0,20}?\bна закупку\s+",
     re.I,
 )
+# A document naming the contract it governs: `Pliego ... que ha de regir en el contrato de <title>`.
+DOCUMENT_TITLE = re.compile(
+    r"\bque ha(?:n)? de regir (?:en )?(?:el|la|los) (?:contrato|contratación|concurso)s? de\s+"
+    r"|\bcahier des (?:charges|clauses)[^.\n]{0,60}?\bdu marché de\s+",
+    re.I,
+)
 # A cover page's `Request for Proposal ... for <title>`: the title follows the last standalone `for`.
 COVER_CUE = re.compile(
     r"^\s*(?:request for (?:proposals?|quotations?|tenders?|bids?|offers?)|invitation (?:to|for) (?:tender|bid)s?"

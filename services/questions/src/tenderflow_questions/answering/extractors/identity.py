@@ -8,7 +8,13 @@ from collections.abc import Sequence
 from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.contracts.workspace import Passage
 from tenderflow_questions.answering.candidates import Candidate, Choice, choose_one
-from tenderflow_questions.answering.cues import REFERENCE_CUE, SECONDARY_REFERENCE, TITLE_CUE, TITLE_PROSE
+from tenderflow_questions.answering.cues import (
+    DOCUMENT_TITLE,
+    REFERENCE_CUE,
+    SECONDARY_REFERENCE,
+    TITLE_CUE,
+    TITLE_PROSE,
+)
 from tenderflow_questions.answering.extractors.common import (
     fields_of,
     one_language,
@@ -51,7 +57,8 @@ FALLBACK_STRENGTH = 0.55
 # Cued values in written documents rank below a structured notice's own fields and its `Title:` labels.
 CUED_STRENGTH = 0.75
 COVER_STRENGTH = 0.7
-PROSE_STRENGTH = 0.6
+# A document stating which contract it governs names it more carefully than an annex's form field.
+DOCUMENT_TITLE_STRENGTH = 0.8
 REFERENCE_LABEL = re.compile(
     r"^(?:(?:tender|contract|file|notice|solicitation|procurement|procedure|rft|rfp|itt) (?:reference|ref\.?"
     r"|number|no\.?|id)(?: (?:number|no\.?))?|reference(?: (?:number|no\.?))?|ref\.?(?: no\.?)?"
@@ -88,6 +95,7 @@ def extract_title(question: QuestionSpec, passages: Sequence[Passage]) -> Choice
     candidates += cued_candidates(passages, TITLE_CUE, read_title, CUED_STRENGTH)
     candidates += prose_candidates(passages, TITLE_PROSE, read_title, CUED_STRENGTH)
     candidates += cover_titles(passages, COVER_STRENGTH)
+    candidates += prose_candidates(passages, DOCUMENT_TITLE, read_title, DOCUMENT_TITLE_STRENGTH)
     return choose_one(candidates, passages)
 
 
