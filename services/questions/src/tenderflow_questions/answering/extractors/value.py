@@ -15,6 +15,7 @@ from tenderflow_questions.answering.extractors.common import fields_of, precedin
 from tenderflow_questions.answering.extractors.item_amounts import ASKED_ITEM, item_amount_candidates
 from tenderflow_questions.answering.fields import ROW_TYPES, STRUCTURED_TYPES, Field, is_label, parse_fields
 from tenderflow_questions.answering.money import FoundMoney, currency_code, find_money, format_money, parse_amount
+from tenderflow_questions.answering.text import words
 
 AMOUNT_FIELDS = strength_table(
     (r"award_contract\..*val_(?:total|estimated_total)$", 0.4),
@@ -268,7 +269,7 @@ VALUE_QUESTION_WORDS = frozenset(
     {
         *("what", "is", "the", "of", "how", "much", "estimated", "value", "contract", "total", "amount"),
         *("indicative", "overall", "budget", "worth", "tender", "procurement", "expected", "approximate"),
-        *("including", "excluding", "vat", "tax"),
+        *("including", "excluding", "vat", "tax", "s", "stated", "given", "expected", "whole"),
     }
 )
 NUMBERED = re.compile(r"\b(?P<what>lots?|pools?)\s+(?P<n>\d{1,3}|[ivx]{1,5})\b", re.I)
@@ -300,8 +301,7 @@ def _focus(question: str) -> _Focus | None:
     asked = [match.group(0) for match in vocabulary.cue_pattern(vocabulary.NOT_VALUE).finditer(folded)]
     if asked:
         return _Focus(wants_other=re.compile("|".join(re.escape(cue) for cue in asked)))
-    words = set(re.findall(r"[^\W\d_]+", folded))
-    return _Focus() if words <= VALUE_QUESTION_WORDS else None
+    return _Focus() if words(question) <= VALUE_QUESTION_WORDS else None
 
 
 def _lot_number(text: str) -> int | None:
