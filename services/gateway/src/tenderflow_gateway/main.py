@@ -1,5 +1,6 @@
 """Composition root of the gateway; nothing runs at import."""
 
+import logging
 from pathlib import Path
 
 import redis.asyncio as redis
@@ -26,6 +27,8 @@ from tenderflow_gateway.rate_limits import FailedAuthLimiter, TenantRateLimiter,
 from tenderflow_gateway.security_headers import SecurityHeaders
 from tenderflow_gateway.settings import GatewaySettings
 from tenderflow_gateway.tokens import IdentityProvider, TokenKeys, TokenPolicy, TokenVerifier
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 DESCRIPTION = """Upload tender packages, follow their jobs, and fetch cited answers with confidence.
@@ -98,7 +101,10 @@ def build_service(settings: GatewaySettings | None = None, transport: Transport 
 
     @service.app.exception_handler(ServiceUnavailable)
     async def _unavailable(request, error: ServiceUnavailable):
-        return problem_response(request, 503, "Service temporarily unavailable", str(error),
+        # Which service failed, and how, is for the logs (under the correlation id), not for the tenant.
+        log.warning("a service the gateway needs is unavailable: %s", error)
+        return problem_response(request, 503, "Service temporarily unavailable",
+                                "Part of Tenderflow is not answering; try again shortly.",
                                 kind="service-unavailable", headers={"Retry-After": "5"})
 
     return service
