@@ -16,7 +16,7 @@ from tenderflow_workspace.settings import WorkspaceSettings
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 CONFIGURATION = README.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
-PER_SERVICE = {"HOST", "PORT", "DATABASE_URL"}
+PER_SERVICE = {"HOST", "PORT", "DATABASE_URL", "MIGRATION_DATABASE_URL"}
 
 
 def environment_variables(settings_class: type[pydantic_settings.BaseSettings]) -> list[tuple[str, str]]:

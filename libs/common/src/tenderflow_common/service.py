@@ -89,7 +89,7 @@ class ServiceRuntime:
     async def start(self, background: Sequence[Loop] = (), *, migrate: bool = True) -> None:
         """Migrate, connect to Kafka, then start the relay, consumers and background loops."""
         if migrate:
-            await upgrade_to_head(self.migrations, self.database_url)
+            await upgrade_to_head(self.migrations, self.settings.resolved_migration_database_url(self.name))
         await self.transport.start()
         self.spawn(self.relay.run(), "outbox-relay")
         for loop in background:
