@@ -144,7 +144,7 @@ CRITERIA: Cues = {
     ),
     "pt": (r"criterios? de julgamento", r"criterios? de (?:avaliacao|adjudicacao)", r"julgamento pelo"),
     "es": (r"criterios? de (?:adjudicacion|valoracion|evaluacion)",),
-    "ru": (r"критери\w* оценки", r"наименование критериев"),
+    "ru": (r"критери\w* оценки", r"наименование критериев(?: оценки)?"),
     "de": (r"zuschlagskriterien", r"wertungskriterien"),
     "fr": (r"criteres d'attribution", r"criteres de jugement"),
 }

@@ -281,3 +281,12 @@ def test_spreadsheet_columns_named_in_portuguese_answer(csv_passages, question_i
 )
 def test_prose_phrasings_in_several_languages(pdf_passages, pages: list[str], question_id: str, expected: str) -> None:
     assert _ask(pdf_passages, question_id, pages) == expected
+
+
+def test_a_sentence_after_criteria_words_is_no_heading_of_a_list(pdf_passages) -> None:
+    pages = [
+        "evaluation factors: Quality and Price.\nThe Government will rate each quote on a scale of three\n"
+        "ratings and award to the highest rated quoter.\n"
+    ]
+
+    assert _ask(pdf_passages, "award_criteria", pages) == "Quality and Price"

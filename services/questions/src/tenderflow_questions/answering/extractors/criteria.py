@@ -141,15 +141,21 @@ def _listed_criteria(passages: Sequence[Passage]) -> list[Candidate]:
                 if _list_ended(text, listed):
                     break
                 listed.append(Candidate(text, text.casefold(), index, item.start(), item.end(), 0.7))
-            candidates += listed
+            # Column headings above weighted criteria are not criteria.
+            weighted = [item for item in listed if WEIGHTING.search(item.answer)]
+            candidates += weighted or listed
     return candidates
 
 
 def _is_criteria_heading(line: str) -> bool:
-    """A short line that starts with criteria words in any language and names no basis itself."""
-    folded = vocabulary.fold(line.strip())
-    cue = CRITERIA_CUE.match(folded.lstrip("0123456789.-) "))
-    return bool(cue) and len(folded) <= HEADING_CHARS and not AWARD_BASIS.search(folded)
+    """A short line of criteria words in any language, alone (a word or two may follow) or heading table
+    columns (`... | Weight`); a sentence that goes on after them is prose, not a heading."""
+    folded = vocabulary.fold(line.strip()).lstrip("0123456789.-) ")
+    cue = CRITERIA_CUE.match(folded)
+    if not cue or len(folded) > HEADING_CHARS:
+        return False
+    rest = folded[cue.end() :].strip()
+    return re.fullmatch(r"[:.]?|\|.*|\w+(?:\s+\w+)?\s*:?", rest) is not None
 
 
 def _named_bases(passages: Sequence[Passage]) -> list[Candidate]:
