@@ -174,3 +174,13 @@ def test_a_document_naming_the_contract_it_governs_outranks_an_annex_field(pdf_p
     answer = answer_question(DEFAULT_QUESTION_SET.by_id("title"), pdf_passages([annex, clauses]))
 
     assert answer.answer == "SUMINISTRO DE BANCOS DE MADERA PARA PARQUES"
+
+
+def test_a_bid_form_addressed_to_the_buyer_names_it(pdf_passages) -> None:
+    pages = [
+        "Annexure II: Format for Financial Bid\nTo\nChief Executive Officer\nHarbour Development Trust\nPier Road\n"
+    ]
+
+    answer = answer_question(DEFAULT_QUESTION_SET.by_id("buyer"), pdf_passages(pages))
+
+    assert answer.answer == "Harbour Development Trust"

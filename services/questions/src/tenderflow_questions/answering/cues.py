@@ -29,6 +29,15 @@ BUYER_PROSE = re.compile(
     re.I,
 )
 
+# Bid forms are addressed to the buyer: `To` alone on a line, an officer's title, then the organisation.
+ADDRESSEE_CUE = re.compile(r"^\s*(?:to|ao|à|a la|al|an|à l'attention de|кому)\s*[:,]?\s*$", re.I)
+OFFICER_TITLE = re.compile(
+    r"\b(?:officer|director|secretary|chief|head|manager|commissioner|engineer|president|chairman|presidente"
+    r"|diretor|diretora|secretári[oa]|pregoeir[oa]|director|jefe|alcalde|prefeito|начальник|директор"
+    r"|руководител\w*|geschäftsführer|directeur)\b",
+    re.I,
+)
+
 TITLE_CUE = re.compile(
     r"(?:tender |contract |project |procurement )?title|name of (?:the )?(?:work|contract|tender|project)"
     r"|subject(?: of (?:the )?(?:contract|procurement|tender))?|object of (?:the )?contract|description of work"

@@ -11,10 +11,10 @@ from collections.abc import Callable, Sequence
 
 from tenderflow_common.contracts.workspace import Passage
 from tenderflow_questions.answering.candidates import Candidate
-from tenderflow_questions.answering.cues import COVER_CUE
+from tenderflow_questions.answering.cues import ADDRESSEE_CUE, COVER_CUE, OFFICER_TITLE
 from tenderflow_questions.answering.fields import STRUCTURED_TYPES
 from tenderflow_questions.answering.labelled import cue_values
-from tenderflow_questions.answering.spans import Span, read_reference
+from tenderflow_questions.answering.spans import Span, read_organisation, read_reference
 
 Reader = Callable[[str, int], Span | None]
 
@@ -120,3 +120,21 @@ def _has_words(line: str) -> bool:
 def _is_token(line: str) -> bool:
     stripped = line.strip()
     return bool(stripped) and " " not in stripped and sum(char.isdigit() for char in stripped) >= 3
+
+
+def addressees(passages: Sequence[Passage], strength: float) -> list[Candidate]:
+    """The organisation a bid form is addressed to: `To / Chief Executive Officer / <organisation>`."""
+    candidates = []
+    for index in written(passages):
+        text = passages[index].text
+        lines = list(re.finditer(r"[^\n]+", text))
+        for number, line in enumerate(lines[:-1]):
+            if not ADDRESSEE_CUE.match(line.group(0)):
+                continue
+            following = lines[number + 1]
+            if OFFICER_TITLE.search(following.group(0)) and number + 2 < len(lines):
+                following = lines[number + 2]
+            span = read_organisation(text, following.start())
+            if span is not None:
+                candidates.append(Candidate(span[0], span[0].casefold(), index, span[1], span[2], strength))
+    return candidates

@@ -12,7 +12,7 @@ from tenderflow_questions.answering.candidates import Candidate, Choice, choose_
 from tenderflow_questions.answering.cues import BUYER_CUE
 from tenderflow_questions.answering.cues import BUYER_PROSE as WRITTEN_BUYER_PROSE
 from tenderflow_questions.answering.extractors.common import fields_of, preceding, strength_of, strength_table
-from tenderflow_questions.answering.extractors.cued import cued_candidates, prose_candidates
+from tenderflow_questions.answering.extractors.cued import addressees, cued_candidates, prose_candidates
 from tenderflow_questions.answering.fields import STRUCTURED_TYPES, Field, is_label, party_prefix, party_roles
 from tenderflow_questions.answering.spans import read_organisation
 from tenderflow_questions.answering.text import clean
@@ -78,6 +78,7 @@ def extract_buyer(question: QuestionSpec, passages: Sequence[Passage]) -> Choice
                 candidates.append(Candidate(prose_name, prose_name.casefold(), index, start, end, 0.5))
     candidates += cued_candidates(passages, BUYER_CUE, read_organisation, CUED_STRENGTH)
     candidates += prose_candidates(passages, WRITTEN_BUYER_PROSE, read_organisation, WRITTEN_PROSE_STRENGTH)
+    candidates += addressees(passages, WRITTEN_PROSE_STRENGTH)
     return choose_one(candidates, passages)
 
 
