@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.contracts.workspace import AnswerKind, Passage
@@ -27,43 +28,45 @@ FOLLOWING_LINES = 1
 WINDOW_CHARS = 300
 
 
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """How a kind of answer is read from a line about the subject."""
+
+    read: TypedReader
+    announcing: re.Pattern[str] | None
+    after_subject: bool
+    last_amount: bool
+    signatures: bool
+
+    @classmethod
+    def of(cls, kind: AnswerKind, subject: Subject) -> _Reading:
+        return cls(
+            read=READERS.get(kind, READERS[AnswerKind.TEXT]),
+            announcing=ANNOUNCING.get(kind),
+            after_subject=kind in PHRASE_KINDS,
+            last_amount=kind is AnswerKind.MONEY and any(forms[0] == "total" for forms in subject.words),
+            signatures=kind is AnswerKind.PERSON,
+        )
+
+
 def extract_free(kind: AnswerKind, question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
     """The best-supported typed span near the question's subject, or None when no line is about it."""
     subject = subject_of(question.text)
     if not subject.words and subject.number is None:
         return None
-    read = READERS.get(kind, READERS[AnswerKind.TEXT])
-    announcing = ANNOUNCING.get(kind)
+    reading = _Reading.of(kind, subject)
     candidates: list[Candidate] = []
     for index, passage in enumerate(passages):
         if passage.doc_type in STRUCTURED_TYPES:
             continue
         if passage.doc_type in ROW_TYPES:
-            candidates += _row_candidates(subject, passage, index, read)
+            candidates += _row_candidates(subject, passage, index, reading.read)
         else:
-            candidates += _line_candidates(
-                subject,
-                passage,
-                index,
-                read,
-                announcing,
-                kind in PHRASE_KINDS,
-                kind_wants_last_amount=kind is AnswerKind.MONEY and any(f[0] == "total" for f in subject.words),
-                signatures=kind is AnswerKind.PERSON,
-            )
+            candidates += _line_candidates(subject, passage, index, reading)
     return choose_one(candidates, passages)
 
 
-def _line_candidates(
-    subject: Subject,
-    passage: Passage,
-    index: int,
-    read: TypedReader,
-    announcing: re.Pattern[str] | None,
-    kind_reads_after_subject: bool,
-    kind_wants_last_amount: bool = False,
-    signatures: bool = False,
-) -> list[Candidate]:
+def _line_candidates(subject: Subject, passage: Passage, index: int, reading: _Reading) -> list[Candidate]:
     text = passage.text
     lines = list(_LINE.finditer(text))
     in_section = subject.number is None
@@ -81,25 +84,25 @@ def _line_candidates(
         # A heading on the line before counts too: `Contacto` above `Teléfono +34 ...`.
         above = shared_words(subject, lines[number - 1].group(0)) if number else {}
         matched = len(ends.keys() | above.keys()) if ends else 0
-        if signatures and number and ends and len(line.group(0).split()) <= SIGNATURE_ROLE_WORDS:
+        if reading.signatures and number and ends and len(line.group(0).split()) <= SIGNATURE_ROLE_WORDS:
             share = len(ends) / len(subject.words)
             candidates += _signature(lines[number - 1], passage, index, round(0.3 + 0.3 * share, 4))
         if not row and (not ends or matched < subject.needed):
             continue
-        offset = _value_offset(kind_reads_after_subject, line.group(0), list(ends.values()), row)
-        announcer = announcing.search(line.group(0)) if announcing and kind_reads_after_subject else None
+        offset = _value_offset(reading.after_subject, line.group(0), list(ends.values()), row)
+        announcer = reading.announcing.search(line.group(0)) if reading.announcing and reading.after_subject else None
         offset = announcer.end() if announcer else offset
         start = line.start() + offset
         stop = lines[min(number + FOLLOWING_LINES, len(lines) - 1)].end()
         window = text[start : min(stop, start + WINDOW_CHARS)]
-        span = _last_amount(window) if row and kind_wants_last_amount else read(window)
+        span = _last_amount(window) if row and reading.last_amount else reading.read(window)
         if span is None:
             continue
         answer, low, high = span
         share = min(1.0, matched / len(subject.words)) if subject.words else 1.0
-        announced = bool(announcer or (announcing and announcing.search(window[:low])))
+        announced = bool(announcer or (reading.announcing and reading.announcing.search(window[:low])))
         # Places and names are written with a capital or a number; a lowercase phrase is the sentence going on.
-        announced -= kind_reads_after_subject and answer[:1].islower()
+        announced -= reading.after_subject and answer[:1].islower()
         strength = 0.3 + 0.3 * share + 0.1 * bool(row) + 0.1 * announced - 0.05 * (low > len(line.group(0)) - offset)
         candidates.append(Candidate(answer, answer.casefold(), index, start + low, start + high, round(strength, 4)))
     return candidates
