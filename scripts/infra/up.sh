@@ -23,6 +23,10 @@ REDIS_PORT=6379
 PG_ROLE=tenderflow
 PG_PASSWORD=tenderflow
 PG_DATABASES=(tenderflow_gateway tenderflow_ingest tenderflow_workspace tenderflow_questions tenderflow_jobs)
+# Each service's login role, named as its database: it may connect there only and read and write rows. $PG_ROLE
+# owns every database and schema, runs the migrations and stays the operator's role (the CLI, tests' databases).
+PG_SERVICE_ROLES_DIR="$RUN_DIR/postgres"
+PG_ROLES_ENV="$RUN_DIR/postgres-roles.env"
 STARTED="$RUN_DIR/infra/started"
 ENV_FILE="$RUN_DIR/infra.env"
 
@@ -307,6 +311,61 @@ SQL
   log "postgres: role $PG_ROLE and ${#PG_DATABASES[@]} databases present ($(elapsed "$t0"))"
 }
 
+# The password of service role <role>, made once per checkout (hex, so it needs no quoting in SQL or a URL).
+pg_service_password() {
+  local file="$PG_SERVICE_ROLES_DIR/$1"
+  if [[ ! -s "$file" ]]; then
+    mkdir -p "$PG_SERVICE_ROLES_DIR"
+    (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$file")
+  fi
+  cat "$file"
+}
+
+# The SQL that gives <database> its own login role: no one else may connect, the role may use the schema and its
+# rows (now and in tables later migrations create), and may not create or change tables.
+pg_service_role_sql() {
+  local db="$1"
+  cat <<SQL
+SELECT 'CREATE ROLE $db' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$db') \gexec
+ALTER ROLE $db LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '$(pg_service_password "$db")';
+REVOKE ALL ON DATABASE $db FROM PUBLIC;
+GRANT CONNECT ON DATABASE $db TO $db, $PG_ROLE;
+\connect $db
+ALTER SCHEMA public OWNER TO $PG_ROLE;
+REVOKE ALL ON SCHEMA public FROM PUBLIC;
+GRANT USAGE ON SCHEMA public TO $db;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO $db;
+GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO $db;
+ALTER DEFAULT PRIVILEGES FOR ROLE $PG_ROLE IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO $db;
+ALTER DEFAULT PRIVILEGES FOR ROLE $PG_ROLE IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO $db;
+\connect postgres
+SQL
+}
+
+# One role per service (see PG_SERVICE_ROLES_DIR), and $PG_ROLES_ENV, which `make stack-up` reads: each service
+# connects with its own role and migrates as $PG_ROLE. A server we cannot administer keeps the single role.
+setup_postgres_roles() {
+  local t0 db service
+  t0=$(now)
+  if ! { for db in "${PG_DATABASES[@]}"; do pg_service_role_sql "$db"; done; } |
+    as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$PG_PORT" -d postgres >"$RUN_DIR/logs/postgres-roles.log" 2>&1; then
+    rm -f "$PG_ROLES_ENV"
+    log "postgres: no service roles (see ${RUN_DIR#"$ROOT"/}/logs/postgres-roles.log); services connect as $PG_ROLE"
+    return 0
+  fi
+  : >"$PG_ROLES_ENV.tmp"
+  chmod 600 "$PG_ROLES_ENV.tmp"
+  for db in "${PG_DATABASES[@]}"; do
+    service="${db#tenderflow_}"
+    cat >>"$PG_ROLES_ENV.tmp" <<EOF
+TENDERFLOW_${service^^}_DATABASE_URL=postgresql+asyncpg://$db:$(pg_service_password "$db")@127.0.0.1:$PG_PORT/$db
+TENDERFLOW_${service^^}_MIGRATION_DATABASE_URL=postgresql+asyncpg://$PG_ROLE:$PG_PASSWORD@127.0.0.1:$PG_PORT/$db
+EOF
+  done
+  mv "$PG_ROLES_ENV.tmp" "$PG_ROLES_ENV"
+  log "postgres: a login role per service database, migrations as $PG_ROLE ($(elapsed "$t0"))"
+}
+
 # --- Redis ---------------------------------------------------------------------------------------------------
 
 start_redis() {
@@ -405,6 +464,7 @@ main() {
   start_kafka
   start_postgres
   setup_postgres
+  setup_postgres_roles
   start_redis
   wait_kafka
   ensure_scram_users

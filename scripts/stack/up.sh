@@ -20,6 +20,11 @@ main() {
   set -a
   # shellcheck source=/dev/null
   source "$RUN_DIR/infra.env"
+  # Each service's own database role and the owner its migrations run as, when infra-up could create them.
+  if [[ -f "$RUN_DIR/postgres-roles.env" ]]; then
+    # shellcheck source=/dev/null
+    source "$RUN_DIR/postgres-roles.env"
+  fi
   set +a
   if [[ ! -s "$KEY_FILE" ]]; then
     (umask 077 && "$VENV_PY" -c 'import secrets; print(secrets.token_urlsafe(48))' >"$KEY_FILE")
