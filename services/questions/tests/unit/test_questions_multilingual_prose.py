@@ -9,6 +9,7 @@ import pytest
 from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_questions.answering import DEFAULT_QUESTION_SET, answer_question
 from tenderflow_questions.answering.dates import find_dates
+from tenderflow_questions.answering.extractors.value import extract_money
 from tenderflow_questions.answering.money import find_money
 
 
@@ -290,3 +291,10 @@ def test_a_sentence_after_criteria_words_is_no_heading_of_a_list(pdf_passages) -
     ]
 
     assert _ask(pdf_passages, "award_criteria", pages) == "Quality and Price"
+
+
+def test_amounts_of_different_lots_alone_are_no_contract_value(pdf_passages) -> None:
+    pages = ["Lote 1: sillas\nValor estimado del contrato 1.000 EUR.\n", "Lote 2: mesas\nValor estimado 2.500 EUR.\n"]
+
+    assert extract_money(DEFAULT_QUESTION_SET.by_id("value"), pdf_passages(pages)) is None
+    assert _ask(pdf_passages, "currency", pages) == "EUR"

@@ -67,7 +67,24 @@ def extract_money(question: QuestionSpec, passages: Sequence[Passage]) -> Choice
         return None
     preferred = BUDGET if BUDGET.search(vocabulary.fold(question.text)) else ESTIMATE
     candidates = [money for money, _ in money_candidates(passages, focus.wants_other, preferred)]
+    if focus.lot is None and focus.wants_other is None:
+        candidates = _without_lot_amounts_alone(candidates, passages)
     return choose_one([c for c in candidates if focus.admits(passages[c.passage], c.start)], passages)
+
+
+def _without_lot_amounts_alone(candidates: list[Candidate], passages: Sequence[Passage]) -> list[Candidate]:
+    """Page text that states only different lots' amounts states no single contract value: none of them is it."""
+    page = [c for c in candidates if _is_page_text(passages[c.passage])]
+    lots_only = all(_is_lot_amount(passages[c.passage].text, c.start) for c in page)
+    if not page or not lots_only or len({c.key for c in page}) == 1:
+        return candidates
+    return [c for c in candidates if c not in page]
+
+
+def _is_lot_amount(text: str, start: int) -> bool:
+    before = preceding(vocabulary.fold(text), start, CUE_WINDOW)
+    value = _last(vocabulary.cue_pattern(vocabulary.VALUE), before)
+    return value is not None and bool(LOT_WORD.search(before[max(0, value.start() - 40) :]))
 
 
 def extract_currency(question: QuestionSpec, passages: Sequence[Passage]) -> Choice | None:
