@@ -1,6 +1,7 @@
 """What the suite does to the stack: uploads through the gateway, `kill -9` and restart, second replicas, and
 poison or repeated records put straight on the topics."""
 
+import asyncio
 import io
 import subprocess
 import sys
@@ -8,8 +9,10 @@ import time
 import uuid
 import zipfile
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
+import asyncpg
 import httpx
 from aiokafka import AIOKafkaProducer
 
@@ -80,10 +83,49 @@ def start_replica(stack: Stack, service: str, name: str) -> None:
                                              stdout=log_file, stderr=subprocess.STDOUT)
 
 
-def has_children(process: subprocess.Popen) -> bool:
-    """Whether the process has a child: an ingest replica extracting runs its sandbox as one."""
-    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
-    return children.exists() and bool(children.read_text().split())
+async def still_working(stack: Stack, service: str, table: str) -> bool:
+    """Whether a claimed task in `table` is still being worked on (the job has not moved past it)."""
+    connection = await asyncpg.connect(_dsn(stack.databases[service]))
+    try:
+        working = f"SELECT count(*) FROM {table} WHERE status IN ('processing', 'running')"
+        return bool(await connection.fetchval(working))
+    finally:
+        await connection.close()
+
+
+async def claimed_again(stack: Stack, service: str, table: str, since: datetime, timeout_seconds: float) -> float:
+    """Seconds until another process claimed the work a killed one held (its lease was renewed by no one since)."""
+    deadline = time.monotonic() + timeout_seconds
+    connection = await asyncpg.connect(_dsn(stack.databases[service]))
+    try:
+        while time.monotonic() < deadline:
+            if await connection.fetchval(f"SELECT max(claimed_at) FROM {table}") > since:
+                return (datetime.now(UTC) - since).total_seconds()
+            await asyncio.sleep(0.2)
+    finally:
+        await connection.close()
+    raise AssertionError(f"no {service} replica took the {table} over in {timeout_seconds} s")
+
+
+def _dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://")
+
+
+def _cpu_ticks(pid: int) -> int:
+    """CPU used by a process and its children (an ingest replica extracts in a sandbox child)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:  # the process (a short-lived child) is gone
+        return 0
+    return int(fields[11]) + int(fields[12]) + sum(_cpu_ticks(int(child)) for child in children)
+
+
+async def busiest(stack: Stack, names: tuple[str, ...], seconds: float = 1.0) -> str:
+    """The replica that used the most CPU over `seconds`: the one doing the job, while the other waits idle."""
+    before = {name: _cpu_ticks(stack.processes[name].pid) for name in names}
+    await asyncio.sleep(seconds)
+    return max(names, key=lambda name: _cpu_ticks(stack.processes[name].pid) - before[name])
 
 
 def consumer_groups_by_topic(scratch: Path) -> Counter:
