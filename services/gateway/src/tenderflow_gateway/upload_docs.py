@@ -3,8 +3,9 @@
 from tenderflow_common.contracts.shared import DEFAULT_MODEL, DEFAULT_WORKSPACE
 from tenderflow_gateway.uploads import FIELD_LIMITS
 
-# One `provider:model` of at most 200 characters, as the job request takes it once the spaces around it are stripped.
-ONE_MODEL = r"[a-z0-9_-]{1,40}:[^,]{0,158}[^,\s]"
+# One `provider:model` of at most 200 characters on one line, as the job request takes it once the spaces around it
+# are stripped; a job compares at most five.
+ONE_MODEL = r"[a-z0-9_-]{1,40}:[^,\n]{0,158}[^,\s]"
 QUESTIONS_EXAMPLE = ('[{"id": "buyer", "text": "Who is the contracting authority?", '
                      '"expected_fragments": ["Veitsh"], "document_types": ["xml"]}]')
 
@@ -28,7 +29,7 @@ UPLOAD_REQUEST_BODY = {
                     "question_set": {"type": "string", "maxLength": 100,
                                      "description": "A saved question set, e.g. `procurement-default`."},
                     "model": {"type": "string", "default": DEFAULT_MODEL, "maxLength": 1000,
-                              "pattern": rf"^{ONE_MODEL}(,{ONE_MODEL})*$",
+                              "pattern": rf"^{ONE_MODEL}(,{ONE_MODEL}){{0,4}}$",
                               "description": "`provider:model` to answer with; several, comma-separated, "
                                              "answer every question with each, to compare them."},
                     "temperature": {"type": "number", "minimum": 0, "maximum": 2,

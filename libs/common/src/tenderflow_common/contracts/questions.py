@@ -1,8 +1,9 @@
 """Messages and result shapes owned by the questions service."""
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
+from pydantic import Strict as PydanticStrict
 
 from tenderflow_common import topics
 from tenderflow_common.contracts.shared import QuestionSpec, Strict
@@ -111,8 +112,9 @@ class QuestionSetBody(Strict):
     """The questions of a set, with the sampling its models use unless an upload says otherwise."""
 
     questions: list[QuestionSpec] = Field(min_length=1, max_length=500)
-    temperature: float | None = Field(default=None, ge=0, le=2)
-    max_tokens: int | None = Field(default=None, ge=16, le=8192)
+    # Strict: JSON `true` is not a temperature or a token count, though a lax model would read it as 1.
+    temperature: Annotated[float, PydanticStrict()] | None = Field(default=None, ge=0, le=2)
+    max_tokens: Annotated[int, PydanticStrict()] | None = Field(default=None, ge=16, le=8192)
 
 
 class QuestionSetView(QuestionSetBody):
