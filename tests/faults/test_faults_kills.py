@@ -10,6 +10,8 @@ from .watch import Sample
 
 pytestmark = pytest.mark.faults
 RECOVERY_GOAL_SECONDS = 30.0
+# CI kills the services whose work is claimed and resumed; the full run adds the gateway's relay and the projection.
+IN_CI = ("ingest", "workspace", "questions")
 JOB_SECONDS = 600.0
 
 
@@ -29,6 +31,8 @@ def strike_points(files: int) -> dict[str, tuple[str, object]]:
 @pytest.mark.parametrize("service", ["gateway", "ingest", "jobs", "workspace", "questions"])
 async def test_a_service_killed_mid_job_is_restarted_and_the_job_succeeds(
         service, fault_stack, watch, ledger, report, full_run, dead_letters_due):
+    if not (full_run or service in IN_CI):
+        pytest.skip("full run only (TENDERFLOW_FAULTS_FULL=1)")
     files = FULL_PACKAGE if full_run else SHORT_PACKAGE
     where, reached = strike_points(len(files))[service]
     _, key = await tenant_with_key(fault_stack, "kills")

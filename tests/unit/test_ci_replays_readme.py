@@ -49,7 +49,11 @@ def test_the_quick_start_runs_before_anything_is_prepared() -> None:
 def test_ci_runs_the_blocks_it_reads_and_make_test_last() -> None:
     assert "readme_block quick-start" in CI_RUN and "readme_block local-stack" in CI_RUN
     assert 'as_written "$local_stack"' in CI_RUN
-    assert CI_RUN.rstrip().endswith('for command in "${quick_start[@]:1}"; do\n  as_written "$command"\ndone')
+    rest_of_quick_start = 'for command in "${quick_start[@]:1}"; do\n  as_written "$command"\ndone'
+    _, found, after = CI_RUN.rstrip().partition(rest_of_quick_start)
+    assert found
+    assert [line.split("#", 1)[0].strip() for line in after.strip().splitlines()] in ([], ["make faults"]), \
+        "only the fault suite may follow make test"
 
 
 def test_the_reader_takes_an_indented_block_whole_and_nothing_after_it(tmp_path: Path) -> None:
