@@ -88,10 +88,17 @@ class ExtractionServer:
 _server = ExtractionServer()
 
 
+def _extract_request(path: Path, doc_type: str, limits: IngestLimits) -> dict:
+    """The path is absolute, since the child works in the document's folder and services spool to paths relative
+    to theirs."""
+    return {"op": "extract", "path": os.path.abspath(path), "doc_type": doc_type,
+            "limits": dataclasses.asdict(limits)}
+
+
 async def extract_in_sandbox(path: Path, doc_type: str, limits: IngestLimits,
                              cancelled: threading.Event) -> Extraction:
     """The document's extraction, or ExtractionError; Cancelled as soon as the job is cancelled."""
-    request = {"op": "extract", "path": str(path), "doc_type": doc_type, "limits": dataclasses.asdict(limits)}
+    request = _extract_request(path, doc_type, limits)
     try:
         return await _extract(request, limits, cancelled)
     except _ServerGone:

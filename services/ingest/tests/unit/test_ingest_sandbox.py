@@ -29,6 +29,15 @@ async def test_a_document_comes_back_whole(tmp_path):
     assert any("Road salt" in unit.text for unit in extraction.units)
 
 
+async def test_a_document_named_by_a_relative_path_is_extracted(tmp_path, monkeypatch):
+    """Services and embedded mode spool entries under folders relative to their working folder."""
+    (tmp_path / "entries").mkdir()
+    (tmp_path / "entries" / "prices.csv").write_text("item,price\nsalt,10\n")
+    monkeypatch.chdir(tmp_path)
+    extraction = await extract_in_sandbox(Path("entries/prices.csv"), "csv", IngestLimits(), threading.Event())
+    assert [unit.text for unit in extraction.units] == ["item: salt; price: 10"]
+
+
 async def test_a_document_that_needs_too_much_memory_gets_a_verdict(tmp_path):
     path = tmp_path / "wide.csv"
     row = ";".join(f"cell{i}" for i in range(200)) + "\n"
