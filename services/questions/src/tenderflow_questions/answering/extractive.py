@@ -14,8 +14,15 @@ from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.contracts.workspace import Passage
 from tenderflow_questions.answering.candidates import clamp
 from tenderflow_questions.answering.citations import Citation, cite
-from tenderflow_questions.answering.confidence import ConfidenceComponents, confidence, fragment_coverage
+from tenderflow_questions.answering.confidence import (
+    ConfidenceComponents,
+    confidence,
+    corroboration,
+    fragment_coverage,
+    specificity,
+)
 from tenderflow_questions.answering.extractors import EXTRACTORS
+from tenderflow_questions.answering.fields import STRUCTURED_TYPES
 from tenderflow_questions.answering.kinds import AnswerKind, classify_question
 
 LIST_KINDS = frozenset({AnswerKind.CODE, AnswerKind.CRITERIA})
@@ -43,10 +50,13 @@ def answer_question(question: QuestionSpec, passages: Sequence[Passage]) -> Extr
         return _no_answer(question, routed, kind)
     citations = cite(choice.support, routed, limit=5 if kind in LIST_KINDS else 3)
     cited = {candidate.passage for candidate in choice.support}
+    structured = routed[choice.support[0].passage].doc_type in STRUCTURED_TYPES
     components = ConfidenceComponents(
         retrieval_support=max(clamp(routed[index].score) for index in cited),
         type_match=choice.type_match,
         agreement=choice.agreement,
+        specificity=specificity(choice.type_match, structured),
+        corroboration=corroboration(len(cited), structured),
         fragment_coverage=fragment_coverage(
             question.expected_fragments, choice.answer, [citation.snippet for citation in citations]
         ),
