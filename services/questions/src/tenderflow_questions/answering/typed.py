@@ -44,6 +44,13 @@ _PLACE_CUE = re.compile(
     re.I,
 )
 # Capitalised words of form labels (`Point of Contact Name, Email and Phone Number`), not of people.
+# Words of a body's name wherever they stand (`Centro Especial de Empleo`): a person's name has none of them.
+_BODY_WORDS = re.compile(
+    r"\b(?:centro|center|centre|servicio|servicios|service|services|empresa|company|fundación|fundação|foundation"
+    r"|instituto|institute|council|consejo|conselho|comité|committee|comisión|comissão|commission|agency|agencia"
+    r"|agência|junta|diputación|secretaría|administración|administração|administration|empleo|ltd|inc|gmbh|s\.a)\b",
+    re.I,
+)
 _FORM_WORDS = re.compile(
     r"\b(?:phone|telephone|number|e-?mail|name|address|fax|date|signature|nome|telefone|endereço|assinatura"
     r"|município|municipio|prefeitura|ayuntamiento|estado|state|república|county|district|sistema|system"
@@ -88,7 +95,7 @@ def read_person(window: str) -> Span | None:
         name = found.group(0)
         while _NOT_PERSON.match(name):
             name = name.split(" ", 1)[1] if " " in name else ""
-        if len(name.split()) >= 2 and not _FORM_WORDS.search(name):
+        if len(name.split()) >= 2 and not _FORM_WORDS.search(name) and not _BODY_WORDS.search(name):
             start = found.start() + found.group(0).index(name)
             return name, start, start + len(name)
     return None
