@@ -91,6 +91,9 @@ class JobWatch:
         """Seconds from `moment` until the job's row next changed (its recovery time after a fault)."""
         deadline = time.monotonic() + timeout_seconds
         while time.monotonic() < deadline:
+            latest = self.latest(job_id)
+            if latest is not None and latest.terminal and latest.at <= moment:
+                return 0.0  # it ended before the moment: nothing was left to recover
             changed = [s for s in self.samples.get(job_id, []) if s.at > moment]
             if changed:
                 return changed[0].at - moment
