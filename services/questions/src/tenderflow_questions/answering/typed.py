@@ -22,6 +22,11 @@ _UNITS = (
 )
 _NUMBER_WORD = r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty|thirty|sixty|ninety"
 _DURATION = re.compile(rf"\b(?:\d{{1,4}}|{_NUMBER_WORD})(?:\s*\([^)\n]{{1,25}}\))?[\s-]*(?:{_UNITS})\b", re.I)
+_LOOKING_BACK = re.compile(
+    r"\b(?:last|past|preceding|previous|prior|últimos|últimas|ultimos|ultimas|anteriores|последние|последних)"
+    r"(?:\s+(?:consecutive|financial|calendar|fiscal))*\s*$",
+    re.I,
+)
 PLAIN_AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,\s]\d{3})*[.,]\d{2}(?![\d])|(?<![\d.,])\d{4,}[.,]\d{2}(?!\d)")
 _QUANTITY = re.compile(r"(?<![\d.,/:-])\d{1,6}(?![\d.,/:]\d)(?!\s*%)")
 _PHONE = re.compile(r"\+?\(?\d[\d\s().\-/]{6,18}\d")
@@ -78,8 +83,11 @@ def read_amount(window: str) -> Span | None:
 
 
 def read_duration(window: str) -> Span | None:
-    found = _DURATION.search(window)
-    return (" ".join(found.group(0).split()), found.start(), found.end()) if found else None
+    """The first period that lies ahead; `for the last three years` looks back at a bidder's experience."""
+    for found in _DURATION.finditer(window):
+        if not _LOOKING_BACK.search(window[max(0, found.start() - 30) : found.start()]):
+            return " ".join(found.group(0).split()), found.start(), found.end()
+    return None
 
 
 def read_quantity(window: str) -> Span | None:
