@@ -11,7 +11,7 @@ READY_TIMEOUT="${TENDERFLOW_STACK_READY_TIMEOUT:-90}"
 KEY_FILE="$RUN_DIR/internal-signing-key"
 
 main() {
-  local t0 svc pid port waits=() failed
+  local t0 svc other pid port waits=() failed others
   t0=$(now)
   [[ -x "$VENV_PY" ]] || die "$VENV_PY is missing; run 'make install' first"
   [[ -f "$RUN_DIR/infra.env" ]] || die "$RUN_DIR/infra.env is missing; run 'make infra-up' first"
@@ -20,7 +20,7 @@ main() {
   set -a
   # shellcheck source=/dev/null
   source "$RUN_DIR/infra.env"
-  # Each service's own database role and the owner its migrations run as, when infra-up could create them.
+  # Each service's own database role and the owner the migrate step runs as, when infra-up could create them.
   if [[ -f "$RUN_DIR/postgres-roles.env" ]]; then
     # shellcheck source=/dev/null
     source "$RUN_DIR/postgres-roles.env"
@@ -42,14 +42,28 @@ main() {
   done
 
   cd "$ROOT"
+  # Migrations are a step of their own, as the schema's owner; the services never receive the owner's URL.
+  for svc in "${SERVICES[@]}"; do
+    "$VENV_PY" -m "tenderflow_$svc" migrate >"$LOG_DIR/$svc-migrate.log" 2>&1 ||
+      { tail -n 40 "$LOG_DIR/$svc-migrate.log" >&2; die "$svc: migrate failed"; }
+  done
+  if [[ -f "$RUN_DIR/postgres-roles.env" ]]; then
+    unset TENDERFLOW_POSTGRES_URL
+    for svc in "${SERVICES[@]}"; do unset "TENDERFLOW_${svc^^}_MIGRATION_DATABASE_URL"; done
+  fi
   for svc in "${SERVICES[@]}"; do
     port="${SERVICE_PORT[$svc]}"
     pid="$(service_pid "$svc")"
     if [[ -n "$pid" ]]; then
       log "$svc: already running as pid $pid"
     else
+      # Each service gets its own role's URL only, not its peers'.
+      others=()
+      for other in "${SERVICES[@]}"; do
+        [[ "$other" == "$svc" ]] || others+=(-u "TENDERFLOW_${other^^}_DATABASE_URL")
+      done
       # setsid: own session and process group, so the service outlives this script and stops as a group.
-      setsid "$VENV_PY" -m "tenderflow_$svc" >"$LOG_DIR/$svc.log" 2>&1 </dev/null &
+      setsid env "${others[@]}" "$VENV_PY" -m "tenderflow_$svc" >"$LOG_DIR/$svc.log" 2>&1 </dev/null &
       pid=$!
       echo "$pid" >"$PID_DIR/$svc.pid"
       log "$svc: started as pid $pid (log ${LOG_DIR#"$ROOT"/}/$svc.log)"

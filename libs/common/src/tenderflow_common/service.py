@@ -21,7 +21,7 @@ from tenderflow_common.health import Check, database_check, health_router, kafka
 from tenderflow_common.internal_tokens import SERVICES, InternalTokenVerifier
 from tenderflow_common.logging import configure_logging
 from tenderflow_common.messaging_tables import MessagingTables
-from tenderflow_common.migrations import upgrade_to_head
+from tenderflow_common.migrations import at_head, upgrade_to_head
 from tenderflow_common.problems import install_problem_handlers
 from tenderflow_common.relay import OutboxRelay, Publish
 from tenderflow_common.settings import ServiceSettings
@@ -35,6 +35,10 @@ Loop = Callable[[], Awaitable[None]]
 """A background loop that runs for the life of the service (a worker's `run`)."""
 Peers = dict[str, httpx.AsyncBaseTransport]
 """How to reach other services' internal APIs in process (embedded mode); absent peers are reached over HTTP."""
+
+
+class SchemaNotAtHead(RuntimeError):
+    """A production service does not migrate: that is the deployment's step, run as the schema's owner."""
 
 
 class ServiceRuntime:
@@ -86,10 +90,20 @@ class ServiceRuntime:
         self._tasks.append(task)
         return task
 
+    async def ensure_schema(self) -> None:
+        """Start only on the newest schema; outside production a database behind is migrated with the own URL."""
+        if await at_head(self.migrations, self.database_url):
+            return
+        if self.settings.platform.env == "production":
+            raise SchemaNotAtHead(
+                f"{self.name}: the database is not at the newest schema; run `python -m tenderflow_{self.name} "
+                f"migrate` with TENDERFLOW_{self.name.upper()}_MIGRATION_DATABASE_URL (the schema's owner) first")
+        await upgrade_to_head(self.migrations, self.database_url)
+
     async def start(self, background: Sequence[Loop] = (), *, migrate: bool = True) -> None:
-        """Migrate, connect to Kafka, then start the relay, consumers and background loops."""
+        """Check or bring the schema to head, connect to Kafka, then start the relay, consumers and loops."""
         if migrate:
-            await upgrade_to_head(self.migrations, self.settings.resolved_migration_database_url(self.name))
+            await self.ensure_schema()
         await self.transport.start()
         self.spawn(self.relay.run(), "outbox-relay")
         for loop in background:

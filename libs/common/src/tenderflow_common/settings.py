@@ -171,17 +171,10 @@ class ServiceSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int
     database_url: str | None = None
-    # The role that owns the schema; the service's own role (`database_url`) may read and write rows but not
-    # change tables. Unset, the service migrates with its own URL, as in embedded mode and tests.
-    migration_database_url: str | None = None
 
     def resolved_database_url(self, service: str) -> str:
         """An explicit database URL wins over the one derived from the PostgreSQL server."""
         return self.database_url or self.postgres.database_url(service)
-
-    def resolved_migration_database_url(self, service: str) -> str:
-        """Migrations run as the schema's owner when one is configured, else as the service itself."""
-        return self.migration_database_url or self.resolved_database_url(service)
 
     @classmethod
     def for_embedded(cls, service: str, data_dir: Path, **shared: Any) -> Self:

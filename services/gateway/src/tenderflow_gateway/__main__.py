@@ -1,13 +1,19 @@
-"""`python -m tenderflow_gateway` serves the public API, and docs and metrics on an internal port if configured."""
+"""`python -m tenderflow_gateway` serves the public API, and docs and metrics on an internal port if configured;
+`... migrate` migrates its database first."""
 
 import asyncio
+import sys
 
+from tenderflow_common.migrations import migrate_command
 from tenderflow_common.serve import serve
 from tenderflow_gateway.internal_port import serve_both
-from tenderflow_gateway.main import build_service
+from tenderflow_gateway.main import MIGRATIONS, build_service
 
 
 def main() -> None:
+    if sys.argv[1:] == ["migrate"]:
+        migrate_command("gateway", MIGRATIONS)
+        return
     service = build_service()
     internal_port = service.runtime.settings.internal_port
     if internal_port:

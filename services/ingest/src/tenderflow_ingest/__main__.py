@@ -1,7 +1,7 @@
-"""`python -m tenderflow_ingest` serves the ingest service."""
+"""`python -m tenderflow_ingest` serves the ingest service; `... migrate` migrates its database first."""
 
-from tenderflow_common.serve import serve
-from tenderflow_ingest.main import build_service
+from tenderflow_common.serve import main
+from tenderflow_ingest.main import MIGRATIONS, build_service
 
 if __name__ == "__main__":
-    serve(build_service)
+    main("ingest", MIGRATIONS, build_service)

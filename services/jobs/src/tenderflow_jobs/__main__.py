@@ -1,7 +1,7 @@
-"""`python -m tenderflow_jobs` serves the jobs service."""
+"""`python -m tenderflow_jobs` serves the jobs service; `... migrate` migrates its database first."""
 
-from tenderflow_common.serve import serve
-from tenderflow_jobs.main import build_service
+from tenderflow_common.serve import main
+from tenderflow_jobs.main import MIGRATIONS, build_service
 
 if __name__ == "__main__":
-    serve(build_service)
+    main("jobs", MIGRATIONS, build_service)

@@ -1,7 +1,7 @@
-"""`python -m tenderflow_questions` serves the questions service."""
+"""`python -m tenderflow_questions` serves the questions service; `... migrate` migrates its database first."""
 
-from tenderflow_common.serve import serve
-from tenderflow_questions.main import build_service
+from tenderflow_common.serve import main
+from tenderflow_questions.main import MIGRATIONS, build_service
 
 if __name__ == "__main__":
-    serve(build_service)
+    main("questions", MIGRATIONS, build_service)

@@ -1,7 +1,7 @@
-"""`python -m tenderflow_workspace` serves the workspace service."""
+"""`python -m tenderflow_workspace` serves the workspace service; `... migrate` migrates its database first."""
 
-from tenderflow_common.serve import serve
-from tenderflow_workspace.main import build_service
+from tenderflow_common.serve import main
+from tenderflow_workspace.main import MIGRATIONS, build_service
 
 if __name__ == "__main__":
-    serve(build_service)
+    main("workspace", MIGRATIONS, build_service)
