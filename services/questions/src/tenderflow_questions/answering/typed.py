@@ -45,10 +45,10 @@ _NOT_PERSON = re.compile(
 )
 # Words after which a place is written: `entregues no seguinte endereço: ...`, `по адресу: ...`.
 _PLACE_CUE = re.compile(
-    r"(?:endereço|address|adresse|адрес\w*|dirección|domicilio|local|lugar|место|sede|ort)\b\s*:?",
+    r"(?:endereço|address|adresse|адрес\w*|dirección|domicilio|local|lugar|место|sede|ort)\b"
+    r"(?:\s+(?:eletrônico|eletronico|electrónico|electronico|electronic|web|virtual|электронн\w*))?\s*:?",
     re.I,
 )
-# Capitalised words of form labels (`Point of Contact Name, Email and Phone Number`), not of people.
 # Words of a body's name wherever they stand (`Centro Especial de Empleo`): a person's name has none of them.
 _BODY_WORDS = re.compile(
     r"\b(?:centro|center|centre|servicio|servicios|service|services|empresa|company|fundación|fundação|foundation"
@@ -56,6 +56,7 @@ _BODY_WORDS = re.compile(
     r"|agência|junta|diputación|secretaría|administración|administração|administration|empleo|ltd|inc|gmbh|s\.a)\b",
     re.I,
 )
+# Capitalised words of form labels (`Point of Contact Name, Email and Phone Number`), not of people.
 _FORM_WORDS = re.compile(
     r"\b(?:phone|telephone|number|e-?mail|name|address|fax|date|signature|nome|telefone|endereço|assinatura"
     r"|município|municipio|prefeitura|ayuntamiento|estado|state|república|county|district|sistema|system"
@@ -125,7 +126,7 @@ def read_phrase(window: str) -> Span | None:
     if len(phrase) > MAX_PHRASE_CHARS:
         cut = phrase.rfind(" ", 0, MAX_PHRASE_CHARS)
         phrase = phrase[: cut if cut > 0 else MAX_PHRASE_CHARS]
-    phrase = phrase.strip(" ,:-–")
+    phrase = phrase.strip(" ,:-–_")  # a trailing underscore is a form's blank line, not the value
     if len(phrase) < 2 or not any(char.isalnum() for char in phrase):
         return None
     return phrase, start, start + len(phrase)
