@@ -15,7 +15,8 @@ class KafkaSettings(BaseSettings):
     """Where the broker is, how clients prove who they are to it, and how hard a consumer tries before
     dead-lettering."""
 
-    model_config = SettingsConfigDict(env_prefix="TENDERFLOW_KAFKA_")
+    # Empty means unset, so deployments can pass every variable through and leave the ones they do not use blank.
+    model_config = SettingsConfigDict(env_prefix="TENDERFLOW_KAFKA_", env_ignore_empty=True)
 
     bootstrap_servers: str = "127.0.0.1:9092"
     topic_prefix: str = Field(default="", pattern=r"^[A-Za-z0-9._-]*$")
@@ -162,6 +163,9 @@ class PlatformSettings(BaseSettings):
 
 class ServiceSettings(BaseSettings):
     """What every service needs; each service subclasses it with its own prefix and fields."""
+
+    # Empty means unset, so deployments can pass every variable through and leave the ones they do not use blank.
+    model_config = SettingsConfigDict(env_ignore_empty=True)
 
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     postgres: PostgresSettings = Field(default_factory=PostgresSettings)
