@@ -50,6 +50,7 @@ TITLE_CUE = re.compile(
 # The title written in prose: `O objeto da presente licitação é ...`, `Request for Proposal for ...`.
 TITLE_PROSE = re.compile(
     r"\bo objeto da presente (?:licitação|contratação) é(?: a| o)?(?::|\s)\s*"
+    r"|\b(?:a presente|esta) (?:licitação|contratação) tem (?:como|por) objeto(?: a| o)?(?::|\s)\s*"
     r"|\bel objeto del (?:presente )?contrato es(?: el| la)?\s+"
     r"|\bthe (?:subject|object) of (?:this|the) (?:contract|tender|procurement) is\s+"
     r"|\bпроцедур[еаы] (?:запроса ценовых предложений|закупки|открытого конкурса|аукциона)[^.\n]{0,20}?\bна закупку\s+",
