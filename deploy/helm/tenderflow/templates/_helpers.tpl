@@ -53,3 +53,50 @@ app.kubernetes.io/part-of: tenderflow
 {{- $svc := index .root.Values.services .service }}
 {{- printf "http://%s-%s:%v" (include "tenderflow.fullname" .root) .service $svc.port }}
 {{- end }}
+
+{{/*
+How a Kafka client logs in, as env entries: (dict "root" $ "secret" <Secret holding TENDERFLOW_KAFKA_SASL_PASSWORD>).
+*/}}
+{{- define "tenderflow.kafkaEnv" -}}
+{{- $kafka := .root.Values.kafka }}
+- name: TENDERFLOW_KAFKA_SECURITY_PROTOCOL
+  value: {{ $kafka.securityProtocol | quote }}
+{{- if hasPrefix "SASL_" $kafka.securityProtocol }}
+- name: TENDERFLOW_KAFKA_SASL_MECHANISM
+  value: {{ $kafka.sasl.mechanism | quote }}
+- name: TENDERFLOW_KAFKA_SASL_USERNAME
+  value: {{ required "kafka.sasl.username is required with SASL" $kafka.sasl.username | quote }}
+- name: TENDERFLOW_KAFKA_SASL_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secret }}
+      key: TENDERFLOW_KAFKA_SASL_PASSWORD
+{{- end }}
+{{- if has $kafka.securityProtocol (list "SSL" "SASL_SSL") }}
+- name: TENDERFLOW_KAFKA_SSL_CAFILE
+  value: /etc/tenderflow/kafka-tls/ca.crt
+{{- if $kafka.tls.clientCertificate }}
+- name: TENDERFLOW_KAFKA_SSL_CERTFILE
+  value: /etc/tenderflow/kafka-tls/tls.crt
+- name: TENDERFLOW_KAFKA_SSL_KEYFILE
+  value: /etc/tenderflow/kafka-tls/tls.key
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Whether Kafka clients need the TLS Secret mounted. */}}
+{{- define "tenderflow.kafkaTls" -}}
+{{- if has .Values.kafka.securityProtocol (list "SSL" "SASL_SSL") }}true{{ end }}
+{{- end }}
+
+{{- define "tenderflow.kafkaTlsMount" -}}
+- name: kafka-tls
+  mountPath: /etc/tenderflow/kafka-tls
+  readOnly: true
+{{- end }}
+
+{{- define "tenderflow.kafkaTlsVolume" -}}
+- name: kafka-tls
+  secret:
+    secretName: {{ required "kafka.tls.secretName is required with SSL or SASL_SSL" .Values.kafka.tls.secretName }}
+{{- end }}
