@@ -343,7 +343,7 @@ SQL
 }
 
 # One role per service (see PG_SERVICE_ROLES_DIR), and $PG_ROLES_ENV, which `make stack-up` reads: each service
-# connects with its own role and migrates as $PG_ROLE. A server we cannot administer keeps the single role.
+# connects with its own role and its migrate step runs as $PG_ROLE. A server we cannot administer keeps the single role.
 setup_postgres_roles() {
   local t0 db service
   t0=$(now)
