@@ -122,7 +122,29 @@ def extract_email(question: QuestionSpec, passages: Sequence[Passage]) -> Choice
                 start, end = field.start + match.start(), field.start + match.end()
                 address = match.group(0)
                 candidates.append(Candidate(address, address.casefold(), index, start, end, strength))
+    candidates += _unlabelled_emails(passages, directories, {(c.passage, c.start) for c in candidates})
     return choose_one(candidates, passages)
+
+
+def _unlabelled_emails(
+    passages: Sequence[Passage], directories: set[int], found: set[tuple[int, int]]
+) -> list[Candidate]:
+    """Addresses no field value holds: a line read as a label (`x@y.gov.br ou Telefone: ...`) still states one."""
+    candidates = []
+    for index, passage in enumerate(passages):
+        if passage.doc_type in STRUCTURED_TYPES:
+            continue
+        for match in EMAIL.finditer(passage.text):
+            before = preceding(passage.text, match.start(), 100)
+            if (index, match.start()) in found or OTHER_BODY_CUE.search(before):
+                continue
+            cued = bool(CONTACT_CUE.search(before))
+            if index in directories and not cued:
+                continue
+            address = match.group(0)
+            strength = 0.5 if cued else 0.35
+            candidates.append(Candidate(address, address.casefold(), index, match.start(), match.end(), strength))
+    return candidates
 
 
 def _email_strength(passage: Passage, field: Field, offset: int) -> float:
