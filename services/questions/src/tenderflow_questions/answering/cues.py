@@ -72,7 +72,8 @@ COVER_CUE = re.compile(
 REFERENCE_CUE = re.compile(
     rf"(?:solicitation|rfq|rfp|rft|itt|ifb|nit|memo|tender|bid|contract|procurement|reference|ref\.?|file|notice)"
     rf"\s*{_NUMBER_SIGN}"
-    rf"|pregão(?: eletrônico| presencial)?\s*{_NUMBER_SIGN}|processo(?: administrativo| licitatório)?\s*{_NUMBER_SIGN}"
+    rf"|pregão(?: eletrônico| presencial)?\s*{_NUMBER_SIGN}"
+    rf"|processo(?: administrativo| licitatório)?(?:\s*{_NUMBER_SIGN}|(?=\s*:))"
     rf"|(?:edital|concorrência|tomada de preços|dispensa|licitação)\s*{_NUMBER_SIGN}"
     rf"|(?:número de |{_NUMBER_SIGN} de )?expediente(?:\s*{_NUMBER_SIGN})?|referencia(?: del contrato)?"
     rf"|(?:извещени[ея]|процедур[аы] закупки|закупк[аи]|номер (?:закупки|процедуры))\s*№"
