@@ -21,7 +21,7 @@ STRUCTURED_FORMATS = {"xml", "json"}
 MIN_STRUCTURED_ACCURACY = 0.8
 # The whole dev set, every format and language, default and free-form questions: what the extractive provider
 # reached when the set was assembled, rounded down to 0.05. A regression guard, to be raised as answering improves.
-MIN_DEV_SET_ACCURACY = 0.85
+MIN_DEV_SET_ACCURACY = 0.9
 DEFAULT_QUESTIONS = 11
 
 
