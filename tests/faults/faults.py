@@ -3,6 +3,7 @@ poison or repeated records put straight on the topics."""
 
 import asyncio
 import io
+import json
 import subprocess
 import sys
 import time
@@ -52,11 +53,14 @@ async def tenant_with_key(stack: Stack, tenant: str) -> tuple[str, str]:
         await engine.dispose()
 
 
-async def upload(stack: Stack, key: str, package: bytes) -> str:
-    """Submit a package through the gateway; the accepted job's id."""
+async def upload(stack: Stack, key: str, package: bytes, questions: int | None = None) -> str:
+    """Submit a package through the gateway, with `questions` questions of its own if given; the job's id."""
     name = f"tender-{uuid.uuid4().hex[:8]}.zip"
+    form = {} if questions is None else {"questions": json.dumps(
+        [{"id": f"q{n}", "text": f"What does the tender say about delivery item {n}?"} for n in range(questions)])}
     async with httpx.AsyncClient(base_url=stack.gateway_url, headers={"X-API-Key": key}, timeout=60) as client:
-        response = await client.post("/v1/documents", files={"file": (name, package, "application/zip")})
+        response = await client.post("/v1/documents", data=form,
+                                     files={"file": (name, package, "application/zip")})
     assert response.status_code == 202, response.text
     return response.json()["job_id"]
 
@@ -101,6 +105,8 @@ async def claimed_again(stack: Stack, service: str, table: str, since: datetime,
         while time.monotonic() < deadline:
             if await connection.fetchval(f"SELECT max(claimed_at) FROM {table}") > since:
                 return (datetime.now(UTC) - since).total_seconds()
+            if not await still_working(stack, service, table):
+                raise AssertionError(f"the {table} work ended before any replica took it over")
             await asyncio.sleep(0.2)
     finally:
         await connection.close()

@@ -62,7 +62,8 @@ async def test_a_questions_replica_killed_while_answering_leaves_the_run_to_the_
     start_replica(fault_stack, "questions", "questions-2")
     await fault_stack.wait_ready(120, services=("questions-2",))
     _, key = await tenant_with_key(fault_stack, "replicas")
-    job_id = await upload(fault_stack, key, tender_package(SHORT_PACKAGE))
+    # Enough questions that answering lasts while the replica doing it is found and killed.
+    job_id = await upload(fault_stack, key, tender_package(SHORT_PACKAGE), questions=200)
     sample = await watch.wait_for(job_id, lambda s: s.stage == "answering", JOB_SECONDS)
     assert not sample.terminal
     victim = await busiest(fault_stack, ("questions", "questions-2"))
