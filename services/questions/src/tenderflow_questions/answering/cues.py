@@ -25,8 +25,11 @@ BUYER_PROSE = re.compile(
     r"torna(?:-se)? públic[oa][^.]{0,80}?\bque\s+(?:o\(a\)|a|o)\s+"
     r"|\b(?:the )?(?:buyer|contracting authority|contracting entity|auftraggeber|pouvoir adjudicateur)"
     r"\s+(?:is|ist|est)\s+"
-    r"|\bel órgano de contratación es\s+",
-    re.I,
+    r"|\bel órgano de contratación es\s+"
+    # An edital's preamble opens with the body that calls it: `O MUNICÍPIO DE X ..., por intermédio do ...`.
+    r"|^(?:o|a)\s+(?=(?:município|prefeitura|universidade|câmara|secretaria|estado)\b[^.]{0,120}?"
+    r"\b(?:por intermédio|através|torna(?:-se)? públic))",
+    re.I | re.M,
 )
 
 # Bid forms are addressed to the buyer: `To` alone on a line, an officer's title, then the organisation.
