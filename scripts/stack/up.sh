@@ -43,10 +43,16 @@ main() {
 
   cd "$ROOT"
   # Migrations are a step of their own, as the schema's owner; the services never receive the owner's URL.
+  # The five databases are independent, so their steps run side by side.
+  declare -A migrating=()
   for svc in "${SERVICES[@]}"; do
-    "$VENV_PY" -m "tenderflow_$svc" migrate >"$LOG_DIR/$svc-migrate.log" 2>&1 ||
-      { tail -n 40 "$LOG_DIR/$svc-migrate.log" >&2; die "$svc: migrate failed"; }
+    "$VENV_PY" -m "tenderflow_$svc" migrate >"$LOG_DIR/$svc-migrate.log" 2>&1 &
+    migrating[$svc]=$!
   done
+  for svc in "${SERVICES[@]}"; do
+    wait "${migrating[$svc]}" || { tail -n 40 "$LOG_DIR/$svc-migrate.log" >&2; die "$svc: migrate failed"; }
+  done
+  log "migrated in $(elapsed "$t0")"
   if [[ -f "$RUN_DIR/postgres-roles.env" ]]; then
     unset TENDERFLOW_POSTGRES_URL
     for svc in "${SERVICES[@]}"; do unset "TENDERFLOW_${svc^^}_MIGRATION_DATABASE_URL"; done
