@@ -5,7 +5,7 @@ from __future__ import annotations
 import ctypes
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -22,6 +22,7 @@ _OCR_RESERVE_SECONDS = 5.0
 _OCR_MIN_PAGE_SECONDS = 1.0
 # A line's text from its first to its last visible character.
 _LINE = re.compile(r"[^\s](?:[^\r\n]*[^\s])?")
+_new_box = tuple.__new__
 
 
 def extract(path: Path, limits: IngestLimits, cancelled: Callable[[], bool] | None = None) -> Extraction:
@@ -97,25 +98,29 @@ def _line_boxes(textpage: pdfium.PdfTextPage) -> list[Box]:
     # Called directly, once per line: the extractor's hottest call. The loose box spans the font's ascent and
     # descent, so every character of a line has the same height, whatever its glyph.
     loose_box = pdfium_c.FPDFText_GetLooseCharBox
-    for start, line in _trimmed_lines(text):
-        loose_box(raw, start, into_rect)
-        boxes.append(Box(rect.left, rect.bottom, None, rect.top, line, start + len(line) - 1))
-    return boxes
-
-
-def _trimmed_lines(text: str) -> Iterator[tuple[int, str]]:
-    """Each non-blank line without its outer spaces, with the index of its first character in text."""
-    if text.count("\r\n") != text.count("\n") or text.count("\r\n") != text.count("\r"):
+    append = boxes.append
+    # Boxes are built as plain tuples of Box's fields (Box(...) adds a Python call per line), and the common
+    # case's loop is written out here rather than drawn from a generator, which costs a resume per line.
+    raw_lines = text.split("\r\n")
+    breaks = len(raw_lines) - 1
+    if text.count("\n") != breaks or text.count("\r") != breaks:
         # A line break of its own inside the text: only a pattern finds every line.
-        yield from ((match.start(), match.group()) for match in _LINE.finditer(text))
-        return
+        for match in _LINE.finditer(text):
+            start, line = match.start(), match.group()
+            loose_box(raw, start, into_rect)
+            append(_new_box(Box, (rect.left, rect.bottom, None, rect.top, line, start + len(line) - 1)))
+        return boxes
     # pdfium ends every line with CRLF: splitting on it is a fifth faster than the pattern, per line.
-    start = 0
-    for line in text.split("\r\n"):
-        trimmed = line.strip()
-        if trimmed:
-            yield start + line.find(trimmed), trimmed
-        start += len(line) + 2
+    line_start = 0
+    for raw_line in raw_lines:
+        line = raw_line.strip()
+        if line:
+            # strip() hands back the line itself when it had nothing to trim: no search for where it starts.
+            start = line_start if line is raw_line else line_start + raw_line.find(line)
+            loose_box(raw, start, into_rect)
+            append(_new_box(Box, (rect.left, rect.bottom, None, rect.top, line, start + len(line) - 1)))
+        line_start += len(raw_line) + 2
+    return boxes
 
 
 def _has_images(page: pdfium.PdfPage) -> bool:
