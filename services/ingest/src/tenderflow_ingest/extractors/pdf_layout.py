@@ -68,13 +68,21 @@ def page_lines(boxes: list[Box], measure_right: Callable[[Box], float] | None = 
             lines.append([box])
             middle, height = -negative_middle, box_height
     lines = join_wrapped_amounts(lines, measure_right)
-    return join_split_amounts([" ".join(line[0].text.split()) if len(line) == 1 else _line_text(line, measure_right)
+    return join_split_amounts([_single_spaced(line[0].text) if len(line) == 1 else _line_text(line, measure_right)
                                for line in lines])
+
+
+def _single_spaced(text: str) -> str:
+    """The text's words one space apart; most lines already are, and telling so is cheaper than a split."""
+    # isprintable() is False for every whitespace but the ASCII space, so only spaces need a look.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
 
 
 def _line_text(line: list[Box], measure_right: Callable[[Box], float] | None) -> str:
     if len(line) == 1:
-        return " ".join(line[0].text.split())
+        return _single_spaced(line[0].text)
     parts: list[str] = []
     previous: Box | None = None
     for box in sorted(line, key=lambda box: box.left):
@@ -83,7 +91,7 @@ def _line_text(line: list[Box], measure_right: Callable[[Box], float] | None) ->
             gap = box.left - (right if right is not None else previous.left)
             tallest = max(box.top - box.bottom, previous.top - previous.bottom, 1.0)
             parts.append(" | " if gap > _COLUMN_GAP * tallest else " ")
-        parts.append(" ".join(box.text.split()))
+        parts.append(_single_spaced(box.text))
         previous = box
     joined = "".join(parts)
     if " | " not in joined:
@@ -96,9 +104,9 @@ def join_split_amounts(lines: list[str]) -> list[str]:
     """A currency sign alone on its line belongs to the amount that starts the next one."""
     joined: list[str] = []
     for line in lines:
-        stripped = line.strip()
+        # The cheap test on the line before comes first: few lines follow a currency sign alone.
         if (joined and len(joined[-1]) <= _LONGEST_CURRENCY and _ONLY_CURRENCY.match(joined[-1].strip())
-                and _STARTS_WITH_AMOUNT.match(stripped)):
+                and _STARTS_WITH_AMOUNT.match(stripped := line.strip())):
             joined[-1] = f"{joined[-1].strip()} {stripped}"
         else:
             joined.append(line)
