@@ -34,6 +34,7 @@ def extract(path: Path, limits: IngestLimits, cancelled: Callable[[], bool] | No
     """
     run = _Run(limits, cancelled)
     document = _open(path, run.warnings)
+    form = pdf_forms.DocumentForm(document, limits)
     try:
         page_count = len(document)
         if page_count > limits.max_pdf_pages:
@@ -42,18 +43,19 @@ def extract(path: Path, limits: IngestLimits, cancelled: Callable[[], bool] | No
         pages: list[list[str]] = []
         scanned: list[int] = []
         for index in range(page_count):
-            lines, has_images = run.page_text(document, index)
+            lines, has_images = run.page_text(document, index, form)
             pages.append(lines)
             if not lines and has_images:
                 scanned.append(index)
         ocr_note = run.ocr_pages(document, pages, scanned) if scanned else ""
-        fields = pdf_forms.page_fields(document, limits, run.check, run.warnings)
+        fields = form.page_fields(run.warnings)
     except (ExtractionError, Cancelled):
         raise
     except Exception as error:  # noqa: BLE001 - pdfium raises on malformed input; each is a bad file
         reason = f"PDF cannot be read: {type(error).__name__}: {error}"
         raise ExtractionError("corrupt_pdf", reason) from error
     finally:
+        form.close()
         document.close()
     units = [
         TextUnit(text="\n".join(lines)[: limits.max_unit_chars], page=number)
@@ -146,16 +148,24 @@ class _Run:
             reason = f"PDF text extraction took over {self.limits.max_pdf_seconds:g} s (stopped at page {number})"
             raise ExtractionError("pdf_timeout", reason)
 
-    def page_text(self, document: pdfium.PdfDocument, index: int) -> tuple[list[str], bool]:
-        """The page's lines, and, when it has none, whether it has images to OCR (asked while it is loaded)."""
+    def page_text(self, document: pdfium.PdfDocument, index: int,
+                  form: pdf_forms.DocumentForm) -> tuple[list[str], bool]:
+        """The page's lines, and, when it has none, whether it has images to OCR; its form fields go to form.
+
+        The images and the fields are read while the page is loaded, as loading it again would cost more.
+        """
         self.check(index + 1)
         page = document[index]
-        textpage = page.get_textpage()
         try:
-            lines = page_lines(_line_boxes(textpage), lambda box: textpage.get_charbox(box.end)[2])
-            return lines, not lines and _has_images(page)
+            textpage = page.get_textpage()
+            try:
+                lines = page_lines(_line_boxes(textpage), lambda box: textpage.get_charbox(box.end)[2])
+            finally:
+                textpage.close()
+            has_images = not lines and _has_images(page)
+            form.read(page, index, self.check)
+            return lines, has_images
         finally:
-            textpage.close()
             page.close()
 
     def ocr_pages(self, document: pdfium.PdfDocument, pages: list[list[str]], scanned: list[int]) -> str:

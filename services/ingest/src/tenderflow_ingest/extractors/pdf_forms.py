@@ -28,38 +28,58 @@ _TICKED = frozenset({"on", "true", "checked", "x"})
 _CHECK_EVERY_ANNOTS = 1000
 
 
-def page_fields(
-    document: pdfium.PdfDocument, limits: IngestLimits, check: Callable[[int], None], warnings: list[str]
-) -> dict[int, list[str]]:
-    """`label: value` lines of the filled fields, by page number from 1; empty for a PDF without a form.
+class DocumentForm:
+    """A document's filled fields, read from each page while the text pass has it loaded: loading a page costs
+    more than reading its widgets, so the form is not worth a second pass of its own."""
 
-    check is called before every page (it raises on cancellation or the PDF's deadline). At most
-    max_form_fields lines per document and max_form_value_chars per value; a field with widgets on several
-    pages is written once, on the first.
-    """
-    if pdfium_c.FPDF_GetFormType(document.raw) == pdfium_c.FORMTYPE_NONE:
-        return {}
-    config = pdfium_c.FPDF_FORMFILLINFO(version=2)
-    form = pdfium_c.FPDFDOC_InitFormFillEnvironment(document.raw, config)
-    if not form:
-        warnings.append("PDF form fields could not be read")
-        return {}
-    reader = _FieldReader(form, limits)
-    try:
-        for index in range(len(document)):
-            if reader.full:
-                break
-            check(index + 1)
-            lines = reader.page(document, index, check)
-            if lines:
-                reader.pages[index + 1] = lines
-    finally:
-        pdfium_c.FPDFDOC_ExitFormFillEnvironment(form)
-    warnings.extend(reader.notes())
-    if not reader.pages:
-        xfa_lines = pdf_xfa.xfa_fields(document, limits, warnings)
-        return {1: xfa_lines} if xfa_lines else {}
-    return reader.pages
+    def __init__(self, document: pdfium.PdfDocument, limits: IngestLimits) -> None:
+        self.document = document
+        self.limits = limits
+        self.has_form = pdfium_c.FPDF_GetFormType(document.raw) != pdfium_c.FORMTYPE_NONE
+        self.reader: _FieldReader | None = None
+        self.unreadable = False
+        # pdfium keeps a pointer to this configuration for as long as the form is open.
+        self.config = pdfium_c.FPDF_FORMFILLINFO(version=2)
+
+    def read(self, page: pdfium.PdfPage, index: int, check: Callable[[int], None]) -> None:
+        """The page's filled fields, noted under its number from 1; check is called between batches of widgets."""
+        if not self.has_form:
+            return
+        if self.reader is None:
+            form = pdfium_c.FPDFDOC_InitFormFillEnvironment(self.document.raw, self.config)
+            if not form:
+                self.has_form = False
+                self.unreadable = True
+                return
+            self.reader = _FieldReader(form, self.limits)
+        if self.reader.full:
+            return
+        lines = self.reader.page(page, index, check)
+        if lines:
+            self.reader.pages[index + 1] = lines
+
+    def close(self) -> None:
+        if self.reader is not None and self.reader.form is not None:
+            pdfium_c.FPDFDOC_ExitFormFillEnvironment(self.reader.form)
+            self.reader.form = None
+
+    def page_fields(self, warnings: list[str]) -> dict[int, list[str]]:
+        """`label: value` lines of the filled fields, by page number from 1; empty for a PDF without a form.
+
+        At most max_form_fields lines per document and max_form_value_chars per value; a field with widgets on
+        several pages is written once, on the first. Closes the form.
+        """
+        self.close()
+        if self.unreadable:
+            warnings.append("PDF form fields could not be read")
+            return {}
+        if self.reader is None:
+            return {}
+        warnings.extend(self.reader.notes())
+        if not self.reader.pages:
+            xfa_lines = pdf_xfa.xfa_fields(self.document, self.limits, warnings)
+            return {1: xfa_lines} if xfa_lines else {}
+        return self.reader.pages
 
 
 def with_fields(pages: list[list[str]], fields: dict[int, list[str]]) -> list[list[str]]:
@@ -71,7 +91,7 @@ class _FieldReader:
     """One document's form: the lines found so far, the names already written and what was cut."""
 
     def __init__(self, form: pdfium_c.FPDF_FORMHANDLE, limits: IngestLimits) -> None:
-        self.form = form
+        self.form: pdfium_c.FPDF_FORMHANDLE | None = form
         self.limits = limits
         self.pages: dict[int, list[str]] = {}
         self.count = 0
@@ -82,8 +102,7 @@ class _FieldReader:
     def full(self) -> bool:
         return self.count >= self.limits.max_form_fields
 
-    def page(self, document: pdfium.PdfDocument, index: int, check: Callable[[int], None]) -> list[str]:
-        page = document[index]
+    def page(self, page: pdfium.PdfPage, index: int, check: Callable[[int], None]) -> list[str]:
         # Check boxes know their state only once the form has seen the page.
         pdfium_c.FORM_OnAfterLoadPage(page.raw, self.form)
         fields: list[FilledField] = []
@@ -104,7 +123,6 @@ class _FieldReader:
                     break
         finally:
             pdfium_c.FORM_OnBeforeClosePage(page.raw, self.form)
-            page.close()
         lines = field_lines(fields)
         self.count += len(lines)
         return lines
