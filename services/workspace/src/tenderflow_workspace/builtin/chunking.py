@@ -7,6 +7,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tenderflow_workspace.builtin.sections import heading_starts, notice_number
+
 MAX_WINDOW_WORDS = 280
 OVERLAP_WORDS = 40
 
@@ -42,24 +44,43 @@ def chunk_units(document_id: str, file: str, doc_type: str, units: list[Mapping[
                 language: str | None = None) -> list[Chunk]:
     """Turn a document's units into chunks with deterministic ids, so re-indexing gives the same ids."""
     chunks: list[Chunk] = []
-    for unit in units:
-        for text in split_into_windows(str(unit.get("text") or "")):
-            ordinal = len(chunks)
-            chunks.append(
-                Chunk(
-                    chunk_id=f"{document_id}:{ordinal}",
-                    document_id=document_id,
-                    file=file,
-                    doc_type=doc_type,
-                    text=text,
-                    page=unit.get("page"),
-                    path=unit.get("path"),
-                    row=unit.get("row"),
-                    ordinal=ordinal,
-                    language=language,
-                )
+    for unit, text in _unit_windows(units):
+        ordinal = len(chunks)
+        chunks.append(
+            Chunk(
+                chunk_id=f"{document_id}:{ordinal}",
+                document_id=document_id,
+                file=file,
+                doc_type=doc_type,
+                text=text,
+                page=unit.get("page"),
+                path=unit.get("path"),
+                row=unit.get("row"),
+                ordinal=ordinal,
+                language=language,
             )
+        )
     return chunks
+
+
+def _unit_windows(units: list[Mapping[str, Any]]) -> Iterator[tuple[Mapping[str, Any], str]]:
+    """Each unit's windows; in a document of many numbered notices, none spans two and each opens with its heading."""
+    texts = [str(unit.get("text") or "") for unit in units]
+    headings = [heading_starts(text) for text in texts]
+    if len({notice_number(heading) for found in headings for _, heading in found}) < 2:
+        for unit, text in zip(units, texts, strict=True):
+            for window in split_into_windows(text):
+                yield unit, window
+        return
+    current: str | None = None  # a notice may run on from the previous page
+    for unit, text, found in zip(units, texts, headings, strict=True):
+        cuts = [0, *(start for start, _ in found), len(text)]
+        titles = [current, *(heading for _, heading in found)]
+        for piece, (begin, end, title) in enumerate(zip(cuts, cuts[1:], titles, strict=False)):
+            for number, window in enumerate(split_into_windows(text[begin:end])):
+                opens_with_heading = title is None or (piece > 0 and number == 0)
+                yield unit, window if opens_with_heading else f"{title}\n{window}"
+        current = titles[-1]
 
 
 def split_into_windows(
