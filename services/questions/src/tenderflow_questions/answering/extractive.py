@@ -24,6 +24,7 @@ from tenderflow_questions.answering.confidence import (
 from tenderflow_questions.answering.extractors import EXTRACTORS
 from tenderflow_questions.answering.fields import STRUCTURED_TYPES
 from tenderflow_questions.answering.kinds import AnswerKind, classify_question
+from tenderflow_questions.answering.sections import focus_on_section
 
 LIST_KINDS = frozenset({AnswerKind.CODE, AnswerKind.CRITERIA})
 
@@ -44,6 +45,7 @@ class ExtractedAnswer(BaseModel):
 def answer_question(question: QuestionSpec, passages: Sequence[Passage]) -> ExtractedAnswer:
     """Answer one question from the passages of the document types it applies to."""
     routed = [p for p in passages if not question.document_types or p.doc_type in question.document_types]
+    routed = list(focus_on_section(question.text, routed))
     kind = classify_question(question.text)
     choice = EXTRACTORS[kind](question, routed) if routed else None
     if choice is None:

@@ -63,6 +63,8 @@ _NAMED_ROW = re.compile(
     re.I,
 )
 _WORDS_AS_NUMBERS = {"one": 1, "two": 2, "three": 3}
+# A tender's number (`45/2024`) says which notice, not what to read: the notice's lines seldom repeat it.
+_TENDER_NUMBER = re.compile(r"\b\d{1,6}/\d{2,4}\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +86,7 @@ def subject_of(question: str) -> Subject:
     number = _number(named["number"]) if named else None
     noun = fold(named["noun"]) if named else None
     asked = question[: named.start()] + question[named.end() :] if named else question
-    content = sorted(words(re.sub(r"\([^)]*\)", " ", asked)) - _QUESTION_WORDS)
+    content = sorted(words(_TENDER_NUMBER.sub(" ", re.sub(r"\([^)]*\)", " ", asked))) - _QUESTION_WORDS)
     return Subject(tuple((word, *_TRANSLATIONS.get(word, ())) for word in content), noun, number)
 
 
