@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from tenderflow_common.notice_headings import heading_starts, notice_number
 from tenderflow_workspace.builtin.chunking import chunk_units
-from tenderflow_workspace.builtin.sections import heading_starts, notice_number
 
 MASTHEAD = "OFFICIAL BULLETIN OF PUBLIC PROCUREMENT\nIssue date: 3 January 2024\n"
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tenderflow_workspace.builtin.sections import heading_starts, notice_number
+from tenderflow_common.notice_headings import heading_starts, notice_number
 
 MAX_WINDOW_WORDS = 280
 OVERLAP_WORDS = 40

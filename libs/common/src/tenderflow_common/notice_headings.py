@@ -1,4 +1,5 @@
-"""Notice headings of documents that hold many tenders (bulletins, gazettes), so each chunk can say whose it is."""
+"""Notice headings of documents that hold many tenders (bulletins, gazettes): the workspace opens each chunk with
+its notice's heading, and the questions service reads a passage's notice from that opening."""
 
 from __future__ import annotations
 
@@ -54,3 +55,13 @@ def heading_starts(text: str) -> list[tuple[int, str]]:
             starts.append((start, line.strip()))
         position += 1
     return starts
+
+
+def opening_notice(text: str) -> str | None:
+    """The number of the notice whose heading opens `text` (a chunk or passage), if one does."""
+    lines = text.lstrip().split("\n", 2)
+    first = lines[0].strip()
+    second = lines[1].strip() if len(lines) > 1 else ""
+    if _KIND_ONLY.match(first) and notice_number(second):
+        return notice_number(f"{first} {second}")
+    return notice_number(first)
