@@ -22,6 +22,7 @@ from tenderflow_common import topics
 from tenderflow_common.db import create_engine, session_factory
 from tenderflow_common.testing.stack import Stack, free_port
 from tenderflow_gateway import repository as gateway_repository
+from tenderflow_ingest.testing.documents import tender_pdf
 
 TENDERS = Path(__file__).resolve().parents[3] / "shared" / "data" / "tenders"
 # Text-layer documents only: a scan's OCR would make every job minutes long on a shared two-core machine.
@@ -33,12 +34,15 @@ FULL_PACKAGE = SHORT_PACKAGE + ("ted/18-151256-001-EXP.xml", "ted/19-090974-001-
                                 "in/idfoi-rfp-epayment-gateway.pdf")
 
 
-def tender_package(files: tuple[str, ...]) -> bytes:
-    """A package of real tender documents, built at test time from the shared folder."""
+def tender_package(files: tuple[str, ...], generated_pdfs: int = 0) -> bytes:
+    """A package of real tender documents, built at test time from the shared folder, and as many generated
+    30-page tender PDFs: they keep extraction going, a document at a time, however fast the real ones are read."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in files:
             archive.write(TENDERS / name, name)
+        for seed in range(generated_pdfs):
+            archive.writestr(f"annexes/annex-{seed + 1:02d}.pdf", tender_pdf(pages=30, seed=seed))
     return buffer.getvalue()
 
 

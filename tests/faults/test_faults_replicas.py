@@ -32,7 +32,8 @@ async def test_the_ingest_replica_extracting_is_killed_and_the_other_finishes(
     start_replica(fault_stack, "ingest", "ingest-2")
     await fault_stack.wait_ready(120, services=("ingest-2",))
     _, key = await tenant_with_key(fault_stack, "replicas")
-    job_id = await upload(fault_stack, key, tender_package(FULL_PACKAGE))  # long enough to be caught extracting
+    # Long enough to be caught extracting on a fast machine too.
+    job_id = await upload(fault_stack, key, tender_package(FULL_PACKAGE, generated_pdfs=40))
     sample = await watch.wait_for(job_id, lambda s: s.stage == "ingesting" and s.documents_extracted >= 1,
                                   JOB_SECONDS)
     assert not sample.terminal
