@@ -4,6 +4,7 @@ refuses a schema behind, and the services `make stack-up` starts hold no owner c
 import asyncio
 import os
 import secrets
+import subprocess
 import sys
 from pathlib import Path
 
@@ -55,20 +56,39 @@ async def test_a_production_service_refuses_a_schema_behind_head(fresh_database_
     assert not await at_head(MIGRATIONS, fresh_database_url)
 
 
+def _stack_pids() -> dict[str, Path]:
+    return {service: RUN_DIR / "pids" / f"{service}.pid" for service in SERVICES}
+
+
+def _running(pid_file: Path) -> bool:
+    return pid_file.is_file() and Path(f"/proc/{pid_file.read_text().strip()}/environ").is_file()
+
+
+@pytest.fixture(scope="module")
+def local_stack():
+    """The five services as `make stack-up` starts them; started here (and stopped after) when not running."""
+    started = not all(_running(pid_file) for pid_file in _stack_pids().values())
+    if started:
+        subprocess.run([str(repo_root() / "scripts" / "stack" / "up.sh")], cwd=repo_root(), check=True,
+                       timeout=600, stdout=subprocess.DEVNULL)
+    yield
+    if started:
+        subprocess.run([str(repo_root() / "scripts" / "stack" / "down.sh")], cwd=repo_root(), check=False,
+                       timeout=120, stdout=subprocess.DEVNULL)
+
+
 def stack_environments() -> dict[str, dict[str, str]]:
     """Each running stack service's environment, read from /proc through the pid files `make stack-up` keeps."""
     environments = {}
-    for service in SERVICES:
-        pid_file = RUN_DIR / "pids" / f"{service}.pid"
-        environ = Path(f"/proc/{pid_file.read_text().strip()}/environ") if pid_file.is_file() else None
-        if environ is None or not environ.is_file():
-            pytest.skip(f"{service} is not running: start the stack with `make infra-up && make stack-up`")
+    for service, pid_file in _stack_pids().items():
+        assert _running(pid_file), f"{service} is not running after make stack-up"
+        environ = Path(f"/proc/{pid_file.read_text().strip()}/environ")
         pairs = (item.split("=", 1) for item in environ.read_bytes().decode().split("\0") if "=" in item)
         environments[service] = dict(pairs)
     return environments
 
 
-def test_stack_services_hold_no_owner_credentials_nor_their_peers_urls():
+def test_stack_services_hold_no_owner_credentials_nor_their_peers_urls(local_stack):
     roles = RUN_DIR / "postgres-roles.env"
     if not roles.is_file():
         pytest.skip("infra-up created no service roles on this PostgreSQL")
