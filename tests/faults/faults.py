@@ -122,13 +122,14 @@ def _dsn(url: str) -> str:
 
 
 def _cpu_ticks(pid: int) -> int:
-    """CPU used by a process and its children (an ingest replica extracts in a sandbox child)."""
+    """CPU used by a process and its descendants, live or reaped (an ingest replica extracts in a sandbox server's
+    child per document, which the server reaps: its time then counts in the server's cutime and cstime)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:  # the process (a short-lived child) is gone
         return 0
-    return int(fields[11]) + int(fields[12]) + sum(_cpu_ticks(int(child)) for child in children)
+    return sum(int(field) for field in fields[11:15]) + sum(_cpu_ticks(int(child)) for child in children)
 
 
 async def busiest(stack: Stack, names: tuple[str, ...], seconds: float = 1.0) -> str:
