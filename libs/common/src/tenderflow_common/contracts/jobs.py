@@ -11,6 +11,7 @@ from tenderflow_common.messages import Command, Event, register
 
 JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 JobStage = Literal["queued", "ingesting", "indexing", "answering", "done"]
+JobKind = Literal["upload", "run"]
 TERMINAL_STATUSES = frozenset({"succeeded", "failed", "cancelled"})
 
 
@@ -63,6 +64,8 @@ class JobView(Strict):
 
     job_id: str
     tenant_id: str
+    kind: JobKind = Field(default="upload", description="`upload` ingests a package; `run` answers questions "
+                          "again over a workspace's indexed documents.")
     status: JobStatus
     stage: JobStage
     progress: JobProgress
@@ -72,6 +75,7 @@ class JobView(Strict):
     failure: JobFailure | None = None
     filename: str | None = None
     workspace: str | None = None
+    workspace_id: str | None = None
     model: str | None = None
     created_at: datetime
     updated_at: datetime
@@ -82,3 +86,6 @@ class JobPage(Strict):
     """A page of jobs, newest first."""
 
     jobs: list[JobView]
+    total: int = Field(default=0, ge=0, description="Jobs that match the filters, on every page together.")
+    next_cursor: str | None = Field(default=None, description="Pass as `cursor` for the next page; absent on "
+                                    "the last one.")

@@ -2,12 +2,28 @@
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 from pydantic import Strict as PydanticStrict
 
 from tenderflow_common import topics
-from tenderflow_common.contracts.shared import QuestionSpec, Strict
-from tenderflow_common.messages import Event, register
+from tenderflow_common.contracts.shared import JobRequest, QuestionSpec, Strict
+from tenderflow_common.messages import Command, Event, register
+
+
+class RunQuestions(Command):
+    """Answer questions over a workspace's documents as they are indexed now, without uploading anything."""
+
+    message_type: ClassVar[str] = "tenderflow.questions.run-questions.v1"
+    topic: ClassVar[str] = topics.QUESTIONS_COMMANDS
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "workspace_id": "5b0f3c9e2d7a4e18b6c1f0a9d8e7c6b5",
+        "request": {"workspace": "harbour", "questions": [{"id": "deadline", "text": "When are bids due?"}],
+                    "model": "extractive:default"},
+    }]})
+
+    workspace_id: str = Field(min_length=1, max_length=64)
+    request: JobRequest
+    """Its `workspace` is the workspace's name, for the job's view; the run searches `workspace_id`."""
 
 
 class RunStarted(Event):
@@ -59,7 +75,7 @@ class RunFailed(Event):
                              "written for the tenant; unset, the reason is an internal error's and is not shown.")
 
 
-register(RunStarted, AnswerRecorded, RunCompleted, RunFailed)
+register(RunQuestions, RunStarted, AnswerRecorded, RunCompleted, RunFailed)
 
 
 class Citation(Strict):
