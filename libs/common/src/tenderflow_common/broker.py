@@ -6,6 +6,7 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
+from tenderflow_common.envelope import STRUCTURED_CONTENT_TYPE
 from tenderflow_common.kafka_security import broker_security
 from tenderflow_common.settings import KafkaSettings
 from tenderflow_common.transport import Record, RecordHandler
@@ -44,6 +45,8 @@ class KafkaTransport:
         return await self.broker.ping(timeout=2.0)
 
     async def publish(self, topic: str, key: str, value: bytes, headers: dict[str, str]) -> None:
+        """Send one record marked as a structured-mode CloudEvent; consumers read the value either way."""
+        headers = {**headers, "content-type": STRUCTURED_CONTENT_TYPE}
         await self.broker.publish(value, topic=topic, key=key.encode() if key else None, headers=headers)
 
     def subscribe(self, topics: list[str], group_id: str, handler: RecordHandler) -> None:

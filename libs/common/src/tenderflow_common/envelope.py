@@ -9,6 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tenderflow_common.messages import Message
 
+# The Kafka protocol binding's structured mode: the record's value is the whole event in the JSON event format.
+STRUCTURED_CONTENT_TYPE = "application/cloudevents+json"
+
 
 def new_id() -> str:
     """A fresh message or job identifier."""
