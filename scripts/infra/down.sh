@@ -2,7 +2,7 @@
 # Stops the servers that scripts/infra/up.sh started (recorded in .run/infra/started) and nothing else.
 set -euo pipefail
 # shellcheck source=scripts/infra/lib.sh
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 STARTED="$RUN_DIR/infra/started"
 
@@ -65,4 +65,7 @@ main() {
   rm -f "$RUN_DIR/kafka/kafka.pid" "$RUN_DIR/redis.pid"
 }
 
-main "$@"
+# Sourced (to reuse stop_one) it only defines its functions.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  main "$@"
+fi

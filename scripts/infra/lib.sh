@@ -2,7 +2,8 @@
 # shellcheck shell=bash disable=SC2034
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-RUN_DIR="$ROOT/.run"
+# TENDERFLOW_INFRA_RUN_DIR gives a second instance (other ports, see up.sh) its own data, logs and records.
+RUN_DIR="${TENDERFLOW_INFRA_RUN_DIR:-$ROOT/.run}"
 VENV_PY="$ROOT/.venv/bin/python"
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }

@@ -9,17 +9,20 @@ CACHE_DIR="${TENDERFLOW_CACHE:-$HOME/.cache/tenderflow}"
 KAFKA_LIBS="$CACHE_DIR/kafka-$KAFKA_VERSION/libs"
 KAFKA_POM="$ROOT/deploy/kafka/pom.xml"
 KAFKA_DIR="$RUN_DIR/kafka"
-KAFKA_PORT=9092
-KAFKA_CONTROLLER_PORT=9093
+# Ports may be moved (with TENDERFLOW_INFRA_RUN_DIR) to run a second instance beside the usual one.
+KAFKA_PORT="${TENDERFLOW_INFRA_KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${TENDERFLOW_INFRA_KAFKA_CONTROLLER_PORT:-9093}"
 # A second client listener where clients must log in (SCRAM-SHA-512); the plaintext one stays for the quick start.
-KAFKA_SASL_PORT=9094
+KAFKA_SASL_PORT="${TENDERFLOW_INFRA_KAFKA_SASL_PORT:-9094}"
 # The SCRAM users: the services' principal and one example upload producer (README, Kafka security).
 KAFKA_SCRAM_USERS=(tenderflow erp-example)
 KAFKA_SCRAM_DIR="$RUN_DIR/kafka/scram"
 KAFKA_READY_TIMEOUT=90
 MIN_JAVA=17
-PG_PORT=5432
-REDIS_PORT=6379
+PG_PORT="${TENDERFLOW_INFRA_PG_PORT:-5432}"
+# The Debian cluster created when none serves $PG_PORT (a second instance needs a name of its own).
+PG_CLUSTER="${TENDERFLOW_INFRA_PG_CLUSTER:-main}"
+REDIS_PORT="${TENDERFLOW_INFRA_REDIS_PORT:-6379}"
 PG_ROLE=tenderflow
 PG_PASSWORD=tenderflow
 PG_DATABASES=(tenderflow_gateway tenderflow_ingest tenderflow_workspace tenderflow_questions tenderflow_jobs)
@@ -253,7 +256,7 @@ as_postgres() {
   if [[ $EUID -eq 0 ]]; then (cd / && runuser -u postgres -- "$@"); else (cd / && sudo -u postgres "$@"); fi
 }
 
-# Picks the Debian cluster configured for $PG_PORT, creating "<newest version>/main" when there is none.
+# Picks the Debian cluster configured for $PG_PORT, creating "<newest version>/$PG_CLUSTER" when there is none.
 pg_cluster() {
   local line
   line="$(pg_lsclusters -h | awk -v port="$PG_PORT" '$3 == port { print $1, $2; exit }')"
@@ -261,8 +264,8 @@ pg_cluster() {
     local version
     version="$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -n 1)"
     [[ -n "$version" ]] || die "no PostgreSQL server binaries under /usr/lib/postgresql"
-    as_root pg_createcluster "$version" main --port "$PG_PORT" >/dev/null
-    line="$version main"
+    as_root pg_createcluster "$version" "$PG_CLUSTER" --port "$PG_PORT" >/dev/null
+    line="$version $PG_CLUSTER"
   fi
   echo "$line"
 }
