@@ -1,9 +1,10 @@
 """Messages and internal query shapes owned by the workspace service."""
 
+from datetime import datetime
 from enum import StrEnum
-from typing import ClassVar
+from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from tenderflow_common import topics
 from tenderflow_common.contracts.shared import DocumentType, JobRequest, Strict
@@ -36,7 +37,110 @@ class IndexingFailed(Event):
     reason: str
 
 
-register(DocumentsIndexed, IndexingFailed)
+Backend = Literal["builtin", "anythingllm"]
+
+
+class AnythingLLMOverrides(Strict):
+    """What the anythingllm backend pushes to the workspace's AnythingLLM workspace; unset keeps the installation's
+    value (TENDERFLOW_ANYTHINGLLM_*)."""
+
+    top_n: int | None = Field(default=None, ge=1, le=50)
+    similarity_threshold: float | None = Field(default=None, ge=0, le=1)
+    temperature: float | None = Field(default=None, ge=0, le=2)
+
+
+class WorkspaceConfiguration(Strict):
+    """A workspace's own defaults; unset values fall back to the installation's."""
+
+    question_set: str | None = Field(default=None, max_length=100, examples=["default"])
+    model: str | None = Field(default=None, pattern=r"^[a-z0-9_-]+:.+$", max_length=200,
+                              examples=["extractive:default"])
+    top_k: int | None = Field(default=None, ge=1, le=100, description="Passages retrieved per question.")
+    anythingllm: AnythingLLMOverrides = Field(default_factory=AnythingLLMOverrides)
+
+
+class WorkspaceCreated(Event):
+    """A workspace exists: created on request or by the first upload that named it."""
+
+    message_type: ClassVar[str] = "tenderflow.workspace.workspace-created.v1"
+    topic: ClassVar[str] = topics.WORKSPACE_EVENTS
+
+    workspace_id: str
+    name: str
+    backend: Backend
+    settings: WorkspaceConfiguration
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"workspace_id": "4d0f2f5e-6c1b-5a43-9d0e-2f1c8a7b3e11", "name": "tenders-2026", "backend": "builtin",
+         "settings": {"question_set": "default", "top_k": 8}}]})
+
+
+class WorkspaceUpdated(Event):
+    """A workspace's settings changed; they are the whole new settings, not a difference."""
+
+    message_type: ClassVar[str] = "tenderflow.workspace.workspace-updated.v1"
+    topic: ClassVar[str] = topics.WORKSPACE_EVENTS
+
+    workspace_id: str
+    name: str
+    settings: WorkspaceConfiguration
+
+
+class WorkspaceDeleted(Event):
+    """A workspace is gone: every service deletes what it holds of it (files, answers, runs)."""
+
+    message_type: ClassVar[str] = "tenderflow.workspace.workspace-deleted.v1"
+    topic: ClassVar[str] = topics.WORKSPACE_EVENTS
+
+    workspace_id: str
+    name: str
+    package_ids: list[str] = Field(default_factory=list, description="Packages that were indexed into it.")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"workspace_id": "4d0f2f5e-6c1b-5a43-9d0e-2f1c8a7b3e11", "name": "tenders-2026",
+         "package_ids": ["9b1c3f0e-2d4a-5e6f-8a7b-1c2d3e4f5a6b"]}]})
+
+
+register(DocumentsIndexed, IndexingFailed, WorkspaceCreated, WorkspaceUpdated, WorkspaceDeleted)
+
+
+IndexingStatus = Literal["empty", "indexing", "indexed", "failed"]
+
+
+class NewWorkspace(Strict):
+    """A workspace to create; its name is what uploads name it by."""
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$", examples=["tenders-2026"])
+    backend: Backend = "builtin"
+    settings: WorkspaceConfiguration = Field(default_factory=WorkspaceConfiguration)
+
+
+class WorkspaceChange(Strict):
+    """A merge patch (RFC 7396) of the settings: a field sent replaces, null clears, a field left out stays."""
+
+    settings: WorkspaceConfiguration
+
+
+class WorkspaceView(Strict):
+    """A workspace with what it holds and how its indexing stands."""
+
+    id: str
+    name: str
+    backend: Backend
+    settings: WorkspaceConfiguration
+    documents: int = Field(ge=0)
+    chunks: int = Field(ge=0)
+    indexing: IndexingStatus
+    last_job_id: str | None = Field(default=None, description="The last upload indexed into the workspace.")
+    created_at: datetime
+    updated_at: datetime | None = None
+
+
+class WorkspacePage(Strict):
+    """Workspaces by name; `next_cursor` fetches the next page, and is null on the last."""
+
+    workspaces: list[WorkspaceView]
+    next_cursor: str | None = None
 
 
 class AnswerKind(StrEnum):
