@@ -48,6 +48,10 @@ class InternalClient:
         """PUT replaces a resource, so repeating it is safe."""
         return await self._retried("PUT", path, WRITE, json=json, params=params)
 
+    async def patch(self, path: str, json: Any, **params: Any) -> httpx.Response:
+        """A merge patch sets values, so repeating it is safe."""
+        return await self._retried("PATCH", path, WRITE, json=json, params=params)
+
     async def delete(self, path: str, **params: Any) -> httpx.Response:
         """DELETE is idempotent, so it is retried like a read."""
         return await self._retried("DELETE", path, WRITE, params=params)
