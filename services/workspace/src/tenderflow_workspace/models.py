@@ -16,6 +16,9 @@ workspaces = Table(
     Column("name", String(100), nullable=False),
     Column("backend", String(40), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
+    Column("settings", JSON),
+    Column("updated_at", UtcDateTime()),
+    Column("last_job_id", String(200)),
     UniqueConstraint("tenant_id", "name"),
 )
 
