@@ -4,11 +4,11 @@ import asyncio
 
 import uvicorn
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 
 from tenderflow_common import metrics
 from tenderflow_common.service import Service
+from tenderflow_gateway.docs_pages import serve_docs
 
 
 def internal_app(public: FastAPI) -> FastAPI:
@@ -20,14 +20,7 @@ def internal_app(public: FastAPI) -> FastAPI:
     def openapi() -> JSONResponse:
         return JSONResponse(public.openapi())
 
-    @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title=f"{public.title} API")
-
-    @app.get("/redoc", include_in_schema=False)
-    def redoc() -> HTMLResponse:
-        return get_redoc_html(openapi_url="/openapi.json", title=f"{public.title} API")
-
+    serve_docs(app, "/openapi.json", f"{public.title} API")
     return app
 
 

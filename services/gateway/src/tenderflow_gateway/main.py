@@ -18,6 +18,7 @@ from tenderflow_gateway.allowed_methods import install_allowed_methods
 from tenderflow_gateway.auth import Authenticator, tenant_dependency
 from tenderflow_gateway.auth_api import auth_router
 from tenderflow_gateway.clients import Clients
+from tenderflow_gateway.docs_pages import serve_docs
 from tenderflow_gateway.hidden_paths import HiddenPaths
 from tenderflow_gateway.models import messaging
 from tenderflow_gateway.models_offered import OfferedProviders
@@ -58,6 +59,8 @@ def harden(app: FastAPI, settings: GatewaySettings) -> None:
     """Security headers, the CORS allowlist, and documentation and metrics only where they are meant to be seen."""
     hidden = (DOCS_PATHS if not settings.docs_exposed else ()) + (("/metrics",) if not settings.metrics_exposed else ())
     install_openapi(app)
+    if settings.docs_exposed:
+        serve_docs(app, app.openapi_url, f"{app.title} API")
     install_allowed_methods(app)
     if hidden:
         app.add_middleware(HiddenPaths, paths=frozenset(hidden))
