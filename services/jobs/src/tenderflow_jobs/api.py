@@ -3,14 +3,15 @@
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
+from pydantic import AwareDatetime
 
-from tenderflow_common.contracts.jobs import JobPage, JobView
+from tenderflow_common.contracts.jobs import JobKind, JobPage, JobStatus, JobView
 from tenderflow_common.endpoints import Database
 from tenderflow_common.internal_auth import InternalAuth
 from tenderflow_common.internal_tokens import READ
 from tenderflow_common.problems import Problem
-from tenderflow_jobs import projection, repository
+from tenderflow_jobs import history, projection, repository
 
 
 def internal_router(database: Database, auth: InternalAuth) -> APIRouter:
@@ -27,13 +28,22 @@ def internal_router(database: Database, auth: InternalAuth) -> APIRouter:
         return projection.view(state, datetime.now(UTC))
 
     @router.get("/jobs", response_model=JobPage)
-    async def list_jobs(request: Request, tenant_id: Tenant,
-                        status: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                        offset: Annotated[int, Query(ge=0)] = 0) -> JobPage:
+    async def list_jobs(tenant_id: Tenant, status: JobStatus | None = None, kind: JobKind | None = None,
+                        workspace: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+                        created_after: AwareDatetime | None = None, created_before: AwareDatetime | None = None,
+                        limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                        cursor: Annotated[str | None, Query(max_length=500)] = None) -> JobPage:
+        """The tenant's jobs that match every filter given, newest first, one page after `cursor`."""
+        try:
+            after = history.decode_cursor(cursor) if cursor else None
+        except history.InvalidCursor as error:
+            raise Problem(422, "Invalid cursor", str(error), kind="validation") from error
+        filters = history.JobFilters(status=status, kind=kind, workspace=workspace, created_after=created_after,
+                                     created_before=created_before)
         async with database.sessions() as session:
-            states = await repository.list_for_tenant(session, tenant_id, status=status, limit=limit,
-                                                      offset=offset)
+            found = await history.page(session, tenant_id, filters, limit=limit, after=after)
         now = datetime.now(UTC)
-        return JobPage(jobs=[projection.view(state, now) for state in states])
+        return JobPage(jobs=[projection.view(state, now) for state in found.jobs], total=found.total,
+                       next_cursor=history.encode_cursor(found.next_position) if found.next_position else None)
 
     return router

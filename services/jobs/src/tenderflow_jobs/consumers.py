@@ -8,10 +8,10 @@ FOLDED = (
     ingest.IngestPackage, ingest.PackageAccepted, ingest.PackageRejected, ingest.DocumentExtracted,
     ingest.PackageIngested, ingest.PackageFailed,
     workspace.DocumentsIndexed, workspace.IndexingFailed,
-    questions.RunStarted, questions.AnswerRecorded, questions.RunCompleted, questions.RunFailed,
+    questions.RunQuestions, questions.RunStarted, questions.AnswerRecorded, questions.RunCompleted,
+    questions.RunFailed,
     jobs.CancelJob,
 )
-
 
 
 def routes() -> list[Route]:

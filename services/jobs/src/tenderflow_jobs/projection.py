@@ -21,10 +21,12 @@ class JobState:
     tenant_id: str
     created_at: datetime
     updated_at: datetime
+    kind: str = "upload"
     status: str = "queued"
     stage: str = "queued"
     filename: str | None = None
     workspace: str | None = None
+    workspace_id: str | None = None
     model: str | None = None
     files: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
@@ -71,8 +73,12 @@ def finish(state: JobState, status: str, at: datetime, error: dict | None = None
 
 def succeed_when_complete(state: JobState) -> JobState:
     """A job succeeds once its package's final verdicts, its index counts and its last answer are all folded, in
-    whatever order: they travel on different topics, and a finished job must never have facts still to come."""
-    completions = (state.ingested_at, state.indexed_at, state.answered_at)
+    whatever order: they travel on different topics, and a finished job must never have facts still to come.
+    A run over a workspace has only answers to wait for."""
+    if state.kind == "run":
+        completions = (state.answered_at,)
+    else:
+        completions = (state.ingested_at, state.indexed_at, state.answered_at)
     if any(at is None for at in completions):
         return state
     return finish(state, "succeeded", max(completions))
@@ -101,12 +107,19 @@ def apply(state: JobState, message: Message, envelope: Envelope) -> JobState:
         case ingest.PackageFailed():
             return _stopped(state, message, failures.EXTRACTION_FAILED, envelope)
         case workspace.DocumentsIndexed():
-            return succeed_when_complete(replace(advance(state, "answering"), chunks=message.chunks, indexed_at=at))
+            return succeed_when_complete(replace(advance(state, "answering"), chunks=message.chunks, indexed_at=at,
+                                                 workspace_id=message.workspace_id))
         case workspace.IndexingFailed():
             # The workspace words every indexing failure itself; AnythingLLM's texts stay in its logs.
             return finish(state, "failed", at, job_error(failures.INDEXING_FAILED, message.reason, envelope))
+        case questions.RunQuestions():
+            # Its answers travel on another topic and may have been folded already.
+            return succeed_when_complete(replace(
+                state, kind="run", workspace=message.request.workspace, workspace_id=message.workspace_id,
+                model=message.request.model, created_at=min(state.created_at, at)))
         case questions.RunStarted():
-            return replace(advance(state, "answering"), questions_total=message.questions)
+            return replace(advance(state, "answering"), questions_total=message.questions,
+                           workspace_id=message.workspace_id)
         case questions.AnswerRecorded():
             answered = state.questions_answered + 1
             if state.questions_total:
@@ -159,9 +172,11 @@ def _with_files(state: JobState, files: list) -> JobState:
 
 
 def percent_done(state: JobState) -> float:
-    """Weighted progress: ingesting 30%, indexing 20%, answering 50%."""
+    """Weighted progress: ingesting 30%, indexing 20%, answering 50%; a run over a workspace only answers."""
     if state.status == "succeeded":
         return 100.0
+    if state.kind == "run":
+        return round(100.0 * state.questions_answered / state.questions_total, 1) if state.questions_total else 0.0
     done = 0.0
     if state.stage in ("indexing", "answering", "done"):
         done += STAGE_WEIGHTS["ingesting"]
@@ -192,10 +207,11 @@ def view(state: JobState, now: datetime) -> JobView:
         questions_answered=state.questions_answered,
     )
     return JobView(
-        job_id=state.job_id, tenant_id=state.tenant_id, status=state.status, stage=state.stage,
+        job_id=state.job_id, tenant_id=state.tenant_id, kind=state.kind, status=state.status, stage=state.stage,
         progress=progress, eta_seconds=eta_seconds(state, now), files=state.files,
         errors=[_job_failure(error).message for error in state.errors],
         failure=_job_failure(state.errors[-1]) if state.errors else None,
-        filename=state.filename, workspace=state.workspace, model=state.model, created_at=state.created_at,
+        filename=state.filename, workspace=state.workspace, workspace_id=state.workspace_id,
+        model=state.model, created_at=state.created_at,
         updated_at=state.updated_at, finished_at=state.finished_at,
     )
