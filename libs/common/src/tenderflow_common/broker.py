@@ -6,10 +6,11 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
+from tenderflow_common.backlog_metrics import kafka_consumer_lags
 from tenderflow_common.envelope import STRUCTURED_CONTENT_TYPE
 from tenderflow_common.kafka_security import broker_security
 from tenderflow_common.settings import KafkaSettings
-from tenderflow_common.transport import Record, RecordHandler
+from tenderflow_common.transport import Lag, Record, RecordHandler
 
 
 def make_broker(settings: KafkaSettings, client_id: str) -> KafkaBroker:
@@ -43,6 +44,9 @@ class KafkaTransport:
 
     async def ping(self) -> bool:
         return await self.broker.ping(timeout=2.0)
+
+    async def consumer_lags(self) -> list[Lag]:
+        return await kafka_consumer_lags(self.broker.subscribers)
 
     async def publish(self, topic: str, key: str, value: bytes, headers: dict[str, str]) -> None:
         """Send one record marked as a structured-mode CloudEvent; consumers read the value either way."""

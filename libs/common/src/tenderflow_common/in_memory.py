@@ -5,7 +5,7 @@ import contextlib
 import logging
 from collections import defaultdict
 
-from tenderflow_common.transport import Record, RecordHandler
+from tenderflow_common.transport import Lag, Record, RecordHandler
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,11 @@ class InMemoryTransport:
         """Records not yet handled by some group."""
         return sum(len(self._logs[topic]) - self._offsets[(group_id, topic)]
                    for topics, group_id, _ in self._subscriptions for topic in topics)
+
+    async def consumer_lags(self) -> list[Lag]:
+        """Each group's unread records per topic (every topic here is one partition)."""
+        return [Lag(group_id, topic, 0, len(self._logs[topic]) - self._offsets[(group_id, topic)])
+                for topics, group_id, _ in self._subscriptions for topic in topics]
 
     async def _caught_up(self) -> None:
         async with self._appended:

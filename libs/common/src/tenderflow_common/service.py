@@ -12,6 +12,7 @@ from fastapi import APIRouter, FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from tenderflow_common import metrics
+from tenderflow_common.backlog_metrics import lag_sampler, outbox_sampler
 from tenderflow_common.broker import KafkaTransport
 from tenderflow_common.consumer import MessageConsumer, Route, subscribed_topics
 from tenderflow_common.correlation import CorrelationMiddleware
@@ -61,14 +62,20 @@ class ServiceRuntime:
         self.consumer: MessageConsumer | None = None
         self.checks: dict[str, Check] = {"database": database_check(self.engine),
                                          "kafka": kafka_check(self.transport)}
+        self.samplers: list[metrics.Sampler] = [lag_sampler(self.transport),
+                                                outbox_sampler(name, self.sessions, tables.outbox)]
         self._tasks: list[asyncio.Task] = []
 
     def publisher(self, topic_prefix: str = "") -> Publish:
         """Send raw records, counted; a prefix keeps isolated deployments (and test runs) apart."""
 
         async def publish(topic: str, key: str, value: bytes, headers: dict[str, str]) -> None:
-            await self.transport.publish(topic_prefix + topic, key, value, headers)
-            metrics.messages_published.labels(topic).inc()
+            try:
+                await self.transport.publish(topic_prefix + topic, key, value, headers)
+            except Exception:
+                metrics.count_published(topic, "failed")
+                raise
+            metrics.count_published(topic, "published")
 
         return publish
 
@@ -106,12 +113,14 @@ class ServiceRuntime:
             await self.ensure_schema()
         await self.transport.start()
         self.spawn(self.relay.run(), "outbox-relay")
+        metrics.samplers.update(self.samplers)
         for loop in background:
             self.spawn(loop(), getattr(loop, "__qualname__", "background"))
         log.info("service started", extra={"port": self.settings.port})
 
     async def stop(self) -> None:
         """Stop loops first so nothing publishes into a closed transport."""
+        metrics.samplers.difference_update(self.samplers)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

@@ -2,7 +2,7 @@
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,15 @@ class Record:
 RecordHandler = Callable[[Record], Awaitable[None]]
 
 
+class Lag(NamedTuple):
+    """How many records of one partition a consumer group has not read yet."""
+
+    group: str
+    topic: str
+    partition: int
+    messages: int
+
+
 class Transport(Protocol):
     """Publish keyed records; deliver each topic's records to every consumer group, in order, at least once."""
 
@@ -32,3 +41,5 @@ class Transport(Protocol):
     async def publish(self, topic: str, key: str, value: bytes, headers: dict[str, str]) -> None: ...
 
     def subscribe(self, topics: list[str], group_id: str, handler: RecordHandler) -> None: ...
+
+    async def consumer_lags(self) -> list[Lag]: ...
