@@ -18,7 +18,7 @@ from tenderflow_common.messages import Message
 from tenderflow_common.storage import ObjectStore, key_belongs_to, tenant_key
 from tenderflow_common.unit_of_work import Transaction
 from tenderflow_common.work import Claim, LeasedWorker, WorkQueue, interrupted
-from tenderflow_ingest import repository
+from tenderflow_ingest import extraction_metrics, repository
 from tenderflow_ingest.archive import Cancelled, read_package
 from tenderflow_ingest.extractors.base import ExtractionError
 from tenderflow_ingest.limits import IngestLimits
@@ -110,10 +110,12 @@ async def _extract(task: PackageTask, spooled, verdicts: list[FileVerdict], canc
     try:
         extraction = await extract_in_sandbox(spooled.path, spooled.doc_type, pipeline.limits, cancelled)
     except ExtractionError as error:
+        extraction_metrics.count_refused(spooled.doc_type, error.code)
         position = next(i for i, v in enumerate(verdicts) if v.accepted and v.name == spooled.name)
         verdicts[position] = verdicts[position].model_copy(
             update={"accepted": False, "code": error.code, "reason": error.reason})
         return None
+    extraction_metrics.count_extracted(extraction)
     document_id = stable_id(task.id, "document", spooled.name)
     text_key = tenant_key(task.tenant_id, "packages", task.id, "documents", f"{document_id}.json")
     units = [asdict(unit) for unit in extraction.units]

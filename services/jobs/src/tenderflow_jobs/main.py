@@ -6,7 +6,7 @@ from tenderflow_common.internal_auth import InternalAuth
 from tenderflow_common.internal_tokens import InternalTokenVerifier
 from tenderflow_common.service import Service, ServiceRuntime, create_service
 from tenderflow_common.transport import Transport
-from tenderflow_jobs import api, consumers
+from tenderflow_jobs import api, consumers, job_metrics
 from tenderflow_jobs.models import messaging
 from tenderflow_jobs.settings import JobsSettings
 
@@ -17,6 +17,7 @@ def build_service(settings: JobsSettings | None = None, transport: Transport | N
     """Jobs: folds every command and event into the job projection, and serves it internally."""
     runtime = ServiceRuntime("jobs", settings or JobsSettings(), messaging, MIGRATIONS, transport=transport)
     runtime.consume(consumers.routes())
+    runtime.samplers.append(job_metrics.open_jobs_sampler(runtime.sessions))
     verifier = InternalTokenVerifier(runtime.settings.platform.signing_key, "jobs", callers=["gateway"])
     router = api.internal_router(runtime.database, InternalAuth(verifier))
     return create_service(runtime, [router], title="Tenderflow jobs",
