@@ -1,5 +1,6 @@
 """Creates the project's Kafka topics when missing, so nothing relies on broker auto-creation; logs in with the
-TENDERFLOW_KAFKA_* security settings the services use (the Helm hook runs it against secured brokers)."""
+TENDERFLOW_KAFKA_* security settings the services use (the Helm hook runs it against secured brokers), and puts
+TENDERFLOW_KAFKA_TOPIC_PREFIX in front of every name, as the services do."""
 
 from __future__ import annotations
 
@@ -18,11 +19,13 @@ from tenderflow_common.topics import ALL_TOPICS
 
 
 async def create_topics(bootstrap: str, partitions: int, replication: int) -> list[str]:
-    admin = AIOKafkaAdminClient(**client_options(KafkaSettings(bootstrap_servers=bootstrap)), request_timeout_ms=30000)
+    settings = KafkaSettings(bootstrap_servers=bootstrap)
+    names = [settings.topic_prefix + topic for topic in ALL_TOPICS]
+    admin = AIOKafkaAdminClient(**client_options(settings), request_timeout_ms=30000)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [t for t in ALL_TOPICS if t not in existing]
+        missing = [t for t in names if t not in existing]
         if missing:
             response = await admin.create_topics(
                 [NewTopic(t, num_partitions=partitions, replication_factor=replication) for t in missing],
@@ -32,7 +35,7 @@ async def create_topics(bootstrap: str, partitions: int, replication: int) -> li
                 if code and for_code(code) is not TopicAlreadyExistsError:
                     message = rest[0] if rest else ""
                     raise SystemExit(f"creating {topic} failed: {for_code(code).__name__} {message}")
-        await wait_for_leaders(admin, list(ALL_TOPICS))
+        await wait_for_leaders(admin, names)
         return missing
     finally:
         await admin.close()
