@@ -39,5 +39,5 @@ def test_no_service_subscribes_to_a_topic_none_of_its_routes_reads(built):
 def test_no_service_reads_a_command_topic_that_carries_none_of_its_messages(built):
     _system, transport = built
     assert topics.WORKSPACE_COMMANDS not in transport.subscriptions["tenderflow-workspace"]
-    assert topics.QUESTIONS_COMMANDS not in transport.subscriptions["tenderflow-questions"]
+    assert topics.QUESTIONS_COMMANDS in transport.subscriptions["tenderflow-questions"]
     assert topics.UPLOADS in transport.subscriptions["tenderflow-ingest"]

@@ -19,7 +19,8 @@ class RunTask(Claimed):
     """A run to execute, with what its events must carry."""
 
     workspace_id: str
-    package_id: str
+    package_id: str | None
+    """The package whose passages answer; None for a run over everything the workspace holds."""
     model: str
     questions: list[QuestionSpec]
     temperature: float | None = None
@@ -33,6 +34,10 @@ class RunTask(Claimed):
         return list(dict.fromkeys([self.model, *self.compare_with]))
 
 
+# The runs table predates runs over a whole workspace and requires a package: an empty one stands for none.
+WHOLE_WORKSPACE = ""
+
+
 async def run_exists(session: AsyncSession, job_id: str) -> bool:
     return await session.scalar(select(runs.c.id).where(runs.c.job_id == job_id)) is not None
 
@@ -40,7 +45,8 @@ async def run_exists(session: AsyncSession, job_id: str) -> bool:
 async def add_run(session: AsyncSession, task: RunTask) -> None:
     await session.execute(insert(runs).values(
         id=task.id, job_id=task.job_id, tenant_id=task.tenant_id, correlation_id=task.correlation_id,
-        cause_id=task.causation_id, workspace_id=task.workspace_id, package_id=task.package_id, model=task.model,
+        cause_id=task.causation_id, workspace_id=task.workspace_id, package_id=task.package_id or WHOLE_WORKSPACE,
+        model=task.model,
         questions=[q.model_dump(mode="json") for q in task.questions], status="pending", cancel_requested=False,
         temperature=task.temperature, max_tokens=task.max_tokens, token_budget=task.token_budget,
         compare_with=task.compare_with,
@@ -50,7 +56,7 @@ async def add_run(session: AsyncSession, task: RunTask) -> None:
 def task_from_row(row: Row) -> RunTask:
     """The claimed row as the runner's task."""
     return RunTask(id=row.id, job_id=row.job_id, tenant_id=row.tenant_id, correlation_id=row.correlation_id,
-                   causation_id=row.cause_id, workspace_id=row.workspace_id, package_id=row.package_id,
+                   causation_id=row.cause_id, workspace_id=row.workspace_id, package_id=row.package_id or None,
                    model=row.model, questions=[QuestionSpec.model_validate(q) for q in row.questions],
                    temperature=row.temperature, max_tokens=row.max_tokens, token_budget=row.token_budget,
                    compare_with=row.compare_with or [])
