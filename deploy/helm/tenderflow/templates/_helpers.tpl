@@ -55,12 +55,16 @@ app.kubernetes.io/part-of: tenderflow
 {{- end }}
 
 {{/*
-How a Kafka client logs in, as env entries: (dict "root" $ "secret" <Secret holding TENDERFLOW_KAFKA_SASL_PASSWORD>).
+How a Kafka client finds its topics and logs in, as env entries: (dict "root" $ "secret" <Secret holding TENDERFLOW_KAFKA_SASL_PASSWORD>).
 */}}
 {{- define "tenderflow.kafkaEnv" -}}
 {{- $kafka := .root.Values.kafka }}
 - name: TENDERFLOW_KAFKA_SECURITY_PROTOCOL
   value: {{ $kafka.securityProtocol | quote }}
+{{- with $kafka.topicPrefix }}
+- name: TENDERFLOW_KAFKA_TOPIC_PREFIX
+  value: {{ . | quote }}
+{{- end }}
 {{- if hasPrefix "SASL_" $kafka.securityProtocol }}
 - name: TENDERFLOW_KAFKA_SASL_MECHANISM
   value: {{ $kafka.sasl.mechanism | quote }}
@@ -72,7 +76,7 @@ How a Kafka client logs in, as env entries: (dict "root" $ "secret" <Secret hold
       name: {{ .secret }}
       key: TENDERFLOW_KAFKA_SASL_PASSWORD
 {{- end }}
-{{- if has $kafka.securityProtocol (list "SSL" "SASL_SSL") }}
+{{- if include "tenderflow.kafkaTls" .root }}
 - name: TENDERFLOW_KAFKA_SSL_CAFILE
   value: /etc/tenderflow/kafka-tls/ca.crt
 {{- if $kafka.tls.clientCertificate }}
@@ -84,9 +88,9 @@ How a Kafka client logs in, as env entries: (dict "root" $ "secret" <Secret hold
 {{- end }}
 {{- end }}
 
-{{/* Whether Kafka clients need the TLS Secret mounted. */}}
+{{/* Whether Kafka clients need the TLS Secret mounted: TLS with a CA of your own (else the system trust store). */}}
 {{- define "tenderflow.kafkaTls" -}}
-{{- if has .Values.kafka.securityProtocol (list "SSL" "SASL_SSL") }}true{{ end }}
+{{- if and (has .Values.kafka.securityProtocol (list "SSL" "SASL_SSL")) .Values.kafka.tls.secretName }}true{{ end }}
 {{- end }}
 
 {{- define "tenderflow.kafkaTlsMount" -}}
@@ -98,5 +102,19 @@ How a Kafka client logs in, as env entries: (dict "root" $ "secret" <Secret hold
 {{- define "tenderflow.kafkaTlsVolume" -}}
 - name: kafka-tls
   secret:
-    secretName: {{ required "kafka.tls.secretName is required with SSL or SASL_SSL" .Values.kafka.tls.secretName }}
+    secretName: {{ .Values.kafka.tls.secretName }}
+{{- end }}
+
+{{- define "tenderflow.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "tenderflow.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* The labels that select one service's pods: (dict "root" $ "service" "gateway"). */}}
+{{- define "tenderflow.componentSelector" -}}
+{{ include "tenderflow.selectorLabels" .root }}
+app.kubernetes.io/component: {{ .service }}
 {{- end }}
