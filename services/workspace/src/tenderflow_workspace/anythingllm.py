@@ -24,6 +24,7 @@ from tenderflow_common.anythingllm import (
 )
 from tenderflow_common.anythingllm.conventions import Upload, document_upload, workspace_settings
 from tenderflow_common.anythingllm.naming import document_folder, document_id_of, workspace_name
+from tenderflow_common.contracts.workspace import AnythingLLMOverrides
 from tenderflow_common.settings import AnythingLLMSettings
 
 log = logging.getLogger(__name__)
@@ -66,11 +67,12 @@ class AnythingLLMBackend:
         self.client = client
         self.settings = settings
 
-    async def index(self, workspace_id: str, documents: list[DocumentText]) -> dict[str, str]:
+    async def index(self, workspace_id: str, documents: list[DocumentText],
+                    overrides: AnythingLLMOverrides | None = None) -> dict[str, str]:
         """Ensure the workspace and its settings, upload what is not there yet, embed and verify.
 
         Returns each uploaded document's location by document id; documents without text are skipped."""
-        workspace = await self.ensure_workspace(workspace_id)
+        workspace = await self.ensure_workspace(workspace_id, overrides)
         with_text = [d for d in documents if _upload(d).content.strip()]
         locations = await self.upload(workspace_id, with_text)
         try:
@@ -80,9 +82,12 @@ class AnythingLLMBackend:
             raise NotEmbedded([files.get(m, m) for m in error.missing], workspace.slug) from error
         return locations
 
-    async def ensure_workspace(self, workspace_id: str) -> Workspace:
-        """The AnythingLLM workspace, created once, with Tenderflow's settings pushed (again) every time."""
-        wanted = workspace_settings(self.settings)
+    async def ensure_workspace(self, workspace_id: str, overrides: AnythingLLMOverrides | None = None) -> Workspace:
+        """The AnythingLLM workspace, created once, with Tenderflow's settings (the installation's, under the
+        workspace's own) pushed (again) every time."""
+        chosen = {key: value for key, value in (overrides or AnythingLLMOverrides()).model_dump().items()
+                  if value is not None}
+        wanted = workspace_settings(self.settings.model_copy(update=chosen))
         workspace = await ensure_workspace(self.client, workspace_name(workspace_id), wanted)
         if any(workspace.settings.get(key) != value for key, value in wanted.items()):
             workspace = await self.client.update_workspace(workspace.slug, wanted)

@@ -1,11 +1,24 @@
-"""Use cases: index an ingested package into its workspace."""
+"""Use cases: index an ingested package into its workspace; create, configure and delete workspaces."""
 
 import json
 from collections.abc import Callable
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from tenderflow_common.consumer import Unprocessable
 from tenderflow_common.contracts.ingest import PackageIngested
-from tenderflow_common.contracts.workspace import DocumentsIndexed, IndexingFailed
+from tenderflow_common.contracts.workspace import (
+    DocumentsIndexed,
+    IndexingFailed,
+    IndexingStatus,
+    NewWorkspace,
+    WorkspaceChange,
+    WorkspaceConfiguration,
+    WorkspaceCreated,
+    WorkspaceDeleted,
+    WorkspaceUpdated,
+    WorkspaceView,
+)
 from tenderflow_common.envelope import Envelope, stable_id
 from tenderflow_common.storage import ObjectStore, key_belongs_to
 from tenderflow_common.unit_of_work import UnitOfWork
@@ -35,8 +48,12 @@ async def index_package(event: PackageIngested, envelope: Envelope, uow: UnitOfW
     The builtin chunks are stored whatever the backend, since they serve search and citations. A workspace with
     the `anythingllm` backend then gets a pending sync: the worker uploads and embeds the documents outside any
     transaction and announces `DocumentsIndexed` itself."""
-    workspace = await repository.ensure_workspace(uow.session, envelope.tenantid, event.request.workspace,
-                                                  default_backend)
+    workspace, created = await repository.ensure_workspace(uow.session, envelope.tenantid,
+                                                           event.request.workspace, default_backend)
+    if created:
+        await uow.emit(envelope.follow(_created(workspace), source=SOURCE,
+                                       message_id=stable_id(envelope.id, "workspace-created")))
+    await repository.note_last_job(uow.session, workspace["id"], envelope.jobid)
     known = await repository.indexed_document_ids(uow.session, [d.document_id for d in event.documents])
     for document in event.documents:
         if document.document_id in known:
@@ -76,3 +93,92 @@ async def indexing_failed(event: PackageIngested, envelope: Envelope, uow: UnitO
                        reason=f"The package could not be indexed: {reason}"),
         source=SOURCE, message_id=stable_id(event.package_id, "indexing-failed"),
     ))
+
+
+class WorkspaceExists(Exception):
+    """The tenant already has a workspace of that name."""
+
+
+async def create_workspace(uow: UnitOfWork, tenant_id: str, new: NewWorkspace) -> dict:
+    """Create a workspace on request and announce it."""
+    if await repository.name_taken(uow.session, tenant_id, new.name):
+        raise WorkspaceExists(new.name)
+    workspace = await repository.create_workspace(uow.session, tenant_id, new.name, new.backend,
+                                                  new.settings.model_dump(mode="json", exclude_defaults=True))
+    await uow.emit(_announcement(_created(workspace), tenant_id, workspace))
+    return workspace
+
+
+async def change_settings(uow: UnitOfWork, workspace: dict, change: WorkspaceChange) -> None:
+    """Merge the change into the settings and announce the whole new settings."""
+    settings = merged(configuration(workspace), change.settings)
+    await repository.save_settings(uow.session, workspace["id"], settings.model_dump(mode="json",
+                                                                                     exclude_defaults=True))
+    await uow.emit(_announcement(WorkspaceUpdated(workspace_id=workspace["id"], name=workspace["name"],
+                                                  settings=settings), workspace["tenant_id"], workspace))
+
+
+async def delete_workspace(uow: UnitOfWork, workspace: dict) -> None:
+    """Delete the workspace's rows here and tell every other service to delete what it holds of it.
+
+    A remote AnythingLLM workspace is removed before this transaction, so a failure there leaves everything to
+    try again."""
+    packages = await repository.package_ids(uow.session, workspace["id"])
+    await repository.delete_workspace(uow.session, workspace["id"])
+    await uow.emit(_announcement(WorkspaceDeleted(workspace_id=workspace["id"], name=workspace["name"],
+                                                  package_ids=packages), workspace["tenant_id"], workspace))
+
+
+async def workspace_view(session: AsyncSession, workspace: dict) -> WorkspaceView:
+    """The workspace with its counts and how its indexing stands."""
+    documents = await repository.count_workspace_documents(session, workspace["id"])
+    chunks = await repository.count_chunks(session, workspace["id"], None)
+    syncs = await repository.sync_statuses(session, workspace["id"])
+    return WorkspaceView(id=workspace["id"], name=workspace["name"], backend=workspace["backend"],
+                         settings=configuration(workspace), documents=documents, chunks=chunks,
+                         indexing=indexing_status(documents, syncs), last_job_id=workspace.get("last_job_id"),
+                         created_at=workspace["created_at"], updated_at=workspace.get("updated_at"))
+
+
+def indexing_status(documents: int, sync_statuses: list[str]) -> IndexingStatus:
+    """Indexing while an AnythingLLM sync waits or runs; failed when the newest sync failed."""
+    if any(status in ("pending", "syncing") for status in sync_statuses):
+        return "indexing"
+    if sync_statuses and sync_statuses[0] == "failed":
+        return "failed"
+    return "indexed" if documents else "empty"
+
+
+def configuration(workspace: dict) -> WorkspaceConfiguration:
+    return WorkspaceConfiguration.model_validate(workspace.get("settings") or {})
+
+
+def merged(current: WorkspaceConfiguration, change: WorkspaceConfiguration) -> WorkspaceConfiguration:
+    """RFC 7396 over the settings: what the change sets replaces, a null removes, what it leaves out stays."""
+    return WorkspaceConfiguration.model_validate(
+        _merge(current.model_dump(mode="json", exclude_defaults=True), change.model_dump(mode="json",
+                                                                                          exclude_unset=True)))
+
+
+def _merge(target: dict, patch: dict) -> dict:
+    result = dict(target)
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        elif isinstance(value, dict):
+            result[key] = _merge(result.get(key) or {}, value)
+        else:
+            result[key] = value
+    return result
+
+
+def _created(workspace: dict) -> WorkspaceCreated:
+    return WorkspaceCreated(workspace_id=workspace["id"], name=workspace["name"], backend=workspace["backend"],
+                            settings=configuration(workspace))
+
+
+def _announcement(event: WorkspaceCreated | WorkspaceUpdated | WorkspaceDeleted, tenant_id: str,
+                  workspace: dict) -> Envelope:
+    """A workspace's own events are keyed by its id, so they stay in order."""
+    return Envelope.wrap(event, source=SOURCE, tenant_id=tenant_id, job_id=workspace["id"],
+                         subject=workspace["name"])

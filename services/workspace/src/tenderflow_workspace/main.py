@@ -20,7 +20,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def build_service(settings: WorkspaceSettings | None = None, transport: Transport | None = None) -> Service:
     """Workspace: indexes ingested packages (into AnythingLLM too, for workspaces on that backend, by a background
-    worker), and serves search internally."""
+    worker), and serves search and workspace management internally."""
     settings = settings or WorkspaceSettings()
     runtime = ServiceRuntime("workspace", settings, messaging, MIGRATIONS, transport=transport)
     store = open_store(settings.storage)
@@ -29,8 +29,8 @@ def build_service(settings: WorkspaceSettings | None = None, transport: Transpor
     worker = sync_worker(Syncing(runtime.transaction, store, backend, settings.anythingllm_attempts))
     runtime.consume(consumers.routes(store, settings.default_backend, worker.wake))
     indexes = IndexCache(runtime.sessions, settings.index_cache_size)
-    verifier = InternalTokenVerifier(settings.platform.signing_key, "workspace", callers=["questions"])
-    router = api.internal_router(runtime.database, InternalAuth(verifier), indexes)
+    verifier = InternalTokenVerifier(settings.platform.signing_key, "workspace", callers=["questions", "gateway"])
+    router = api.internal_router(runtime.database, InternalAuth(verifier), indexes, backend)
     return create_service(runtime, [router], title="Tenderflow workspace",
                           description="Workspaces, indexing and search.", background=[worker.run],
                           on_stop=[client.aclose] if client is not None else [])

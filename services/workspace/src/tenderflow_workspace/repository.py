@@ -1,6 +1,8 @@
 """Workspaces, documents and chunks in the workspace database."""
 
-from sqlalchemy import func, insert, select, update
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenderflow_common.envelope import stable_id
@@ -8,17 +10,79 @@ from tenderflow_workspace.builtin import Chunk
 from tenderflow_workspace.models import anythingllm_documents, anythingllm_syncs, chunks, documents, workspaces
 
 
-async def ensure_workspace(session: AsyncSession, tenant_id: str, name: str, backend: str) -> dict:
-    """The tenant's workspace with this name, created on first use."""
-    row = (await session.execute(
-        select(workspaces).where(workspaces.c.tenant_id == tenant_id, workspaces.c.name == name)
-    )).first()
-    if row is not None:
-        return dict(row._mapping)
+async def ensure_workspace(session: AsyncSession, tenant_id: str, name_or_id: str,
+                           backend: str) -> tuple[dict, bool]:
+    """The tenant's workspace an upload names (by name, or else by id), created by that name on first use; and
+    whether it was created now."""
+    found = await find_workspace(session, tenant_id, name_or_id)
+    if found is not None:
+        return found, False
+    return await create_workspace(session, tenant_id, name_or_id, backend, {}), True
+
+
+async def find_workspace(session: AsyncSession, tenant_id: str, name_or_id: str) -> dict | None:
+    """A name wins over an id, so a workspace named like another's id stays reachable by its name."""
+    rows = (await session.execute(select(workspaces).where(
+        workspaces.c.tenant_id == tenant_id, or_(workspaces.c.name == name_or_id, workspaces.c.id == name_or_id),
+    ))).all()
+    by_name = [row for row in rows if row.name == name_or_id]
+    return dict((by_name or rows)[0]._mapping) if rows else None
+
+
+async def create_workspace(session: AsyncSession, tenant_id: str, name: str, backend: str, settings: dict) -> dict:
+    """A new workspace; its id follows from tenant and name, so two creators racing meet on one row."""
     values = {"id": stable_id(tenant_id, "workspace", name), "tenant_id": tenant_id, "name": name,
-              "backend": backend}
+              "backend": backend, "settings": settings, "created_at": datetime.now(UTC)}
     await session.execute(insert(workspaces).values(**values))
     return values
+
+
+async def name_taken(session: AsyncSession, tenant_id: str, name: str) -> bool:
+    return await session.scalar(select(workspaces.c.id).where(
+        workspaces.c.tenant_id == tenant_id, workspaces.c.name == name)) is not None
+
+
+async def list_workspaces(session: AsyncSession, tenant_id: str, after: str | None, limit: int) -> list[dict]:
+    """A page of the tenant's workspaces by name, starting after the name `after`."""
+    query = select(workspaces).where(workspaces.c.tenant_id == tenant_id)
+    if after is not None:
+        query = query.where(workspaces.c.name > after)
+    rows = await session.execute(query.order_by(workspaces.c.name).limit(limit))
+    return [dict(row._mapping) for row in rows]
+
+
+async def save_settings(session: AsyncSession, workspace_id: str, settings: dict) -> None:
+    await session.execute(update(workspaces).where(workspaces.c.id == workspace_id)
+                          .values(settings=settings, updated_at=datetime.now(UTC)))
+
+
+async def note_last_job(session: AsyncSession, workspace_id: str, job_id: str) -> None:
+    await session.execute(update(workspaces).where(workspaces.c.id == workspace_id).values(last_job_id=job_id))
+
+
+async def count_workspace_documents(session: AsyncSession, workspace_id: str) -> int:
+    return await session.scalar(select(func.count()).select_from(documents).where(
+        documents.c.workspace_id == workspace_id)) or 0
+
+
+async def sync_statuses(session: AsyncSession, workspace_id: str) -> list[str]:
+    """The statuses of the workspace's AnythingLLM syncs, newest first."""
+    rows = await session.execute(select(anythingllm_syncs.c.status).where(
+        anythingllm_syncs.c.workspace_id == workspace_id).order_by(anythingllm_syncs.c.created_at.desc()))
+    return list(rows.scalars())
+
+
+async def package_ids(session: AsyncSession, workspace_id: str) -> list[str]:
+    rows = await session.execute(select(documents.c.package_id).where(documents.c.workspace_id == workspace_id)
+                                 .distinct().order_by(documents.c.package_id))
+    return list(rows.scalars())
+
+
+async def delete_workspace(session: AsyncSession, workspace_id: str) -> None:
+    """The workspace and every row of it, children before parents."""
+    for table in (anythingllm_documents, anythingllm_syncs, chunks, documents):
+        await session.execute(delete(table).where(table.c.workspace_id == workspace_id))
+    await session.execute(delete(workspaces).where(workspaces.c.id == workspace_id))
 
 
 async def workspace_for_tenant(session: AsyncSession, workspace_id: str, tenant_id: str) -> dict | None:

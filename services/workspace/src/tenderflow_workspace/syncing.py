@@ -22,12 +22,13 @@ from tenderflow_common.anythingllm import (
 )
 from tenderflow_common.contracts.ingest import IngestedDocument
 from tenderflow_common.contracts.shared import JobRequest
-from tenderflow_common.contracts.workspace import DocumentsIndexed, IndexingFailed
+from tenderflow_common.contracts.workspace import AnythingLLMOverrides, DocumentsIndexed, IndexingFailed
 from tenderflow_common.storage import ObjectStore
 from tenderflow_common.unit_of_work import Transaction
 from tenderflow_common.work import HEARTBEAT_SECONDS, Claim, Claimed, LeasedWorker, WorkQueue
 from tenderflow_workspace import repository
 from tenderflow_workspace.anythingllm import AnythingLLMBackend, DocumentText, NotEmbedded, UploadFailed
+from tenderflow_workspace.handlers import configuration
 from tenderflow_workspace.models import anythingllm_syncs
 
 SOURCE = "tenderflow/workspace"
@@ -79,7 +80,7 @@ async def sync_package(task: SyncTask, claim: Claim, *, syncing: Syncing) -> Non
         return
     try:
         documents = [await _document_text(document, task, syncing.store) for document in task.documents]
-        locations = await syncing.backend.index(task.workspace_id, documents)
+        locations = await syncing.backend.index(task.workspace_id, documents, await _overrides(task, syncing))
     except (AnythingLLMUnavailable, AnythingLLMNotFound) as error:
         reason = _reason(error)
         if attempt >= syncing.attempts:
@@ -101,6 +102,13 @@ async def sync_package(task: SyncTask, claim: Claim, *, syncing: Syncing) -> Non
                              backend="anythingllm", documents=len(task.documents), chunks=chunks,
                              request=task.request),
             source=SOURCE, fact="indexed"))
+
+
+async def _overrides(task: SyncTask, syncing: Syncing) -> AnythingLLMOverrides:
+    """The workspace's own AnythingLLM settings, read afresh so a change reaches the next sync."""
+    async with syncing.transaction() as uow:
+        workspace = await repository.workspace_by_id(uow.session, task.workspace_id)
+    return configuration(workspace).anythingllm if workspace else AnythingLLMOverrides()
 
 
 async def _document_text(document: IngestedDocument, task: SyncTask, store: ObjectStore) -> DocumentText:

@@ -82,10 +82,11 @@ class Harness:
         await sync_package(task_from_row(row), Claim(sync_id), syncing=syncing or self.syncing)
 
     async def events(self) -> list[dict]:
+        """The package's events; the workspace's own (created by the first upload) are tested elsewhere."""
         async with self.runtime.sessions() as session:
             outbox = self.runtime.tables.outbox
             payloads = (await session.execute(select(outbox.c.payload).order_by(outbox.c.id))).scalars()
-            return [json.loads(payload) for payload in payloads]
+            return [event for event in map(json.loads, payloads) if "workspace-" not in event["type"]]
 
     async def rows(self, table) -> list:
         async with self.runtime.sessions() as session:

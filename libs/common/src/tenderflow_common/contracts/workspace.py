@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from tenderflow_common import topics
 from tenderflow_common.contracts.shared import DocumentType, JobRequest, Strict
@@ -57,6 +57,12 @@ class WorkspaceConfiguration(Strict):
                               examples=["extractive:default"])
     top_k: int | None = Field(default=None, ge=1, le=100, description="Passages retrieved per question.")
     anythingllm: AnythingLLMOverrides = Field(default_factory=AnythingLLMOverrides)
+
+    @field_validator("anythingllm", mode="before")
+    @classmethod
+    def null_clears_every_override(cls, value: object) -> object:
+        """In a merge patch `"anythingllm": null` clears the whole group, so it sets each override to null."""
+        return dict.fromkeys(AnythingLLMOverrides.model_fields) if value is None else value
 
 
 class WorkspaceCreated(Event):
