@@ -21,6 +21,7 @@ class Clients:
 
     jobs: InternalClient
     questions: InternalClient
+    workspace: InternalClient
 
     @classmethod
     def from_settings(cls, settings: GatewaySettings, peers: Peers | None = None) -> "Clients":
@@ -29,8 +30,11 @@ class Clients:
         timeout, peers = settings.platform.internal_timeout_seconds, peers or {}
         return cls(jobs=InternalClient("jobs", settings.jobs_url, signer, timeout, transport=peers.get("jobs")),
                    questions=InternalClient("questions", settings.questions_url, signer, timeout,
-                                            transport=peers.get("questions")))
+                                            transport=peers.get("questions")),
+                   workspace=InternalClient("workspace", settings.workspace_url, signer, timeout,
+                                            transport=peers.get("workspace")))
 
     async def aclose(self) -> None:
         await self.jobs.aclose()
         await self.questions.aclose()
+        await self.workspace.aclose()

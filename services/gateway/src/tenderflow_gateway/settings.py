@@ -21,6 +21,7 @@ class GatewaySettings(ServiceSettings):
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
     jobs_url: str = "http://127.0.0.1:8004"
     questions_url: str = "http://127.0.0.1:8003"
+    workspace_url: str = "http://127.0.0.1:8002"
     rate_limit_per_minute: int = Field(default=600, ge=0)
     upload_weight: int = Field(default=10, ge=1)
     auth_failures_per_minute: int = Field(default=20, ge=0)
