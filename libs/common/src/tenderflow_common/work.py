@@ -6,6 +6,11 @@ oldest pending row, or one whose holder stopped renewing its lease (a crashed or
 lease while its step runs and turns the `cancel_requested` flag into an event the step can see. The step is a
 plain function of the claimed task; it ends the task itself, with `WorkQueue.finish` in the same transaction as
 its last event.
+
+Each claim counts up the row's `claims` column, and that count is the holder's fencing token. A replica paused past
+its lease (a stopped process, a long GC, a frozen VM) may wake up after another one claimed the task: while a step
+runs, every transaction it commits first locks the task's row and checks the token, so a stale holder's writes
+(its documents or answers, the end state, their events) roll back with `LeaseLost`, and it stops.
 """
 
 import asyncio
@@ -13,13 +18,15 @@ import contextlib
 import logging
 import threading
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 
-from sqlalchemy import Row, Table, or_, select, update
+from sqlalchemy import Row, Table, event, or_, select, update
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from tenderflow_common import context
 from tenderflow_common.envelope import Envelope, stable_id
@@ -61,9 +68,16 @@ class WakeablePoll:
                 await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
 
 
+class LeaseLost(Exception):
+    """Another replica claimed the task after this one's lease ran out: what this one still does is void."""
+
+
 def interrupted(error: BaseException) -> bool:
     """Whether a step failed because a server it needs was away (the database, the object store, another
-    service), not because of its input: such a step is left to its lease and resumed, never ended as failed."""
+    service) or its lease was lost, not because of its input: such a step is left to whoever holds the lease and
+    resumed, never ended as failed."""
+    if isinstance(error, LeaseLost):
+        return True
     if isinstance(error, DBAPIError):
         return error.connection_invalidated or isinstance(error, (OperationalError, InterfaceError))
     return isinstance(error, (ConnectionError, TimeoutError, ServiceUnavailable))
@@ -95,7 +109,7 @@ class WorkQueue:
     lease: timedelta = LEASE
 
     async def claim_next(self, session: AsyncSession) -> Row | None:
-        """Take the oldest pending row, or one whose lease ran out."""
+        """Take the oldest pending row, or one whose lease ran out; its `claims` is the new holder's token less one."""
         now = datetime.now(UTC)
         rows = self.table.c
         row = (await session.execute(
@@ -105,26 +119,58 @@ class WorkQueue:
         )).first()
         if row is not None:
             await session.execute(update(self.table).where(rows.id == row.id)
-                                  .values(status=self.active, claimed_at=now))
+                                  .values(status=self.active, claimed_at=now, claims=rows.claims + 1))
         return row
 
-    async def renew(self, session: AsyncSession, task_id: str) -> bool:
-        """Extend the lease; whether the task's job was cancelled."""
-        await session.execute(update(self.table).where(self.table.c.id == task_id)
-                              .values(claimed_at=datetime.now(UTC)))
-        return bool(await session.scalar(select(self.table.c.cancel_requested).where(self.table.c.id == task_id)))
+    async def renew(self, session: AsyncSession, task_id: str, token: int) -> bool:
+        """Extend the lease the holder of `token` has; whether the task's job was cancelled."""
+        rows = self.table.c
+        cancel_requested = await session.scalar(
+            update(self.table).where(rows.id == task_id, rows.claims == token)
+            .values(claimed_at=datetime.now(UTC)).returning(rows.cancel_requested))
+        if cancel_requested is None:
+            raise LeaseLost(task_id)
+        return bool(cancel_requested)
 
     async def finish(self, session: AsyncSession, task_id: str, status: str) -> None:
         await session.execute(update(self.table).where(self.table.c.id == task_id)
                               .values(status=status, finished_at=datetime.now(UTC)))
 
 
+@dataclass(frozen=True)
+class Holding:
+    """The task a step works on and the fencing token its claim got."""
+
+    queue: WorkQueue
+    task_id: str
+    token: int
+
+    def check(self, session: Session) -> None:
+        """Lock the task's row and prove the claim still holds, or void the transaction."""
+        rows = self.queue.table.c
+        claims = session.execute(select(rows.claims).where(rows.id == self.task_id).with_for_update()).scalar()
+        if claims != self.token:
+            raise LeaseLost(self.task_id)
+
+
+# The claim the running step holds; tasks and threads it starts inherit it, so their commits are fenced too.
+_holding: ContextVar[Holding | None] = ContextVar("holding", default=None)
+
+
+@event.listens_for(Session, "before_commit")
+def _commit_only_while_holding(session: Session) -> None:
+    holding = _holding.get()
+    if holding is not None:
+        holding.check(session)
+
+
 @dataclass
 class Claim:
-    """A held task as its step sees it: `cancelled` is set (seen from any thread) once its job is cancelled, and
-    `wait_cancelled` returns then, so a step can abort work in flight."""
+    """A held task as its step sees it: `cancelled` is set (seen from any thread) once its job is cancelled or
+    its lease is lost, and `wait_cancelled` returns then, so a step can abort work in flight."""
 
     task_id: str
+    token: int = 0
     cancelled: threading.Event = field(default_factory=threading.Event)
     _cancelled_in_loop: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -160,27 +206,36 @@ class LeasedWorker(Generic[Task]):
             row = await self._queue.claim_next(uow.session)
         if row is None:
             return False
-        claim = Claim(row.id)
+        claim = Claim(row.id, row.claims + 1)
         if row.cancel_requested:
             claim.cancel()
         heartbeat = asyncio.create_task(self._keep(claim))
         task = self._task_from_row(row)
+        holding = _holding.set(Holding(self._queue, claim.task_id, claim.token))
         try:
             with context.job_context(task.correlation_id, task.tenant_id, task.job_id):
                 await self._step(task, claim)
+        except LeaseLost:
+            log.warning("%s was claimed by another replica while this one was away; its step here is void",
+                        claim.task_id)
         finally:
+            _holding.reset(holding)
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
         return True
 
     async def _keep(self, claim: Claim) -> None:
-        """Renew until stopped; a failed renewal is retried at the next beat (the lease has slack)."""
+        """Renew until stopped; a failed renewal is retried at the next beat (the lease has slack), a lost lease
+        stops the step."""
         while True:
             await asyncio.sleep(self._heartbeat_seconds)
             try:
                 async with self._transaction() as uow:
-                    if await self._queue.renew(uow.session, claim.task_id):
+                    if await self._queue.renew(uow.session, claim.task_id, claim.token):
                         claim.cancel()
+            except LeaseLost:
+                claim.cancel()
+                return
             except Exception:
                 log.warning("heartbeat of %s failed; retrying", claim.task_id, exc_info=True)

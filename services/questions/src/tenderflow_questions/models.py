@@ -37,6 +37,8 @@ runs = Table(
     Column("status", String(20), nullable=False, index=True),
     Column("cancel_requested", Boolean, nullable=False),
     Column("claimed_at", UtcDateTime()),
+    # Counts the claims; the current one is the holder's fencing token (tenderflow_common.work).
+    Column("claims", Integer, nullable=False, server_default="0"),
     Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
     Column("finished_at", UtcDateTime()),
     Column("temperature", Float),

@@ -68,6 +68,8 @@ anythingllm_syncs = Table(
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("last_error", String(500)),
     Column("claimed_at", UtcDateTime()),
+    # Counts the claims; the current one is the holder's fencing token (tenderflow_common.work).
+    Column("claims", Integer, nullable=False, server_default="0"),
     Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
     Column("finished_at", UtcDateTime()),
 )
