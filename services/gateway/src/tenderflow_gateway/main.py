@@ -28,6 +28,7 @@ from tenderflow_gateway.rate_limits import FailedAuthLimiter, TenantRateLimiter,
 from tenderflow_gateway.security_headers import SecurityHeaders
 from tenderflow_gateway.settings import GatewaySettings
 from tenderflow_gateway.tokens import IdentityProvider, TokenKeys, TokenPolicy, TokenVerifier
+from tenderflow_gateway.workspaces_api import workspaces_router
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def harden(app: FastAPI, settings: GatewaySettings) -> None:
         app.add_middleware(HiddenPaths, paths=frozenset(hidden))
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
-                           allow_methods=["GET", "POST", "PUT", "DELETE"],
+                           allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
                            expose_headers=["Location", "Retry-After"], max_age=600)
     app.add_middleware(SecurityHeaders)
@@ -99,6 +100,7 @@ def build_service(settings: GatewaySettings | None = None, transport: Transport 
                                  max_upload_bytes=settings.max_upload_bytes,
                                  offered=OfferedProviders(clients.questions)),
                question_sets_router(clients, authenticate)]
+    routers.append(workspaces_router(runtime.database, clients, authenticate))
     service = create_service(runtime, routers, title="Tenderflow", description=DESCRIPTION, on_stop=[close_clients])
     harden(service.app, settings)
 
