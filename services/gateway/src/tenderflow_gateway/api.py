@@ -21,13 +21,12 @@ from tenderflow_gateway.auth import Authenticate
 from tenderflow_gateway.clients import Clients, segment
 from tenderflow_gateway.domain import InvalidQuestions, parse_questions
 from tenderflow_gateway.export import results_csv
+from tenderflow_gateway.job_history import JOB_HISTORY_PROBLEMS, JobHistoryQuery, job_page
 from tenderflow_gateway.models_offered import OfferedProviders
 from tenderflow_gateway.upload_docs import UPLOAD_PROBLEMS, UPLOAD_REQUEST_BODY
 from tenderflow_gateway.uploads import check_declared_length, receive_upload
 
 SOURCE = "tenderflow/gateway"
-# PostgreSQL takes an OFFSET up to a bigint; far below that, no tenant has this many jobs.
-MAX_OFFSET = 10**9
 
 
 class Accepted(BaseModel):
@@ -74,16 +73,11 @@ def public_router(database: Database, store: ObjectStore, clients: Clients, auth
         body = Accepted(job_id=job_id, status="queued", links=job_links(job_id))
         return JSONResponse(body.model_dump(), status_code=202, headers={"Location": f"/v1/jobs/{job_id}"})
 
-    @router.get("/jobs", response_model=JobPage, tags=["jobs"])
-    async def list_jobs(tenant_id: CurrentTenant, status: str | None = None,
-                        limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> JobPage:
-        """The caller's jobs, newest first."""
-        params = {"tenant_id": tenant_id, "limit": limit, "offset": offset}
-        if status:
-            params["status"] = status
-        response = await clients.jobs.get("/internal/jobs", **params)
-        return JobPage.model_validate_json(response.content)
+    @router.get("/jobs", response_model=JobPage, tags=["jobs"], responses=JOB_HISTORY_PROBLEMS)
+    async def list_jobs(tenant_id: CurrentTenant, query: Annotated[JobHistoryQuery, Query()]) -> JobPage:
+        """The caller's jobs that match every filter given, newest first, with their total; pass `next_cursor`
+        as `cursor` for the next page."""
+        return await job_page(clients.jobs, tenant_id, query)
 
     @router.get("/jobs/{job_id}", response_model=JobView, tags=["jobs"])
     async def get_job(job_id: str, tenant_id: CurrentTenant) -> JobView:

@@ -25,6 +25,7 @@ from tenderflow_gateway.models_offered import OfferedProviders
 from tenderflow_gateway.openapi import install_openapi
 from tenderflow_gateway.question_sets_api import question_sets_router
 from tenderflow_gateway.rate_limits import FailedAuthLimiter, TenantRateLimiter, rate_limit_storage
+from tenderflow_gateway.runs_api import runs_router
 from tenderflow_gateway.security_headers import SecurityHeaders
 from tenderflow_gateway.settings import GatewaySettings
 from tenderflow_gateway.tokens import IdentityProvider, TokenKeys, TokenPolicy, TokenVerifier
@@ -99,7 +100,8 @@ def build_service(settings: GatewaySettings | None = None, transport: Transport 
                api.public_router(runtime.database, store, clients, authenticate,
                                  max_upload_bytes=settings.max_upload_bytes,
                                  offered=OfferedProviders(clients.questions)),
-               question_sets_router(clients, authenticate)]
+               question_sets_router(clients, authenticate),
+               runs_router(runtime.database, clients, authenticate, OfferedProviders(clients.questions))]
     routers.append(workspaces_router(runtime.database, clients, authenticate))
     service = create_service(runtime, routers, title="Tenderflow", description=DESCRIPTION, on_stop=[close_clients])
     harden(service.app, settings)

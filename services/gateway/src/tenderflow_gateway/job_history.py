@@ -1,0 +1,41 @@
+"""`GET /v1/jobs`: the filters and cursor a client may send, checked here and passed on to the jobs service."""
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from tenderflow_common.contracts.jobs import JobKind, JobPage, JobStatus
+from tenderflow_common.internal_client import InternalClient
+from tenderflow_common.problems import Problem
+
+JOB_HISTORY_PROBLEMS = {422: {
+    "description": "A filter value the API does not know, a parameter that is not a filter, or a cursor that no "
+                   "earlier page returned",
+    "content": {"application/problem+json": {"schema": {"type": "object"}}}}}
+
+
+class JobHistoryQuery(BaseModel):
+    """Any other parameter is refused, so a mistyped filter cannot silently list every job."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: JobStatus | None = Field(default=None, description="Only jobs with this status.")
+    kind: JobKind | None = Field(default=None, description="`upload` or `run` (questions asked again over a "
+                                 "workspace).")
+    workspace: str | None = Field(default=None, min_length=1, max_length=100, examples=["harbour"],
+                                  description="Only jobs in this workspace, named by its id or its name.")
+    created_after: AwareDatetime | None = Field(default=None, examples=["2026-03-01T00:00:00Z"],
+                                                description="Only jobs created after this instant (with its offset).")
+    created_before: AwareDatetime | None = Field(default=None, examples=["2026-04-01T00:00:00Z"],
+                                                 description="Only jobs created before this instant.")
+    limit: int = Field(default=50, ge=1, le=200, description="Jobs per page.")
+    cursor: str | None = Field(default=None, min_length=1, max_length=500,
+                               description="The `next_cursor` of the previous page, with the same filters.")
+
+
+async def job_page(jobs: InternalClient, tenant_id: str, query: JobHistoryQuery) -> JobPage:
+    """One page of the tenant's history; a cursor the jobs service did not hand out is the client's mistake."""
+    response = await jobs.get("/internal/jobs", tenant_id=tenant_id, **query.model_dump(mode="json",
+                                                                                        exclude_none=True))
+    if response.status_code == 422:
+        raise Problem(422, "Invalid cursor", "`cursor` must be the `next_cursor` of an earlier page.",
+                      kind="validation")
+    return JobPage.model_validate_json(response.content)
