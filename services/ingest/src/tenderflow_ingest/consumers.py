@@ -7,8 +7,9 @@ from tenderflow_common.consumer import Route
 from tenderflow_common.contracts.ingest import IngestPackage
 from tenderflow_common.contracts.jobs import JobCancelRequested
 from tenderflow_common.contracts.uploads import UploadReceived
+from tenderflow_common.contracts.workspace import WorkspaceDeleted
 from tenderflow_common.storage import ObjectStore
-from tenderflow_ingest import handlers
+from tenderflow_ingest import handlers, workspace_deletion
 from tenderflow_ingest.upload_sources import UploadSources
 
 
@@ -24,4 +25,5 @@ def routes(wake_worker: Callable[[], None], store: ObjectStore, s3_bucket: str |
               prepare=functools.partial(handlers.measure_upload, store=store, s3_bucket=s3_bucket),
               admit=functools.partial(handlers.admit_upload, sources=sources)),
         Route(JobCancelRequested, handlers.job_cancel_requested),
+        Route(WorkspaceDeleted, functools.partial(workspace_deletion.workspace_deleted, store=store)),
     ]

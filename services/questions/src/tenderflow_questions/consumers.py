@@ -6,8 +6,8 @@ from collections.abc import Callable
 from tenderflow_common.consumer import Route
 from tenderflow_common.contracts.jobs import JobCancelRequested
 from tenderflow_common.contracts.questions import RunQuestions
-from tenderflow_common.contracts.workspace import DocumentsIndexed
-from tenderflow_questions import handlers
+from tenderflow_common.contracts.workspace import DocumentsIndexed, WorkspaceDeleted
+from tenderflow_questions import handlers, workspace_deletion
 from tenderflow_questions.providers import Providers
 
 
@@ -18,4 +18,5 @@ def routes(wake_runner: Callable[[], None], providers: Providers) -> list[Route]
         Route(RunQuestions, functools.partial(handlers.run_questions, providers=providers, wake_runner=wake_runner),
               on_give_up=handlers.run_failed),
         Route(JobCancelRequested, handlers.job_cancel_requested),
+        Route(WorkspaceDeleted, workspace_deletion.workspace_deleted),
     ]

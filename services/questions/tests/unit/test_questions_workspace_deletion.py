@@ -1,0 +1,46 @@
+"""A deleted workspace's runs and answers leave the questions database; another workspace's or tenant's stay."""
+
+from sqlalchemy import insert, select
+
+from tenderflow_common.contracts.workspace import WorkspaceDeleted
+from tenderflow_common.db import create_engine, session_factory
+from tenderflow_common.envelope import Envelope
+from tenderflow_common.migrations import upgrade_to_head
+from tenderflow_common.unit_of_work import transactions
+from tenderflow_questions.main import MIGRATIONS
+from tenderflow_questions.models import answers, messaging, runs
+from tenderflow_questions.workspace_deletion import workspace_deleted
+
+
+def run(run_id: str, tenant: str, workspace_id: str) -> dict:
+    return {"id": run_id, "job_id": f"job-{run_id}", "tenant_id": tenant, "correlation_id": "c", "cause_id": "m",
+            "workspace_id": workspace_id, "package_id": "p", "model": "extractive:default", "questions": [],
+            "status": "completed", "cancel_requested": False}
+
+
+def answer(run_id: str) -> dict:
+    return {"run_id": run_id, "question_id": "buyer", "model": "extractive:default", "question": "Who buys?",
+            "answer": "Port of Oslo", "confidence": 0.9, "citations": []}
+
+
+async def test_the_workspace_runs_and_answers_go_and_a_second_delivery_changes_nothing(tmp_path):
+    url = f"sqlite+aiosqlite:///{tmp_path / 'questions.db'}"
+    await upgrade_to_head(MIGRATIONS, url)
+    engine = create_engine(url)
+    transaction = transactions(session_factory(engine), messaging)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            await session.execute(insert(runs), [run("upload", "acme", "ws-1"), run("rerun", "acme", "ws-1"),
+                                                 run("kept", "acme", "ws-2"), run("theirs", "globex", "ws-1")])
+            await session.execute(insert(answers), [answer(r) for r in ("upload", "rerun", "kept", "theirs")])
+        event = WorkspaceDeleted(workspace_id="ws-1", name="harbour")
+
+        for _ in range(2):
+            async with transaction() as uow:
+                await workspace_deleted(event, Envelope.wrap(event, source="test", tenant_id="acme", job_id="ws-1"),
+                                        uow)
+            async with session_factory(engine)() as session:
+                assert set((await session.execute(select(runs.c.id))).scalars()) == {"kept", "theirs"}
+                assert set((await session.execute(select(answers.c.run_id))).scalars()) == {"kept", "theirs"}
+    finally:
+        await engine.dispose()
