@@ -13,7 +13,7 @@ LOAD_INFRA_ENV := set -a && source .run/infra.env && set +a
 # Exports the local model server's settings written by llm-up.
 LOAD_LLM_ENV := set -a && source .run/llm.env && set +a
 
-.PHONY: asyncapi demo help install ocr infra-up infra-down llm-up llm-down stack-up stack-down test lint eval bench-questions bench-ingest bench-modes faults
+.PHONY: asyncapi demo help install ocr infra-up infra-down llm-up llm-down stack-up stack-down test lint eval bench-questions bench-ingest bench-modes faults chart-check
 
 help:
 	@echo "make install     sync .venv from uv.lock (installs uv $(UV_VERSION), and pip for it, if missing)"
@@ -27,6 +27,8 @@ help:
 	@echo "make stack-down  stop them"
 	@echo "make test        install, ocr, infra-up, llm-up, then pytest with .run/infra.env and .run/llm.env exported"
 	@echo "make lint        ruff check"
+	@echo "make chart-check the Helm chart linted, rendered with each value set in its ci/ folder and validated against"
+	@echo "                 Kubernetes 1.30's schemas; docker-compose.yml through the Compose loader (builds helm with go)"
 	@echo "make faults      kill -9, replicas, duplicates and poison against the running stack, proved by a ledger (TENDERFLOW_FAULTS_FULL=1: the full run)"
 	@echo "make eval        the dev set of real tenders (evaluation/expected_answers.toml), judged strictly; accuracy by format, language and question, calibration"
 	@echo "make bench-questions  questions runner throughput at concurrency 4, 8 and 16 against the ideal"
@@ -82,6 +84,10 @@ test: install ocr infra-up llm-up
 
 lint: | $(VENV_PY)
 	$(VENV_PY) -m ruff check .
+
+# Offline: helm and the Compose loader are built from the Go module proxy at pinned versions (tools/chart-check.sh).
+chart-check: | $(VENV_PY)
+	tools/chart-check.sh
 
 # Offline and in process: ingest, workspace and questions domain code over ../shared/data/tenders (scans are
 # OCR'd only when Tesseract is installed: make ocr).
