@@ -1,7 +1,7 @@
 """At-least-once consumption: drop duplicates, handle in one transaction, dead-letter the unhandleable."""
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,7 @@ from tenderflow_common.relay import Publish
 from tenderflow_common.telemetry import continued_trace
 from tenderflow_common.transport import Record
 from tenderflow_common.unit_of_work import UnitOfWork
+from tenderflow_common.work import interrupted
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +28,13 @@ Handler = Callable[..., Awaitable[None]]
 Prepare = Callable[[Message, Envelope], Awaitable[Any]]
 GiveUp = Callable[[Message, Envelope, UnitOfWork, str], Awaitable[None]]
 Admit = Callable[[Record, Envelope], None]
+BatchHandler = Callable[[list[tuple[Message, Envelope]], UnitOfWork], Awaitable[None]]
+"""`handle_batch(messages, uow)`: several messages in delivery order, applied together in one transaction."""
 
 
 GAVE_UP = "it could not be handled after several attempts and was set aside for an operator"
+# The longest wait between attempts; an outage is retried this often until the server is back.
+OUTAGE_RETRY_SECONDS = 2.0
 
 
 class Unprocessable(Exception):
@@ -44,7 +49,9 @@ class Route:
     open across it; its result is the handler's fourth argument. `on_give_up` runs, in a transaction of its own,
     when the message is dead-lettered, so the job it belongs to ends with a reason instead of waiting for ever.
     `admit` checks the record as it arrived (its exact bytes and headers, e.g. a producer's signature) before
-    anything else; raising Unprocessable dead-letters it.
+    anything else; raising Unprocessable dead-letters it. `handle_batch`, when given, takes a run of consecutive
+    messages of a poll that share it in one call (a projection writes each row it touches once); `handler` still
+    takes a message handled on its own.
     """
 
     message: type[Message]
@@ -52,6 +59,17 @@ class Route:
     prepare: Prepare | None = None
     on_give_up: GiveUp | None = None
     admit: Admit | None = None
+    handle_batch: BatchHandler | None = None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A record that passed its checks: its envelope, its typed payload and the route that takes it."""
+
+    record: Record
+    envelope: Envelope
+    payload: Message
+    route: Route
 
 
 def subscribed_topics(routes: list[Route]) -> list[str]:
@@ -89,36 +107,118 @@ class MessageConsumer:
 
     async def consume(self, record: Record) -> None:
         """Handle one record; returns normally once it is handled, skipped or dead-lettered."""
+        delivery = await self._admit(record)
+        if delivery is not None:
+            await self._handle(delivery)
+
+    async def consume_batch(self, records: Sequence[Record]) -> None:
+        """Handle one poll's records in one transaction with their processed marks, so a poll costs one commit.
+
+        If that transaction fails, nothing of it is kept and the records are handled one by one instead: only a
+        poison record is then retried and dead-lettered, and every other one is handled once."""
+        deliveries: list[Delivery] = []
+        ids: set[str] = set()
+        for record in records:
+            delivery = await self._admit(record)
+            if delivery is None:
+                continue
+            if delivery.envelope.id in ids:
+                metrics.messages_consumed.labels(self.name, delivery.envelope.type, "duplicate").inc()
+                continue
+            ids.add(delivery.envelope.id)
+            deliveries.append(delivery)
+        if len(deliveries) <= 1:
+            # One message has nothing to share a transaction with; its own path also retries it.
+            for delivery in deliveries:
+                await self._handle(delivery)
+            return
+        try:
+            seen = await self._handle_together(deliveries)
+        except Exception as error:
+            log.warning("a batch of %d messages failed (%s: %s); handling them one by one", len(deliveries),
+                        type(error).__name__, error)
+            for delivery in deliveries:
+                await self._handle(delivery)
+            return
+        for delivery in deliveries:
+            outcome = "duplicate" if delivery.envelope.id in seen else "handled"
+            metrics.messages_consumed.labels(self.name, delivery.envelope.type, outcome).inc()
+
+    async def _admit(self, record: Record) -> Delivery | None:
+        """The record's delivery if a route takes it; a record that can never be handled is dead-lettered."""
         try:
             envelope = Envelope.model_validate_json(record.value)
         except ValidationError as error:
             await self._send_to_dead_letters(record, f"malformed envelope: {_first_error(error)}")
-            return
+            return None
         route = self.routes.get(envelope.type)
         if route is None:
-            return
+            return None
         try:
             payload = route.message.model_validate(envelope.data)
         except ValidationError as error:
             reason = f"invalid {envelope.type} payload: {_first_error(error)}"
             await self._send_to_dead_letters(record, reason)
-            return
+            return None
         if route.admit is not None:
             try:
                 route.admit(record, envelope)
             except Unprocessable as error:
                 await self._send_to_dead_letters(record, f"unprocessable {envelope.type}: {error}")
                 metrics.messages_consumed.labels(self.name, envelope.type, "dead_lettered").inc()
-                return
+                return None
+        return Delivery(record, envelope, payload, route)
+
+    async def _handle(self, delivery: Delivery) -> None:
+        envelope = delivery.envelope
         with (context.job_context(envelope.correlationid, envelope.tenantid, envelope.jobid),
-              continued_trace(record.headers, f"{self.name} handle {envelope.type}", job_id=envelope.jobid)):
-            await self._handle_with_retries(record, envelope, payload, route)
+              continued_trace(delivery.record.headers, f"{self.name} handle {envelope.type}", job_id=envelope.jobid)):
+            await self._handle_with_retries(delivery.record, envelope, delivery.payload, delivery.route)
+
+    async def _handle_together(self, deliveries: list[Delivery]) -> set[str]:
+        """Handle every delivery not processed yet in one transaction; returns the ids that were processed already."""
+        prepared = await self._prepare_all(deliveries)
+        async with self.unit_of_work() as uow:
+            seen = await self._processed_among(uow.session, [delivery.envelope.id for delivery in deliveries])
+            fresh = [delivery for delivery in deliveries if delivery.envelope.id not in seen]
+            if not fresh:
+                return seen
+            await uow.session.execute(insert(self._tables.processed),
+                                      [{"consumer": self.name, "message_id": d.envelope.id} for d in fresh])
+            for run in _runs(fresh):
+                await self._handle_run(run, uow, prepared)
+            await uow.commit()
+        return seen
+
+    async def _prepare_all(self, deliveries: list[Delivery]) -> dict[str, Any]:
+        """Each new delivery's remote reads, done before the shared transaction opens (keyed by message id)."""
+        preparing = [delivery for delivery in deliveries if delivery.route.prepare is not None]
+        if not preparing:
+            return {}
+        async with self._sessions() as session:
+            seen = await self._processed_among(session, [delivery.envelope.id for delivery in preparing])
+        return {d.envelope.id: await d.route.prepare(d.payload, d.envelope)
+                for d in preparing if d.envelope.id not in seen and d.route.prepare is not None}
+
+    async def _handle_run(self, run: list[Delivery], uow: UnitOfWork, prepared: dict[str, Any]) -> None:
+        handle_batch = run[0].route.handle_batch
+        if handle_batch is not None:
+            with continued_trace({}, f"{self.name} handle {len(run)} messages"):
+                await handle_batch([(delivery.payload, delivery.envelope) for delivery in run], uow)
+            return
+        for delivery in run:
+            envelope, route = delivery.envelope, delivery.route
+            extra = (prepared[envelope.id],) if route.prepare is not None else ()
+            with (context.job_context(envelope.correlationid, envelope.tenantid, envelope.jobid),
+                  continued_trace(delivery.record.headers, f"{self.name} handle {envelope.type}",
+                                  job_id=envelope.jobid)):
+                await route.handler(delivery.payload, envelope, uow, *extra)
 
     async def _handle_with_retries(self, record: Record, envelope: Envelope, payload: Message, route: Route) -> None:
         try:
             async for attempt in AsyncRetrying(
-                stop=stop_after_attempt(self._attempts),
-                wait=wait_exponential(multiplier=self._backoff, max=10),
+                stop=_unless_a_server_is_away(stop_after_attempt(self._attempts)),
+                wait=wait_exponential(multiplier=self._backoff, max=OUTAGE_RETRY_SECONDS),
                 retry=retry_if_not_exception_type(Unprocessable),
                 reraise=True,
             ):
@@ -145,12 +245,7 @@ class MessageConsumer:
                 return "duplicate"
             prepared = (await route.prepare(payload, envelope),)
         async with self.unit_of_work() as uow:
-            seen = await uow.session.scalar(
-                select(processed.c.message_id).where(
-                    processed.c.consumer == self.name, processed.c.message_id == envelope.id
-                )
-            )
-            if seen is not None:
+            if await self._processed_among(uow.session, [envelope.id]):
                 return "duplicate"
             await uow.session.execute(insert(processed).values(consumer=self.name, message_id=envelope.id))
             await route.handler(payload, envelope, uow, *prepared)
@@ -176,14 +271,18 @@ class MessageConsumer:
             log.exception("could not record the failure of a dead-lettered message", extra={"type": envelope.type})
 
     async def _already_processed(self, message_id: str) -> bool:
-        processed = self._tables.processed
         async with self._sessions() as session:
-            found = await session.scalar(
-                select(processed.c.message_id).where(
-                    processed.c.consumer == self.name, processed.c.message_id == message_id
-                )
+            return bool(await self._processed_among(session, [message_id]))
+
+    async def _processed_among(self, session: AsyncSession, message_ids: Iterable[str]) -> set[str]:
+        """Which of these message ids this consumer has processed already."""
+        processed = self._tables.processed
+        found = await session.scalars(
+            select(processed.c.message_id).where(
+                processed.c.consumer == self.name, processed.c.message_id.in_(list(message_ids))
             )
-        return found is not None
+        )
+        return set(found)
 
     async def _send_to_dead_letters(self, record: Record, reason: str) -> None:
         log.warning("dead-lettering message from %s: %s", record.topic, reason)
@@ -196,6 +295,25 @@ class MessageConsumer:
         }
         key = record.key.decode(errors="replace") if record.key else ""
         await self._dead_letter(topics.dead_letters(record.topic), key, record.value, headers)
+
+
+def _runs(deliveries: list[Delivery]) -> Iterator[list[Delivery]]:
+    """Consecutive deliveries that one batch handler takes together; every other delivery is a run of its own."""
+    run: list[Delivery] = []
+    for delivery in deliveries:
+        batch = delivery.route.handle_batch
+        if run and (batch is None or batch != run[-1].route.handle_batch):
+            yield run
+            run = []
+        run.append(delivery)
+    if run:
+        yield run
+
+
+def _unless_a_server_is_away(stop):
+    """Give up when `stop` says so, except while the database or a service is away (a restart): the message
+    waits for it on its partition, however long, since dead-lettering it would lose its job."""
+    return lambda state: stop(state) and not interrupted(state.outcome.exception())
 
 
 def _first_error(error: ValidationError) -> str:

@@ -2,7 +2,7 @@
 
 from tenderflow_common.consumer import Route
 from tenderflow_common.contracts import ingest, jobs, questions, workspace
-from tenderflow_jobs.handlers import fold
+from tenderflow_jobs.handlers import fold, fold_batch
 
 FOLDED = (
     ingest.IngestPackage, ingest.PackageAccepted, ingest.PackageRejected, ingest.DocumentExtracted,
@@ -15,5 +15,5 @@ FOLDED = (
 
 
 def routes() -> list[Route]:
-    """Every message the projection folds goes to the same handler."""
-    return [Route(message, fold) for message in FOLDED]
+    """Every message the projection folds goes to the same handler, which folds a poll's messages together."""
+    return [Route(message, fold, handle_batch=fold_batch) for message in FOLDED]

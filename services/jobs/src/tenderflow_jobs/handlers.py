@@ -1,25 +1,40 @@
 """Use cases: fold each message into its job; a cancel command becomes a fact every service reacts to."""
 
+import functools
+
 from tenderflow_common.contracts.jobs import CancelJob, JobCancelRequested
 from tenderflow_common.envelope import Envelope, stable_id
 from tenderflow_common.messages import Message
 from tenderflow_common.unit_of_work import UnitOfWork
-from tenderflow_jobs import projection, repository
+from tenderflow_jobs import job_metrics, projection, repository
 
 SOURCE = "tenderflow/jobs"
 
 
 async def fold(message: Message, envelope: Envelope, uow: UnitOfWork) -> None:
     """Apply one command or event to the job it belongs to, creating the job if this is its first message."""
-    state = await repository.get(uow.session, envelope.jobid, for_update=True)
-    is_new = state is None
-    if is_new:
-        state = projection.new_job(envelope)
-    elif state.tenant_id != envelope.tenantid:
-        return
-    was_terminal = state.terminal
-    state = projection.apply(state, message, envelope)
-    await repository.save(uow.session, state, new=is_new)
-    if isinstance(message, CancelJob) and state.cancel_requested and not was_terminal:
-        await uow.emit(envelope.follow(JobCancelRequested(reason=message.reason), source=SOURCE,
-                                       message_id=stable_id(envelope.jobid, "cancel-requested")))
+    await fold_batch([(message, envelope)], uow)
+
+
+async def fold_batch(messages: list[tuple[Message, Envelope]], uow: UnitOfWork) -> None:
+    """Apply messages in delivery order to their jobs in memory, then write each job they touched once.
+
+    The result is the same as folding them one by one: each job sees its own messages in the same order, and a
+    message whose tenant is not its job's is ignored as it would be alone."""
+    stored = await repository.get_many(uow.session, {envelope.jobid for _, envelope in messages}, for_update=True)
+    states = dict(stored)
+    for message, envelope in messages:
+        state = states.get(envelope.jobid) or projection.new_job(envelope)
+        if state.tenant_id != envelope.tenantid:
+            continue
+        was_terminal = state.terminal
+        state = states[envelope.jobid] = projection.apply(state, message, envelope)
+        if state.terminal and not was_terminal:
+            uow.after_commit(functools.partial(job_metrics.observe_end, state))
+        if isinstance(message, CancelJob) and state.cancel_requested and not was_terminal:
+            await uow.emit(envelope.follow(JobCancelRequested(reason=message.reason), source=SOURCE,
+                                           message_id=stable_id(envelope.jobid, "cancel-requested")))
+    await repository.save_many(uow.session, [state for job_id, state in states.items() if job_id not in stored],
+                               new=True)
+    await repository.save_many(uow.session, [state for job_id, state in states.items() if job_id in stored],
+                               new=False)

@@ -1,8 +1,9 @@
 """Loading and saving job states; the only module that knows the jobs table."""
 
+from collections.abc import Iterable
 from dataclasses import asdict, fields
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenderflow_jobs.models import jobs
@@ -15,13 +16,24 @@ def _to_state(row) -> JobState:
     return JobState(**{name: row._mapping[name] for name in STATE_FIELDS})
 
 
-async def get(session: AsyncSession, job_id: str, *, for_update: bool = False) -> JobState | None:
-    """One job, optionally locked for a read-modify-write."""
-    query = select(jobs).where(jobs.c.job_id == job_id)
+async def get_many(session: AsyncSession, job_ids: Iterable[str], *, for_update: bool = False) -> dict[str, JobState]:
+    """Several jobs by id; locked in id order, so two transactions locking overlapping jobs cannot deadlock."""
+    query = select(jobs).where(jobs.c.job_id.in_(sorted(job_ids))).order_by(jobs.c.job_id)
     if for_update:
         query = query.with_for_update()
-    row = (await session.execute(query)).first()
-    return _to_state(row) if row else None
+    return {row.job_id: _to_state(row) for row in (await session.execute(query)).all()}
+
+
+async def save_many(session: AsyncSession, states: list[JobState], *, new: bool) -> None:
+    """Insert or overwrite several jobs' states in one statement each way."""
+    if not states:
+        return
+    if new:
+        await session.execute(insert(jobs), [asdict(state) for state in states])
+        return
+    # The key is bound under another name: a parameter named like a column would set that column instead.
+    statement = update(jobs).where(jobs.c.job_id == bindparam("stored_job_id"))
+    await session.execute(statement, [{"stored_job_id": state.job_id, **asdict(state)} for state in states])
 
 
 async def save(session: AsyncSession, state: JobState, *, new: bool) -> None:
