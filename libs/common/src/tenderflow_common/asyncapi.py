@@ -13,7 +13,7 @@ from importlib.metadata import version
 from pydantic.json_schema import models_json_schema
 
 from tenderflow_common import contracts, topics
-from tenderflow_common.envelope import Envelope
+from tenderflow_common.envelope import STRUCTURED_CONTENT_TYPE, Envelope
 from tenderflow_common.messages import Command, Message, registered_messages
 
 ASYNCAPI_VERSION = "3.0.0"
@@ -43,6 +43,8 @@ EXAMPLE_TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 TRACE_HEADERS = {
     "type": "object",
     "properties": {
+        "content-type": {"type": "string", "const": STRUCTURED_CONTENT_TYPE,
+                         "description": "CloudEvents structured mode (the Kafka protocol binding); may be absent"},
         "traceparent": {"type": "string", "description": "W3C trace context of the step that emitted it"},
         "tracestate": {"type": "string", "description": "W3C vendor trace state"},
     },
@@ -106,7 +108,7 @@ def build_document() -> dict:
             "name": name,
             "title": cls.message_type,
             "summary": _summary(cls),
-            "contentType": "application/json",
+            "contentType": STRUCTURED_CONTENT_TYPE,
             "headers": TRACE_HEADERS,
             "payload": _envelope_schema(cls.message_type, data_ref),
             "correlationId": {"description": "Shared by every message of one request",
