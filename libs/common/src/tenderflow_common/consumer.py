@@ -123,7 +123,7 @@ class MessageConsumer:
             if delivery is None:
                 continue
             if delivery.envelope.id in ids:
-                metrics.messages_consumed.labels(self.name, delivery.envelope.type, "duplicate").inc()
+                metrics.count_consumed(self.name, delivery.record, delivery.envelope.type, "duplicate")
                 continue
             ids.add(delivery.envelope.id)
             deliveries.append(delivery)
@@ -142,7 +142,7 @@ class MessageConsumer:
             return
         for delivery in deliveries:
             outcome = "duplicate" if delivery.envelope.id in seen else "handled"
-            metrics.messages_consumed.labels(self.name, delivery.envelope.type, outcome).inc()
+            metrics.count_consumed(self.name, delivery.record, delivery.envelope.type, outcome)
 
     async def _admit(self, record: Record) -> Delivery | None:
         """The record's delivery if a route takes it; a record that can never be handled is dead-lettered."""
@@ -165,7 +165,7 @@ class MessageConsumer:
                 route.admit(record, envelope)
             except Unprocessable as error:
                 await self._send_to_dead_letters(record, f"unprocessable {envelope.type}: {error}")
-                metrics.messages_consumed.labels(self.name, envelope.type, "dead_lettered").inc()
+                metrics.count_consumed(self.name, record, envelope.type, "dead_lettered")
                 return None
         return Delivery(record, envelope, payload, route)
 
@@ -220,6 +220,7 @@ class MessageConsumer:
                 stop=_unless_a_server_is_away(stop_after_attempt(self._attempts)),
                 wait=wait_exponential(multiplier=self._backoff, max=OUTAGE_RETRY_SECONDS),
                 retry=retry_if_not_exception_type(Unprocessable),
+                before_sleep=lambda _: metrics.count_consumed(self.name, record, envelope.type, "failed"),
                 reraise=True,
             ):
                 with attempt:
@@ -227,15 +228,15 @@ class MessageConsumer:
         except Unprocessable as error:
             await self._send_to_dead_letters(record, f"unprocessable {envelope.type}: {error}")
             await self._give_up(envelope, payload, route, str(error))
-            metrics.messages_consumed.labels(self.name, envelope.type, "dead_lettered").inc()
+            metrics.count_consumed(self.name, record, envelope.type, "dead_lettered")
             return
         except Exception as error:
             log.exception("handler failed after %d attempts", self._attempts, extra={"type": envelope.type})
             await self._send_to_dead_letters(record, f"{type(error).__name__}: {error}")
             await self._give_up(envelope, payload, route, GAVE_UP)
-            metrics.messages_consumed.labels(self.name, envelope.type, "dead_lettered").inc()
+            metrics.count_consumed(self.name, record, envelope.type, "dead_lettered")
             return
-        metrics.messages_consumed.labels(self.name, envelope.type, outcome).inc()
+        metrics.count_consumed(self.name, record, envelope.type, outcome)
 
     async def _handle_once(self, envelope: Envelope, payload: Message, route: Route) -> str:
         processed = self._tables.processed

@@ -12,11 +12,14 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tenderflow_common import topics
+from tenderflow_common.transport import Record
 
 log = logging.getLogger(__name__)
 
 messages_consumed = Counter(
-    "tenderflow_messages_consumed_total", "Messages taken off Kafka, by outcome", ["consumer", "type", "outcome"]
+    "tenderflow_messages_consumed_total",
+    "Messages taken off Kafka, by outcome: handled, duplicate (skipped), dead_lettered, or failed (an attempt that "
+    "raised and is retried)", ["consumer", "topic", "type", "outcome"]
 )
 messages_published = Counter("tenderflow_messages_published_total", "Records sent to Kafka, by outcome",
                              ["topic", "outcome"])
@@ -35,6 +38,11 @@ SAMPLE_TIMEOUT_SECONDS = 3.0
 router = APIRouter()
 
 _DEAD_LETTER_SUFFIX = topics.dead_letters("")
+
+
+def count_consumed(consumer: str, record: Record, message_type: str, outcome: str) -> None:
+    """One message taken off a topic, and what became of it."""
+    messages_consumed.labels(consumer, record.topic, message_type, outcome).inc()
 
 
 def count_published(topic: str, outcome: str) -> None:
