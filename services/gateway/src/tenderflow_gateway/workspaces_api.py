@@ -20,16 +20,13 @@ from tenderflow_common.problems import Problem
 from tenderflow_gateway.api import SOURCE
 from tenderflow_gateway.auth import Authenticate
 from tenderflow_gateway.clients import Clients, segment
-from tenderflow_gateway.upload_docs import UPLOAD_PROBLEMS
 
-PROBLEM = UPLOAD_PROBLEMS[401]["content"]
 ACTIVE_STATUSES = ("queued", "running")
 
 
 def _problems(**described: str) -> dict:
-    """OpenAPI responses: each status code (`_409`) with what it means, as a problem document."""
-    return {401: UPLOAD_PROBLEMS[401]} | {int(code.strip("_")): {"description": text, "content": PROBLEM}
-                                          for code, text in described.items()}
+    """Each status (`_409`) a route answers with besides every route's, and what it means there."""
+    return {int(code.strip("_")): {"description": text} for code, text in described.items()}
 
 
 NOT_FOUND = "No workspace of the caller's tenant has this id"
