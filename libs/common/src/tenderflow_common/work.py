@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=15)
 HEARTBEAT_SECONDS = 1.0
 POLL_SECONDS = 2.0
+# PostgreSQL's classes for a connection lost (08) and a server shutting down or starting up (57P01-57P03).
+SERVER_AWAY_SQLSTATES = ("08", "57P01", "57P02", "57P03")
 
 
 class WakeablePoll:
@@ -79,7 +81,8 @@ def interrupted(error: BaseException) -> bool:
     if isinstance(error, LeaseLost):
         return True
     if isinstance(error, DBAPIError):
-        return error.connection_invalidated or isinstance(error, (OperationalError, InterfaceError))
+        return (error.connection_invalidated or isinstance(error, (OperationalError, InterfaceError))
+                or str(getattr(error.orig, "sqlstate", "")).startswith(SERVER_AWAY_SQLSTATES))
     return isinstance(error, (ConnectionError, TimeoutError, ServiceUnavailable))
 
 
