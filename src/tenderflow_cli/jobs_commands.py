@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -33,17 +34,58 @@ async def _call(method: str, path: str, gateway: str | None, api_key: str | None
 
 
 @jobs_app.command("list")
-def list_jobs(status: Annotated[str | None, typer.Option(help="Only jobs with this status.")] = None,
-              limit: int = 20, gateway: Gateway = None, api_key: ApiKey = None,
-              data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
-    """Your jobs, newest first."""
-    params = {"limit": limit} | ({"status": status} if status else {})
-    page = asyncio.run(_call("GET", "/v1/jobs", gateway, api_key, data_dir, **params))
-    table = Table("job", "status", "stage", "progress", "file", "created")
-    for job in page["jobs"]:
-        table.add_row(job["job_id"], job["status"], job["stage"], f"{job['progress']['percent']:.0f}%",
-                      job.get("filename") or "", job["created_at"])
+def list_jobs(status: Annotated[str | None, typer.Option(
+                  help="Only jobs with this status: queued, running, succeeded, failed or cancelled.")] = None,
+              kind: Annotated[str | None, typer.Option(
+                  help="Only uploads (upload) or questions asked again over a workspace (run).")] = None,
+              workspace: Annotated[str | None, typer.Option(help="Only jobs in this workspace (id or name).")] = None,
+              created_after: Annotated[str | None, typer.Option(
+                  help="Only jobs created after this ISO 8601 instant with its offset (2026-03-01T00:00:00Z).")]
+              = None,
+              created_before: Annotated[str | None, typer.Option(
+                  help="Only jobs created before this ISO 8601 instant with its offset.")] = None,
+              limit: Annotated[int, typer.Option(help="Jobs per page.")] = 20,
+              cursor: Annotated[str | None, typer.Option(help="Start at the page a previous list named.")] = None,
+              every_page: Annotated[bool, typer.Option("--all", help="Follow every page to the last.")] = False,
+              gateway: Gateway = None, api_key: ApiKey = None, data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
+    """Your jobs, newest first, filtered; the next page's cursor is printed when there is one."""
+    filters = {"status": status, "kind": kind, "workspace": workspace, "created_after": created_after,
+               "created_before": created_before, "limit": limit}
+    jobs, total, next_cursor = asyncio.run(_history({k: v for k, v in filters.items() if v is not None}, cursor,
+                                                    every_page, gateway, api_key, data_dir))
+    table = Table("job", "kind", "status", "stage", "progress", "workspace", "file", "created")
+    for job in jobs:
+        table.add_row(job["job_id"], job.get("kind", "upload"), job["status"], job["stage"],
+                      f"{job['progress']['percent']:.0f}%", job.get("workspace") or "", job.get("filename") or "",
+                      job["created_at"])
     console.print(table)
+    typer.echo(f"{len(jobs)} of {total} jobs" + (f"; next page: --cursor {next_cursor}" if next_cursor else ""))
+
+
+async def _history(params: dict, cursor: str | None, every_page: bool, gateway: str | None, api_key: str | None,
+                   data_dir: Path) -> tuple[list[dict], int, str | None]:
+    """The jobs of one page, or of every page from `cursor` on, with the total and the cursor left to follow."""
+    jobs: list[dict] = []
+    async with gateway_client(gateway, api_key, data_dir) as client:
+        while True:
+            response = await client.get("/v1/jobs", params=params | ({"cursor": cursor} if cursor else {}))
+            if response.status_code >= 400:
+                raise CliError(_refusal(response))
+            page = response.json()
+            jobs += page["jobs"]
+            cursor = page.get("next_cursor")
+            if not (every_page and cursor):
+                return jobs, page.get("total", len(jobs)), cursor
+
+
+def _refusal(response: httpx.Response) -> str:
+    """The problem's line and, for a refused filter, which one and why."""
+    text = problem_text(response)
+    try:
+        first = response.json()["errors"][0]
+        return f"{text} ({first['loc'][-1]}: {first['msg']})"
+    except (ValueError, KeyError, IndexError, TypeError):
+        return text
 
 
 @jobs_app.command("show")
