@@ -13,7 +13,7 @@ LOAD_INFRA_ENV := set -a && source .run/infra.env && set +a
 # Exports the local model server's settings written by llm-up.
 LOAD_LLM_ENV := set -a && source .run/llm.env && set +a
 
-.PHONY: asyncapi demo help install ocr infra-up infra-down llm-up llm-down stack-up stack-down test lint eval bench-questions bench-ingest bench-modes faults chart-check
+.PHONY: asyncapi demo help install ocr infra-up infra-down llm-up llm-down stack-up stack-down test lint eval bench-questions bench-ingest bench-modes faults load chart-check
 
 help:
 	@echo "make install     sync .venv from uv.lock (installs uv $(UV_VERSION), and pip for it, if missing)"
@@ -34,6 +34,7 @@ help:
 	@echo "make bench-questions  questions runner throughput at concurrency 4, 8 and 16 against the ideal"
 	@echo "make bench-ingest  sandbox start cost; ingest MB/s, PDF pages/s and peak RSS on a ~500 MB package against bare zipfile/pypdfium2; OCR pages/s against bare Tesseract; 50 MB CSV and JSON against csv/json.load; XLSX and DOCX against bare openpyxl/python-docx"
 	@echo "make bench-modes   embedded mode against the five-process stack on the real tenders (starts infra)"
+	@echo "make load        open-model uploads and status polls on the gateway of a stack of its own, stepped up to saturation (TENDERFLOW_LOAD_FULL=1: the full run)"
 
 # The first command for a newcomer: everything in one process, no servers, no API key.
 demo: install
@@ -114,3 +115,7 @@ bench-modes: install infra-up
 faults: install infra-up
 	@$(LOAD_INFRA_ENV); status=0; $(VENV_PY) -m pytest tests/faults -m faults $(PYTEST_ARGS) \
 		|| status=$$?; cat .run/faults-report.md 2>/dev/null || true; exit $$status
+
+# Exits non-zero on a job lost or a 5xx below the saturated step; loopback only (a stack of its own on free ports).
+load: install infra-up
+	@$(LOAD_INFRA_ENV); $(VENV_PY) services/gateway/benchmarks/load.py
