@@ -10,7 +10,7 @@ from tenderflow_common.backlog_metrics import kafka_consumer_lags
 from tenderflow_common.envelope import STRUCTURED_CONTENT_TYPE
 from tenderflow_common.kafka_security import broker_security
 from tenderflow_common.settings import KafkaSettings
-from tenderflow_common.transport import Lag, Record, RecordHandler
+from tenderflow_common.transport import POLL_MAX_RECORDS, POLL_TIMEOUT_MS, Lag, PollHandler, Record
 
 
 def make_broker(settings: KafkaSettings, client_id: str) -> KafkaBroker:
@@ -53,21 +53,25 @@ class KafkaTransport:
         headers = {**headers, "content-type": STRUCTURED_CONTENT_TYPE}
         await self.broker.publish(value, topic=topic, key=key.encode() if key else None, headers=headers)
 
-    def subscribe(self, topics: list[str], group_id: str, handler: RecordHandler) -> None:
-        """Feed every record of `topics` to the handler; a raised error seeks back so nothing is skipped."""
+    def subscribe(self, topics: list[str], group_id: str, handler: PollHandler) -> None:
+        """Feed the records of `topics` to the handler a poll at a time, committing their offsets once it returns;
+        a raised error seeks back to the poll's first records so nothing is skipped."""
 
-        async def on_record(message: KafkaMessage) -> None:
-            raw = message.raw_message
-            await handler(Record(topic=raw.topic, partition=raw.partition, offset=raw.offset, key=raw.key,
-                                 value=raw.value or b"", headers=_decode_headers(raw.headers)))
+        async def on_poll(message: KafkaMessage) -> None:
+            await handler([Record(topic=raw.topic, partition=raw.partition, offset=raw.offset, key=raw.key,
+                                  value=raw.value or b"", headers=_decode_headers(raw.headers))
+                           for raw in message.raw_message])
 
         self.broker.subscriber(
             *topics,
             group_id=group_id,
             ack_policy=AckPolicy.NACK_ON_ERROR,
             auto_offset_reset="earliest",
+            batch=True,
+            max_records=POLL_MAX_RECORDS,
+            batch_timeout_ms=POLL_TIMEOUT_MS,
             title=f"{group_id}:{','.join(topics)}",
-        )(on_record)
+        )(on_poll)
 
 
 def _decode_headers(headers) -> dict[str, str]:

@@ -5,7 +5,7 @@ import contextlib
 import logging
 from collections import defaultdict
 
-from tenderflow_common.transport import Lag, Record, RecordHandler
+from tenderflow_common.transport import POLL_MAX_RECORDS, Lag, PollHandler, Record
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +19,7 @@ class InMemoryTransport:
 
     def __init__(self, retry_seconds: float = 0.5) -> None:
         self._logs: dict[str, list[Record]] = defaultdict(list)
-        self._subscriptions: list[tuple[list[str], str, RecordHandler]] = []
+        self._subscriptions: list[tuple[list[str], str, PollHandler]] = []
         self._offsets: dict[tuple[str, str], int] = defaultdict(int)
         self._appended = asyncio.Condition()
         self._tasks: list[asyncio.Task] = []
@@ -57,7 +57,7 @@ class InMemoryTransport:
                                value=value, headers=dict(headers)))
             self._appended.notify_all()
 
-    def subscribe(self, topics: list[str], group_id: str, handler: RecordHandler) -> None:
+    def subscribe(self, topics: list[str], group_id: str, handler: PollHandler) -> None:
         self._subscriptions.append((list(topics), group_id, handler))
         if self._started:
             self._tasks.append(asyncio.create_task(self._consume(list(topics), group_id, handler), name=group_id))
@@ -76,26 +76,27 @@ class InMemoryTransport:
         async with self._appended:
             await self._appended.wait_for(lambda: not self.lag())
 
-    async def _consume(self, topics: list[str], group_id: str, handler: RecordHandler) -> None:
+    async def _consume(self, topics: list[str], group_id: str, handler: PollHandler) -> None:
         while True:
-            record = await self._next(topics, group_id)
+            topic, records = await self._next(topics, group_id)
             try:
-                await handler(record)
+                await handler(records)
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("handler failed in %s; retrying the same record", group_id)
+                log.exception("handler failed in %s; retrying the same records", group_id)
                 await asyncio.sleep(self._retry_seconds)
                 continue
             async with self._appended:
-                self._offsets[(group_id, record.topic)] += 1
+                self._offsets[(group_id, topic)] += len(records)
                 self._appended.notify_all()
 
-    async def _next(self, topics: list[str], group_id: str) -> Record:
+    async def _next(self, topics: list[str], group_id: str) -> tuple[str, list[Record]]:
+        """The unread records of the first topic that has some, as one poll."""
         async with self._appended:
             while True:
                 for topic in topics:
                     offset = self._offsets[(group_id, topic)]
                     if offset < len(self._logs[topic]):
-                        return self._logs[topic][offset]
+                        return topic, self._logs[topic][offset:offset + POLL_MAX_RECORDS]
                 await self._appended.wait()

@@ -88,7 +88,7 @@ class ServiceRuntime:
             attempts=kafka.handler_attempts, backoff_seconds=kafka.retry_backoff_seconds, on_commit=self.relay.wake,
         )
         self.transport.subscribe([kafka.topic_prefix + topic for topic in topics],
-                                 f"{kafka.topic_prefix}tenderflow-{self.name}", self.consumer.consume)
+                                 f"{kafka.topic_prefix}tenderflow-{self.name}", self.consumer.consume_batch)
         return self.consumer
 
     def spawn(self, coroutine: Awaitable[None], name: str) -> asyncio.Task:

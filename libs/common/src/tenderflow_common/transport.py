@@ -17,7 +17,13 @@ class Record:
     headers: Mapping[str, str] = field(default_factory=dict)
 
 
-RecordHandler = Callable[[Record], Awaitable[None]]
+PollHandler = Callable[[list[Record]], Awaitable[None]]
+"""Takes the records of one poll (in order within each partition); raising has them all delivered again."""
+
+POLL_MAX_RECORDS = 500
+"""At most this many records in one poll: enough to share a transaction, few enough to keep one short."""
+POLL_TIMEOUT_MS = 50
+"""How long an idle poll waits for a first record; a poll returns as soon as records are there."""
 
 
 class Lag(NamedTuple):
@@ -40,6 +46,6 @@ class Transport(Protocol):
 
     async def publish(self, topic: str, key: str, value: bytes, headers: dict[str, str]) -> None: ...
 
-    def subscribe(self, topics: list[str], group_id: str, handler: RecordHandler) -> None: ...
+    def subscribe(self, topics: list[str], group_id: str, handler: PollHandler) -> None: ...
 
     async def consumer_lags(self) -> list[Lag]: ...
