@@ -22,6 +22,7 @@ from tenderflow_gateway.clients import Clients, segment
 from tenderflow_gateway.domain import InvalidQuestions, parse_questions
 from tenderflow_gateway.export import results_csv
 from tenderflow_gateway.job_history import JOB_HISTORY_PROBLEMS, JobHistoryQuery, job_page
+from tenderflow_gateway.job_views import JobViewReader
 from tenderflow_gateway.models_offered import OfferedProviders
 from tenderflow_gateway.upload_docs import UPLOAD_PROBLEMS, UPLOAD_REQUEST_BODY
 from tenderflow_gateway.uploads import check_declared_length, receive_upload
@@ -44,9 +45,11 @@ def job_links(job_id: str) -> dict[str, str]:
 
 
 def public_router(database: Database, store: ObjectStore, clients: Clients, authenticate: Authenticate, *,
-                  max_upload_bytes: int, offered: OfferedProviders) -> APIRouter:
+                  max_upload_bytes: int, offered: OfferedProviders,
+                  views: JobViewReader | None = None) -> APIRouter:
     """The tenant-facing routes."""
     router = APIRouter(prefix="/v1")
+    views = views or JobViewReader(None)
     CurrentTenant = Annotated[str, Depends(authenticate)]
     UnitOfWork = database.unit_of_work()
 
@@ -82,6 +85,9 @@ def public_router(database: Database, store: ObjectStore, clients: Clients, auth
     @router.get("/jobs/{job_id}", response_model=JobView, tags=["jobs"])
     async def get_job(job_id: str, tenant_id: CurrentTenant) -> JobView:
         """A job's status, stage, progress, ETA and per-file verdicts."""
+        # The read model answers most polls; the jobs service, which owns the data, answers the rest.
+        if (published := await views.view(tenant_id, job_id)) is not None:
+            return Response(published, media_type="application/json")
         return await _job_view(job_id, tenant_id)
 
     @router.get("/jobs/{job_id}/results", tags=["jobs"],

@@ -20,6 +20,7 @@ from tenderflow_gateway.auth_api import auth_router
 from tenderflow_gateway.clients import Clients
 from tenderflow_gateway.docs_pages import serve_docs
 from tenderflow_gateway.hidden_paths import HiddenPaths
+from tenderflow_gateway.job_views import JobViewReader
 from tenderflow_gateway.models import messaging
 from tenderflow_gateway.models_offered import OfferedProviders
 from tenderflow_gateway.openapi import install_openapi
@@ -99,7 +100,8 @@ def build_service(settings: GatewaySettings | None = None, transport: Transport 
     routers = [auth_router(authenticator),
                api.public_router(runtime.database, store, clients, authenticate,
                                  max_upload_bytes=settings.max_upload_bytes,
-                                 offered=OfferedProviders(clients.questions)),
+                                 offered=OfferedProviders(clients.questions),
+                                 views=JobViewReader(cache, settings.kafka.topic_prefix)),
                question_sets_router(clients, authenticate),
                runs_router(runtime.database, clients, authenticate, OfferedProviders(clients.questions))]
     routers.append(workspaces_router(runtime.database, clients, authenticate))
