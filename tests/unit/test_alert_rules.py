@@ -1,0 +1,111 @@
+"""The alert rules and the Grafana dashboard read only metrics and labels the code exports; promtool, when built,
+checks the rules and runs their unit tests (deploy/prometheus/alerts_test.yml)."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from prometheus_client.metrics import MetricWrapperBase
+
+import tenderflow_common.backlog_metrics
+import tenderflow_common.metrics
+import tenderflow_ingest.extraction_metrics
+import tenderflow_jobs.job_metrics
+import tenderflow_questions.providers.observed
+
+ROOT = Path(__file__).resolve().parents[2]
+RULES = ROOT / "deploy" / "prometheus" / "alerts.yml"
+RULE_TESTS = ROOT / "deploy" / "prometheus" / "alerts_test.yml"
+DASHBOARD = ROOT / "deploy" / "grafana" / "dashboards" / "tenderflow.json"
+METRIC_MODULES = (tenderflow_common.metrics, tenderflow_common.backlog_metrics, tenderflow_jobs.job_metrics,
+                  tenderflow_ingest.extraction_metrics, tenderflow_questions.providers.observed)
+SUFFIXES = {"counter": ("_total",), "gauge": ("",), "histogram": ("_bucket", "_count", "_sum")}
+# The histogram bucket bound, which the client library adds itself.
+QUERY_LABELS = {"le"}
+REQUIRED_ALERTS = {"TenderflowConsumerLagGrowing", "TenderflowOutboxStuck", "TenderflowDeadLetters",
+                   "TenderflowServerErrors", "TenderflowJobsStalled"}
+
+
+def exported() -> dict[str, set[str]]:
+    """Every series name the services expose, with the labels its metric carries."""
+    series: dict[str, set[str]] = {}
+    for module in METRIC_MODULES:
+        for metric in vars(module).values():
+            if isinstance(metric, MetricWrapperBase):
+                for suffix in SUFFIXES[metric._type]:
+                    series[metric._name + suffix] = set(metric._labelnames)
+    return series
+
+
+def rule_expressions() -> dict[str, str]:
+    groups = yaml.safe_load(RULES.read_text())["groups"]
+    return {rule["alert"]: rule["expr"] for group in groups for rule in group["rules"]}
+
+
+def dashboard_expressions() -> dict[str, str]:
+    panels = json.loads(DASHBOARD.read_text())["panels"]
+    return {f"{panel['title']} ({target['refId']})": target["expr"]
+            for panel in panels for target in panel.get("targets", ())}
+
+
+def unknown_names(expression: str, series: dict[str, set[str]]) -> list[str]:
+    """Metric names, and labels matched or grouped by, that no exported metric has."""
+    used = set(re.findall(r"\btenderflow_\w+", expression))
+    problems = [name for name in sorted(used) if name not in series]
+    known_labels = set().union(*(series.get(name, set()) for name in used)) | QUERY_LABELS
+    matched = re.findall(r"\b(\w+)\s*(?:=~|!~|!=|=)\s*\"", expression)
+    grouped = [label.strip() for group in re.findall(r"\b(?:by|without)\s*\(([^)]*)\)", expression)
+               for label in group.split(",") if label.strip()]
+    problems += [f"label {label}" for label in [*matched, *grouped] if label not in known_labels]
+    return problems
+
+
+def test_the_required_alerts_exist_with_a_severity_and_a_summary():
+    groups = yaml.safe_load(RULES.read_text())["groups"]
+    rules = [rule for group in groups for rule in group["rules"]]
+    assert {rule["alert"] for rule in rules} >= REQUIRED_ALERTS
+    for rule in rules:
+        assert rule["labels"]["severity"] in ("warning", "critical"), rule["alert"]
+        assert rule["annotations"]["summary"], rule["alert"]
+
+
+@pytest.mark.parametrize("source", [rule_expressions, dashboard_expressions])
+def test_every_metric_and_label_read_is_one_the_code_exports(source):
+    series = exported()
+    expressions = source()
+    assert expressions
+    problems = {where: found for where, expression in expressions.items()
+                if (found := unknown_names(expression, series))}
+    assert not problems
+
+
+def test_the_check_itself_finds_a_misspelt_metric_and_label():
+    series = exported()
+    assert unknown_names('sum by (topik) (rate(tenderflow_dead_letter_total{topic="x"}[5m]))', series) == [
+        "tenderflow_dead_letter_total", "label topic", "label topik"]
+    assert unknown_names('sum by (topic) (rate(tenderflow_dead_letters_total{topic="x"}[5m]))', series) == []
+
+
+def test_every_dashboard_panel_reads_the_provisioned_data_source():
+    datasource = yaml.safe_load((ROOT / "deploy/grafana/provisioning/datasources/prometheus.yml").read_text())
+    uid = datasource["datasources"][0]["uid"]
+    panels = [panel for panel in json.loads(DASHBOARD.read_text())["panels"] if panel["type"] != "row"]
+    assert panels and all(panel["datasource"]["uid"] == uid for panel in panels)
+
+
+def promtool() -> str | None:
+    gopath_bin = Path(os.environ.get("GOPATH", Path.home() / "go")) / "bin" / "promtool"
+    return shutil.which("promtool") or (str(gopath_bin) if gopath_bin.is_file() else None)
+
+
+@pytest.mark.skipif(promtool() is None, reason="promtool is not built (tools/promtool.sh builds it)")
+def test_promtool_accepts_the_rules_and_their_unit_tests_pass():
+    checked = subprocess.run([promtool(), "check", "rules", str(RULES)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    tested = subprocess.run([promtool(), "test", "rules", str(RULE_TESTS)], capture_output=True, text=True)
+    assert tested.returncode == 0, tested.stdout + tested.stderr
