@@ -11,6 +11,7 @@ from tenderflow_common.endpoints import Database
 from tenderflow_common.problems import Problem
 from tenderflow_gateway import repository
 from tenderflow_gateway.domain import looks_like_api_key, required_scope
+from tenderflow_gateway.key_cache import KeyCache
 from tenderflow_gateway.rate_limits import FailedAuthLimiter, TenantRateLimiter
 from tenderflow_gateway.tokens import InvalidToken, TokenVerifier
 
@@ -42,11 +43,12 @@ class Authenticator:
     """Checks credentials, refuses guessing from one address, audits failures and spends tenants' budgets."""
 
     def __init__(self, database: Database, tenant_limiter: TenantRateLimiter, failure_limiter: FailedAuthLimiter,
-                 verifier: TokenVerifier) -> None:
+                 verifier: TokenVerifier, keys: KeyCache | None = None) -> None:
         self.database = database
         self.tenant_limiter = tenant_limiter
         self.failure_limiter = failure_limiter
         self.verifier = verifier
+        self.keys = keys or KeyCache(0)
 
     async def with_key(self, request: Request, key: str | None) -> Caller:
         """The caller behind an API key (401 when it is missing, unknown, revoked or expired)."""
@@ -85,11 +87,13 @@ class Authenticator:
 
     async def _key_caller(self, address: str, key: str) -> Caller:
         found = None
-        if looks_like_api_key(key):
+        if looks_like_api_key(key) and (found := self.keys.get(key)) is None:
             async with self.database.sessions() as session, session.begin():
                 found = await repository.live_key(session, key)
                 if found is not None:
                     await repository.mark_key_used(session, found.id)
+            if found is not None:
+                self.keys.put(key, found)
         if found is None:
             raise await self._failed(address, "unknown, revoked or expired key", "Invalid API key",
                                      "The key is unknown, revoked or expired.")

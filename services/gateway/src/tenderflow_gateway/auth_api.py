@@ -1,5 +1,6 @@
 """Exchanging an API key for a short-lived access token, and the admin routes for tenants and keys."""
 
+import functools
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
@@ -120,9 +121,11 @@ def auth_router(authenticator: Authenticator) -> APIRouter:
 
     @router.delete("/keys/{key_id}", status_code=204, tags=["admin"])
     async def revoke_key(key_id: str, caller: Admin, uow: UnitOfWork) -> Response:
-        """Revoke a key; requests with it get 401 from then on; needs the `admin` scope."""
+        """Revoke a key; requests with it get 401 from then on (from other gateway replicas within
+        `TENDERFLOW_GATEWAY_KEY_CACHE_SECONDS`); needs the `admin` scope."""
         if not await repository.revoke_key(uow.session, key_id, actor=_actor(caller)):
             raise Problem(404, "Key not found", "No live key has this id.", kind="key-not-found")
+        uow.after_commit(functools.partial(authenticator.keys.forget, key_id))
         return Response(status_code=204)
 
     @router.get("/keys", response_model=list[KeyView], tags=["admin"])

@@ -21,6 +21,7 @@ from tenderflow_gateway.clients import Clients
 from tenderflow_gateway.docs_pages import serve_docs
 from tenderflow_gateway.hidden_paths import HiddenPaths
 from tenderflow_gateway.job_views import JobViewReader
+from tenderflow_gateway.key_cache import KeyCache
 from tenderflow_gateway.models import messaging
 from tenderflow_gateway.models_offered import OfferedProviders
 from tenderflow_gateway.openapi import install_openapi
@@ -95,7 +96,7 @@ def build_service(settings: GatewaySettings | None = None, transport: Transport 
     authenticator = Authenticator(runtime.database,
                                   TenantRateLimiter(storage, settings.rate_limit_per_minute, settings.upload_weight),
                                   FailedAuthLimiter(storage, settings.auth_failures_per_minute),
-                                  token_verifier(settings))
+                                  token_verifier(settings), KeyCache(settings.key_cache_seconds))
     authenticate = tenant_dependency(authenticator)
     routers = [auth_router(authenticator),
                api.public_router(runtime.database, store, clients, authenticate,

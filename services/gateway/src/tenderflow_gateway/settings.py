@@ -25,6 +25,8 @@ class GatewaySettings(ServiceSettings):
     rate_limit_per_minute: int = Field(default=600, ge=0)
     upload_weight: int = Field(default=10, ge=1)
     auth_failures_per_minute: int = Field(default=20, ge=0)
+    # How long a checked API key is trusted in memory: a revocation reaches every replica within this time.
+    key_cache_seconds: float = Field(default=5.0, ge=0, le=60)
     redis: RedisSettings = Field(default_factory=RedisSettings)
 
     token_signing_keys: dict[str, SecretStr] = Field(default_factory=dict)

@@ -1,0 +1,50 @@
+"""Live API keys remembered for a few seconds, so a client polling a job costs no database round trips per request.
+
+A revoked or expired key is refused at the latest `ttl_seconds` after the change: each entry is looked up again
+once its time is up, and a key past its own expiry is never answered from memory."""
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from tenderflow_gateway.domain import hash_api_key
+from tenderflow_gateway.repository import LiveKey
+
+
+class KeyCache:
+    """An LRU of key hashes to live keys (never the secrets themselves), each trusted for `ttl_seconds`."""
+
+    def __init__(self, ttl_seconds: float, max_entries: int = 10_000,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl_seconds = ttl_seconds
+        self._max_entries = max_entries
+        self._clock = clock
+        self._entries: OrderedDict[str, tuple[float, LiveKey]] = OrderedDict()
+
+    def get(self, key: str) -> LiveKey | None:
+        """The live key remembered for this secret, if it is still within its time and not expired."""
+        digest = hash_api_key(key)
+        entry = self._entries.get(digest)
+        if entry is None:
+            return None
+        until, found = entry
+        if self._clock() >= until or (found.expires_at is not None and found.expires_at <= datetime.now(UTC)):
+            del self._entries[digest]
+            return None
+        self._entries.move_to_end(digest)
+        return found
+
+    def forget(self, key_id: str) -> None:
+        """Drop a key revoked through this replica at once."""
+        for digest in [digest for digest, (_, found) in self._entries.items() if found.id == key_id]:
+            del self._entries[digest]
+
+    def put(self, key: str, found: LiveKey) -> None:
+        if self.ttl_seconds <= 0:
+            return
+        digest = hash_api_key(key)
+        self._entries[digest] = (self._clock() + self.ttl_seconds, found)
+        self._entries.move_to_end(digest)
+        while len(self._entries) > self._max_entries:
+            self._entries.popitem(last=False)

@@ -1,0 +1,55 @@
+"""Checked API keys are trusted in memory only briefly: a revoked or expired key is refused within the bound."""
+
+import asyncio
+import time
+from datetime import UTC, datetime, timedelta
+
+from tenderflow_gateway import repository
+from tenderflow_gateway.key_cache import KeyCache
+from tenderflow_gateway.repository import LiveKey
+
+
+async def test_a_revoked_key_is_refused_once_its_time_in_memory_is_up(make_gateway):
+    gateway = await make_gateway(key_cache_seconds=0.5)
+    headers = {"X-API-Key": await gateway.key()}
+    assert (await gateway.client.get("/v1/jobs", headers=headers)).status_code == 200
+    async with gateway.service.runtime.sessions() as session, session.begin():
+        [stored] = await repository.list_keys(session)
+        assert await repository.revoke_key(session, stored["id"])
+    # Still trusted from memory: the database was not asked again.
+    assert (await gateway.client.get("/v1/jobs", headers=headers)).status_code == 200
+    await asyncio.sleep(0.6)
+    assert (await gateway.client.get("/v1/jobs", headers=headers)).status_code == 401
+
+
+async def test_without_a_cache_a_revocation_is_seen_at_once(make_gateway):
+    gateway = await make_gateway(key_cache_seconds=0)
+    headers = {"X-API-Key": await gateway.key()}
+    assert (await gateway.client.get("/v1/jobs", headers=headers)).status_code == 200
+    async with gateway.service.runtime.sessions() as session, session.begin():
+        [stored] = await repository.list_keys(session)
+        await repository.revoke_key(session, stored["id"])
+    assert (await gateway.client.get("/v1/jobs", headers=headers)).status_code == 401
+
+
+def test_a_key_past_its_own_expiry_is_never_answered_from_memory():
+    now = [100.0]
+    cache = KeyCache(60, clock=lambda: now[0])
+    lasting = LiveKey("k1", "t", frozenset({"read"}), None)
+    expiring = LiveKey("k2", "t", frozenset({"read"}), datetime.now(UTC) + timedelta(milliseconds=50))
+    cache.put("tf_lasting", lasting)
+    cache.put("tf_expiring", expiring)
+    assert cache.get("tf_lasting") == lasting and cache.get("tf_expiring") == expiring
+    time.sleep(0.06)
+    assert cache.get("tf_expiring") is None
+    now[0] += 59
+    assert cache.get("tf_lasting") == lasting
+    now[0] += 1
+    assert cache.get("tf_lasting") is None
+
+
+def test_the_oldest_entries_go_first_when_full():
+    cache = KeyCache(60, max_entries=2)
+    for name in ("a", "b", "c"):
+        cache.put(f"tf_{name}", LiveKey(name, "t", frozenset(), None))
+    assert cache.get("tf_a") is None and cache.get("tf_c") is not None
