@@ -54,7 +54,8 @@ def test_api_tour_runs_against_the_dev_server(tmp_path):
     assert "question_id,question,answer,confidence,fragment_coverage,citations,model,path,grounded,error" in output
     assert '"name":"contacts"' in output
     assert "cancelling" in output or "Job already finished" in output
-    assert '{"jobs":[]}' in output
+    assert '{"jobs":[],"total":0,"next_cursor":null}' in output
+    assert '"kind":"run"' in output
     assert "urn:tenderflow:problem:job-not-found" in output
     assert "urn:tenderflow:problem:unauthenticated" in output
     assert '"status":500' not in output

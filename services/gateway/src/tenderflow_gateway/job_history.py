@@ -17,9 +17,9 @@ class JobHistoryQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    status: JobStatus | None = Field(default=None, description="Only jobs with this status.")
-    kind: JobKind | None = Field(default=None, description="`upload` or `run` (questions asked again over a "
-                                 "workspace).")
+    status: JobStatus | None = Field(default=None, examples=["succeeded"], description="Only jobs with this status.")
+    kind: JobKind | None = Field(default=None, examples=["run"],
+                                 description="`upload` or `run` (questions asked again over a workspace).")
     workspace: str | None = Field(default=None, min_length=1, max_length=100, examples=["harbour"],
                                   description="Only jobs in this workspace, named by its id or its name.")
     created_after: AwareDatetime | None = Field(default=None, examples=["2026-03-01T00:00:00Z"],

@@ -50,9 +50,11 @@ class RunBody(BaseModel):
     model: Model | list[Model] = Field(default=DEFAULT_MODEL, description="`provider:model` to answer with, or "
                                        "several (a list, or comma-separated) to compare them; the first is the "
                                        "job's model.")
-    temperature: float | None = Field(default=None, description="Sampling temperature for a model.")
-    max_tokens: int | None = Field(default=None, description="Completion tokens per question for a model.")
-    token_budget: int | None = Field(default=None, description="Tokens the whole job may spend on a model.")
+    temperature: float | None = Field(default=None, ge=0, le=2, description="Sampling temperature for a model.")
+    max_tokens: int | None = Field(default=None, ge=16, le=8192,
+                                   description="Completion tokens per question for a model.")
+    token_budget: int | None = Field(default=None, ge=1, le=100_000_000,
+                                     description="Tokens the whole job may spend on a model.")
 
     def job_request(self, workspace_name: str) -> JobRequest:
         """The job request this body asks for, in the named workspace; Problem 422 when it is not one."""
