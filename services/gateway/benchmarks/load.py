@@ -1,8 +1,12 @@
 """Open-model load on the gateway of a stack of its own: uploads of a small package of real tenders at a fixed rate,
 each job polled every second until it ends, the rate stepped up until completions stop following arrivals.
 
-    make load                          # the CI variant: short steps at 0.5, 1 and 2 uploads/s
-    TENDERFLOW_LOAD_FULL=1 make load   # the full run: 60 s steps at 1, 2, 4 and 8 uploads/s
+    make load                          # the CI variant: 15 s steps at 0.25, 0.5 and 1 upload/s
+    TENDERFLOW_LOAD_FULL=1 make load   # the full run: 60 s steps at 0.25, 0.5, 1, 2, 4 and 8 uploads/s
+
+After each step its jobs are drained before the next one starts, so each step's latencies and completion rate are
+its own; the run stops at the first saturated step: its jobs ended at less than 0.8 of the rate they arrived at,
+or did not all end within TENDERFLOW_LOAD_DRAIN_SECONDS.
 
 TENDERFLOW_LOAD_RATES (uploads/s, comma-separated), TENDERFLOW_LOAD_SECONDS (per step), TENDERFLOW_LOAD_TENANTS
 and TENDERFLOW_LOAD_DRAIN_SECONDS override either variant. Exits 1 when a job accepted is not over after the
@@ -17,12 +21,13 @@ import os
 import sys
 import tempfile
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 from load_lag import LagReader
-from load_plan import count_between, follows, percentile
+from load_plan import completion_rate, follows, percentile
 from load_traffic import Job, Phase, Traffic
 
 from tenderflow_common.db import create_engine, session_factory
@@ -50,24 +55,30 @@ class Plan:
 
 def plan_from_environment() -> Plan:
     full = os.environ.get("TENDERFLOW_LOAD_FULL") == "1"
-    rates = os.environ.get("TENDERFLOW_LOAD_RATES") or ("1,2,4,8" if full else "0.5,1,2")
+    rates = os.environ.get("TENDERFLOW_LOAD_RATES") or ("0.25,0.5,1,2,4,8" if full else "0.25,0.5,1")
     return Plan(rates=tuple(float(rate) for rate in rates.split(",")),
-                seconds=float(os.environ.get("TENDERFLOW_LOAD_SECONDS") or (60 if full else 12)),
+                seconds=float(os.environ.get("TENDERFLOW_LOAD_SECONDS") or (60 if full else 15)),
                 tenants=int(os.environ.get("TENDERFLOW_LOAD_TENANTS") or 4),
-                drain_seconds=float(os.environ.get("TENDERFLOW_LOAD_DRAIN_SECONDS") or (600 if full else 60)))
+                drain_seconds=float(os.environ.get("TENDERFLOW_LOAD_DRAIN_SECONDS") or (900 if full else 300)))
 
 
 @dataclass
 class StepResult:
+    """One step: its requests while uploads arrived, its jobs, and the consumer lag when the uploads stopped."""
+
     rate: float
     phase: Phase
-    arrived: int
-    finished: int
-    lag: asyncio.Task
+    jobs: list[Job]
+    lag: dict[str, int]
+
+    @property
+    def served(self) -> float | None:
+        return completion_rate([job.finished for job in self.jobs if job.finished is not None])
 
     @property
     def saturated(self) -> bool:
-        return not follows(self.arrived, self.finished)
+        """Its jobs did not all end, or ended at a rate well below the one they arrived at."""
+        return any(job.finished is None for job in self.jobs) or not follows(self.rate, self.served)
 
 
 def package() -> bytes:
@@ -117,55 +128,50 @@ async def run(plan: Plan, scratch: Path) -> int:
 
 
 async def drive(plan: Plan, traffic: Traffic, lag: LagReader) -> int:
+    """Each step's uploads on the clock, then its jobs drained before the next, so a step's figures are its own."""
     print(f"{plan.tenants} tenants; package {', '.join(PACKAGE)}; steps of {plan.seconds:g} s at "
           f"{', '.join(f'{rate:g}' for rate in plan.rates)} uploads/s until saturation", flush=True)
     loop = asyncio.get_running_loop()
-    # Completions are counted over the step's second half, moved back by a poll and a margin: by the step's end
-    # a poll has seen every job that ended in that window.
-    settle = POLL_SECONDS + 0.5
+    started = loop.time()
+    drains = Phase("drains")
     results: list[StepResult] = []
     for index, rate in enumerate(plan.rates):
         traffic.phase = Phase(f"step {index + 1}")
-        started = await traffic.step(index, rate, plan.seconds)
-        window = (started + plan.seconds / 2 - settle, started + plan.seconds - settle)
-        result = StepResult(rate, traffic.phase, count_between((job.due for job in traffic.jobs), *window),
-                            count_between((job.finished for job in traffic.jobs if job.finished), *window),
-                            asyncio.create_task(lag.lag()))
+        await traffic.step(index, rate, plan.seconds)
+        phase, traffic.phase = traffic.phase, drains
+        at_end = await lag.lag()
+        await traffic.drain(plan.drain_seconds)
+        result = StepResult(rate, phase, [job for job in traffic.jobs if job.step == index], at_end)
         results.append(result)
-        print(f"  step {index + 1} ({rate:g}/s) over: {result.finished} of {result.arrived} jobs of its second half "
-              f"finished{', saturated' if result.saturated else ''}", flush=True)
+        print(f"  step {index + 1} ({rate:g}/s): {len(result.jobs)} jobs served at {_rate(result.served)}"
+              f"{', saturated' if result.saturated else ''} ({loop.time() - started:.0f} s in)", flush=True)
         if result.saturated:
             break
-    traffic.phase = Phase("drain")
-    drain_started = loop.time()
-    await traffic.drain(plan.drain_seconds)
-    drained = loop.time() - drain_started
-    return await report(plan, results, traffic.jobs, traffic.phase, drained)
+    return report(plan, results, traffic.jobs, drains)
 
 
-async def report(plan: Plan, results: list[StepResult], jobs: list[Job], drain: Phase, drained: float) -> int:
+def report(plan: Plan, results: list[StepResult], jobs: list[Job], drains: Phase) -> int:
     saturated_at = next((number for number, result in enumerate(results) if result.saturated), len(results))
     for number, result in enumerate(results):
-        own = [job for job in jobs if job.step == number]
-        ends = [job.finished - job.due for job in own if job.finished is not None]
+        ends = [job.finished - job.due for job in result.jobs if job.finished is not None]
         print(f"\nstep {number + 1}: {result.rate:g} uploads/s for {plan.seconds:g} s"
               f"{'  (saturated)' if result.saturated else ''}; sends at most "
               f"{result.phase.latest_send * 1000:.0f} ms late")
         for route, stats in sorted(result.phase.routes.items()):
             print(f"  {route:<20} {stats.summary()}")
-        print(f"  jobs: {len(own)} accepted, {len(ends)} ended; end to end p50 {_seconds(percentile(ends, 50))} "
-              f"p95 {_seconds(percentile(ends, 95))}; completions over the second half {result.finished} "
-              f"for {result.arrived} arrivals")
-        lags = await result.lag
-        print(f"  consumer lag at the step's end: {', '.join(f'{g} {n}' for g, n in lags.items()) or 'no groups'}")
-    print(f"\ndrain: {drained:.1f} s")
-    for route, stats in sorted(drain.routes.items()):
+        print(f"  jobs: {len(result.jobs)} accepted, {len(ends)} ended, served at {_rate(result.served)}; end to end "
+              f"p50 {_seconds(percentile(ends, 50))} p95 {_seconds(percentile(ends, 95))}")
+        lags = ", ".join(f"{group} {count}" for group, count in result.lag.items()) or "no groups"
+        print(f"  consumer lag when its uploads stopped: {lags}")
+    print("\npolls while the jobs of each step drained")
+    for route, stats in sorted(drains.routes.items()):
         print(f"  {route:<20} {stats.summary()}")
     lost = [job for job in jobs if job.finished is None]
-    endings = {status: sum(job.status == status for job in jobs) for status in sorted({j.status for j in jobs})}
-    below = results[:saturated_at]
-    server_errors = sum(stats.server_errors for result in below for stats in result.phase.routes.values())
-    print(f"\n{len(jobs)} jobs accepted: {', '.join(f'{n} {s}' for s, n in endings.items())}; {len(lost)} lost")
+    endings = Counter(job.status for job in jobs if job.finished is not None)
+    server_errors = sum(stats.server_errors for result in results[:saturated_at]
+                        for stats in result.phase.routes.values())
+    print(f"\n{len(jobs)} jobs accepted: {', '.join(f'{n} {s}' for s, n in sorted(endings.items()))}; "
+          f"{len(lost)} lost")
     print(f"saturation: {_saturation(results, saturated_at)}; 5xx or no answer below it: {server_errors}")
     failures = []
     if lost:
@@ -181,6 +187,10 @@ def _saturation(results: list[StepResult], saturated_at: int) -> str:
     if saturated_at == len(results):
         return f"not reached up to {results[-1].rate:g} uploads/s"
     return f"step {saturated_at + 1} ({results[saturated_at].rate:g} uploads/s)"
+
+
+def _rate(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}/s"
 
 
 def _seconds(value: float | None) -> str:

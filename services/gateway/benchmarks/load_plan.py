@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-# A step is saturated when fewer jobs finish than arrive, by more than this share, over the same window.
+# A step is saturated when its jobs finish at less than this share of the rate they arrived at.
 FOLLOW_FLOOR = 0.8
 
 
@@ -36,13 +36,18 @@ def percentile(values: Sequence[float], share: float) -> float | None:
     return ordered[rank - 1]
 
 
-def count_between(times: Iterable[float], start: float, end: float) -> int:
-    return sum(1 for moment in times if start <= moment < end)
+def completion_rate(finished: Sequence[float]) -> float | None:
+    """Jobs a second over the span their completions took: the rate a cohort was served at, whatever its latency
+    (a job taking longer than a step shifts the span, it does not shorten it). None for fewer than two jobs."""
+    if len(finished) < 2:
+        return None
+    span = max(finished) - min(finished)
+    return (len(finished) - 1) / span if span > 0 else float("inf")
 
 
-def follows(arrived: int, finished: int) -> bool:
-    """Whether completions kept up with arrivals over one window (nothing arriving is trivially kept up with)."""
-    return arrived == 0 or finished >= FOLLOW_FLOOR * arrived
+def follows(rate: float, served: float | None) -> bool:
+    """Whether a step's jobs were served at about the rate they arrived (one job or none tells nothing)."""
+    return served is None or served >= FOLLOW_FLOOR * rate
 
 
 @dataclass

@@ -52,8 +52,8 @@ class Traffic:
         self._open_jobs = 0
         self._none_open = asyncio.Event()
 
-    async def step(self, index: int, rate: float, seconds: float) -> float:
-        """Send one step's uploads on schedule; returns when the step's time is up (its start, in loop time)."""
+    async def step(self, index: int, rate: float, seconds: float) -> None:
+        """Send one step's uploads on schedule; returns when the step's time is up."""
         loop = asyncio.get_running_loop()
         started = loop.time()
         for arrival in arrivals(rate, seconds, len(self.keys)):
@@ -62,7 +62,6 @@ class Traffic:
             self.phase.latest_send = max(self.phase.latest_send, loop.time() - due)
             self._spawn(self._upload(index, self.keys[arrival.tenant], due), self._uploads)
         await asyncio.sleep(max(0.0, started + seconds - loop.time()))
-        return started
 
     async def drain(self, timeout_seconds: float) -> None:
         """Let the uploads still in flight land, then keep polling until every job ended or the time is up."""

@@ -41,15 +41,22 @@ def test_percentiles_are_nearest_rank_so_each_is_a_measured_value():
     assert load_plan.percentile([], 50) is None
 
 
-def test_a_step_is_saturated_when_fewer_than_four_in_five_arrivals_are_matched_by_completions():
-    assert load_plan.follows(arrived=10, finished=8)
-    assert load_plan.follows(arrived=10, finished=12)  # the backlog of a slower moment catching up
-    assert not load_plan.follows(arrived=10, finished=7)
-    assert load_plan.follows(arrived=0, finished=0)
+def test_a_cohort_is_served_at_its_jobs_over_their_completions_span_whatever_their_latency():
+    arrived_each_half_second = [0.5 * n for n in range(11)]
+    kept_up = [due + 30.0 for due in arrived_each_half_second]  # 30 s each, longer than a step
+    fell_behind = [30.0 + 1.5 * n for n in range(11)]  # one every 1.5 s however fast they came
+
+    assert load_plan.completion_rate(kept_up) == pytest.approx(2.0)
+    assert load_plan.completion_rate(fell_behind) == pytest.approx(1 / 1.5)
+    assert load_plan.completion_rate([4.0]) is None
+    assert load_plan.completion_rate([4.0, 4.0]) == float("inf")
 
 
-def test_completions_are_counted_within_a_half_open_window():
-    assert load_plan.count_between([0.9, 1.0, 1.5, 2.0, 2.1], 1.0, 2.0) == 2
+def test_a_step_is_saturated_when_its_jobs_are_served_below_four_fifths_of_their_arrival_rate():
+    assert load_plan.follows(2.0, 1.6)
+    assert load_plan.follows(2.0, 5.0)
+    assert not load_plan.follows(2.0, 1.5)
+    assert load_plan.follows(2.0, None)
 
 
 def test_route_stats_count_5xx_and_missing_answers_as_server_errors_but_not_429():
