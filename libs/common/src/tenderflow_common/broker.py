@@ -70,8 +70,13 @@ class KafkaTransport:
             batch=True,
             max_records=POLL_MAX_RECORDS,
             batch_timeout_ms=POLL_TIMEOUT_MS,
+            decoder=_leave_undecoded,
             title=f"{group_id}:{','.join(topics)}",
         )(on_poll)
+
+
+async def _leave_undecoded(message: KafkaMessage) -> None:
+    """The consumer parses each record's value itself; FastStream's own decoding of every body would be wasted."""
 
 
 def _decode_headers(headers) -> dict[str, str]:

@@ -18,7 +18,7 @@ from tenderflow_common.messaging_tables import MessagingTables
 from tenderflow_common.relay import Publish
 from tenderflow_common.telemetry import continued_trace
 from tenderflow_common.transport import Record
-from tenderflow_common.unit_of_work import UnitOfWork
+from tenderflow_common.unit_of_work import UnitOfWork, insert_unless_present
 from tenderflow_common.work import interrupted
 
 log = logging.getLogger(__name__)
@@ -179,16 +179,23 @@ class MessageConsumer:
         """Handle every delivery not processed yet in one transaction; returns the ids that were processed already."""
         prepared = await self._prepare_all(deliveries)
         async with self.unit_of_work() as uow:
-            seen = await self._processed_among(uow.session, [delivery.envelope.id for delivery in deliveries])
-            fresh = [delivery for delivery in deliveries if delivery.envelope.id not in seen]
-            if not fresh:
-                return seen
-            await uow.session.execute(insert(self._tables.processed),
-                                      [{"consumer": self.name, "message_id": d.envelope.id} for d in fresh])
-            for run in _runs(fresh):
+            fresh_ids = await self._mark_processed(uow.session, [delivery.envelope.id for delivery in deliveries])
+            if not fresh_ids:
+                return {delivery.envelope.id for delivery in deliveries}
+            for run in _runs([delivery for delivery in deliveries if delivery.envelope.id in fresh_ids]):
                 await self._handle_run(run, uow, prepared)
             await uow.commit()
-        return seen
+        return {delivery.envelope.id for delivery in deliveries} - fresh_ids
+
+    async def _mark_processed(self, session: AsyncSession, message_ids: list[str]) -> set[str]:
+        """Mark the message ids processed and return those that were not already, in one statement.
+
+        A replica marking the same id concurrently makes this wait for its transaction: the id then counts as
+        processed if that one committed, and as new if it rolled back."""
+        processed = self._tables.processed
+        statement = insert_unless_present(processed, session.get_bind().dialect.name).returning(processed.c.message_id)
+        marked = await session.scalars(statement, [{"consumer": self.name, "message_id": id_} for id_ in message_ids])
+        return set(marked)
 
     async def _prepare_all(self, deliveries: list[Delivery]) -> dict[str, Any]:
         """Each new delivery's remote reads, done before the shared transaction opens (keyed by message id)."""

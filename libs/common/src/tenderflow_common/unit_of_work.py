@@ -56,7 +56,7 @@ class UnitOfWork:
         repeat is a no-op rather than a failure that would end the job."""
         topic = topic_of(envelope)
         result = await self.session.execute(
-            outbox_insert(self._tables.outbox, self.session.get_bind().dialect.name).values(
+            insert_unless_present(self._tables.outbox, self.session.get_bind().dialect.name).values(
                 message_id=envelope.id,
                 topic=topic,
                 key=envelope.jobid,
@@ -104,10 +104,12 @@ def transactions(sessions: async_sessionmaker[AsyncSession], tables: MessagingTa
     return transaction
 
 
-def outbox_insert(outbox: Table, dialect: str):
-    """An insert that skips a message id already in the outbox (both databases the services run on)."""
+def insert_unless_present(table: Table, dialect: str):
+    """An insert that skips a row whose message id is already there (both databases the services run on): the
+    outbox's message ids, or a consumer's processed ones."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(outbox).on_conflict_do_nothing(index_elements=[outbox.c.message_id])
+    keys = [table.c.message_id] if table.c.message_id.unique else list(table.primary_key.columns)
+    return insert(table).on_conflict_do_nothing(index_elements=keys)
 
 
 def topic_of(envelope: Envelope) -> str:

@@ -1,7 +1,7 @@
 """Loading and saving job states; the only module that knows the jobs table."""
 
 from collections.abc import Iterable
-from dataclasses import asdict, fields
+from dataclasses import fields
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,6 +10,11 @@ from tenderflow_jobs.models import jobs
 from tenderflow_jobs.projection import JobState
 
 STATE_FIELDS = tuple(f.name for f in fields(JobState))
+
+
+def _values(state: JobState) -> dict:
+    """A state's columns; unlike `asdict` it does not deep-copy the file and error lists only to write them."""
+    return {name: getattr(state, name) for name in STATE_FIELDS}
 
 
 def _to_state(row) -> JobState:
@@ -29,16 +34,16 @@ async def save_many(session: AsyncSession, states: list[JobState], *, new: bool)
     if not states:
         return
     if new:
-        await session.execute(insert(jobs), [asdict(state) for state in states])
+        await session.execute(insert(jobs), [_values(state) for state in states])
         return
     # The key is bound under another name: a parameter named like a column would set that column instead.
     statement = update(jobs).where(jobs.c.job_id == bindparam("stored_job_id"))
-    await session.execute(statement, [{"stored_job_id": state.job_id, **asdict(state)} for state in states])
+    await session.execute(statement, [{"stored_job_id": state.job_id, **_values(state)} for state in states])
 
 
 async def save(session: AsyncSession, state: JobState, *, new: bool) -> None:
     """Insert or overwrite a job's state."""
-    values = asdict(state)
+    values = _values(state)
     if new:
         await session.execute(insert(jobs).values(**values))
     else:
