@@ -1,0 +1,196 @@
+"""The jobs projection against a raw aiokafka consumer draining the same recorded topics, in the same run.
+
+    make bench-projection     # starts Kafka, PostgreSQL and Redis (make infra-up) if they are not running
+
+`BENCH_PROJECTION_JOBS` (500) jobs of `BENCH_PROJECTION_MESSAGES_PER_JOB` (40) messages each, the messages of a real
+upload (its command, the package's verdicts, one event per extracted document, the index counts, the run and an
+event per answer), are recorded with their jobs interleaved on fresh topics. A raw aiokafka consumer then drains them,
+parsing each envelope, and the real jobs service (its consumer, its routes and a fresh PostgreSQL database) folds
+them. Each rate counts from the first poll that returned records to the last record handled, so joining the consumer
+group is left out of both; the ratio projection / raw is printed. The goal is at least 0.5.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from sqlalchemy import func, select
+
+from tenderflow_common.broker import KafkaTransport
+from tenderflow_common.consumer import subscribed_topics
+from tenderflow_common.contracts import ingest, questions, workspace
+from tenderflow_common.contracts.shared import FileVerdict, JobRequest
+from tenderflow_common.envelope import Envelope
+from tenderflow_common.messages import Message
+from tenderflow_common.settings import KafkaSettings
+from tenderflow_common.testing.databases import create_database, drop_database
+from tenderflow_common.testing.infra import from_environment
+from tenderflow_common.testing.topics import create_prefixed_topics, delete_topics
+from tenderflow_common.transport import POLL_MAX_RECORDS, PollHandler
+from tenderflow_jobs import consumers
+from tenderflow_jobs.main import build_service
+from tenderflow_jobs.models import jobs, messaging
+from tenderflow_jobs.settings import JobsSettings
+
+GOAL = 0.5
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+REQUEST = JobRequest()
+
+
+def main() -> None:
+    infra = from_environment()
+    if infra is None:
+        sys.exit("No Kafka/PostgreSQL/Redis found: run `make infra-up` first.")
+    job_count = int(os.environ.get("BENCH_PROJECTION_JOBS", "500"))
+    per_job = int(os.environ.get("BENCH_PROJECTION_MESSAGES_PER_JOB", "40"))
+    logging.basicConfig(level=logging.WARNING)
+    asyncio.run(_compare(infra.kafka_bootstrap_servers, infra.postgres_url, job_count, per_job))
+
+
+async def _compare(bootstrap: str, postgres_url: str, job_count: int, per_job: int) -> None:
+    prefix = f"bench-{uuid.uuid4().hex[:10]}."
+    names = await create_prefixed_topics(bootstrap, prefix)
+    database_url = await create_database(postgres_url, "bench_projection")
+    try:
+        recorded = await _record(bootstrap, prefix, _interleaved(job_count, per_job))
+        raw_seconds = await _drain_raw(bootstrap, prefix, recorded)
+        projection_seconds = await _fold(bootstrap, prefix, database_url, recorded, job_count)
+    finally:
+        await drop_database(postgres_url, database_url)
+        await delete_topics(bootstrap, names)
+    raw_rate, projection_rate = recorded / raw_seconds, recorded / projection_seconds
+    print(f"\n{recorded} messages of {job_count} jobs, polls of at most {POLL_MAX_RECORDS} records")
+    print(f"  raw aiokafka consumer  {raw_rate:9.0f} messages/s  ({raw_seconds:.2f} s)")
+    print(f"  jobs projection        {projection_rate:9.0f} messages/s  ({projection_seconds:.2f} s)")
+    ratio = projection_rate / raw_rate
+    print(f"  projection / raw = {ratio:.2f}   goal >= {GOAL}: {'met' if ratio >= GOAL else 'NOT met'}")
+
+
+def _upload(job: int, per_job: int) -> list[Message]:
+    """One job's messages in the order its services send them: documents and answers fill what is left."""
+    documents = max(1, (per_job - 6) // 3)
+    answers = max(1, per_job - 6 - documents)
+    verdicts = [FileVerdict(name=f"doc-{n}.pdf", accepted=True, doc_type="pdf") for n in range(documents)]
+    package = f"package-{job}"
+    return [
+        ingest.IngestPackage(package_key=f"tenants/t/uploads/{job}.zip", filename=f"tender-{job}.zip", size=1,
+                             sha256="0" * 64, request=REQUEST),
+        ingest.PackageAccepted(package_id=package, files=verdicts),
+        *(ingest.DocumentExtracted(package_id=package, document_id=f"{job}-{n}", file=f"doc-{n}.pdf",
+                                   doc_type="pdf", pages=12, units=40, text_key=f"tenants/t/{job}/{n}.json")
+          for n in range(documents)),
+        ingest.PackageIngested(package_id=package, request=REQUEST, documents=[], files=verdicts),
+        workspace.DocumentsIndexed(workspace_id="w", workspace="default", package_id=package, backend="builtin",
+                                   documents=documents, chunks=documents * 30, request=REQUEST),
+        questions.RunStarted(run_id=f"run-{job}", workspace_id="w", model="extractive:default", questions=answers),
+        *(questions.AnswerRecorded(run_id=f"run-{job}", question_id=f"q{n}", answered=n % 4 != 0,
+                                   confidence=0.7) for n in range(answers)),
+        questions.RunCompleted(run_id=f"run-{job}", questions=answers, answered=answers - answers // 4),
+    ]
+
+
+def _interleaved(job_count: int, per_job: int) -> list[Envelope]:
+    """Every job's messages, a job starting every 100 ms and taking a step every 2 s, merged in time order."""
+    timed = []
+    for job in range(job_count):
+        for step, message in enumerate(_upload(job, per_job)):
+            at = T0 + timedelta(seconds=job * 0.1 + step * 2)
+            envelope = Envelope.wrap(message, source="bench", tenant_id="t", job_id=f"job-{job}")
+            timed.append(envelope.model_copy(update={"time": at}))
+    return sorted(timed, key=lambda envelope: envelope.time)
+
+
+async def _record(bootstrap: str, prefix: str, envelopes: list[Envelope]) -> int:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, linger_ms=20)
+    await producer.start()
+    try:
+        sent = [await producer.send(prefix + _topic(envelope), envelope.to_bytes(), key=envelope.jobid.encode())
+                for envelope in envelopes]
+        await asyncio.gather(*sent)
+    finally:
+        await producer.stop()
+    return len(envelopes)
+
+
+def _topic(envelope: Envelope) -> str:
+    for route in consumers.routes():
+        if route.message.message_type == envelope.type:
+            return route.message.topic
+    raise ValueError(envelope.type)
+
+
+def _subscribed(prefix: str) -> list[str]:
+    return [prefix + topic for topic in subscribed_topics(consumers.routes())]
+
+
+async def _drain_raw(bootstrap: str, prefix: str, expected: int) -> float:
+    """Seconds a bare consumer takes to read and parse every envelope, from its first records on."""
+    reader = AIOKafkaConsumer(*_subscribed(prefix), bootstrap_servers=bootstrap, group_id=f"{prefix}raw",
+                              auto_offset_reset="earliest", enable_auto_commit=False)
+    await reader.start()
+    read, started = 0, None
+    try:
+        while read < expected:
+            polled = await reader.getmany(timeout_ms=500, max_records=POLL_MAX_RECORDS)
+            if polled and started is None:
+                started = time.perf_counter()
+            for records in polled.values():
+                for record in records:
+                    Envelope.model_validate_json(record.value)
+                    read += 1
+        return time.perf_counter() - started
+    finally:
+        await reader.stop()
+
+
+class TimedTransport(KafkaTransport):
+    """The service's own Kafka transport, noting when its first poll arrived and when `expected` records were done."""
+
+    def __init__(self, settings: KafkaSettings, expected: int) -> None:
+        super().__init__(KafkaTransport.from_settings(settings, client_id="bench-projection").broker)
+        self.expected = expected
+        self.handled = 0
+        self.started: float | None = None
+        self.finished = asyncio.Event()
+        self.seconds = 0.0
+
+    def subscribe(self, topics: list[str], group_id: str, handler: PollHandler) -> None:
+        async def timed(records) -> None:
+            if self.started is None:
+                self.started = time.perf_counter()
+            await handler(records)
+            self.handled += len(records)
+            if self.handled >= self.expected and not self.finished.is_set():
+                self.seconds = time.perf_counter() - self.started
+                self.finished.set()
+
+        super().subscribe(topics, group_id, timed)
+
+
+async def _fold(bootstrap: str, prefix: str, database_url: str, expected: int, job_count: int) -> float:
+    """Seconds the real jobs service takes to fold every record into its database, from its first poll on."""
+    kafka = KafkaSettings(bootstrap_servers=bootstrap, topic_prefix=prefix)
+    transport = TimedTransport(kafka, expected)
+    runtime = build_service(JobsSettings(database_url=database_url, kafka=kafka), transport=transport).runtime
+    await runtime.start()
+    try:
+        await asyncio.wait_for(transport.finished.wait(), timeout=600)
+        async with runtime.sessions() as session:
+            folded = await session.scalar(select(func.count()).select_from(messaging.processed))
+            succeeded = await session.scalar(select(func.count()).select_from(jobs).where(jobs.c.status == "succeeded"))
+    finally:
+        await runtime.stop()
+    if (folded, succeeded) != (expected, job_count):
+        sys.exit(f"the projection folded {folded} of {expected} messages and {succeeded} of {job_count} jobs succeeded")
+    return transport.seconds
+
+
+if __name__ == "__main__":
+    main()
