@@ -88,6 +88,15 @@ def test_helm_refuses_a_replica_count_that_is_not_a_number():
     assert "services.gateway.replicas" in rendered.stderr
 
 
+def test_kafka_tls_uses_the_system_trust_store_without_a_ca_but_a_client_certificate_needs_its_secret():
+    rendered = template("--set", "kafka.securityProtocol=SSL")
+    assert rendered.returncode == 0, rendered.stderr
+    assert "TENDERFLOW_KAFKA_SSL_CAFILE" not in rendered.stdout and "kafka-tls" not in rendered.stdout
+    refused = template("--set", "kafka.securityProtocol=SSL", "--set", "kafka.tls.clientCertificate=true")
+    assert refused.returncode != 0
+    assert "kafka.tls.secretName" in refused.stderr
+
+
 def test_the_ingress_publishes_the_api_only_and_metrics_leave_the_published_port():
     objects = manifests("ingress-tls-values.yaml")
     ingress = next(item for item in objects if item["kind"] == "Ingress")

@@ -59,6 +59,9 @@ How a Kafka client finds its topics and logs in, as env entries: (dict "root" $ 
 */}}
 {{- define "tenderflow.kafkaEnv" -}}
 {{- $kafka := .root.Values.kafka }}
+{{- if and $kafka.tls.clientCertificate (not $kafka.tls.secretName) }}
+{{- fail "kafka.tls.clientCertificate needs kafka.tls.secretName, the Secret holding tls.crt and tls.key" }}
+{{- end }}
 - name: TENDERFLOW_KAFKA_SECURITY_PROTOCOL
   value: {{ $kafka.securityProtocol | quote }}
 {{- with $kafka.topicPrefix }}
