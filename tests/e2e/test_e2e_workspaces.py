@@ -1,0 +1,98 @@
+"""A workspace through its whole life on the running stack: created, filled by uploads that name it by id and by
+name, read, and deleted, after which no database and no stored file holds anything of it."""
+
+import asyncio
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from tenderflow_common.db import create_engine, session_factory
+
+from .support import tenant_with_key, tender_package, wait_for_end
+
+pytestmark = pytest.mark.e2e
+
+# What each service's database may still hold of the workspace (or of the tenant, whose only workspace it is).
+LEFT_OVER = {
+    "workspace": ["SELECT count(*) FROM workspaces WHERE id = :workspace",
+                  "SELECT count(*) FROM documents WHERE workspace_id = :workspace",
+                  "SELECT count(*) FROM chunks WHERE workspace_id = :workspace"],
+    "ingest": ["SELECT count(*) FROM packages WHERE tenant_id = :tenant",
+               "SELECT count(*) FROM documents WHERE package_id NOT IN (SELECT id FROM packages)"],
+    "questions": ["SELECT count(*) FROM runs WHERE workspace_id = :workspace",
+                  "SELECT count(*) FROM answers WHERE run_id NOT IN (SELECT id FROM runs)"],
+}
+
+
+async def left_over(databases: dict[str, str], workspace_id: str, tenant_id: str) -> dict[str, list[int]]:
+    """Row counts of every query in LEFT_OVER, by service."""
+    counts: dict[str, list[int]] = {}
+    for service, queries in LEFT_OVER.items():
+        engine = create_engine(databases[service], pool_size=1)
+        try:
+            async with session_factory(engine)() as session:
+                counts[service] = [await session.scalar(text(query), {"workspace": workspace_id, "tenant": tenant_id})
+                                   for query in queries]
+        finally:
+            await engine.dispose()
+    return counts
+
+
+def stored_files(storage: Path, tenant_id: str) -> list[str]:
+    folder = storage / "tenants" / tenant_id
+    return sorted(str(path.relative_to(storage)) for path in folder.rglob("*") if path.is_file())
+
+
+async def upload(client: httpx.AsyncClient, package: Path, workspace: str) -> dict:
+    with package.open("rb") as file:
+        response = await client.post("/v1/documents", files={"file": (package.name, file, "application/zip")},
+                                     data={"workspace": workspace})
+    assert response.status_code == 202, response.text
+    return await wait_for_end(client, response.headers["location"])
+
+
+async def test_a_deleted_workspace_leaves_nothing_in_any_database_or_in_storage(stack, tmp_path):
+    tenant_id, key = await tenant_with_key(stack.databases["gateway"], "harbour-authority")
+    _, other_key = await tenant_with_key(stack.databases["gateway"], "intruder")
+    package = tender_package(tmp_path)
+    async with httpx.AsyncClient(base_url=stack.gateway_url, headers={"X-API-Key": key}, timeout=30) as client:
+        created = await client.post("/v1/workspaces", json={"name": "harbour", "settings": {"top_k": 10}})
+        assert created.status_code == 201, created.text
+        workspace_id = created.json()["id"]
+        url = f"/v1/workspaces/{workspace_id}"
+
+        by_id, by_name = await asyncio.gather(upload(client, package, workspace_id), upload(client, package, "harbour"))
+        assert by_id["status"] == by_name["status"] == "succeeded", (by_id, by_name)
+        assert [w["name"] for w in (await client.get("/v1/workspaces")).json()["workspaces"]] == ["harbour"]
+        workspace = (await client.get(url)).json()
+        assert workspace["documents"] == 4 and workspace["chunks"] > 0 and workspace["indexing"] == "indexed"
+        assert workspace["last_job"]["job_id"] in (by_id["job_id"], by_name["job_id"])
+        assert workspace["last_job"]["status"] == "succeeded"
+        assert stored_files(stack.work_dir / "storage", tenant_id)
+        before = await left_over(stack.databases, workspace_id, tenant_id)
+        assert before["workspace"][:3] != [0, 0, 0] and before["ingest"][0] == 2 and before["questions"][0] == 2
+
+        async with httpx.AsyncClient(base_url=stack.gateway_url, headers={"X-API-Key": other_key}) as intruder:
+            assert (await intruder.get(url)).status_code == 404
+            assert (await intruder.delete(url)).status_code == 404
+
+        deleted = await client.delete(url)
+        assert deleted.status_code == 204, deleted.text
+        assert (await client.get(url)).status_code == 404
+
+        deadline = time.monotonic() + 30
+        while True:
+            counts = await left_over(stack.databases, workspace_id, tenant_id)
+            files = stored_files(stack.work_dir / "storage", tenant_id)
+            if not files and all(count == 0 for service in counts.values() for count in service):
+                break
+            assert time.monotonic() < deadline, f"left over: {counts}, files: {files}"
+            await asyncio.sleep(0.5)
+
+        # Job views stay as history; their results went with the workspace.
+        job = (await client.get(f"/v1/jobs/{by_id['job_id']}")).json()
+        assert job["status"] == "succeeded"
+        assert (await client.get(f"/v1/jobs/{by_id['job_id']}/results")).status_code == 404
