@@ -1,26 +1,80 @@
 """Requests per tenant and failed authentications per client address, per minute, counted in Redis so that every
-gateway replica shares one budget."""
+gateway replica shares one budget; each check is one round trip, a script that tests and counts together."""
 
 import logging
 import time
+from collections import defaultdict, deque
+from typing import Protocol
 
-from limits import RateLimitItemPerMinute
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
+import redis.asyncio as redis
 
 from tenderflow_common.problems import Problem
 
 log = logging.getLogger(__name__)
+WINDOW_SECONDS = 60
+
+# A moving window: KEYS[1] lists its entries' times, newest first. ARGV: now, limit, window seconds, cost, and 1 to
+# count the hit when it fits. Nil when `cost` more entries fit; else the time the entry in the way leaves the window.
+MOVING_WINDOW = """
+local now, limit, window, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local in_the_way = redis.call('LINDEX', KEYS[1], limit - cost)
+if in_the_way and tonumber(in_the_way) > now - window then
+    return tostring(tonumber(in_the_way) + window)
+end
+if ARGV[5] == '1' then
+    for _ = 1, cost do redis.call('LPUSH', KEYS[1], ARGV[1]) end
+    redis.call('LTRIM', KEYS[1], 0, limit - 1)
+    redis.call('EXPIRE', KEYS[1], window)
+end
+return false
+"""
 
 
-def rate_limit_storage(redis_url: str, namespace: str = "") -> Storage:
+class Windows(Protocol):
+    """Moving one-minute windows by key."""
+
+    async def take(self, key: str, limit: int, cost: int = 1, *, count: bool = True) -> float | None:
+        """None when `cost` more fit in the window (counted unless `count` is false), else when they will."""
+
+
+class RedisWindows:
+    """Windows every gateway replica shares."""
+
+    def __init__(self, url: str, prefix: str) -> None:
+        self._client = redis.from_url(url)
+        self._script = self._client.register_script(MOVING_WINDOW)
+        self._prefix = prefix
+
+    async def take(self, key: str, limit: int, cost: int = 1, *, count: bool = True) -> float | None:
+        args = [repr(time.time()), limit, WINDOW_SECONDS, cost, int(count)]
+        fits_at = await self._script(keys=[f"{self._prefix}/{key}"], args=args)
+        return None if fits_at is None else float(fits_at)
+
+
+class MemoryWindows:
+    """Windows of one process (embedded mode, which has no Redis and one gateway)."""
+
+    def __init__(self) -> None:
+        self._entries: defaultdict[str, deque[float]] = defaultdict(deque)
+
+    async def take(self, key: str, limit: int, cost: int = 1, *, count: bool = True) -> float | None:
+        now, entries = time.time(), self._entries[key]
+        if len(entries) > limit - cost and entries[limit - cost] > now - WINDOW_SECONDS:
+            return entries[limit - cost] + WINDOW_SECONDS
+        if count:
+            entries.extendleft([now] * cost)
+            while len(entries) > limit:
+                entries.pop()
+        return None
+
+
+def rate_limit_storage(redis_url: str, namespace: str = "") -> Windows:
     """Redis when configured; embedded mode (no Redis) counts in memory, which suits its single process.
 
     `namespace` (the topic prefix) keeps the budgets of isolated deployments sharing one Redis apart."""
     if not redis_url:
-        return MemoryStorage()
-    return RedisStorage(redis_url.replace("redis://", "async+redis://", 1), implementation="redispy",
-                        key_prefix=f"{namespace}tenderflow-gateway")
+        return MemoryWindows()
+    return RedisWindows(redis_url, f"{namespace}tenderflow-gateway")
 
 
 def _too_many(reset_at: float, detail: str) -> Problem:
@@ -35,50 +89,47 @@ class TenantRateLimiter:
     A request may cost more than one: an upload, which streams a package and starts a whole job, costs
     `upload_weight`."""
 
-    def __init__(self, storage: Storage, per_minute: int, upload_weight: int = 1) -> None:
-        self._limiter = MovingWindowRateLimiter(storage)
-        self._item = RateLimitItemPerMinute(per_minute) if per_minute > 0 else None
+    def __init__(self, storage: Windows, per_minute: int, upload_weight: int = 1) -> None:
+        self._windows = storage
+        self._per_minute = per_minute
         self.upload_weight = upload_weight
 
     async def check(self, tenant_id: str, cost: int = 1) -> None:
-        if self._item is None:
+        if self._per_minute <= 0:
             return
         try:
-            allowed = await self._limiter.hit(self._item, "tenant", tenant_id, cost=min(cost, self._item.amount))
-            if allowed:
-                return
-            reset_at, _ = await self._limiter.get_window_stats(self._item, "tenant", tenant_id)
+            fits_at = await self._windows.take(f"tenant/{tenant_id}", self._per_minute, min(cost, self._per_minute))
         except Exception:
             log.exception("rate limit store unavailable; letting the request through")
             return
-        raise _too_many(reset_at, f"The limit is {self._item.amount} requests a minute per tenant.")
+        if fits_at is not None:
+            raise _too_many(fits_at, f"The limit is {self._per_minute} requests a minute per tenant.")
 
 
 class FailedAuthLimiter:
     """A moving one-minute window of failed authentications per client address, so keys cannot be guessed at
     speed; once spent, that address gets 429 without its credentials being looked at."""
 
-    def __init__(self, storage: Storage, per_minute: int) -> None:
-        self._limiter = MovingWindowRateLimiter(storage)
-        self._item = RateLimitItemPerMinute(per_minute) if per_minute > 0 else None
+    def __init__(self, storage: Windows, per_minute: int) -> None:
+        self._windows = storage
+        self._per_minute = per_minute
 
     async def refuse_if_blocked(self, address: str) -> None:
         """429 when this address has no failed attempt left in the window."""
-        if self._item is None:
+        if self._per_minute <= 0:
             return
         try:
-            if await self._limiter.test(self._item, "auth-failures", address):
-                return
-            reset_at, _ = await self._limiter.get_window_stats(self._item, "auth-failures", address)
+            fits_at = await self._windows.take(f"auth-failures/{address}", self._per_minute, count=False)
         except Exception:
             log.exception("rate limit store unavailable; not limiting failed authentication")
             return
-        raise _too_many(reset_at, f"Over {self._item.amount} failed authentications a minute from this address.")
+        if fits_at is not None:
+            raise _too_many(fits_at, f"Over {self._per_minute} failed authentications a minute from this address.")
 
     async def count_failure(self, address: str) -> None:
-        if self._item is None:
+        if self._per_minute <= 0:
             return
         try:
-            await self._limiter.hit(self._item, "auth-failures", address)
+            await self._windows.take(f"auth-failures/{address}", self._per_minute)
         except Exception:
             log.exception("rate limit store unavailable; a failed authentication went uncounted")
