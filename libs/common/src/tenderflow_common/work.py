@@ -39,8 +39,9 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=15)
 HEARTBEAT_SECONDS = 1.0
 POLL_SECONDS = 2.0
-# PostgreSQL's classes for a connection lost (08) and a server shutting down or starting up (57P01-57P03).
-SERVER_AWAY_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+# PostgreSQL's classes for a connection lost (08), a server shutting down or starting up (57P01-57P03), and a
+# transaction the server chose to abort (40001 serialization failure, 40P01 deadlock): all worth another try.
+TRANSIENT_SQLSTATES = ("08", "57P01", "57P02", "57P03", "40001", "40P01")
 
 
 class WakeablePoll:
@@ -82,7 +83,7 @@ def interrupted(error: BaseException) -> bool:
         return True
     if isinstance(error, DBAPIError):
         return (error.connection_invalidated or isinstance(error, (OperationalError, InterfaceError))
-                or str(getattr(error.orig, "sqlstate", "")).startswith(SERVER_AWAY_SQLSTATES))
+                or str(getattr(error.orig, "sqlstate", "")).startswith(TRANSIENT_SQLSTATES))
     return isinstance(error, (ConnectionError, TimeoutError, ServiceUnavailable))
 
 
@@ -149,9 +150,12 @@ class Holding:
     token: int
 
     def check(self, session: Session) -> None:
-        """Lock the task's row and prove the claim still holds, or void the transaction."""
+        """Prove the claim still holds, or void the transaction. A share lock keeps a new claim from landing
+        before the commit, yet lets the step's concurrent transactions (its answers, each referring to the
+        task's row by a foreign key) check at once: an exclusive lock there would deadlock them."""
         rows = self.queue.table.c
-        claims = session.execute(select(rows.claims).where(rows.id == self.task_id).with_for_update()).scalar()
+        claims = session.execute(select(rows.claims).where(rows.id == self.task_id)
+                                 .with_for_update(read=True)).scalar()
         if claims != self.token:
             raise LeaseLost(self.task_id)
 

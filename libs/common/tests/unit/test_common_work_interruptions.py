@@ -20,6 +20,7 @@ class PostgresSaid(Exception):
     OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly")),
     DBAPIError("SELECT 1", {}, PostgresSaid("57P03")),  # the database system is starting up
     DBAPIError("SELECT 1", {}, PostgresSaid("57P01")),  # terminating connection due to administrator command
+    DBAPIError("SELECT 1", {}, PostgresSaid("40P01")),  # deadlock detected: the server aborted one of two
 ])
 def test_a_server_away_interrupts_the_step(error: BaseException) -> None:
     assert interrupted(error)
