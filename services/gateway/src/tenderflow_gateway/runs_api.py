@@ -9,16 +9,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tenderflow_common.contracts.questions import RunQuestions
 from tenderflow_common.contracts.shared import DEFAULT_MODEL, JobRequest, QuestionSpec
+from tenderflow_common.contracts.workspace import WorkspaceView
 from tenderflow_common.endpoints import Database
 from tenderflow_common.envelope import Envelope, new_id
 from tenderflow_common.problems import Problem
 from tenderflow_gateway import repository
 from tenderflow_gateway.api import SOURCE, Accepted, job_links
 from tenderflow_gateway.auth import Authenticate
-from tenderflow_gateway.clients import Clients
+from tenderflow_gateway.clients import Clients, segment
 from tenderflow_gateway.models_offered import OfferedProviders
 from tenderflow_gateway.upload_docs import UPLOAD_PROBLEMS
-from tenderflow_gateway.workspace_lookup import find_workspace
 
 Model = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -33,7 +33,7 @@ RUN_PROBLEMS = {
 
 
 class RunBody(BaseModel):
-    """What to ask; without `questions` or `question_set` the default set is asked."""
+    """What to ask; what it leaves out, the workspace's settings (or the installation's defaults) decide."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"questions": ["Who is the contracting authority?",
@@ -46,29 +46,33 @@ class RunBody(BaseModel):
         default=None, min_length=1, max_length=500,
         description="Questions as plain texts (their ids are `q1`, `q2`, ... by position) or as `{id, text, "
                     "expected_fragments?, document_types?}`; not together with `question_set`.")
-    question_set: str | None = Field(default=None, max_length=100, description="A saved question set.")
-    model: Model | list[Model] = Field(default=DEFAULT_MODEL, description="`provider:model` to answer with, or "
-                                       "several (a list, or comma-separated) to compare them; the first is the "
-                                       "job's model.")
+    question_set: str | None = Field(default=None, max_length=100, description="A saved question set; without "
+                                     "it or `questions`, the workspace's set, else the builtin default.")
+    model: Model | list[Model] | None = Field(default=None, examples=[DEFAULT_MODEL], description="`provider:model` "
+                                              "to answer with, or several (a list, or comma-separated) to compare "
+                                              "them; the first is the job's model. Without it, the workspace's "
+                                              f"model, else `{DEFAULT_MODEL}`.")
     temperature: float | None = Field(default=None, ge=0, le=2, description="Sampling temperature for a model.")
     max_tokens: int | None = Field(default=None, ge=16, le=8192,
                                    description="Completion tokens per question for a model.")
     token_budget: int | None = Field(default=None, ge=1, le=100_000_000,
                                      description="Tokens the whole job may spend on a model.")
 
-    def job_request(self, workspace_name: str) -> JobRequest:
-        """The job request this body asks for, in the named workspace; Problem 422 when it is not one."""
+    def job_request(self, workspace: WorkspaceView) -> JobRequest:
+        """The job request this body asks for in the workspace; Problem 422 when it is not one."""
         if self.questions is not None and self.question_set is not None:
             raise Problem(422, "Choose questions or a question set", "Send `questions` or `question_set`, not both.",
                           kind="validation")
-        models = self.model if isinstance(self.model, list) else self.model.split(",")
-        first, *others = [model.strip() for model in models if model.strip()] or [""]
-        fields = self.model_dump(include={"question_set", "temperature", "max_tokens", "token_budget"},
-                                 exclude_none=True)
+        model = self.model or workspace.settings.model or DEFAULT_MODEL
+        models = model if isinstance(model, list) else model.split(",")
+        first, *others = [name.strip() for name in models if name.strip()] or [""]
+        fields = self.model_dump(include={"temperature", "max_tokens", "token_budget"}, exclude_none=True)
         if self.questions is not None:
             fields["questions"] = _question_specs(self.questions)
+        else:
+            fields["question_set"] = self.question_set or workspace.settings.question_set
         try:
-            return JobRequest(workspace=workspace_name, model=first, compare_with=others, **fields)
+            return JobRequest(workspace=workspace.name, model=first, compare_with=others, **fields)
         except ValidationError as error:
             problem = error.errors()[0]
             raise Problem(422, "Invalid request", f"{'.'.join(map(str, problem['loc']))}: {problem['msg']}",
@@ -95,10 +99,11 @@ def runs_router(database: Database, clients: Clients, authenticate: Authenticate
     async def start_run(workspace_id: str, body: RunBody, tenant_id: CurrentTenant,
                         uow: UnitOfWork) -> JSONResponse:
         """Answer questions over every document the workspace holds now; follow the job at `Location`."""
-        workspace = await find_workspace(clients.jobs, tenant_id, workspace_id)
-        if workspace is None:
+        found = await clients.workspace.get(f"/internal/workspaces/{segment(workspace_id)}", tenant_id=tenant_id)
+        if found.status_code != 200:
             raise Problem(404, "Workspace not found", kind="workspace-not-found")
-        request = body.job_request(workspace.name)
+        workspace = WorkspaceView.model_validate_json(found.content)
+        request = body.job_request(workspace)
         for model in request.models:
             await offered.check(model)
         job_id = new_id()

@@ -1,6 +1,7 @@
-"""Runs over a workspace and the job history at the gateway, its jobs and questions services faked: a run becomes
-one RunQuestions command for a workspace of the caller's, and history filters reach the jobs service checked, with
-anything the API does not know refused as a 422 problem before it gets there."""
+"""Runs over a workspace and the job history at the gateway, the services behind it faked: a run becomes one
+RunQuestions command for a workspace of the caller's, taking what the body leaves out from the workspace's settings,
+and history filters reach the jobs service checked, with anything the API does not know refused as a 422 problem
+before it gets there."""
 
 import json
 from collections.abc import AsyncIterator
@@ -13,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from tenderflow_common.contracts.jobs import JobPage, JobProgress, JobView
+from tenderflow_common.contracts.workspace import WorkspaceConfiguration, WorkspaceView
 from tenderflow_common.in_memory import InMemoryTransport
 from tenderflow_common.migrations import upgrade_to_head
 from tenderflow_common.service import Service
@@ -26,11 +28,15 @@ NOW = datetime(2026, 3, 1, tzinfo=UTC)
 HARBOUR = "5a583db8-4840-5873-9125-c0a86236c535"
 
 
+def tenant_of(request: httpx.Request) -> str:
+    return jwt.decode(request.headers["authorization"].removeprefix("Bearer "),
+                      options={"verify_signature": False})["sub"]
+
+
 @dataclass
 class FakeJobs:
-    """The jobs service's list: the harbour workspace belongs to `owner`, and every query is kept."""
+    """The jobs service's list, one job long for the harbour workspace; every query is kept."""
 
-    owner: str = ""
     queries: list[dict] = field(default_factory=list)
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
@@ -40,15 +46,25 @@ class FakeJobs:
         self.queries.append(params)
         if params.get("cursor") == "forged":
             return httpx.Response(422, json={"title": "Invalid cursor"})
-        tenant = jwt.decode(request.headers["authorization"].removeprefix("Bearer "),
-                            options={"verify_signature": False})["sub"]
-        jobs = []
-        if tenant == self.owner and params.get("workspace") in (HARBOUR, "harbour"):
-            jobs = [JobView(job_id="upload-1", tenant_id=tenant, status="succeeded", stage="done",
-                            progress=JobProgress(percent=100), workspace="harbour", workspace_id=HARBOUR,
-                            created_at=NOW, updated_at=NOW)]
-        page = JobPage(jobs=jobs, total=len(jobs), next_cursor="next" if jobs else None)
-        return httpx.Response(200, content=page.model_dump_json())
+        jobs = [JobView(job_id="upload-1", tenant_id=tenant_of(request), status="succeeded", stage="done",
+                        progress=JobProgress(percent=100), workspace="harbour", workspace_id=HARBOUR,
+                        created_at=NOW, updated_at=NOW)]
+        return httpx.Response(200, content=JobPage(jobs=jobs, total=1, next_cursor="next").model_dump_json())
+
+
+@dataclass
+class FakeWorkspaces:
+    """The workspace service: the harbour workspace belongs to `owner`, with `settings`."""
+
+    owner: str = ""
+    settings: WorkspaceConfiguration = field(default_factory=WorkspaceConfiguration)
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path != f"/internal/workspaces/{HARBOUR}" or tenant_of(request) != self.owner:
+            return httpx.Response(404, json={"title": "Workspace not found"})
+        view = WorkspaceView(id=HARBOUR, name="harbour", backend="builtin", settings=self.settings, documents=2,
+                             chunks=9, indexing="indexed", created_at=NOW)
+        return httpx.Response(200, content=view.model_dump_json())
 
 
 def fake_questions(request: httpx.Request) -> httpx.Response:
@@ -60,10 +76,12 @@ class Gateway:
     service: Service
     client: httpx.AsyncClient
     jobs: FakeJobs
+    workspaces: FakeWorkspaces
 
     async def commands(self) -> list[dict]:
         async with self.service.runtime.sessions() as session:
-            payloads = (await session.execute(select(messaging.outbox.c.payload))).scalars()
+            payloads = (await session.execute(select(messaging.outbox.c.payload)
+                                              .order_by(messaging.outbox.c.id))).scalars()
             return [json.loads(payload) for payload in payloads]
 
 
@@ -71,19 +89,20 @@ class Gateway:
 async def gateway(tmp_path) -> AsyncIterator[Gateway]:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}"
     await upgrade_to_head(MIGRATIONS, database_url)
-    jobs = FakeJobs()
+    jobs, workspaces = FakeJobs(), FakeWorkspaces()
     settings = GatewaySettings(database_url=database_url, redis=RedisSettings(url=""))
-    service = build_service(settings, InMemoryTransport(), peers={"jobs": httpx.MockTransport(jobs),
-                                                                   "questions": httpx.MockTransport(fake_questions)})
+    peers = {"jobs": httpx.MockTransport(jobs), "workspace": httpx.MockTransport(workspaces),
+             "questions": httpx.MockTransport(fake_questions)}
+    service = build_service(settings, InMemoryTransport(), peers=peers)
     async with service.runtime.sessions() as session, session.begin():
-        jobs.owner = await repository.ensure_tenant(session, "acme")
-        _, key = await repository.create_key(session, jobs.owner)
+        workspaces.owner = await repository.ensure_tenant(session, "acme")
+        _, key = await repository.create_key(session, workspaces.owner)
         intruder = await repository.ensure_tenant(session, "globex")
         _, other_key = await repository.create_key(session, intruder)
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=service.app), base_url="http://gateway",
                                headers={"X-API-Key": key})
     client.other_key = other_key
-    yield Gateway(service, client, jobs)
+    yield Gateway(service, client, jobs, workspaces)
     await client.aclose()
     await service.runtime.engine.dispose()
 
@@ -117,6 +136,18 @@ async def test_comma_separated_models_and_a_question_set_are_taken_as_uploads_ta
     request = command["data"]["request"]
     assert (request["question_set"], request["questions"]) == ("framework-checks", None)
     assert (request["model"], request["compare_with"]) == ("extractive:default", ["openai:gpt-4o-mini"])
+
+
+async def test_what_the_body_leaves_out_comes_from_the_workspace_then_the_installation(gateway):
+    assert (await gateway.client.post(f"/v1/workspaces/{HARBOUR}/runs", json={})).status_code == 202
+    gateway.workspaces.settings = WorkspaceConfiguration(question_set="framework-checks", model="openai:gpt-4o")
+    assert (await gateway.client.post(f"/v1/workspaces/{HARBOUR}/runs", json={})).status_code == 202
+    assert (await gateway.client.post(f"/v1/workspaces/{HARBOUR}/runs", json={
+        "questions": ["Who buys?"], "model": "extractive:default"})).status_code == 202
+    requests = [command["data"]["request"] for command in await gateway.commands()]
+    assert [(r["question_set"], r["questions"] is not None, r["model"]) for r in requests] == [
+        (None, False, "extractive:default"), ("framework-checks", False, "openai:gpt-4o"),
+        (None, True, "extractive:default")]
 
 
 async def test_a_workspace_of_another_tenant_or_of_none_is_not_found(gateway):
