@@ -5,7 +5,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, insert, select, update
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, MetaData, String, Table, func, insert, select, update
 
 from tenderflow_common.contracts.ingest import PackageAccepted
 from tenderflow_common.db import UtcDateTime, create_engine, new_metadata, session_factory
@@ -17,13 +17,16 @@ pytestmark = pytest.mark.integration
 TASK = "task-1"
 
 
-def task_tables(metadata: MetaData) -> tuple[Table, Table]:
+def task_tables(metadata: MetaData) -> tuple[Table, Table, Table]:
     tasks = Table("tasks", metadata, Column("id", String(20), primary_key=True),
                   Column("status", String(20), nullable=False), Column("cancel_requested", Boolean, nullable=False),
                   Column("claimed_at", UtcDateTime()), Column("claims", Integer, nullable=False, server_default="0"),
                   Column("created_at", UtcDateTime(), nullable=False), Column("finished_at", UtcDateTime()))
     effects = Table("effects", metadata, Column("holder", String(20), primary_key=True))
-    return tasks, effects
+    # Rows a step adds under its task, as answers are under their run.
+    parts = Table("parts", metadata, Column("id", Integer, primary_key=True),
+                  Column("task_id", String(20), ForeignKey("tasks.id"), nullable=False))
+    return tasks, effects, parts
 
 
 class Replica:
@@ -56,14 +59,14 @@ class Replica:
 async def setting(fresh_database_url: str):
     metadata = new_metadata()
     messaging = messaging_tables(metadata)
-    tasks, effects = task_tables(metadata)
+    tasks, effects, parts = task_tables(metadata)
     engine = create_engine(fresh_database_url)
     async with engine.begin() as connection:
         await connection.run_sync(metadata.create_all)
         await connection.execute(insert(tasks).values(id=TASK, status="pending", cancel_requested=False,
                                                       created_at=datetime.now(UTC)))
     try:
-        yield session_factory(engine), messaging, tasks, effects
+        yield session_factory(engine), messaging, tasks, effects, parts
     finally:
         await engine.dispose()
 
@@ -78,7 +81,7 @@ async def claimed(sessions, tasks: Table, claims: int) -> None:
 
 
 async def test_a_holder_paused_past_its_lease_commits_nothing_beside_the_new_one(setting) -> None:
-    sessions, messaging, tasks, effects = setting
+    sessions, messaging, tasks, effects, _ = setting
     queue = WorkQueue(tasks, active="working")
     transaction = transactions(sessions, messaging)
     # No heartbeat during the test: the first replica is as good as stopped while its lease runs out.
@@ -101,7 +104,7 @@ async def test_a_holder_paused_past_its_lease_commits_nothing_beside_the_new_one
 
 
 async def test_a_heartbeat_that_finds_the_task_claimed_again_stops_the_step(setting) -> None:
-    sessions, messaging, tasks, effects = setting
+    sessions, messaging, tasks, effects, _ = setting
     queue = WorkQueue(tasks, active="working")
     replica = Replica("stale", queue, transactions(sessions, messaging), effects, heartbeat_seconds=0.1)
     running = asyncio.create_task(replica.worker.run_next())
@@ -118,7 +121,7 @@ async def test_a_heartbeat_that_finds_the_task_claimed_again_stops_the_step(sett
 
 
 async def test_the_holder_renews_and_ends_its_task_while_it_holds_the_claim(setting) -> None:
-    sessions, messaging, tasks, effects = setting
+    sessions, messaging, tasks, effects, _ = setting
     queue = WorkQueue(tasks, active="working")
     replica = Replica("holder", queue, transactions(sessions, messaging), effects, heartbeat_seconds=0.05)
     running = asyncio.create_task(replica.worker.run_next())
@@ -130,3 +133,27 @@ async def test_the_holder_renews_and_ends_its_task_while_it_holds_the_claim(sett
     async with sessions() as session:
         assert (await session.execute(select(tasks.c.status, tasks.c.claims))).one() == ("done", 1)
         assert list(await session.scalars(select(effects.c.holder))) == ["holder"]
+
+
+async def test_a_step_s_transactions_committing_at_once_all_pass_the_fence(setting) -> None:
+    sessions, messaging, tasks, _, parts = setting
+    queue = WorkQueue(tasks, active="working")
+    transaction = transactions(sessions, messaging)
+    together = 8
+    inserted = asyncio.Barrier(together)
+
+    async def add_part(number: int) -> None:
+        async with transaction() as uow:
+            await uow.session.execute(insert(parts).values(id=number, task_id=TASK))
+            await inserted.wait()  # every transaction holds its row's reference to the task before any commits
+
+    async def step(task: Claimed, claim: Claim) -> None:
+        await asyncio.gather(*(add_part(number) for number in range(together)))
+        async with transaction() as uow:
+            await queue.finish(uow.session, task.id, "done")
+
+    worker = LeasedWorker("parts", queue, transaction, Replica._task, step, heartbeat_seconds=60)
+    assert await asyncio.wait_for(worker.run_next(), 30)
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(parts)) == together
+        assert await session.scalar(select(tasks.c.status)) == "done"
