@@ -41,7 +41,9 @@ def internal_router(database: Database, auth: InternalAuth, indexes: IndexCache,
     @router.post("/workspaces/{workspace_id}/search", response_model=SearchResult)
     async def search(workspace_id: str, query: SearchQuery, tenant_id: Reader) -> SearchResult:
         """Best passages for a query, optionally limited to one package and some document types."""
-        await owned(workspace_id, tenant_id)
+        top_k = handlers.configuration(await owned(workspace_id, tenant_id)).top_k
+        if top_k:  # the workspace's own retrieval depth wins over the caller's default
+            query = query.model_copy(update={"top_k": top_k})
         return SearchResult(passages=await indexes.search(workspace_id, query))
 
     @router.get("/workspaces", response_model=WorkspacePage)

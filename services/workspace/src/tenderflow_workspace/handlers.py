@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenderflow_common.consumer import Unprocessable
 from tenderflow_common.contracts.ingest import PackageIngested
+from tenderflow_common.contracts.shared import DEFAULT_MODEL, JobRequest
 from tenderflow_common.contracts.workspace import (
     DocumentsIndexed,
     IndexingFailed,
@@ -70,7 +71,7 @@ async def index_package(event: PackageIngested, envelope: Envelope, uow: UnitOfW
     await uow.emit(envelope.follow(
         DocumentsIndexed(workspace_id=workspace["id"], workspace=workspace["name"], package_id=event.package_id,
                          backend=workspace["backend"], documents=len(event.documents), chunks=total_chunks,
-                         request=event.request),
+                         request=with_workspace_defaults(event.request, workspace)),
         source=SOURCE, message_id=stable_id(event.package_id, "indexed"),
     ))
 
@@ -147,6 +148,18 @@ def indexing_status(documents: int, sync_statuses: list[str]) -> IndexingStatus:
     if sync_statuses and sync_statuses[0] == "failed":
         return "failed"
     return "indexed" if documents else "empty"
+
+
+def with_workspace_defaults(request: JobRequest, workspace: dict) -> JobRequest:
+    """The request answering gets: the workspace's question set where the upload asked no questions and named no
+    set, and its model where the upload left the default model alone."""
+    settings = configuration(workspace)
+    chosen: dict = {}
+    if settings.question_set and request.questions is None and request.question_set is None:
+        chosen["question_set"] = settings.question_set
+    if settings.model and request.model == DEFAULT_MODEL and not request.compare_with:
+        chosen["model"] = settings.model
+    return request.model_copy(update=chosen) if chosen else request
 
 
 def configuration(workspace: dict) -> WorkspaceConfiguration:

@@ -28,7 +28,7 @@ from tenderflow_common.unit_of_work import Transaction
 from tenderflow_common.work import HEARTBEAT_SECONDS, Claim, Claimed, LeasedWorker, WorkQueue
 from tenderflow_workspace import repository
 from tenderflow_workspace.anythingllm import AnythingLLMBackend, DocumentText, NotEmbedded, UploadFailed
-from tenderflow_workspace.handlers import configuration
+from tenderflow_workspace.handlers import configuration, with_workspace_defaults
 from tenderflow_workspace.models import anythingllm_syncs
 
 SOURCE = "tenderflow/workspace"
@@ -100,7 +100,7 @@ async def sync_package(task: SyncTask, claim: Claim, *, syncing: Syncing) -> Non
         await uow.emit(task.event(
             DocumentsIndexed(workspace_id=task.workspace_id, workspace=workspace["name"], package_id=task.package_id,
                              backend="anythingllm", documents=len(task.documents), chunks=chunks,
-                             request=task.request),
+                             request=with_workspace_defaults(task.request, workspace)),
             source=SOURCE, fact="indexed"))
 
 

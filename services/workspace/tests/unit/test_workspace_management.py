@@ -32,7 +32,8 @@ from tenderflow_workspace.settings import WorkspaceSettings
 from tenderflow_workspace.syncing import Syncing, sync_worker
 
 TENANT, OTHER = "acme", "globex"
-NOTICE = [{"text": "Contract notice. The buyer is the Port of Oslo. " * 10, "page": 1, "path": None, "row": None}]
+NOTICE = [{"text": f"Contract notice, page {page}. The buyer is the Port of Oslo. " * 30, "page": page, "path": None,
+           "row": None} for page in (1, 2, 3)]
 
 
 @dataclass
@@ -55,12 +56,12 @@ class Workspaces:
         assert response.status_code == 201, response.text
         return response.json()
 
-    async def ingest(self, workspace: str, package_id: str = "pkg-1") -> None:
+    async def ingest(self, workspace: str, package_id: str = "pkg-1", **request) -> None:
         """Index a package as the consumer would, for an upload that named `workspace`."""
         document_id = stable_id(package_id, "notice.pdf")
         key = tenant_key(TENANT, "packages", package_id, "documents", f"{document_id}.json")
         await self.store.put_bytes(key, json.dumps({"units": NOTICE}).encode())
-        event = PackageIngested(package_id=package_id, request=JobRequest(workspace=workspace), documents=[
+        event = PackageIngested(package_id=package_id, request=JobRequest(workspace=workspace, **request), documents=[
             IngestedDocument(document_id=document_id, file="notice.pdf", doc_type="pdf", pages=1, text_key=key)])
         envelope = Envelope.wrap(event, source="test", tenant_id=TENANT, job_id=f"job-{package_id}")
         prepared = await handlers.read_chunks(event, envelope, store=self.store)
@@ -149,6 +150,21 @@ async def test_an_upload_names_a_workspace_by_id_or_by_name_and_an_unknown_name_
     assert names == ["fjord", "harbour"]
     [created] = [e for e in await service.events("workspace-created") if e["data"]["name"] == "fjord"]
     assert created["jobid"] == "job-pkg-2"
+
+
+async def test_the_workspace_defaults_reach_answering_and_its_top_k_bounds_search(service: Workspaces):
+    harbour = await service.create("harbour", question_set="framework", model="openai:gpt-4o-mini", top_k=1)
+    await service.ingest("harbour", "pkg-1")
+    await service.ingest("harbour", "pkg-2", questions=[{"id": "q", "text": "Who buys?"}], model="ollama:llama3")
+    requests = {e["data"]["package_id"]: e["data"]["request"] for e in await service.events("documents-indexed")}
+    assert (requests["pkg-1"]["question_set"], requests["pkg-1"]["model"]) == ("framework", "openai:gpt-4o-mini")
+    assert (requests["pkg-2"]["question_set"], requests["pkg-2"]["model"]) == (None, "ollama:llama3")
+
+    found = await service.call("POST", f"/workspaces/{harbour['id']}/search", json={"query": "buyer", "top_k": 8})
+    assert found.status_code == 200 and len(found.json()["passages"]) == 1
+    await service.call("PATCH", f"/workspaces/{harbour['id']}", json={"settings": {"top_k": None}})
+    found = await service.call("POST", f"/workspaces/{harbour['id']}/search", json={"query": "buyer", "top_k": 8})
+    assert len(found.json()["passages"]) > 1
 
 
 async def test_deleting_removes_every_row_the_anythingllm_workspace_and_announces_the_packages(
