@@ -20,7 +20,7 @@ class Record:
 PollHandler = Callable[[list[Record]], Awaitable[None]]
 """Takes the records of one poll (in order within each partition); raising has them all delivered again."""
 
-POLL_MAX_RECORDS = 500
+POLL_MAX_RECORDS = 2000
 """At most this many records in one poll: enough to share a transaction, few enough to keep one short."""
 POLL_TIMEOUT_MS = 50
 """How long an idle poll waits for a first record; a poll returns as soon as records are there."""

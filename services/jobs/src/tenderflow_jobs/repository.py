@@ -10,6 +10,8 @@ from tenderflow_jobs.models import jobs
 from tenderflow_jobs.projection import JobState
 
 STATE_FIELDS = tuple(f.name for f in fields(JobState))
+STATE_COLUMNS = tuple(jobs.c[name] for name in STATE_FIELDS)
+"""Selected in this order, a row is a state's positional arguments."""
 
 
 def _values(state: JobState) -> dict:
@@ -23,10 +25,10 @@ def _to_state(row) -> JobState:
 
 async def get_many(session: AsyncSession, job_ids: Iterable[str], *, for_update: bool = False) -> dict[str, JobState]:
     """Several jobs by id; locked in id order, so two transactions locking overlapping jobs cannot deadlock."""
-    query = select(jobs).where(jobs.c.job_id.in_(sorted(job_ids))).order_by(jobs.c.job_id)
+    query = select(*STATE_COLUMNS).where(jobs.c.job_id.in_(sorted(job_ids))).order_by(jobs.c.job_id)
     if for_update:
         query = query.with_for_update()
-    return {row.job_id: _to_state(row) for row in (await session.execute(query)).all()}
+    return {row.job_id: JobState(*row) for row in (await session.execute(query)).all()}
 
 
 async def save_many(session: AsyncSession, states: list[JobState], *, new: bool) -> None:
