@@ -21,7 +21,8 @@ UPLOAD_REQUEST_BODY = {
                              "description": "The tender package, a ZIP archive (judged by its first bytes)."},
                     "workspace": {"type": "string", "default": DEFAULT_WORKSPACE, "maxLength": 100,
                                   "pattern": r"^[A-Za-z0-9_.-]+$",
-                                  "description": "Workspace to index the package into."},
+                                  "description": "Workspace to index the package into, by name or id; an unknown name "
+                                                 "creates it."},
                     "questions": {"type": "string", "maxLength": FIELD_LIMITS["questions"],
                                   "description": "JSON array of `{id, text, expected_fragments?, "
                                                  "document_types?}`; not together with `question_set`.",
