@@ -4,7 +4,7 @@ its questions alone, and it succeeds on its last answer whatever order the two q
 import itertools
 from datetime import UTC, datetime, timedelta
 
-from tenderflow_common.contracts import jobs, questions
+from tenderflow_common.contracts import ingest, jobs, questions, workspace
 from tenderflow_common.contracts.shared import JobRequest, QuestionSpec
 from tenderflow_common.envelope import Envelope
 from tenderflow_jobs import projection
@@ -67,3 +67,11 @@ def test_a_cancelled_run_stays_cancelled_when_its_answers_complete_later():
     messages = run_messages()
     final = fold([*messages[:3], jobs.CancelJob(), *messages[3:]])[-1]
     assert (final.kind, final.status) == ("run", "cancelled")
+
+
+def test_an_upload_naming_its_workspace_by_id_shows_its_name_once_indexed():
+    request = JobRequest(workspace="w-harbour")
+    state = fold([ingest.IngestPackage(package_key="k", filename="p.zip", size=1, sha256="x", request=request),
+                  workspace.DocumentsIndexed(workspace_id="w-harbour", workspace="harbour", package_id="p",
+                                             backend="builtin", documents=1, chunks=3, request=request)])[-1]
+    assert (state.workspace, state.workspace_id) == ("harbour", "w-harbour")
