@@ -2,12 +2,15 @@
 
 from pathlib import Path
 
+import redis.asyncio as redis
+
 from tenderflow_common.internal_auth import InternalAuth
 from tenderflow_common.internal_tokens import InternalTokenVerifier
 from tenderflow_common.service import Service, ServiceRuntime, create_service
 from tenderflow_common.transport import Transport
 from tenderflow_jobs import api, consumers, job_metrics
 from tenderflow_jobs.models import messaging
+from tenderflow_jobs.read_model import JobViews
 from tenderflow_jobs.settings import JobsSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -16,9 +19,12 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def build_service(settings: JobsSettings | None = None, transport: Transport | None = None) -> Service:
     """Jobs: folds every command and event into the job projection, and serves it internally."""
     runtime = ServiceRuntime("jobs", settings or JobsSettings(), messaging, MIGRATIONS, transport=transport)
+    views = JobViews(redis.from_url(runtime.settings.redis.url), runtime.settings.kafka.topic_prefix) \
+        if runtime.settings.redis.url else None
     runtime.consume(consumers.routes())
     runtime.samplers.append(job_metrics.open_jobs_sampler(runtime.sessions))
     verifier = InternalTokenVerifier(runtime.settings.platform.signing_key, "jobs", callers=["gateway"])
     router = api.internal_router(runtime.database, InternalAuth(verifier))
     return create_service(runtime, [router], title="Tenderflow jobs",
-                          description="The job projection, folded from every command and event.")
+                          description="The job projection, folded from every command and event.",
+                          background=[views.run] if views else [], on_stop=[views.aclose] if views else [])

@@ -37,4 +37,5 @@ jobs = Table(
     Column("ingested_at", UtcDateTime()),
     Column("indexed_at", UtcDateTime()),
     Column("answered_at", UtcDateTime()),
+    Column("version", Integer, nullable=False, server_default="0"),
 )

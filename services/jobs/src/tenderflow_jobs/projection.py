@@ -7,6 +7,7 @@ from tenderflow_common import failures
 from tenderflow_common.contracts import ingest, jobs, questions, workspace
 from tenderflow_common.contracts.jobs import TERMINAL_STATUSES, JobFailure, JobProgress, JobView
 from tenderflow_common.envelope import Envelope
+from tenderflow_common.job_views import remaining_seconds
 from tenderflow_common.messages import Message
 
 STAGE_ORDER = ("queued", "ingesting", "indexing", "answering", "done")
@@ -43,6 +44,8 @@ class JobState:
     ingested_at: datetime | None = None
     indexed_at: datetime | None = None
     answered_at: datetime | None = None
+    # Messages folded so far: the order of the job's views, which the read model never lets go backwards.
+    version: int = 0
 
     @property
     def terminal(self) -> bool:
@@ -86,7 +89,7 @@ def succeed_when_complete(state: JobState) -> JobState:
 
 def apply(state: JobState, message: Message, envelope: Envelope) -> JobState:
     """The job after one more message."""
-    state = replace(state, updated_at=max(state.updated_at, envelope.time))
+    state = replace(state, updated_at=max(state.updated_at, envelope.time), version=state.version + 1)
     at = envelope.time
     match message:
         case ingest.IngestPackage():
@@ -107,9 +110,8 @@ def apply(state: JobState, message: Message, envelope: Envelope) -> JobState:
         case ingest.PackageFailed():
             return _stopped(state, message, failures.EXTRACTION_FAILED, envelope)
         case workspace.DocumentsIndexed():
-            # An upload may name its workspace by id: from here on the job shows the name.
             return succeed_when_complete(replace(advance(state, "answering"), chunks=message.chunks, indexed_at=at,
-                                                 workspace=message.workspace, workspace_id=message.workspace_id))
+                                                 workspace_id=message.workspace_id))
         case workspace.IndexingFailed():
             # The workspace words every indexing failure itself; AnythingLLM's texts stay in its logs.
             return finish(state, "failed", at, job_error(failures.INDEXING_FAILED, message.reason, envelope))
@@ -191,12 +193,8 @@ def percent_done(state: JobState) -> float:
 
 
 def eta_seconds(state: JobState, now: datetime) -> float | None:
-    """Remaining time if the rate so far holds; None before there is a rate or after the end."""
-    percent = percent_done(state)
-    if state.terminal or percent <= 0:
-        return None
-    elapsed = max(0.0, (now - state.created_at).total_seconds())
-    return round(elapsed * (100.0 - percent) / percent, 1)
+    """Remaining time if the rate so far holds (the gateway recomputes it the same way for a stored view)."""
+    return remaining_seconds(percent_done(state), state.created_at, state.terminal, now)
 
 
 def view(state: JobState, now: datetime) -> JobView:

@@ -1,13 +1,23 @@
 """Jobs service settings."""
 
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from tenderflow_common.settings import ServiceSettings
+from tenderflow_common.settings import RedisSettings, ServiceSettings
 
 
 class JobsSettings(ServiceSettings):
-    """Where the jobs service listens and keeps its projection."""
+    """Where the jobs service listens, keeps its projection and publishes job views for the gateway."""
 
     model_config = SettingsConfigDict(env_prefix="TENDERFLOW_JOBS_")
 
     port: int = 8004
+    redis: RedisSettings = Field(default_factory=RedisSettings)
+
+    @classmethod
+    def embedded_defaults(cls, data_dir: Path) -> dict[str, Any]:
+        """Embedded mode has no Redis: its gateway asks the jobs service in process."""
+        return {"redis": RedisSettings(url="")}

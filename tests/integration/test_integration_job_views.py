@@ -1,0 +1,126 @@
+"""The job views the jobs service publishes to the real Redis: the gateway serves them as the jobs service would,
+never an older one than it has served, never to another tenant, and asks the jobs service when there is none."""
+
+import asyncio
+import json
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+import redis.asyncio as redis
+
+from tenderflow_common.in_memory import InMemoryTransport
+from tenderflow_common.migrations import upgrade_to_head
+from tenderflow_common.settings import KafkaSettings, RedisSettings
+from tenderflow_gateway import main as gateway_main
+from tenderflow_gateway import repository as gateway_repository
+from tenderflow_gateway.job_views import JobViewReader
+from tenderflow_gateway.settings import GatewaySettings
+from tenderflow_jobs import main as jobs_main
+from tenderflow_jobs import repository as jobs_repository
+from tenderflow_jobs.projection import JobState
+from tenderflow_jobs.read_model import JobViews
+from tenderflow_jobs.settings import JobsSettings
+
+pytestmark = pytest.mark.integration
+
+
+def job(tenant_id: str, version: int, **fields) -> JobState:
+    created = datetime.now(UTC) - timedelta(seconds=30)
+    return JobState(job_id=f"job-{uuid.uuid4().hex}", tenant_id=tenant_id, created_at=created, updated_at=created,
+                    version=version, **fields)
+
+
+async def written(views: JobViews, *states: JobState) -> None:
+    """Publish after a commit and let the background writer put them."""
+    writer = asyncio.create_task(views.run())
+    views.publish(states)
+    await asyncio.sleep(0.2)
+    writer.cancel()
+
+
+@pytest.fixture
+async def redis_client(redis_url):
+    client = redis.from_url(redis_url)
+    yield client
+    await client.aclose()
+
+
+async def test_a_view_never_goes_backwards_and_waits_for_a_pending_version(redis_client):
+    namespace = f"test-{uuid.uuid4().hex}."
+    first_replica, second_replica = JobViews(redis_client, namespace), JobViews(redis_client, namespace)
+    reader = JobViewReader(redis_client, namespace)
+    newer = job("tenant-a", 3, status="running", stage="answering", questions_total=4, questions_answered=2)
+    older = replace(newer, version=2, questions_answered=1)
+    await written(first_replica, newer)
+    await written(second_replica, older)
+    assert json.loads(await reader.view("tenant-a", newer.job_id))["progress"]["questions_answered"] == 2
+
+    coming = replace(newer, version=4, status="succeeded", stage="done", questions_answered=4)
+    await first_replica.mark_pending([coming])
+    assert await reader.view("tenant-a", newer.job_id) is None  # the database is asked until it is written
+    await written(first_replica, coming)
+    assert json.loads(await reader.view("tenant-a", newer.job_id))["status"] == "succeeded"
+    assert await reader.view("tenant-b", newer.job_id) is None
+
+
+async def test_a_running_job_read_from_redis_has_its_eta_brought_up_to_now(redis_client):
+    namespace = f"test-{uuid.uuid4().hex}."
+    running = job("tenant-a", 5, status="running", stage="answering", questions_total=10, questions_answered=5)
+    await written(JobViews(redis_client, namespace), running)
+    first = json.loads(await JobViewReader(redis_client, namespace).view("tenant-a", running.job_id))
+    await asyncio.sleep(1.1)
+    later = json.loads(await JobViewReader(redis_client, namespace).view("tenant-a", running.job_id))
+    assert later["eta_seconds"] > first["eta_seconds"] > 0
+
+
+async def test_the_gateway_serves_the_jobs_services_view_and_falls_back_on_a_miss(redis_url, tmp_path):
+    namespace = f"test-{uuid.uuid4().hex}."
+    shared = {"redis": RedisSettings(url=redis_url), "kafka": KafkaSettings(topic_prefix=namespace)}
+    jobs_url, gateway_url = (f"sqlite+aiosqlite:///{tmp_path / name}.db" for name in ("jobs", "gateway"))
+    await upgrade_to_head(jobs_main.MIGRATIONS, jobs_url)
+    await upgrade_to_head(gateway_main.MIGRATIONS, gateway_url)
+    jobs = jobs_main.build_service(JobsSettings(database_url=jobs_url, **shared), InMemoryTransport())
+    hops: list[str] = []
+    gateway = gateway_main.build_service(
+        GatewaySettings(database_url=gateway_url, rate_limit_per_minute=0, **shared), InMemoryTransport(),
+        peers={"jobs": CountingTransport(jobs.app, hops)})
+    async with gateway.runtime.sessions() as session, session.begin():
+        tenant_id = await gateway_repository.ensure_tenant(session, "acme")
+        _, key = await gateway_repository.create_key(session, tenant_id)
+        _, other_key = await gateway_repository.create_key(session, await gateway_repository.ensure_tenant(
+            session, "globex"))
+    state = job(tenant_id, 7, status="succeeded", stage="done", filename="tender.zip", questions_total=3,
+                questions_answered=3, finished_at=datetime.now(UTC))
+    async with jobs.runtime.sessions() as session, session.begin():
+        await jobs_repository.save(session, state, new=True)
+    path = f"/v1/jobs/{state.job_id}"
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=gateway.app), base_url="http://gateway") as client:
+        try:
+            missed = await client.get(path, headers={"X-API-Key": key})
+            assert missed.status_code == 200 and missed.json()["status"] == "succeeded" and len(hops) == 1
+            assert (await client.get(path, headers={"X-API-Key": other_key})).status_code == 404
+
+            await written(JobViews(redis.from_url(redis_url), namespace), state)
+            hops.clear()
+            served = await client.get(path, headers={"X-API-Key": key})
+            assert served.status_code == 200 and hops == []
+            assert served.json() == missed.json()
+            assert (await client.get(path, headers={"X-API-Key": other_key})).status_code == 404
+        finally:
+            await gateway.stop()
+            await jobs.stop()
+
+
+class CountingTransport(httpx.ASGITransport):
+    """The jobs service in process, noting each request the gateway sends it."""
+
+    def __init__(self, app, hops: list[str]) -> None:
+        super().__init__(app=app)
+        self.hops = hops
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.hops.append(request.url.path)
+        return await super().handle_async_request(request)
