@@ -1,6 +1,6 @@
 """Folding commands and events into a job: pure functions, so replaying the topics rebuilds the same state."""
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from tenderflow_common import failures
@@ -51,6 +51,19 @@ class JobState:
     def terminal(self) -> bool:
         return self.status in TERMINAL_STATUSES
 
+
+
+_FIELDS = frozenset(f.name for f in fields(JobState))
+
+
+def replace(state: JobState, **changes) -> JobState:
+    """`dataclasses.replace` without running `__init__` again: folding copies a state per message, and this copy
+    is about three times faster, which is most of what folding a message costs."""
+    if not changes.keys() <= _FIELDS:
+        raise TypeError(f"JobState has no field {sorted(changes.keys() - _FIELDS)}")
+    copied = object.__new__(JobState)
+    copied.__dict__.update(state.__dict__, **changes)
+    return copied
 
 def new_job(envelope: Envelope) -> JobState:
     """A job first seen through this message."""
