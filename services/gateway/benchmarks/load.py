@@ -10,7 +10,8 @@ or did not all end within TENDERFLOW_LOAD_DRAIN_SECONDS.
 
 TENDERFLOW_LOAD_RATES (uploads/s, comma-separated), TENDERFLOW_LOAD_SECONDS (per step), TENDERFLOW_LOAD_TENANTS
 and TENDERFLOW_LOAD_DRAIN_SECONDS override either variant. Exits 1 when a job accepted is not over after the
-drain, or when a step below the saturated one got a 5xx (or no answer at all).
+drain, or when a step below the saturated one got a 5xx (or no answer at all) or had a job end other than
+succeeded.
 """
 
 from __future__ import annotations
@@ -167,17 +168,21 @@ def report(plan: Plan, results: list[StepResult], jobs: list[Job], drains: Phase
     for route, stats in sorted(drains.routes.items()):
         print(f"  {route:<20} {stats.summary()}")
     lost = [job for job in jobs if job.finished is None]
-    endings = Counter(job.status for job in jobs if job.finished is not None)
-    server_errors = sum(stats.server_errors for result in results[:saturated_at]
-                        for stats in result.phase.routes.values())
+    endings = Counter(job.ending for job in jobs if job.finished is not None)
+    below = results[:saturated_at]
+    server_errors = sum(stats.server_errors for result in below for stats in result.phase.routes.values())
+    unsuccessful = [job for result in below for job in result.jobs if job.ending not in ("", "succeeded")]
     print(f"\n{len(jobs)} jobs accepted: {', '.join(f'{n} {s}' for s, n in sorted(endings.items()))}; "
           f"{len(lost)} lost")
-    print(f"saturation: {_saturation(results, saturated_at)}; 5xx or no answer below it: {server_errors}")
+    print(f"saturation: {_saturation(results, saturated_at)}; below it, 5xx or no answer: {server_errors}, jobs "
+          f"that did not succeed: {len(unsuccessful)}")
     failures = []
     if lost:
         failures.append(f"{len(lost)} jobs never ended, e.g. {', '.join(job.id for job in lost[:3])}")
     if server_errors:
         failures.append(f"{server_errors} requests got a 5xx or no answer below saturation")
+    if unsuccessful:
+        failures.append(f"{len(unsuccessful)} jobs did not succeed below saturation, e.g. {unsuccessful[0].id}")
     for failure in failures:
         print(f"FAILED: {failure}", file=sys.stderr)
     return 1 if failures else 0

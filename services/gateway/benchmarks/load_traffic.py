@@ -19,13 +19,14 @@ TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
 
 @dataclass
 class Job:
-    """An accepted upload; `finished` is when a poll first saw it end (loop time)."""
+    """An accepted upload; `finished` is when a poll first saw it end (loop time), `ending` how it ended (its
+    status, and the failure's code when it failed)."""
 
     id: str
     step: int
     due: float
     finished: float | None = None
-    status: str = "queued"
+    ending: str = ""
 
 
 @dataclass
@@ -108,9 +109,11 @@ class Traffic:
         response = await self._request(STATUS, due, "GET", f"/v1/jobs/{job.id}", key)
         if response is None or response.status_code != 200 or job.finished is not None:
             return
-        status = response.json()["status"]
-        if status in TERMINAL:
-            job.finished, job.status = asyncio.get_running_loop().time(), status
+        view = response.json()
+        if view["status"] in TERMINAL:
+            failure = (view.get("failure") or {}).get("code")
+            job.finished = asyncio.get_running_loop().time()
+            job.ending = f"{view['status']} ({failure})" if failure else view["status"]
             self._open_jobs -= 1
             if not self._open_jobs:
                 self._none_open.set()
