@@ -49,6 +49,11 @@ async def index_package(event: PackageIngested, envelope: Envelope, uow: UnitOfW
     The builtin chunks are stored whatever the backend, since they serve search and citations. A workspace with
     the `anythingllm` backend then gets a pending sync: the worker uploads and embeds the documents outside any
     transaction and announces `DocumentsIndexed` itself."""
+    deleted_at = await repository.last_deleted(uow.session, envelope.tenantid, event.request.workspace)
+    if deleted_at is not None and envelope.time <= deleted_at:
+        # Ingested before its workspace was deleted, delivered after: indexing it would bring the workspace back.
+        await _indexing_failed(event, envelope, uow, "its workspace was deleted")
+        return
     workspace, created = await repository.ensure_workspace(uow.session, envelope.tenantid,
                                                            event.request.workspace, default_backend)
     if created:
@@ -89,6 +94,10 @@ async def _record_sync(event: PackageIngested, envelope: Envelope, uow: UnitOfWo
 
 async def indexing_failed(event: PackageIngested, envelope: Envelope, uow: UnitOfWork, reason: str) -> None:
     """The package was dead-lettered: end its job with the reason rather than leave it indexing for ever."""
+    await _indexing_failed(event, envelope, uow, reason)
+
+
+async def _indexing_failed(event: PackageIngested, envelope: Envelope, uow: UnitOfWork, reason: str) -> None:
     await uow.emit(envelope.follow(
         IndexingFailed(workspace=event.request.workspace, package_id=event.package_id,
                        reason=f"The package could not be indexed: {reason}"),
@@ -125,7 +134,7 @@ async def delete_workspace(uow: UnitOfWork, workspace: dict) -> None:
     A remote AnythingLLM workspace is removed before this transaction, so a failure there leaves everything to
     try again."""
     packages = await repository.package_ids(uow.session, workspace["id"])
-    await repository.delete_workspace(uow.session, workspace["id"])
+    await repository.delete_workspace(uow.session, workspace)
     await uow.emit(_announcement(WorkspaceDeleted(workspace_id=workspace["id"], name=workspace["name"],
                                                   package_ids=packages), workspace["tenant_id"], workspace))
 

@@ -22,6 +22,16 @@ workspaces = Table(
     UniqueConstraint("tenant_id", "name"),
 )
 
+deleted_workspaces = Table(
+    "deleted_workspaces",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("tenant_id", String(200), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("deleted_at", UtcDateTime(), nullable=False),
+)
+"""When a workspace was last deleted, so a package that was on its way into it then does not bring it back."""
+
 documents = Table(
     "documents",
     metadata,

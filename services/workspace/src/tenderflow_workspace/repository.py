@@ -7,7 +7,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenderflow_common.envelope import stable_id
 from tenderflow_workspace.builtin import Chunk
-from tenderflow_workspace.models import anythingllm_documents, anythingllm_syncs, chunks, documents, workspaces
+from tenderflow_workspace.models import (
+    anythingllm_documents,
+    anythingllm_syncs,
+    chunks,
+    deleted_workspaces,
+    documents,
+    workspaces,
+)
 
 
 async def ensure_workspace(session: AsyncSession, tenant_id: str, name_or_id: str,
@@ -78,11 +85,21 @@ async def package_ids(session: AsyncSession, workspace_id: str) -> list[str]:
     return list(rows.scalars())
 
 
-async def delete_workspace(session: AsyncSession, workspace_id: str) -> None:
-    """The workspace and every row of it, children before parents."""
+async def delete_workspace(session: AsyncSession, workspace: dict) -> None:
+    """The workspace and every row of it, children before parents, leaving when it was deleted."""
     for table in (anythingllm_documents, anythingllm_syncs, chunks, documents):
-        await session.execute(delete(table).where(table.c.workspace_id == workspace_id))
-    await session.execute(delete(workspaces).where(workspaces.c.id == workspace_id))
+        await session.execute(delete(table).where(table.c.workspace_id == workspace["id"]))
+    await session.execute(delete(workspaces).where(workspaces.c.id == workspace["id"]))
+    await session.execute(delete(deleted_workspaces).where(deleted_workspaces.c.id == workspace["id"]))
+    await session.execute(insert(deleted_workspaces).values(id=workspace["id"], tenant_id=workspace["tenant_id"],
+                                                            name=workspace["name"], deleted_at=datetime.now(UTC)))
+
+
+async def last_deleted(session: AsyncSession, tenant_id: str, name_or_id: str) -> datetime | None:
+    """When the tenant's workspace of this name or id was last deleted, if ever."""
+    return await session.scalar(select(func.max(deleted_workspaces.c.deleted_at)).where(
+        deleted_workspaces.c.tenant_id == tenant_id,
+        or_(deleted_workspaces.c.name == name_or_id, deleted_workspaces.c.id == name_or_id)))
 
 
 async def workspace_for_tenant(session: AsyncSession, workspace_id: str, tenant_id: str) -> dict | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -56,14 +57,16 @@ class Workspaces:
         assert response.status_code == 201, response.text
         return response.json()
 
-    async def ingest(self, workspace: str, package_id: str = "pkg-1", **request) -> None:
-        """Index a package as the consumer would, for an upload that named `workspace`."""
+    async def ingest(self, workspace: str, package_id: str = "pkg-1", sent_at: datetime | None = None,
+                     **request) -> None:
+        """Index a package as the consumer would, for an upload that named `workspace`, ingested at `sent_at`."""
         document_id = stable_id(package_id, "notice.pdf")
         key = tenant_key(TENANT, "packages", package_id, "documents", f"{document_id}.json")
         await self.store.put_bytes(key, json.dumps({"units": NOTICE}).encode())
         event = PackageIngested(package_id=package_id, request=JobRequest(workspace=workspace, **request), documents=[
             IngestedDocument(document_id=document_id, file="notice.pdf", doc_type="pdf", pages=1, text_key=key)])
         envelope = Envelope.wrap(event, source="test", tenant_id=TENANT, job_id=f"job-{package_id}")
+        envelope = envelope.model_copy(update={"time": sent_at}) if sent_at else envelope
         prepared = await handlers.read_chunks(event, envelope, store=self.store)
         async with self.runtime.transaction() as uow:
             await handlers.index_package(event, envelope, uow, prepared, default_backend="builtin")
@@ -188,6 +191,21 @@ async def test_deleting_removes_every_row_the_anythingllm_workspace_and_announce
     [deleted] = await service.events("workspace-deleted")
     assert deleted["data"] == {"workspace_id": harbour["id"], "name": "harbour", "package_ids": ["pkg-1"]}
     assert (await service.call("DELETE", f"/workspaces/{harbour['id']}")).status_code == 404
+
+
+async def test_a_package_ingested_before_its_workspace_was_deleted_does_not_bring_it_back(service: Workspaces):
+    harbour = await service.create("harbour")
+    ingested_before = datetime.now(UTC)
+    assert (await service.call("DELETE", f"/workspaces/{harbour['id']}")).status_code == 204
+
+    await service.ingest(harbour["id"], "late", sent_at=ingested_before)
+    await service.ingest("harbour", "late-by-name", sent_at=ingested_before)
+    assert await service.count(workspaces) == 0 and await service.count(documents) == 0
+    failed = await service.events("indexing-failed")
+    assert [e["data"]["reason"] for e in failed] == ["The package could not be indexed: its workspace was deleted"] * 2
+
+    await service.ingest("harbour", "after")  # a new upload after the deletion makes the workspace afresh
+    assert [w["name"] for w in (await service.call("GET", "/workspaces")).json()["workspaces"]] == ["harbour"]
 
 
 async def test_an_anythingllm_workspace_is_refused_where_no_server_is_configured(tmp_path: Path):
