@@ -10,8 +10,8 @@ import pytest
 
 from tenderflow_common.testing.infra import Infra
 from tenderflow_common.testing.stack import Stack
-from tenderflow_common.testing.topics import create_prefixed_topics, delete_topics, new_prefix
 
+from .faults import running_stack, watching
 from .ledger import Ledger
 from .report import FaultReport
 from .watch import JobWatch
@@ -38,25 +38,14 @@ def full_run() -> bool:
 
 @pytest.fixture(scope="session")
 async def fault_stack(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
-    prefix = new_prefix()
-    names = await create_prefixed_topics(infra.kafka_bootstrap_servers, prefix)
-    stack = Stack(infra=infra, topic_prefix=prefix, work_dir=tmp_path_factory.mktemp("faults"))
-    try:
-        await stack.start(float(os.environ.get("TENDERFLOW_STACK_READY_TIMEOUT", "90")))
+    async with running_stack(infra, tmp_path_factory.mktemp("faults")) as stack:
         yield stack
-    finally:
-        await stack.stop()
-        await delete_topics(infra.kafka_bootstrap_servers, names)
 
 
 @pytest.fixture(scope="session")
 async def watch(fault_stack: Stack) -> AsyncIterator[JobWatch]:
-    watching = JobWatch(fault_stack.databases["jobs"])
-    await watching.start()
-    try:
-        yield watching
-    finally:
-        await watching.stop()
+    async with watching(fault_stack) as watch:
+        yield watch
 
 
 @pytest.fixture(scope="session")

@@ -2,14 +2,18 @@
 poison or repeated records put straight on the topics."""
 
 import asyncio
+import contextlib
 import io
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
 import uuid
 import zipfile
 from collections import Counter
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,9 +24,13 @@ from aiokafka import AIOKafkaProducer
 from tenderflow_cli.embedded import EmbeddedSystem
 from tenderflow_common import topics
 from tenderflow_common.db import create_engine, session_factory
+from tenderflow_common.testing.infra import Infra
 from tenderflow_common.testing.stack import Stack, free_port
+from tenderflow_common.testing.topics import create_prefixed_topics, delete_topics, new_prefix
 from tenderflow_gateway import repository as gateway_repository
 from tenderflow_ingest.testing.documents import tender_pdf
+
+from .watch import JobWatch
 
 TENDERS = Path(__file__).resolve().parents[3] / "shared" / "data" / "tenders"
 # Text-layer documents only: a scan's OCR would make every job minutes long on a shared two-core machine.
@@ -69,6 +77,31 @@ async def upload(stack: Stack, key: str, package: bytes, questions: int | None =
     return response.json()["job_id"]
 
 
+@contextlib.asynccontextmanager
+async def running_stack(infra: Infra, work_dir: Path, **extra_env: str) -> AsyncIterator[Stack]:
+    """The five services over `infra`, with fresh databases and topics under a fresh prefix, all gone afterwards."""
+    prefix = new_prefix()
+    names = await create_prefixed_topics(infra.kafka_bootstrap_servers, prefix)
+    stack = Stack(infra=infra, topic_prefix=prefix, work_dir=work_dir, extra_env=extra_env)
+    try:
+        await stack.start(float(os.environ.get("TENDERFLOW_STACK_READY_TIMEOUT", "90")))
+        yield stack
+    finally:
+        await stack.stop()
+        await delete_topics(infra.kafka_bootstrap_servers, names)
+
+
+@contextlib.asynccontextmanager
+async def watching(stack: Stack) -> AsyncIterator[JobWatch]:
+    """Every job of the stack sampled while the block runs."""
+    watch = JobWatch(stack.databases["jobs"])
+    await watch.start()
+    try:
+        yield watch
+    finally:
+        await watch.stop()
+
+
 def kill(stack: Stack, process: str) -> float:
     """`kill -9`: no shutdown hook runs, no offset or lease is given back. The moment it happened."""
     running = stack.processes.pop(process)
@@ -89,6 +122,30 @@ def start_replica(stack: Stack, service: str, name: str) -> None:
     log_file = (stack.work_dir / "logs" / f"{name}.log").open("ab")
     stack.processes[name] = subprocess.Popen([sys.executable, "-m", f"tenderflow_{service}"], env=env,
                                              stdout=log_file, stderr=subprocess.STDOUT)
+
+
+def _process_tree(pid: int) -> list[int]:
+    """The process and its descendants (an ingest replica's sandbox server and the child extracting)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [pid] + [descendant for child in children for descendant in _process_tree(int(child))]
+
+
+def pause(stack: Stack, process: str) -> list[int]:
+    """SIGSTOP the process and its children, as a frozen VM or a long GC pause would: it holds whatever it held,
+    renews nothing and knows nothing of the time passing. The pids stopped, for `resume`."""
+    stopped = _process_tree(stack.processes[process].pid)
+    for pid in stopped:
+        os.kill(pid, signal.SIGSTOP)
+    return stopped
+
+
+def resume(stopped: list[int]) -> None:
+    for pid in stopped:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGCONT)
 
 
 async def still_working(stack: Stack, service: str, table: str) -> bool:

@@ -12,6 +12,8 @@ import asyncpg
 STAGES = ("queued", "ingesting", "indexing", "answering", "done")
 TERMINAL = ("succeeded", "failed", "cancelled")
 SAMPLE_SECONDS = 0.2
+# What asyncpg raises while PostgreSQL is stopped, shutting down or starting up.
+SERVER_AWAY = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
 
 
 @dataclass(frozen=True)
@@ -57,21 +59,31 @@ class JobWatch:
                 await self._task
 
     async def _sample_forever(self) -> None:
-        connection = await asyncpg.connect(self._dsn)
-        try:
-            while True:
-                rows = await connection.fetch("SELECT job_id, status, stage, documents_extracted, chunks, "
-                                              "questions_answered FROM jobs")
-                now = time.monotonic()
-                for row in rows:
-                    sample = Sample(now, row["status"], row["stage"], row["documents_extracted"], row["chunks"],
-                                    row["questions_answered"])
-                    history = self.samples.setdefault(row["job_id"], [])
-                    if not history or history[-1].progress != sample.progress:
-                        history.append(sample)
+        """Sample until stopped; while PostgreSQL is away (a restart the suite caused), connect again and go on."""
+        while True:
+            try:
+                connection = await asyncpg.connect(self._dsn)
+            except SERVER_AWAY:
                 await asyncio.sleep(SAMPLE_SECONDS)
-        finally:
-            await connection.close()
+                continue
+            try:
+                while True:
+                    self._sample(await connection.fetch("SELECT job_id, status, stage, documents_extracted, chunks, "
+                                                        "questions_answered FROM jobs"))
+                    await asyncio.sleep(SAMPLE_SECONDS)
+            except SERVER_AWAY:
+                await asyncio.sleep(SAMPLE_SECONDS)
+            finally:
+                connection.terminate()
+
+    def _sample(self, rows: list[asyncpg.Record]) -> None:
+        now = time.monotonic()
+        for row in rows:
+            sample = Sample(now, row["status"], row["stage"], row["documents_extracted"], row["chunks"],
+                            row["questions_answered"])
+            history = self.samples.setdefault(row["job_id"], [])
+            if not history or history[-1].progress != sample.progress:
+                history.append(sample)
 
     def latest(self, job_id: str) -> Sample | None:
         history = self.samples.get(job_id)
