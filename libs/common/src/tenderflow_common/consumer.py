@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import String, bindparam, func, insert, literal, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tenacity import AsyncRetrying, retry_if_not_exception_type, stop_after_attempt, wait_exponential
@@ -193,8 +194,16 @@ class MessageConsumer:
         A replica marking the same id concurrently makes this wait for its transaction: the id then counts as
         processed if that one committed, and as new if it rolled back."""
         processed = self._tables.processed
-        statement = insert_unless_present(processed, session.get_bind().dialect.name).returning(processed.c.message_id)
-        marked = await session.scalars(statement, [{"consumer": self.name, "message_id": id_} for id_ in message_ids])
+        dialect = session.get_bind().dialect.name
+        statement = insert_unless_present(processed, dialect)
+        if dialect == "postgresql":
+            # The ids travel as one array parameter: a row of parameters per id costs more than the insert itself.
+            ids = func.unnest(bindparam("message_ids", type_=postgresql.ARRAY(String)))
+            statement = statement.from_select(["consumer", "message_id"], select(literal(self.name), ids))
+            marked = await session.scalars(statement.returning(processed.c.message_id), {"message_ids": message_ids})
+        else:
+            marked = await session.scalars(statement.returning(processed.c.message_id),
+                                           [{"consumer": self.name, "message_id": id_} for id_ in message_ids])
         return set(marked)
 
     async def _prepare_all(self, deliveries: list[Delivery]) -> dict[str, Any]:
