@@ -1,6 +1,8 @@
 """`GET /v1/jobs`: the filters and cursor a client may send, checked here and passed on to the jobs service."""
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from datetime import UTC, datetime
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from tenderflow_common.contracts.jobs import JobKind, JobPage, JobStatus
 from tenderflow_common.internal_client import InternalClient
@@ -29,6 +31,15 @@ class JobHistoryQuery(BaseModel):
     limit: int = Field(default=50, ge=1, le=200, description="Jobs per page.")
     cursor: str | None = Field(default=None, min_length=1, max_length=500,
                                description="The `next_cursor` of the previous page, with the same filters.")
+
+    @field_validator("created_after", "created_before")
+    @classmethod
+    def _in_utc(cls, value: datetime | None) -> datetime | None:
+        """The jobs service compares instants in UTC; an offset that carries one past year 9999 there names none."""
+        try:
+            return value.astimezone(UTC) if value else None
+        except OverflowError as error:
+            raise ValueError("is past the last instant once converted to UTC") from error
 
 
 async def job_page(jobs: InternalClient, tenant_id: str, query: JobHistoryQuery) -> JobPage:
