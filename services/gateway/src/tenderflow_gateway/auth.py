@@ -1,5 +1,6 @@
 """Who is calling: an API key or an access token naming exactly one tenant, with the scopes it was given."""
 
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
@@ -86,19 +87,19 @@ class Authenticator:
                       headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{scope}"'})
 
     async def _key_caller(self, address: str, key: str) -> Caller:
-        found = None
-        if looks_like_api_key(key) and (found := self.keys.get(key)) is None:
-            async with self.database.sessions() as session, session.begin():
-                found = await repository.live_key(session, key)
-                if found is not None:
-                    await repository.mark_key_used(session, found.id)
-            if found is not None:
-                self.keys.put(key, found)
+        found = await self.keys.live(key, functools.partial(self._stored_key, key)) if looks_like_api_key(key) else None
         if found is None:
             raise await self._failed(address, "unknown, revoked or expired key", "Invalid API key",
                                      "The key is unknown, revoked or expired.")
         expires = found.expires_at.timestamp() if found.expires_at else None
         return Caller(found.tenant_id, found.scopes, found.id, expires)
+
+    async def _stored_key(self, key: str) -> repository.LiveKey | None:
+        async with self.database.sessions() as session, session.begin():
+            found = await repository.live_key(session, key)
+            if found is not None:
+                await repository.mark_key_used(session, found.id)
+        return found
 
     async def _token_caller(self, address: str, token: str) -> Caller:
         try:

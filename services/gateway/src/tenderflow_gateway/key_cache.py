@@ -3,9 +3,10 @@
 A revoked or expired key is refused at the latest `ttl_seconds` after the change: each entry is looked up again
 once its time is up, and a key past its own expiry is never answered from memory."""
 
+import asyncio
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from tenderflow_gateway.domain import hash_api_key
@@ -21,6 +22,22 @@ class KeyCache:
         self._max_entries = max_entries
         self._clock = clock
         self._entries: OrderedDict[str, tuple[float, LiveKey]] = OrderedDict()
+        self._loading: dict[str, asyncio.Task[LiveKey | None]] = {}
+
+    async def live(self, key: str, load: Callable[[], Awaitable[LiveKey | None]]) -> LiveKey | None:
+        """The live key from memory, else from `load`: one load per key at a time, however many requests wait for
+        it, so a burst of polls after an entry's time is up does not become a burst of database queries."""
+        if (found := self.get(key)) is not None:
+            return found
+        digest = hash_api_key(key)
+        loading = self._loading.get(digest)
+        if loading is None:
+            loading = self._loading[digest] = asyncio.ensure_future(load())
+            loading.add_done_callback(lambda _: self._loading.pop(digest, None))
+        found = await asyncio.shield(loading)
+        if found is not None:
+            self.put(key, found)
+        return found
 
     def get(self, key: str) -> LiveKey | None:
         """The live key remembered for this secret, if it is still within its time and not expired."""

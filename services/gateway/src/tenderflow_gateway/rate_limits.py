@@ -12,6 +12,9 @@ from tenderflow_common.problems import Problem
 
 log = logging.getLogger(__name__)
 WINDOW_SECONDS = 60
+# How long an address found with failures to spare is let through without asking Redis again.
+CLEAR_SECONDS = 1.0
+MAX_CLEAR_ADDRESSES = 10_000
 
 # A moving window: KEYS[1] lists its entries' times, newest first. ARGV: now, limit, window seconds, cost, and 1 to
 # count the hit when it fits. Nil when `cost` more entries fit; else the time the entry in the way leaves the window.
@@ -108,15 +111,20 @@ class TenantRateLimiter:
 
 class FailedAuthLimiter:
     """A moving one-minute window of failed authentications per client address, so keys cannot be guessed at
-    speed; once spent, that address gets 429 without its credentials being looked at."""
+    speed; once spent, that address gets 429 without its credentials being looked at.
+
+    An address found with failures to spare is remembered as clear for `CLEAR_SECONDS`, so a client polling with a
+    good key costs no round trip for it; any failure through this replica forgets that at once, so past the limit
+    an address gets at most one more attempt through each replica."""
 
     def __init__(self, storage: Windows, per_minute: int) -> None:
         self._windows = storage
         self._per_minute = per_minute
+        self._clear_until: dict[str, float] = {}
 
     async def refuse_if_blocked(self, address: str) -> None:
         """429 when this address has no failed attempt left in the window."""
-        if self._per_minute <= 0:
+        if self._per_minute <= 0 or self._clear_until.get(address, 0.0) > time.monotonic():
             return
         try:
             fits_at = await self._windows.take(f"auth-failures/{address}", self._per_minute, count=False)
@@ -125,8 +133,12 @@ class FailedAuthLimiter:
             return
         if fits_at is not None:
             raise _too_many(fits_at, f"Over {self._per_minute} failed authentications a minute from this address.")
+        if len(self._clear_until) >= MAX_CLEAR_ADDRESSES:
+            self._clear_until.clear()
+        self._clear_until[address] = time.monotonic() + CLEAR_SECONDS
 
     async def count_failure(self, address: str) -> None:
+        self._clear_until.pop(address, None)
         if self._per_minute <= 0:
             return
         try:

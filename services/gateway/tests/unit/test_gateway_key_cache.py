@@ -53,3 +53,17 @@ def test_the_oldest_entries_go_first_when_full():
     for name in ("a", "b", "c"):
         cache.put(f"tf_{name}", LiveKey(name, "t", frozenset(), None))
     assert cache.get("tf_a") is None and cache.get("tf_c") is not None
+
+
+async def test_concurrent_requests_share_one_lookup():
+    cache, lookups = KeyCache(5), []
+    stored = LiveKey("k", "t", frozenset({"read"}), None)
+
+    async def load() -> LiveKey:
+        lookups.append(1)
+        await asyncio.sleep(0.05)
+        return stored
+
+    found = await asyncio.gather(*(cache.live("tf_polled", load) for _ in range(20)))
+    assert found == [stored] * 20 and len(lookups) == 1
+    assert await cache.live("tf_polled", load) == stored and len(lookups) == 1
