@@ -84,7 +84,8 @@ async def running_stack(infra: Infra, work_dir: Path, **extra_env: str) -> Async
     names = await create_prefixed_topics(infra.kafka_bootstrap_servers, prefix)
     stack = Stack(infra=infra, topic_prefix=prefix, work_dir=work_dir, extra_env=extra_env)
     try:
-        await stack.start(float(os.environ.get("TENDERFLOW_STACK_READY_TIMEOUT", "90")))
+        # Five Pythons importing at once on two shared cores can take minutes when other work runs beside them.
+        await stack.start(float(os.environ.get("TENDERFLOW_STACK_READY_TIMEOUT", "180")))
         yield stack
     finally:
         await stack.stop()
