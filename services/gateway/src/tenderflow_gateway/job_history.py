@@ -32,6 +32,16 @@ class JobHistoryQuery(BaseModel):
     cursor: str | None = Field(default=None, min_length=1, max_length=500,
                                description="The `next_cursor` of the previous page, with the same filters.")
 
+    @field_validator("created_after", "created_before", mode="before")
+    @classmethod
+    def _not_a_number(cls, value: object) -> object:
+        """Only ISO 8601, as documented: a number would otherwise be taken for seconds since 1970."""
+        try:
+            float(str(value))
+        except ValueError:
+            return value
+        raise ValueError("must be an ISO 8601 instant with its offset, not a number")
+
     @field_validator("created_after", "created_before")
     @classmethod
     def _in_utc(cls, value: datetime | None) -> datetime | None:

@@ -191,7 +191,8 @@ async def test_history_filters_reach_the_jobs_service_and_its_page_comes_back(ga
 
 @pytest.mark.parametrize("params", [{"status": "done"}, {"kind": "rerun"}, {"created_after": "last week"},
                                     {"created_before": "2026-04-01T00:00:00"},
-                                    {"created_after": "9999-12-31T23:59:59-23:59"}, {"limit": 201}, {"offset": 10},
+                                    {"created_after": "9999-12-31T23:59:59-23:59"}, {"created_before": "0.5"},
+                                    {"created_after": "1700000000"}, {"limit": 201}, {"offset": 10},
                                     {"sort": "oldest"}, {"cursor": "forged"}])
 async def test_a_history_filter_the_api_does_not_know_is_a_422_problem(gateway, params):
     response = await gateway.client.get("/v1/jobs", params=params)
