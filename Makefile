@@ -13,7 +13,7 @@ LOAD_INFRA_ENV := set -a && source .run/infra.env && set +a
 # Exports the local model server's settings written by llm-up.
 LOAD_LLM_ENV := set -a && source .run/llm.env && set +a
 
-.PHONY: asyncapi demo help install ocr infra-up infra-down llm-up llm-down stack-up stack-down test lint eval bench-questions bench-ingest bench-modes bench-projection faults load chart-check
+.PHONY: asyncapi demo help install ocr infra-up infra-down llm-up llm-down stack-up stack-down test lint eval bench-questions bench-ingest bench-modes bench-projection bench-gateway faults load chart-check
 
 help:
 	@echo "make install     sync .venv from uv.lock (installs uv $(UV_VERSION), and pip for it, if missing)"
@@ -35,6 +35,7 @@ help:
 	@echo "make bench-ingest  sandbox start cost; ingest MB/s, PDF pages/s and peak RSS on a ~500 MB package against bare zipfile/pypdfium2; OCR pages/s against bare Tesseract; 50 MB CSV and JSON against csv/json.load; XLSX and DOCX against bare openpyxl/python-docx"
 	@echo "make bench-modes   embedded mode against the five-process stack on the real tenders (starts infra)"
 	@echo "make bench-projection  the jobs projection folding 20,000 recorded job messages against a raw aiokafka consumer draining them (starts infra)"
+	@echo "make bench-gateway  GET /v1/jobs/{id} through the gateway against a bare FastAPI endpoint, closed loop and at half load (starts infra)"
 	@echo "make load        open-model uploads and status polls on the gateway of a stack of its own, stepped up to saturation (TENDERFLOW_LOAD_FULL=1: the full run)"
 
 # The first command for a newcomer: everything in one process, no servers, no API key.
@@ -114,6 +115,10 @@ bench-modes: install infra-up
 # 20,000 messages of 500 jobs recorded on fresh topics, drained raw and folded by the real jobs service; prints the ratio.
 bench-projection: install infra-up
 	@$(LOAD_INFRA_ENV); $(VENV_PY) services/jobs/benchmarks/bench_projection.py
+
+# A stack of its own takes the sample tender to the end; its job read is then measured beside a bare FastAPI app.
+bench-gateway: install infra-up
+	@$(LOAD_INFRA_ENV); $(VENV_PY) services/gateway/benchmarks/bench_gateway.py
 
 # The fault suite (tests/faults) selects itself only with -m faults, so `make test` does not run it too; the note
 # of each fault's ledger and recovery time is written to .run/faults-report.md.
