@@ -1,9 +1,10 @@
 """At-least-once consumption: drop duplicates, handle in one transaction, dead-letter the unhandleable."""
 
 import logging
+from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 from sqlalchemy import String, bindparam, func, insert, literal, select
@@ -63,8 +64,7 @@ class Route:
     handle_batch: BatchHandler | None = None
 
 
-@dataclass(frozen=True)
-class Delivery:
+class Delivery(NamedTuple):
     """A record that passed its checks: its envelope, its typed payload and the route that takes it."""
 
     record: Record
@@ -141,9 +141,13 @@ class MessageConsumer:
             for delivery in deliveries:
                 await self._handle(delivery)
             return
+        # Counted once per topic, type and outcome of the poll: a counter per message costs more than the fold.
+        outcomes: dict[tuple[str, str, str], list[Delivery]] = defaultdict(list)
         for delivery in deliveries:
             outcome = "duplicate" if delivery.envelope.id in seen else "handled"
-            metrics.count_consumed(self.name, delivery.record, delivery.envelope.type, outcome)
+            outcomes[delivery.record.topic, delivery.envelope.type, outcome].append(delivery)
+        for (_, message_type, outcome), alike in outcomes.items():
+            metrics.count_consumed(self.name, alike[0].record, message_type, outcome, len(alike))
 
     async def _admit(self, record: Record) -> Delivery | None:
         """The record's delivery if a route takes it; a record that can never be handled is dead-lettered."""

@@ -40,9 +40,9 @@ router = APIRouter()
 _DEAD_LETTER_SUFFIX = topics.dead_letters("")
 
 
-def count_consumed(consumer: str, record: Record, message_type: str, outcome: str) -> None:
-    """One message taken off a topic, and what became of it."""
-    messages_consumed.labels(consumer, record.topic, message_type, outcome).inc()
+def count_consumed(consumer: str, record: Record, message_type: str, outcome: str, count: int = 1) -> None:
+    """One message taken off a topic (or `count` alike from one poll), and what became of it."""
+    messages_consumed.labels(consumer, record.topic, message_type, outcome).inc(count)
 
 
 def count_published(topic: str, outcome: str) -> None:
