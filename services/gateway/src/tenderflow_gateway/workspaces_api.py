@@ -67,7 +67,8 @@ def workspaces_router(database: Database, clients: Clients, authenticate: Authen
     CurrentTenant = Annotated[str, Depends(authenticate)]
 
     @router.get("", response_model=WorkspacePage, responses=_problems(_422="A cursor that was not given out"))
-    async def list_workspaces(tenant_id: CurrentTenant, cursor: Annotated[str | None, Query(max_length=500)] = None,
+    async def list_workspaces(tenant_id: CurrentTenant,
+                              cursor: Annotated[str | None, Query(max_length=500, pattern=r"^[A-Za-z0-9_-]+$")] = None,
                               limit: Annotated[int, Query(ge=1, le=200)] = 50) -> WorkspacePage:
         """The caller's workspaces by name; pass `next_cursor` back as `cursor` for the next page."""
         params = {"tenant_id": tenant_id, "limit": limit} | ({"cursor": cursor} if cursor else {})

@@ -94,6 +94,7 @@ async def test_workspaces_are_created_listed_read_changed_and_kept_to_their_tena
     assert [w["name"] for w in page["workspaces"]] == ["fjord"]
     rest = (await setup.client.get("/v1/workspaces", headers=acme, params={"cursor": page["next_cursor"]})).json()
     assert [w["name"] for w in rest["workspaces"]] == ["harbour"] and rest["next_cursor"] is None
+    assert (await setup.client.get("/v1/workspaces", headers=acme, params={"cursor": "¥OE"})).status_code == 422
 
     url = f"/v1/workspaces/{workspace['id']}"
     read = (await setup.client.get(url, headers=acme)).json()

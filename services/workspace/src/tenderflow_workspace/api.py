@@ -1,7 +1,6 @@
 """Internal API: search a workspace (used by the questions service) and manage workspaces (used by the gateway)."""
 
 import base64
-import binascii
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -47,7 +46,7 @@ def internal_router(database: Database, auth: InternalAuth, indexes: IndexCache,
         return SearchResult(passages=await indexes.search(workspace_id, query))
 
     @router.get("/workspaces", response_model=WorkspacePage)
-    async def list_workspaces(tenant_id: Reader, cursor: str | None = None,
+    async def list_workspaces(tenant_id: Reader, cursor: Annotated[str | None, Query(max_length=500)] = None,
                               limit: Annotated[int, Query(ge=1, le=200)] = 50) -> WorkspacePage:
         """The tenant's workspaces by name, a page at a time."""
         async with database.sessions() as session:
@@ -113,6 +112,6 @@ def _after(cursor: str | None) -> str | None:
         return None
     try:
         return base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError) as error:
+    except ValueError as error:  # not base64, not ASCII, or not UTF-8 once decoded
         raise Problem(422, "Invalid cursor", "Pass back a `next_cursor` as it was given.",
                       kind="validation") from error

@@ -112,7 +112,8 @@ async def test_workspaces_are_created_listed_a_page_at_a_time_and_kept_to_their_
     assert [w["name"] for w in first["workspaces"]] == ["alpha", "bravo"]
     second = (await service.call("GET", "/workspaces", params={"limit": 2, "cursor": first["next_cursor"]})).json()
     assert [w["name"] for w in second["workspaces"]] == ["charlie"] and second["next_cursor"] is None
-    assert (await service.call("GET", "/workspaces", params={"cursor": "%%%"})).status_code == 422
+    for cursor in ("%%%", "¥OE®", "gA"):  # not base64, not ASCII, not UTF-8 once decoded
+        assert (await service.call("GET", "/workspaces", params={"cursor": cursor})).status_code == 422, cursor
 
     alpha = first["workspaces"][0]
     assert alpha["settings"]["top_k"] == 12 and alpha["indexing"] == "empty" and alpha["documents"] == 0

@@ -56,7 +56,8 @@ class WorkspaceConfiguration(Strict):
     model: str | None = Field(default=None, pattern=r"^[a-z0-9_-]+:.+$", max_length=200,
                               examples=["extractive:default"])
     top_k: int | None = Field(default=None, ge=1, le=100, description="Passages retrieved per question.")
-    anythingllm: AnythingLLMOverrides = Field(default_factory=AnythingLLMOverrides)
+    anythingllm: AnythingLLMOverrides | None = Field(
+        default_factory=AnythingLLMOverrides, description="Null clears every override; it is never null read back.")
 
     @field_validator("anythingllm", mode="before")
     @classmethod
