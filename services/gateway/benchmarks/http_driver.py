@@ -45,6 +45,18 @@ class Connection:
 
     async def get(self) -> int:
         """The status of one more answer (its body read and dropped)."""
+        reused = self.writer is not None
+        try:
+            return await self._answer()
+        except (asyncio.IncompleteReadError, ConnectionResetError):
+            if not reused:
+                raise
+            # The server closes a keep-alive connection left idle past its timeout: open a new one and ask again.
+            self.close()
+            self.writer = None
+            return await self._answer()
+
+    async def _answer(self) -> int:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
