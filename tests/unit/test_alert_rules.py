@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "deploy" / "prometheus" / "alerts.yml"
 RULE_TESTS = ROOT / "deploy" / "prometheus" / "alerts_test.yml"
 DASHBOARD = ROOT / "deploy" / "grafana" / "dashboards" / "tenderflow.json"
+PROMETHEUS_CONFIG = ROOT / "deploy" / "compose" / "prometheus.yml"
 METRIC_MODULES = (tenderflow_common.metrics, tenderflow_common.backlog_metrics, tenderflow_jobs.job_metrics,
                   tenderflow_ingest.extraction_metrics, tenderflow_questions.providers.observed)
 SUFFIXES = {"counter": ("_total",), "gauge": ("",), "histogram": ("_bucket", "_count", "_sum")}
@@ -98,6 +99,15 @@ def test_every_dashboard_panel_reads_the_provisioned_data_source():
     assert panels and all(panel["datasource"]["uid"] == uid for panel in panels)
 
 
+def test_the_compose_stack_mounts_the_rules_where_its_prometheus_reads_them_and_the_dashboards_in_grafana():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    [rule_path] = yaml.safe_load(PROMETHEUS_CONFIG.read_text())["rule_files"]
+    assert f"./{RULES.relative_to(ROOT)}:{rule_path}:ro" in services["prometheus"]["volumes"]
+    grafana_volumes = services["grafana"]["volumes"]
+    assert f"./{DASHBOARD.parent.relative_to(ROOT)}:/var/lib/grafana/dashboards:ro" in grafana_volumes
+    assert "./deploy/grafana/provisioning:/etc/grafana/provisioning:ro" in grafana_volumes
+
+
 def promtool() -> str | None:
     gopath_bin = Path(os.environ.get("GOPATH", Path.home() / "go")) / "bin" / "promtool"
     return shutil.which("promtool") or (str(gopath_bin) if gopath_bin.is_file() else None)
@@ -109,3 +119,13 @@ def test_promtool_accepts_the_rules_and_their_unit_tests_pass():
     assert checked.returncode == 0, checked.stdout + checked.stderr
     tested = subprocess.run([promtool(), "test", "rules", str(RULE_TESTS)], capture_output=True, text=True)
     assert tested.returncode == 0, tested.stdout + tested.stderr
+
+
+@pytest.mark.skipif(promtool() is None, reason="promtool is not built (tools/promtool.sh builds it)")
+def test_promtool_accepts_the_compose_prometheus_config(tmp_path):
+    config = yaml.safe_load(PROMETHEUS_CONFIG.read_text())
+    config["rule_files"] = [str(RULES)]
+    local = tmp_path / "prometheus.yml"
+    local.write_text(yaml.safe_dump(config))
+    checked = subprocess.run([promtool(), "check", "config", str(local)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
