@@ -12,9 +12,10 @@ from tenderflow_common.internal_auth import InternalAuth
 from tenderflow_common.internal_tokens import READ
 from tenderflow_common.problems import Problem
 from tenderflow_jobs import history, projection, repository
+from tenderflow_jobs.read_model import JobViews
 
 
-def internal_router(database: Database, auth: InternalAuth) -> APIRouter:
+def internal_router(database: Database, auth: InternalAuth, views: JobViews | None = None) -> APIRouter:
     """Routes for the tenant a gateway-signed token names."""
     router = APIRouter(prefix="/internal", tags=["internal"])
     Tenant = auth.tenant(READ)
@@ -25,6 +26,9 @@ def internal_router(database: Database, auth: InternalAuth) -> APIRouter:
             state = await repository.for_tenant(session, tenant_id, job_id)
         if state is None:
             raise Problem(404, "Job not found", kind="job-not-found")
+        if views is not None:
+            # The gateway asks only when Redis has no servable view: put the committed one back (if still newest).
+            views.publish([state])
         return projection.view(state, datetime.now(UTC))
 
     @router.get("/jobs", response_model=JobPage)
