@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 
-from sqlalchemy import Row, Table, event, or_, select, update
+from sqlalchemy import Engine, Row, Table, event, or_, select, update
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -143,11 +143,12 @@ class WorkQueue:
 
 @dataclass(frozen=True)
 class Holding:
-    """The task a step works on and the fencing token its claim got."""
+    """The task a step works on, the fencing token its claim got, and the database both live in."""
 
     queue: WorkQueue
     task_id: str
     token: int
+    database: Engine
 
     def check(self, session: Session) -> None:
         """Prove the claim still holds, or void the transaction. A share lock keeps a new claim from landing
@@ -167,7 +168,8 @@ _holding: ContextVar[Holding | None] = ContextVar("holding", default=None)
 @event.listens_for(Session, "before_commit")
 def _commit_only_while_holding(session: Session) -> None:
     holding = _holding.get()
-    if holding is not None:
+    # Only the claim's own database: in embedded mode a step calls other services in process, in its context.
+    if holding is not None and session.get_bind() is holding.database:
         holding.check(session)
 
 
@@ -211,6 +213,7 @@ class LeasedWorker(Generic[Task]):
         """Claim a task and run its step to the end; whether there was one."""
         async with self._transaction() as uow:
             row = await self._queue.claim_next(uow.session)
+            database = uow.session.get_bind()
         if row is None:
             return False
         claim = Claim(row.id, row.claims + 1)
@@ -218,7 +221,7 @@ class LeasedWorker(Generic[Task]):
             claim.cancel()
         heartbeat = asyncio.create_task(self._keep(claim))
         task = self._task_from_row(row)
-        holding = _holding.set(Holding(self._queue, claim.task_id, claim.token))
+        holding = _holding.set(Holding(self._queue, claim.task_id, claim.token, database))
         try:
             with context.job_context(task.correlation_id, task.tenant_id, task.job_id):
                 await self._step(task, claim)

@@ -157,3 +157,30 @@ async def test_a_step_s_transactions_committing_at_once_all_pass_the_fence(setti
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(parts)) == together
         assert await session.scalar(select(tasks.c.status)) == "done"
+
+
+async def test_a_step_s_commits_to_another_database_are_not_checked_against_its_claim(setting, tmp_path) -> None:
+    """Embedded mode calls other services in process, in the step's context; their databases hold no claim."""
+    sessions, messaging, tasks, _, _ = setting
+    queue = WorkQueue(tasks, active="working")
+    transaction = transactions(sessions, messaging)
+    other_metadata = MetaData()
+    notes = Table("notes", other_metadata, Column("id", Integer, primary_key=True))
+    other = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'other.db'}")
+
+    async def step(task: Claimed, claim: Claim) -> None:
+        async with other.begin() as connection:
+            await connection.run_sync(other_metadata.create_all)
+        async with session_factory(other)() as session, session.begin():
+            await session.execute(insert(notes).values(id=1))
+        async with transaction() as uow:
+            await queue.finish(uow.session, task.id, "done")
+
+    try:
+        assert await LeasedWorker("notes", queue, transaction, Replica._task, step, heartbeat_seconds=60).run_next()
+        async with session_factory(other)() as session:
+            assert await session.scalar(select(func.count()).select_from(notes)) == 1
+    finally:
+        await other.dispose()
+    async with sessions() as session:
+        assert await session.scalar(select(tasks.c.status)) == "done"
