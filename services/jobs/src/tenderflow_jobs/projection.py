@@ -123,8 +123,9 @@ def apply(state: JobState, message: Message, envelope: Envelope) -> JobState:
         case ingest.PackageFailed():
             return _stopped(state, message, failures.EXTRACTION_FAILED, envelope)
         case workspace.DocumentsIndexed():
+            # An upload may name its workspace by id: from here on the job shows the name.
             return succeed_when_complete(replace(advance(state, "answering"), chunks=message.chunks, indexed_at=at,
-                                                 workspace_id=message.workspace_id))
+                                                 workspace=message.workspace, workspace_id=message.workspace_id))
         case workspace.IndexingFailed():
             # The workspace words every indexing failure itself; AnythingLLM's texts stay in its logs.
             return finish(state, "failed", at, job_error(failures.INDEXING_FAILED, message.reason, envelope))
