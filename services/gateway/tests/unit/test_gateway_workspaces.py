@@ -89,6 +89,9 @@ async def test_workspaces_are_created_listed_read_changed_and_kept_to_their_tena
     assert again.json()["type"] == "urn:tenderflow:problem:workspace-exists"
     invalid = await setup.client.post("/v1/workspaces", headers=acme, json={"name": "a b", "backend": "x"})
     assert invalid.status_code == 422 and invalid.headers["content-type"] == PROBLEM
+    for settings in ({"top_k": True}, {"anythingllm": {"temperature": False}}):  # JSON booleans are no numbers
+        refused = await setup.client.post("/v1/workspaces", headers=acme, json={"name": "x", "settings": settings})
+        assert refused.status_code == 422, settings
 
     page = (await setup.client.get("/v1/workspaces", headers=acme, params={"limit": 1})).json()
     assert [w["name"] for w in page["workspaces"]] == ["fjord"]

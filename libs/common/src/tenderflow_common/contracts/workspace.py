@@ -2,9 +2,10 @@
 
 from datetime import datetime
 from enum import StrEnum
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import ConfigDict, Field, field_validator
+from pydantic import Strict as PydanticStrict
 
 from tenderflow_common import topics
 from tenderflow_common.contracts.shared import DocumentType, JobRequest, Strict
@@ -44,9 +45,10 @@ class AnythingLLMOverrides(Strict):
     """What the anythingllm backend pushes to the workspace's AnythingLLM workspace; unset keeps the installation's
     value (TENDERFLOW_ANYTHINGLLM_*)."""
 
-    top_n: int | None = Field(default=None, ge=1, le=50)
-    similarity_threshold: float | None = Field(default=None, ge=0, le=1)
-    temperature: float | None = Field(default=None, ge=0, le=2)
+    # Strict: JSON `true` is not a number of passages or a temperature, though a lax model would read it as 1.
+    top_n: Annotated[int, PydanticStrict()] | None = Field(default=None, ge=1, le=50)
+    similarity_threshold: Annotated[float, PydanticStrict()] | None = Field(default=None, ge=0, le=1)
+    temperature: Annotated[float, PydanticStrict()] | None = Field(default=None, ge=0, le=2)
 
 
 class WorkspaceConfiguration(Strict):
@@ -55,7 +57,8 @@ class WorkspaceConfiguration(Strict):
     question_set: str | None = Field(default=None, max_length=100, examples=["default"])
     model: str | None = Field(default=None, pattern=r"^[a-z0-9_-]+:.+$", max_length=200,
                               examples=["extractive:default"])
-    top_k: int | None = Field(default=None, ge=1, le=100, description="Passages retrieved per question.")
+    top_k: Annotated[int, PydanticStrict()] | None = Field(default=None, ge=1, le=100,
+                                                         description="Passages retrieved per question.")
     anythingllm: AnythingLLMOverrides | None = Field(
         default_factory=AnythingLLMOverrides, description="Null clears every override; it is never null read back.")
 
