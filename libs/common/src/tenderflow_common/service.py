@@ -155,8 +155,11 @@ class Service:
 
 
 def create_service(runtime: ServiceRuntime, routers: list[APIRouter], *, title: str, description: str,
-                   background: Sequence[Loop] = (), on_stop: Sequence[Hook] = ()) -> Service:
-    """The service with its FastAPI app: its routers, health, metrics, problem+json errors and lifecycle."""
+                   background: Sequence[Loop] = (), on_stop: Sequence[Hook] = (),
+                   untraced: Sequence[str] = ()) -> Service:
+    """The service with its FastAPI app: its routers, health, metrics, problem+json errors and lifecycle.
+
+    `untraced` adds URL patterns (regular expressions) that get no spans, besides health checks and metrics."""
     settings = runtime.settings
     service = Service(runtime, background, on_stop)
 
@@ -177,7 +180,7 @@ def create_service(runtime: ServiceRuntime, routers: list[APIRouter], *, title: 
     app.include_router(health_router(runtime.checks, InternalTokenVerifier(settings.platform.signing_key,
                                                                            runtime.name, callers=SERVICES)))
     app.include_router(metrics.router)
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*,metrics")
+    FastAPIInstrumentor.instrument_app(app, excluded_urls=",".join(("health/.*", "metrics", *untraced)))
     app.add_middleware(metrics.RequestMetrics, service=runtime.name)
     app.add_middleware(CorrelationMiddleware)
     service.app = app

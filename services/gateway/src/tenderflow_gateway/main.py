@@ -41,6 +41,7 @@ DESCRIPTION = """Upload tender packages, follow their jobs, and fetch cited answ
 Authenticate every request with an `X-API-Key` header, or with `Authorization: Bearer <token>` carrying an access
 token from `POST /v1/auth/token` (or from the configured identity provider). Reading needs the `read` scope,
 changing anything `write`, creating tenants and keys `admin`. Errors are RFC 9457 problem details."""
+UNTRACED_POLL = r"/v1/jobs/[^/]+$"
 DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json")
 
 
@@ -106,7 +107,10 @@ def build_service(settings: GatewaySettings | None = None, transport: Transport 
                question_sets_router(clients, authenticate),
                runs_router(runtime.database, clients, authenticate, OfferedProviders(clients.questions))]
     routers.append(workspaces_router(runtime.database, clients, authenticate))
-    service = create_service(runtime, routers, title="Tenderflow", description=DESCRIPTION, on_stop=[close_clients])
+    # A job's status is polled far more than anything else is asked, and a poll does no work worth a trace (its
+    # spans cost a third of the poll's CPU time).
+    service = create_service(runtime, routers, title="Tenderflow", description=DESCRIPTION, on_stop=[close_clients],
+                             untraced=[UNTRACED_POLL])
     harden(service.app, settings)
 
     @service.app.exception_handler(ServiceUnavailable)
