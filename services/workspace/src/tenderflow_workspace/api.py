@@ -51,7 +51,7 @@ def internal_router(database: Database, auth: InternalAuth, indexes: IndexCache,
         """The tenant's workspaces by name, a page at a time."""
         async with database.sessions() as session:
             rows = await repository.list_workspaces(session, tenant_id, _after(cursor), limit + 1)
-            views = [await handlers.workspace_view(session, row) for row in rows[:limit]]
+            views = await handlers.workspace_views(session, rows[:limit])
         more = len(rows) > limit
         return WorkspacePage(workspaces=views, next_cursor=_cursor(views[-1].name) if more else None)
 

@@ -141,13 +141,18 @@ async def delete_workspace(uow: UnitOfWork, workspace: dict) -> None:
 
 async def workspace_view(session: AsyncSession, workspace: dict) -> WorkspaceView:
     """The workspace with its counts and how its indexing stands."""
-    documents = await repository.count_workspace_documents(session, workspace["id"])
-    chunks = await repository.count_chunks(session, workspace["id"], None)
-    syncs = await repository.sync_statuses(session, workspace["id"])
-    return WorkspaceView(id=workspace["id"], name=workspace["name"], backend=workspace["backend"],
-                         settings=configuration(workspace), documents=documents, chunks=chunks,
-                         indexing=indexing_status(documents, syncs), last_job_id=workspace.get("last_job_id"),
-                         created_at=workspace["created_at"], updated_at=workspace.get("updated_at"))
+    return (await workspace_views(session, [workspace]))[0]
+
+
+async def workspace_views(session: AsyncSession, rows: list[dict]) -> list[WorkspaceView]:
+    """Workspaces with their counts and how their indexing stands, in the order given."""
+    held = await repository.holdings(session, [row["id"] for row in rows])
+    return [WorkspaceView(id=row["id"], name=row["name"], backend=row["backend"], settings=configuration(row),
+                          documents=held[row["id"]].documents, chunks=held[row["id"]].chunks,
+                          indexing=indexing_status(held[row["id"]].documents, held[row["id"]].sync_statuses),
+                          last_job_id=row.get("last_job_id"), created_at=row["created_at"],
+                          updated_at=row.get("updated_at"))
+            for row in rows]
 
 
 def indexing_status(documents: int, sync_statuses: list[str]) -> IndexingStatus:

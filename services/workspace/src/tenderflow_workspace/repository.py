@@ -1,5 +1,6 @@
 """Workspaces, documents and chunks in the workspace database."""
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, insert, or_, select, update
@@ -67,16 +68,28 @@ async def note_last_job(session: AsyncSession, workspace_id: str, job_id: str) -
     await session.execute(update(workspaces).where(workspaces.c.id == workspace_id).values(last_job_id=job_id))
 
 
-async def count_workspace_documents(session: AsyncSession, workspace_id: str) -> int:
-    return await session.scalar(select(func.count()).select_from(documents).where(
-        documents.c.workspace_id == workspace_id)) or 0
+@dataclass
+class Holdings:
+    """What a workspace holds: documents, chunks, and its AnythingLLM syncs' statuses newest first."""
+
+    documents: int = 0
+    chunks: int = 0
+    sync_statuses: list[str] = field(default_factory=list)
 
 
-async def sync_statuses(session: AsyncSession, workspace_id: str) -> list[str]:
-    """The statuses of the workspace's AnythingLLM syncs, newest first."""
-    rows = await session.execute(select(anythingllm_syncs.c.status).where(
-        anythingllm_syncs.c.workspace_id == workspace_id).order_by(anythingllm_syncs.c.created_at.desc()))
-    return list(rows.scalars())
+async def holdings(session: AsyncSession, workspace_ids: list[str]) -> dict[str, Holdings]:
+    """Each workspace's holdings, in three queries whatever the number of workspaces."""
+    found = {workspace_id: Holdings() for workspace_id in workspace_ids}
+    for table, counter in ((documents, "documents"), (chunks, "chunks")):
+        counted = await session.execute(select(table.c.workspace_id, func.count()).where(
+            table.c.workspace_id.in_(workspace_ids)).group_by(table.c.workspace_id))
+        for workspace_id, count in counted:
+            setattr(found[workspace_id], counter, count)
+    syncs = await session.execute(select(anythingllm_syncs.c.workspace_id, anythingllm_syncs.c.status).where(
+        anythingllm_syncs.c.workspace_id.in_(workspace_ids)).order_by(anythingllm_syncs.c.created_at.desc()))
+    for workspace_id, status in syncs:
+        found[workspace_id].sync_statuses.append(status)
+    return found
 
 
 async def package_ids(session: AsyncSession, workspace_id: str) -> list[str]:

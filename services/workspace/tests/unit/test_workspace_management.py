@@ -150,8 +150,9 @@ async def test_an_upload_names_a_workspace_by_id_or_by_name_and_an_unknown_name_
     by_id = (await service.call("GET", f"/workspaces/{harbour['id']}")).json()
     assert by_id["documents"] == 1 and by_id["chunks"] > 0
     assert by_id["indexing"] == "indexed" and by_id["last_job_id"] == "job-pkg-1"
-    names = [w["name"] for w in (await service.call("GET", "/workspaces")).json()["workspaces"]]
-    assert names == ["fjord", "harbour"]
+    listed = (await service.call("GET", "/workspaces")).json()["workspaces"]
+    assert [(w["name"], w["documents"], w["indexing"]) for w in listed] == [("fjord", 1, "indexed"),
+                                                                         ("harbour", 1, "indexed")]
     [created] = [e for e in await service.events("workspace-created") if e["data"]["name"] == "fjord"]
     assert created["jobid"] == "job-pkg-2"
 
