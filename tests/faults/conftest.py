@@ -1,9 +1,9 @@
-"""The fault suite runs against one stack of the five services as processes over the real servers; only
+"""The fault suite runs against one stack of the five services as processes over real servers of its own; only
 `make faults` (`-m faults`) selects it, so `make test` does not run it a second time."""
 
 import os
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ import pytest
 from tenderflow_common.testing.infra import Infra
 from tenderflow_common.testing.stack import Stack
 
+from . import separate_infra
 from .faults import running_stack, watching
 from .ledger import Ledger
 from .report import FaultReport
@@ -37,8 +38,20 @@ def full_run() -> bool:
 
 
 @pytest.fixture(scope="session")
+def infra() -> Iterator[Infra]:
+    """Kafka, PostgreSQL and Redis of the suite's own (separate_infra), since it stops and starts them: the usual
+    instance is shared by everything else running on the machine."""
+    try:
+        yield separate_infra.up()
+    finally:
+        separate_infra.down()
+
+
+@pytest.fixture(scope="session")
 async def fault_stack(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
-    async with running_stack(infra, tmp_path_factory.mktemp("faults")) as stack:
+    # The rate limits on, so that a Redis outage meets them; far above what the suite asks for.
+    async with running_stack(infra, tmp_path_factory.mktemp("faults"),
+                             TENDERFLOW_GATEWAY_RATE_LIMIT_PER_MINUTE="100000") as stack:
         yield stack
 
 

@@ -3,23 +3,19 @@ restarted, Redis stopped. No service needs a restart or a hand: the job moves ag
 being back and succeeds, no effect happens twice, and while Redis is away the gateway serves (rate limits fail
 open, as the README says) and never answers 500.
 
-These run on an infra instance of the suite's own (separate_infra), since the usual one is shared."""
+The suite's servers are its own (separate_infra), so stopping them disturbs no other work on the machine."""
 
 import asyncio
 import time
-from collections import Counter
-from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
 import redis.asyncio as redis
 
-from tenderflow_common.testing.infra import Infra
 from tenderflow_common.testing.stack import Stack
 
 from . import separate_infra
-from .faults import SHORT_PACKAGE, running_stack, tenant_with_key, tender_package, upload, watching
-from .ledger import Ledger
+from .faults import SHORT_PACKAGE, tenant_with_key, tender_package, upload
 from .watch import JobWatch
 
 pytestmark = pytest.mark.faults
@@ -29,33 +25,6 @@ RECOVERY_GOAL_SECONDS = 30.0
 OUTAGE_SECONDS = 8.0
 # CI restarts Kafka and PostgreSQL; Redis comes in the full run.
 IN_CI = ("kafka", "postgres")
-
-
-@pytest.fixture(scope="module")
-def own_infra() -> Iterator[Infra]:
-    try:
-        yield separate_infra.up()
-    finally:
-        separate_infra.down()
-
-
-@pytest.fixture(scope="module")
-async def infra_stack(own_infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
-    # The rate limits on, so the Redis outage meets them; far above what the suite asks for.
-    async with running_stack(own_infra, tmp_path_factory.mktemp("infra-faults"),
-                             TENDERFLOW_GATEWAY_RATE_LIMIT_PER_MINUTE="100000") as stack:
-        yield stack
-
-
-@pytest.fixture(scope="module")
-async def infra_watch(infra_stack: Stack) -> AsyncIterator[JobWatch]:
-    async with watching(infra_stack) as watch:
-        yield watch
-
-
-@pytest.fixture(scope="module")
-def infra_ledger(infra_stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Ledger:
-    return Ledger(infra_stack, tmp_path_factory.mktemp("infra-ledger"))
 
 
 async def _running_job(stack: Stack, watch: JobWatch, tenant: str) -> tuple[str, str, object]:
@@ -70,53 +39,53 @@ async def _running_job(stack: Stack, watch: JobWatch, tenant: str) -> tuple[str,
 
 @pytest.mark.parametrize("server", ["kafka", "postgres"])
 async def test_a_server_stopped_mid_job_and_started_again_costs_the_job_nothing(
-        server, infra_stack, infra_watch, infra_ledger, report, full_run):
+        server, fault_stack, watch, ledger, report, full_run, dead_letters_due):
     if not (full_run or server in IN_CI):
         pytest.skip("full run only (TENDERFLOW_FAULTS_FULL=1)")
-    job_id, _, sample = await _running_job(infra_stack, infra_watch, f"{server}-restart")
+    job_id, _, sample = await _running_job(fault_stack, watch, f"{server}-restart")
     await separate_infra.stop(server)
     await asyncio.sleep(OUTAGE_SECONDS)
     back_at = await separate_infra.start(server)
-    recovery = await infra_watch.progress_after(job_id, back_at, JOB_SECONDS)
-    await infra_watch.wait_for(job_id, lambda s: s.terminal, JOB_SECONDS)
+    recovery = await watch.progress_after(job_id, back_at, JOB_SECONDS)
+    await watch.wait_for(job_id, lambda s: s.terminal, JOB_SECONDS)
 
-    check = await infra_ledger.check([job_id], infra_watch, dead_letters_due=Counter())
+    check = await ledger.check([job_id], watch, dead_letters_due=dead_letters_due)
     stopped = {"kafka": "Kafka broker stopped", "postgres": "PostgreSQL stopped"}[server]
     report.record(f"{stopped} for {OUTAGE_SECONDS:.0f} s, then started", f"extraction at {sample.progress}",
                   recovery, check.summary())
     assert check.problems == []
     assert recovery <= RECOVERY_GOAL_SECONDS, recovery
-    for service, process in infra_stack.processes.items():
-        assert process.poll() is None, f"{service} died with {server} away:\n{infra_stack.log_tail(service)}"
+    for service, process in fault_stack.processes.items():
+        assert process.poll() is None, f"{service} died with {server} away:\n{fault_stack.log_tail(service)}"
 
 
 async def test_without_redis_the_gateway_serves_unlimited_and_limits_again_once_it_is_back(
-        infra_stack, infra_watch, infra_ledger, report, full_run):
+        fault_stack, watch, ledger, report, full_run, dead_letters_due):
     if not full_run:
         pytest.skip("full run only (TENDERFLOW_FAULTS_FULL=1)")
-    job_id, key, sample = await _running_job(infra_stack, infra_watch, "redis-away")
+    job_id, key, sample = await _running_job(fault_stack, watch, "redis-away")
     await separate_infra.stop("redis")
-    async with httpx.AsyncClient(base_url=infra_stack.gateway_url, headers={"X-API-Key": key}, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=fault_stack.gateway_url, headers={"X-API-Key": key}, timeout=30) as client:
         assert (await client.get(f"/v1/jobs/{job_id}")).status_code == 200
         refused = await client.get(f"/v1/jobs/{job_id}", headers={"X-API-Key": "tf_not-a-key"})
         assert refused.status_code == 401, refused.text
         ready = await client.get("/health/ready")
         assert ready.status_code == 503, "readiness must say Redis is away"
-    second_job = await upload(infra_stack, key, tender_package(SHORT_PACKAGE[:2]))
+    second_job = await upload(fault_stack, key, tender_package(SHORT_PACKAGE[:2]))
 
     back_at = await separate_infra.start("redis")
-    ready_after = await _seconds_until_ready(infra_stack, back_at)
-    counters = redis.from_url(infra_stack.infra.redis_url)
+    ready_after = await _seconds_until_ready(fault_stack, back_at)
+    counters = redis.from_url(fault_stack.infra.redis_url)
     try:
-        async with httpx.AsyncClient(base_url=infra_stack.gateway_url, headers={"X-API-Key": key}) as client:
+        async with httpx.AsyncClient(base_url=fault_stack.gateway_url, headers={"X-API-Key": key}) as client:
             assert (await client.get(f"/v1/jobs/{job_id}")).status_code == 200
-        assert await counters.keys(f"{infra_stack.topic_prefix}tenderflow-gateway*"), "requests are counted again"
+        assert await counters.keys(f"{fault_stack.topic_prefix}tenderflow-gateway*"), "requests are counted again"
     finally:
         await counters.aclose()
     for job in (job_id, second_job):
-        await infra_watch.wait_for(job, lambda s: s.terminal, JOB_SECONDS)
+        await watch.wait_for(job, lambda s: s.terminal, JOB_SECONDS)
 
-    check = await infra_ledger.check([job_id, second_job], infra_watch, dead_letters_due=Counter())
+    check = await ledger.check([job_id, second_job], watch, dead_letters_due=dead_letters_due)
     report.record("Redis stopped, then started", f"extraction at {sample.progress}; reads, a refused key and an "
                   "upload while away: 200, 401, 202", ready_after, check.summary())
     assert check.problems == []
