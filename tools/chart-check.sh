@@ -26,3 +26,8 @@ placeholders=(POSTGRES_PASSWORD POSTGRES_MIGRATION_PASSWORD POSTGRES_GATEWAY_PAS
               POSTGRES_WORKSPACE_PASSWORD POSTGRES_QUESTIONS_PASSWORD POSTGRES_JOBS_PASSWORD
               TENDERFLOW_INTERNAL_SIGNING_KEY)
 env "${placeholders[@]/%/=placeholder}" go run -C tools/composecheck . "$PWD/docker-compose.yml"
+
+# The compose stack's alert rules, by promtool at its Prometheus's version: checked, and their unit tests run.
+promtool="$(tools/promtool.sh)"
+"$promtool" check rules deploy/prometheus/alerts.yml
+"$promtool" test rules deploy/prometheus/alerts_test.yml

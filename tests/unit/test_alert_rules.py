@@ -109,8 +109,9 @@ def test_the_compose_stack_mounts_the_rules_where_its_prometheus_reads_them_and_
 
 
 def promtool() -> str | None:
-    gopath_bin = Path(os.environ.get("GOPATH", Path.home() / "go")) / "bin" / "promtool"
-    return shutil.which("promtool") or (str(gopath_bin) if gopath_bin.is_file() else None)
+    """The promtool on PATH, or the one tools/promtool.sh built into Go's bin folder."""
+    go_bin = Path(os.environ.get("GOBIN") or Path(os.environ.get("GOPATH", Path.home() / "go")) / "bin")
+    return shutil.which("promtool") or (str(go_bin / "promtool") if (go_bin / "promtool").is_file() else None)
 
 
 @pytest.mark.skipif(promtool() is None, reason="promtool is not built (tools/promtool.sh builds it)")
