@@ -16,7 +16,9 @@ from tenderflow_common.migrations import upgrade_to_head
 from tenderflow_common.settings import KafkaSettings, RedisSettings
 from tenderflow_gateway import main as gateway_main
 from tenderflow_gateway import repository as gateway_repository
+from tenderflow_gateway.auth import Unspent
 from tenderflow_gateway.job_views import JobViewReader
+from tenderflow_gateway.rate_limits import TenantRateLimiter, rate_limit_storage
 from tenderflow_gateway.settings import GatewaySettings
 from tenderflow_jobs import main as jobs_main
 from tenderflow_jobs import repository as jobs_repository
@@ -48,31 +50,35 @@ async def redis_client(redis_url):
     await client.aclose()
 
 
-async def test_a_view_never_goes_backwards_and_waits_for_a_pending_version(redis_client):
+def reader_of(redis_url: str, namespace: str, per_minute: int = 0) -> JobViewReader:
+    return JobViewReader(TenantRateLimiter(rate_limit_storage(redis_url, namespace), per_minute), namespace)
+
+
+async def test_a_view_never_goes_backwards_and_waits_for_a_pending_version(redis_client, redis_url):
     namespace = f"test-{uuid.uuid4().hex}."
     first_replica, second_replica = JobViews(redis_client, namespace), JobViews(redis_client, namespace)
-    reader = JobViewReader(redis_client, namespace)
+    reader = reader_of(redis_url, namespace)
     newer = job("tenant-a", 3, status="running", stage="answering", questions_total=4, questions_answered=2)
     older = replace(newer, version=2, questions_answered=1)
     await written(first_replica, newer)
     await written(second_replica, older)
-    assert json.loads(await reader.view("tenant-a", newer.job_id))["progress"]["questions_answered"] == 2
+    assert json.loads(await reader.view(Unspent("tenant-a", 1), newer.job_id))["progress"]["questions_answered"] == 2
 
     coming = replace(newer, version=4, status="succeeded", stage="done", questions_answered=4)
     await first_replica.mark_pending([coming])
-    assert await reader.view("tenant-a", newer.job_id) is None  # the database is asked until it is written
+    assert await reader.view(Unspent("tenant-a", 1), newer.job_id) is None  # the database is asked until it is written
     await written(first_replica, coming)
-    assert json.loads(await reader.view("tenant-a", newer.job_id))["status"] == "succeeded"
-    assert await reader.view("tenant-b", newer.job_id) is None
+    assert json.loads(await reader.view(Unspent("tenant-a", 1), newer.job_id))["status"] == "succeeded"
+    assert await reader.view(Unspent("tenant-b", 1), newer.job_id) is None
 
 
-async def test_a_running_job_read_from_redis_has_its_eta_brought_up_to_now(redis_client):
+async def test_a_running_job_read_from_redis_has_its_eta_brought_up_to_now(redis_client, redis_url):
     namespace = f"test-{uuid.uuid4().hex}."
     running = job("tenant-a", 5, status="running", stage="answering", questions_total=10, questions_answered=5)
     await written(JobViews(redis_client, namespace), running)
-    first = json.loads(await JobViewReader(redis_client, namespace).view("tenant-a", running.job_id))
+    first = json.loads(await reader_of(redis_url, namespace).view(Unspent("tenant-a", 1), running.job_id))
     await asyncio.sleep(1.1)
-    later = json.loads(await JobViewReader(redis_client, namespace).view("tenant-a", running.job_id))
+    later = json.loads(await reader_of(redis_url, namespace).view(Unspent("tenant-a", 1), running.job_id))
     assert later["eta_seconds"] > first["eta_seconds"] > 0
 
 

@@ -17,7 +17,7 @@ from tenderflow_common.envelope import Envelope, new_id
 from tenderflow_common.problems import Problem
 from tenderflow_common.storage import ObjectStore, tenant_key
 from tenderflow_gateway import repository
-from tenderflow_gateway.auth import Authenticate
+from tenderflow_gateway.auth import Admit, Authenticate, Unspent
 from tenderflow_gateway.clients import Clients, segment
 from tenderflow_gateway.domain import InvalidQuestions, parse_questions
 from tenderflow_gateway.export import results_csv
@@ -46,11 +46,13 @@ def job_links(job_id: str) -> dict[str, str]:
 
 def public_router(database: Database, store: ObjectStore, clients: Clients, authenticate: Authenticate, *,
                   max_upload_bytes: int, offered: OfferedProviders,
-                  views: JobViewReader | None = None) -> APIRouter:
-    """The tenant-facing routes."""
+                  views: JobViewReader | None = None, unspent: Admit | None = None) -> APIRouter:
+    """The tenant-facing routes; with `views` and `unspent`, a job poll spends its cost and reads the job's view in
+    one Redis round trip."""
     router = APIRouter(prefix="/v1")
     views = views or JobViewReader(None)
     CurrentTenant = Annotated[str, Depends(authenticate)]
+    CurrentUnspent = Annotated[Unspent, Depends(unspent or _spent_by(authenticate))]
     UnitOfWork = database.unit_of_work()
 
     @router.post("/documents", status_code=202, response_model=Accepted, tags=["documents"],
@@ -83,12 +85,12 @@ def public_router(database: Database, store: ObjectStore, clients: Clients, auth
         return await job_page(clients.jobs, tenant_id, query)
 
     @router.get("/jobs/{job_id}", response_model=JobView, tags=["jobs"])
-    async def get_job(job_id: str, tenant_id: CurrentTenant) -> JobView:
+    async def get_job(job_id: str, caller: CurrentUnspent) -> JobView:
         """A job's status, stage, progress, ETA and per-file verdicts."""
         # The read model answers most polls; the jobs service, which owns the data, answers the rest.
-        if (published := await views.view(tenant_id, job_id)) is not None:
+        if (published := await views.view(caller, job_id)) is not None:
             return Response(published, media_type="application/json")
-        return await _job_view(job_id, tenant_id)
+        return await _job_view(job_id, caller.tenant_id)
 
     @router.get("/jobs/{job_id}/results", tags=["jobs"],
                 responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
@@ -131,6 +133,15 @@ def public_router(database: Database, store: ObjectStore, clients: Clients, auth
                        updated_at=created)
 
     return router
+
+
+def _spent_by(authenticate: Authenticate) -> Admit:
+    """Without a read model the tenant dependency spends the cost itself, leaving none for the route."""
+
+    async def spent(tenant_id: Annotated[str, Depends(authenticate)]) -> Unspent:
+        return Unspent(tenant_id, 0)
+
+    return spent
 
 
 def _job_request(form: dict[str, str]) -> JobRequest:

@@ -1,36 +1,29 @@
 """Job views as the jobs service publishes them to Redis: a job's status without the hop to the jobs service."""
 
 import json
-import logging
 from datetime import UTC, datetime
-
-import redis.asyncio as redis
-from redis.exceptions import RedisError
 
 from tenderflow_common.contracts.jobs import TERMINAL_STATUSES
 from tenderflow_common.job_views import FIELDS, remaining_seconds, served_view, view_key
-
-log = logging.getLogger(__name__)
+from tenderflow_gateway.auth import Unspent
+from tenderflow_gateway.rate_limits import TenantRateLimiter
 
 
 class JobViewReader:
-    """One Redis read per job view; None whenever the jobs service must be asked instead (no Redis, no view yet,
-    a newer version about to commit, Redis unavailable)."""
+    """A job view read in the same Redis round trip as the request's budget is spent; None whenever the jobs
+    service must be asked instead (no Redis, no view yet, a newer version about to commit, Redis unavailable)."""
 
-    def __init__(self, client: redis.Redis | None, namespace: str = "") -> None:
-        self._client = client
+    def __init__(self, limiter: TenantRateLimiter | None, namespace: str = "") -> None:
+        self._limiter = limiter
         self._namespace = namespace
 
-    async def view(self, tenant_id: str, job_id: str) -> bytes | None:
-        """The JobView's JSON, its ETA brought up to now."""
-        if self._client is None:
+    async def view(self, caller: Unspent, job_id: str) -> bytes | None:
+        """The JobView's JSON, its ETA brought up to now, once the caller's budget is spent (429 when it is not)."""
+        if self._limiter is None:
             return None
-        try:
-            fields = await self._client.hmget(view_key(self._namespace, tenant_id, job_id), FIELDS)
-        except RedisError:
-            log.warning("job views: Redis unavailable; reading the jobs service", exc_info=True)
-            return None
-        body = served_view(fields)
+        key = view_key(self._namespace, caller.tenant_id, job_id)
+        fields = await self._limiter.check_then_read(caller.tenant_id, caller.cost, key, FIELDS)
+        body = served_view(fields) if fields is not None else None
         return None if body is None else with_current_eta(body, datetime.now(UTC))
 
 

@@ -15,7 +15,7 @@ from tenderflow_common.storage import open_store
 from tenderflow_common.transport import Transport
 from tenderflow_gateway import api
 from tenderflow_gateway.allowed_methods import install_allowed_methods
-from tenderflow_gateway.auth import Authenticator, tenant_dependency
+from tenderflow_gateway.auth import Authenticator, tenant_dependency, unspent_dependency
 from tenderflow_gateway.auth_api import auth_router
 from tenderflow_gateway.clients import Clients
 from tenderflow_gateway.docs_pages import serve_docs
@@ -103,7 +103,8 @@ def build_service(settings: GatewaySettings | None = None, transport: Transport 
                api.public_router(runtime.database, store, clients, authenticate,
                                  max_upload_bytes=settings.max_upload_bytes,
                                  offered=OfferedProviders(clients.questions),
-                                 views=JobViewReader(cache, settings.kafka.topic_prefix)),
+                                 views=JobViewReader(authenticator.tenant_limiter, settings.kafka.topic_prefix),
+                                 unspent=unspent_dependency(authenticator)),
                question_sets_router(clients, authenticate),
                runs_router(runtime.database, clients, authenticate, OfferedProviders(clients.questions))]
     routers.append(workspaces_router(runtime.database, clients, authenticate))

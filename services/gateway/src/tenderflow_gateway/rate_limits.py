@@ -4,6 +4,7 @@ gateway replica shares one budget; each check is one round trip, a script that t
 import logging
 import time
 from collections import defaultdict, deque
+from collections.abc import Sequence
 from typing import Protocol
 
 import redis.asyncio as redis
@@ -17,20 +18,25 @@ CLEAR_SECONDS = 1.0
 MAX_CLEAR_ADDRESSES = 10_000
 
 # A moving window: KEYS[1] lists its entries' times, newest first. ARGV: now, limit, window seconds, cost, and 1 to
-# count the hit when it fits. Nil when `cost` more entries fit; else the time the entry in the way leaves the window.
-MOVING_WINDOW = """
-local now, limit, window, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local in_the_way = redis.call('LINDEX', KEYS[1], limit - cost)
-if in_the_way and tonumber(in_the_way) > now - window then
-    return tostring(tonumber(in_the_way) + window)
+# count the hit when it fits. False when `cost` more entries fit; else the time the entry in the way leaves the window.
+_TAKE = """
+local function take()
+    local now, limit, window, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+    local in_the_way = redis.call('LINDEX', KEYS[1], limit - cost)
+    if in_the_way and tonumber(in_the_way) > now - window then
+        return tostring(tonumber(in_the_way) + window)
+    end
+    if ARGV[5] == '1' then
+        for _ = 1, cost do redis.call('LPUSH', KEYS[1], ARGV[1]) end
+        redis.call('LTRIM', KEYS[1], 0, limit - 1)
+        redis.call('EXPIRE', KEYS[1], window)
+    end
+    return false
 end
-if ARGV[5] == '1' then
-    for _ = 1, cost do redis.call('LPUSH', KEYS[1], ARGV[1]) end
-    redis.call('LTRIM', KEYS[1], 0, limit - 1)
-    redis.call('EXPIRE', KEYS[1], window)
-end
-return false
 """
+MOVING_WINDOW = _TAKE + "return take()"
+# The same, then the fields ARGV[6..] of the hash KEYS[2]: a request's budget and its one read in one round trip.
+TAKE_THEN_READ = _TAKE + "return {take(), redis.call('HMGET', KEYS[2], unpack(ARGV, 6))}"
 
 
 class Windows(Protocol):
@@ -46,12 +52,23 @@ class RedisWindows:
     def __init__(self, url: str, prefix: str) -> None:
         self._client = redis.from_url(url)
         self._script = self._client.register_script(MOVING_WINDOW)
+        self._take_then_read = self._client.register_script(TAKE_THEN_READ)
         self._prefix = prefix
 
     async def take(self, key: str, limit: int, cost: int = 1, *, count: bool = True) -> float | None:
         args = [repr(time.time()), limit, WINDOW_SECONDS, cost, int(count)]
         fits_at = await self._script(keys=[f"{self._prefix}/{key}"], args=args)
         return None if fits_at is None else float(fits_at)
+
+    async def take_then_read(self, key: str, limit: int, cost: int, hash_key: str,
+                             fields: Sequence[str]) -> tuple[float | None, list]:
+        """`take`, and the fields of another key's hash read in the same round trip."""
+        args = [repr(time.time()), limit, WINDOW_SECONDS, cost, 1, *fields]
+        fits_at, values = await self._take_then_read(keys=[f"{self._prefix}/{key}", hash_key], args=args)
+        return (None if fits_at is None else float(fits_at)), values
+
+    async def read(self, hash_key: str, fields: Sequence[str]) -> list:
+        return await self._client.hmget(hash_key, fields)
 
 
 class MemoryWindows:
@@ -107,6 +124,24 @@ class TenantRateLimiter:
             return
         if fits_at is not None:
             raise _too_many(fits_at, f"The limit is {self._per_minute} requests a minute per tenant.")
+
+    async def check_then_read(self, tenant_id: str, cost: int, hash_key: str, fields: Sequence[str]) -> list | None:
+        """`check`, and the fields of the hash `hash_key` read in the same round trip; None when they were not read
+        (no Redis, or Redis unavailable, when the request is let through as `check` lets it)."""
+        if not isinstance(self._windows, RedisWindows):
+            await self.check(tenant_id, cost)
+            return None
+        try:
+            if self._per_minute <= 0:
+                return await self._windows.read(hash_key, fields)
+            fits_at, values = await self._windows.take_then_read(f"tenant/{tenant_id}", self._per_minute,
+                                                                  min(cost, self._per_minute), hash_key, fields)
+        except Exception:
+            log.exception("rate limit store unavailable; letting the request through")
+            return None
+        if fits_at is not None:
+            raise _too_many(fits_at, f"The limit is {self._per_minute} requests a minute per tenant.")
+        return values
 
 
 class FailedAuthLimiter:

@@ -1,10 +1,15 @@
-"""A rate-limit check is one Redis round trip, whether the request fits or is refused, and it still limits."""
+"""A rate-limit check is one Redis round trip, whether the request fits or is refused, and it still limits; a job
+poll spends its budget and reads its job's view in that same round trip."""
 
+import json
 import uuid
 
 import pytest
 
+from tenderflow_common.job_views import PUT_IF_NEWER, view_key
 from tenderflow_common.problems import Problem
+from tenderflow_gateway.auth import Unspent
+from tenderflow_gateway.job_views import JobViewReader
 from tenderflow_gateway.rate_limits import FailedAuthLimiter, MemoryWindows, TenantRateLimiter, rate_limit_storage
 
 pytestmark = pytest.mark.integration
@@ -48,6 +53,24 @@ async def test_a_blocked_address_costs_one_round_trip_and_testing_counts_nothing
     with pytest.raises(Problem):
         await limiter.refuse_if_blocked(address)
     assert sent == ["EVALSHA"]
+
+
+async def test_a_job_poll_spends_its_budget_and_reads_the_view_in_one_round_trip(redis_url):
+    namespace = f"test-{uuid.uuid4().hex}."
+    windows = rate_limit_storage(redis_url, namespace)
+    view = json.dumps({"job_id": "j", "status": "succeeded"})
+    put = windows._client.register_script(PUT_IF_NEWER)
+    await put(keys=[view_key(namespace, "tenant-a", "j")], args=[1, view, 60])
+    reader = JobViewReader(TenantRateLimiter(windows, 2), namespace)
+    await reader.view(Unspent("warm-up", 1), "j")  # loads the script once
+    sent = counting_commands(windows)
+    assert await reader.view(Unspent("tenant-a", 1), "j") == view.encode()
+    assert await reader.view(Unspent("tenant-b", 1), "j") is None  # another tenant's id finds nothing
+    assert sent == ["EVALSHA", "EVALSHA"]
+    await reader.view(Unspent("tenant-a", 1), "j")
+    with pytest.raises(Problem) as refused:
+        await reader.view(Unspent("tenant-a", 1), "j")
+    assert refused.value.status == 429 and sent == ["EVALSHA"] * 4
 
 
 async def test_memory_windows_limit_alike():
