@@ -24,7 +24,7 @@ def build_service(settings: JobsSettings | None = None, transport: Transport | N
     runtime.consume(consumers.routes())
     runtime.samplers.append(job_metrics.open_jobs_sampler(runtime.sessions))
     verifier = InternalTokenVerifier(runtime.settings.platform.signing_key, "jobs", callers=["gateway"])
-    router = api.internal_router(runtime.database, InternalAuth(verifier), views)
+    router = api.internal_router(runtime.database, InternalAuth(verifier))
     return create_service(runtime, [router], title="Tenderflow jobs",
                           description="The job projection, folded from every command and event.",
                           background=[views.run] if views else [], on_stop=[views.aclose] if views else [])
