@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from tenderflow_gateway.domain import hash_api_key
 from tenderflow_gateway.repository import LiveKey
 
+REFRESH_AHEAD = 0.2
+
 
 class KeyCache:
     """An LRU of key hashes to live keys (never the secrets themselves), each trusted for `ttl_seconds`."""
@@ -26,18 +28,38 @@ class KeyCache:
 
     async def live(self, key: str, load: Callable[[], Awaitable[LiveKey | None]]) -> LiveKey | None:
         """The live key from memory, else from `load`: one load per key at a time, however many requests wait for
-        it, so a burst of polls after an entry's time is up does not become a burst of database queries."""
-        if (found := self.get(key)) is not None:
-            return found
+        it, so a burst of polls does not become a burst of database queries. An entry in the last fifth of its
+        time is looked up again in the background while it still answers, so a polled key never waits."""
         digest = hash_api_key(key)
+        if (found := self.get(key)) is not None:
+            if self._entries[digest][0] - self._clock() < self.ttl_seconds * REFRESH_AHEAD:
+                self._lookup(key, digest, load)
+            return found
+        return await asyncio.shield(self._lookup(key, digest, load))
+
+    def _lookup(self, key: str, digest: str, load: Callable[[], Awaitable[LiveKey | None]]) -> asyncio.Task:
         loading = self._loading.get(digest)
         if loading is None:
-            loading = self._loading[digest] = asyncio.ensure_future(load())
-            loading.add_done_callback(lambda _: self._loading.pop(digest, None))
-        found = await asyncio.shield(loading)
-        if found is not None:
+            loading = self._loading[digest] = asyncio.ensure_future(self._load(key, digest, load))
+            loading.add_done_callback(self._loaded)
+        return loading
+
+    async def _load(self, key: str, digest: str, load: Callable[[], Awaitable[LiveKey | None]]) -> LiveKey | None:
+        try:
+            found = await load()
+        finally:
+            self._loading.pop(digest, None)
+        if found is None:
+            self._entries.pop(digest, None)
+        else:
             self.put(key, found)
         return found
+
+    @staticmethod
+    def _loaded(loading: asyncio.Task) -> None:
+        # A lookup ahead of time has no one waiting for it: its failure is the next request's to see, not a warning.
+        if not loading.cancelled():
+            loading.exception()
 
     def get(self, key: str) -> LiveKey | None:
         """The live key remembered for this secret, if it is still within its time and not expired."""

@@ -67,3 +67,22 @@ async def test_concurrent_requests_share_one_lookup():
     found = await asyncio.gather(*(cache.live("tf_polled", load) for _ in range(20)))
     assert found == [stored] * 20 and len(lookups) == 1
     assert await cache.live("tf_polled", load) == stored and len(lookups) == 1
+
+
+async def test_a_key_near_the_end_of_its_time_is_looked_up_ahead_and_a_revocation_found_so_drops_it():
+    now = [0.0]
+    cache, lookups, stored = KeyCache(5, clock=lambda: now[0]), [], [LiveKey("k", "t", frozenset({"read"}), None)]
+
+    async def load() -> LiveKey | None:
+        lookups.append(now[0])
+        return stored[0]
+
+    assert await cache.live("tf_polled", load) == stored[0] and lookups == [0.0]
+    now[0] = 3.0
+    await cache.live("tf_polled", load)
+    assert lookups == [0.0]
+    stored[0] = None  # revoked meanwhile
+    now[0] = 4.5
+    assert await cache.live("tf_polled", load) is not None  # still within its time, answered at once
+    await asyncio.sleep(0)
+    assert lookups == [0.0, 4.5] and cache.get("tf_polled") is None
