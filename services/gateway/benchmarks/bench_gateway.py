@@ -23,9 +23,7 @@ from pathlib import Path
 import httpx
 from http_driver import Result, closed_loop, median_rate, open_loop, request_bytes
 
-from tenderflow_common.testing.infra import from_environment
-from tenderflow_common.testing.stack import Stack, free_port
-from tenderflow_common.testing.topics import create_prefixed_topics, delete_topics, new_prefix
+from tenderflow_common.testing.stack import Stack, free_port, stack_of_its_own
 
 RATIO_GOAL, P99_GOAL_MS = 0.5, 50.0
 HERE = Path(__file__).resolve().parent
@@ -40,37 +38,20 @@ def main() -> None:
 
 
 async def _compare(scratch: Path) -> None:
-    infra = from_environment()
-    if infra is None:
-        sys.exit("No Kafka/PostgreSQL/Redis found: run `make infra-up` first.")
-    prefix = new_prefix()
-    topics = await create_prefixed_topics(infra.kafka_bootstrap_servers, prefix)
-    stack = Stack(infra=infra, topic_prefix=prefix, work_dir=scratch / "stack",
-                  extra_env={"TENDERFLOW_GATEWAY_RATE_LIMIT_PER_MINUTE": BUDGET_PER_MINUTE})
-    bare = None
-    try:
-        await stack.start(timeout_seconds=300)
-        key = _api_key(stack)
+    budget = {"TENDERFLOW_GATEWAY_RATE_LIMIT_PER_MINUTE": BUDGET_PER_MINUTE}
+    async with stack_of_its_own(scratch / "stack", budget, timeout_seconds=300) as stack:
+        key = stack.api_key("bench")
         job_id, document = await _finished_job(stack, key, scratch)
         (scratch / "job.json").write_bytes(document)
         bare_port = free_port()
         bare = await asyncio.create_subprocess_exec(sys.executable, str(HERE / "bare_app.py"), str(bare_port),
                                                     str(scratch / "job.json"))
-        await _wait_until_answering(bare_port)
-        await _measure(stack.ports["gateway"], bare_port, job_id, key, len(document))
-    finally:
-        if bare is not None:
+        try:
+            await _wait_until_answering(bare_port)
+            await _measure(stack.ports["gateway"], bare_port, job_id, key, len(document))
+        finally:
             bare.terminate()
             await bare.wait()
-        await stack.stop()
-        await delete_topics(infra.kafka_bootstrap_servers, topics)
-
-
-def _api_key(stack: Stack) -> str:
-    env = stack.environment() | {"TENDERFLOW_GATEWAY_DATABASE_URL": stack.databases["gateway"]}
-    created = subprocess.run([sys.executable, "-m", "tenderflow_cli", "keys", "create", "--tenant", "bench"], env=env,
-                             check=True, capture_output=True, text=True)
-    return created.stdout.strip().splitlines()[-1]
 
 
 async def _finished_job(stack: Stack, key: str, scratch: Path) -> tuple[str, bytes]:

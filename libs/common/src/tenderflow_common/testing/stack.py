@@ -1,19 +1,22 @@
 """The five services as separate processes on free ports, each with its own fresh database."""
 
 import asyncio
+import contextlib
 import os
 import secrets
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
 from tenderflow_common.testing.databases import create_database, drop_database
-from tenderflow_common.testing.infra import Infra
+from tenderflow_common.testing.infra import Infra, from_environment
+from tenderflow_common.testing.topics import create_prefixed_topics, delete_topics, new_prefix
 
 SERVICES = ("gateway", "ingest", "workspace", "questions", "jobs")
 
@@ -118,3 +121,29 @@ class Stack:
             self.stop_service(service)
         for url in self.databases.values():
             await drop_database(self.infra.postgres_url, url)
+
+    def api_key(self, tenant: str) -> str:
+        """A new key of `tenant` (created if missing), made with the CLI in this stack's gateway database."""
+        env = self.environment() | {"TENDERFLOW_GATEWAY_DATABASE_URL": self.databases["gateway"]}
+        created = subprocess.run([sys.executable, "-m", "tenderflow_cli", "keys", "create", "--tenant", tenant],
+                                 env=env, check=True, capture_output=True, text=True)
+        return created.stdout.strip().splitlines()[-1]
+
+
+@contextlib.asynccontextmanager
+async def stack_of_its_own(work_dir: Path, extra_env: dict[str, str] | None = None,
+                           timeout_seconds: float = 90.0) -> AsyncIterator[Stack]:
+    """A started stack on the local infrastructure with topics of its own (a fresh prefix), for a benchmark; stopped
+    afterwards, its databases dropped and its topics deleted. Exits when there is no infrastructure to find."""
+    infra = from_environment()
+    if infra is None:
+        sys.exit("No Kafka/PostgreSQL/Redis found: run `make infra-up` first.")
+    prefix = new_prefix()
+    topics = await create_prefixed_topics(infra.kafka_bootstrap_servers, prefix)
+    stack = Stack(infra=infra, topic_prefix=prefix, work_dir=work_dir, extra_env=extra_env or {})
+    try:
+        await stack.start(timeout_seconds)
+        yield stack
+    finally:
+        await stack.stop()
+        await delete_topics(infra.kafka_bootstrap_servers, topics)
