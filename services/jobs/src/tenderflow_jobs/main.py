@@ -14,13 +14,16 @@ from tenderflow_jobs.read_model import JobViews
 from tenderflow_jobs.settings import JobsSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+REDIS_TIMEOUT_SECONDS = 1.0
 
 
 def build_service(settings: JobsSettings | None = None, transport: Transport | None = None) -> Service:
     """Jobs: folds every command and event into the job projection, and serves it internally."""
     runtime = ServiceRuntime("jobs", settings or JobsSettings(), messaging, MIGRATIONS, transport=transport)
-    views = JobViews(redis.from_url(runtime.settings.redis.url), runtime.settings.kafka.topic_prefix) \
-        if runtime.settings.redis.url else None
+    # Short timeouts: marking views happens inside the folding transaction, which an unreachable Redis must not hold.
+    views = JobViews(redis.from_url(runtime.settings.redis.url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+                                    socket_timeout=REDIS_TIMEOUT_SECONDS),
+                     runtime.settings.kafka.topic_prefix) if runtime.settings.redis.url else None
     runtime.consume(consumers.routes())
     runtime.samplers.append(job_metrics.open_jobs_sampler(runtime.sessions))
     verifier = InternalTokenVerifier(runtime.settings.platform.signing_key, "jobs", callers=["gateway"])
