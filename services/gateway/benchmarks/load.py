@@ -32,10 +32,8 @@ from load_plan import completion_rate, follows, percentile
 from load_traffic import Job, Phase, Traffic
 
 from tenderflow_common.db import create_engine, session_factory
-from tenderflow_common.testing.infra import from_environment
-from tenderflow_common.testing.stack import Stack
+from tenderflow_common.testing.stack import Stack, stack_of_its_own
 from tenderflow_common.testing.tenders import TENDERS
-from tenderflow_common.testing.topics import create_prefixed_topics, delete_topics, new_prefix
 from tenderflow_gateway import repository as gateway_repository
 
 # Three small documents of three formats, text layers only: a job takes seconds, not minutes of OCR.
@@ -105,28 +103,21 @@ async def tenant_keys(stack: Stack, tenants: int) -> list[str]:
 
 
 async def run(plan: Plan, scratch: Path) -> int:
-    infra = from_environment()
-    if infra is None:
-        sys.exit("No Kafka/PostgreSQL/Redis found: run `make infra-up` first.")
-    prefix = new_prefix()
-    topics = await create_prefixed_topics(infra.kafka_bootstrap_servers, prefix)
-    stack = Stack(infra=infra, topic_prefix=prefix, work_dir=scratch,
-                  extra_env={"TENDERFLOW_GATEWAY_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT_PER_MINUTE)})
-    lag = LagReader(infra.kafka_bootstrap_servers, prefix)
-    try:
-        await stack.start(float(os.environ.get("TENDERFLOW_STACK_READY_TIMEOUT", "90")))
+    ready_seconds = float(os.environ.get("TENDERFLOW_STACK_READY_TIMEOUT", "90"))
+    limit = {"TENDERFLOW_GATEWAY_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT_PER_MINUTE)}
+    async with stack_of_its_own(scratch, limit, ready_seconds) as stack:
+        lag = LagReader(stack.infra.kafka_bootstrap_servers, stack.topic_prefix)
         await lag.start()
         limits = httpx.Limits(max_connections=1000, max_keepalive_connections=200)
-        async with httpx.AsyncClient(base_url=stack.gateway_url, limits=limits, timeout=30) as client:
-            traffic = Traffic(client, await tenant_keys(stack, plan.tenants), package(), POLL_SECONDS)
-            try:
-                return await drive(plan, traffic, lag)
-            finally:
-                await traffic.stop()
-    finally:
-        await lag.stop()
-        await stack.stop()
-        await delete_topics(infra.kafka_bootstrap_servers, topics)
+        try:
+            async with httpx.AsyncClient(base_url=stack.gateway_url, limits=limits, timeout=30) as client:
+                traffic = Traffic(client, await tenant_keys(stack, plan.tenants), package(), POLL_SECONDS)
+                try:
+                    return await drive(plan, traffic, lag)
+                finally:
+                    await traffic.stop()
+        finally:
+            await lag.stop()
 
 
 async def drive(plan: Plan, traffic: Traffic, lag: LagReader) -> int:
