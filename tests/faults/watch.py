@@ -12,8 +12,9 @@ import asyncpg
 STAGES = ("queued", "ingesting", "indexing", "answering", "done")
 TERMINAL = ("succeeded", "failed", "cancelled")
 SAMPLE_SECONDS = 0.2
-# What asyncpg raises while PostgreSQL is stopped, shutting down or starting up.
-SERVER_AWAY = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
+# What asyncpg raises while PostgreSQL is stopped, shutting down or starting up, or on a connection it broke off
+# mid-query (InternalClientError: "another operation is in progress").
+SERVER_AWAY = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError)
 
 
 @dataclass(frozen=True)
