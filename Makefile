@@ -30,7 +30,7 @@ help:
 	@echo "make chart-check the Helm chart linted, rendered with each value set in its ci/ folder and validated against"
 	@echo "                 Kubernetes 1.30's schemas; docker-compose.yml through the Compose loader (builds helm with go);"
 	@echo "                 the compose stack's alert rules by promtool check rules and test rules (builds promtool with go)"
-	@echo "make faults      kill -9, replicas, duplicates and poison against the running stack, proved by a ledger (TENDERFLOW_FAULTS_FULL=1: the full run)"
+	@echo "make faults      kill -9, replicas, duplicates, poison, Kafka and PostgreSQL restarts on infra of its own, proved by a ledger (TENDERFLOW_FAULTS_FULL=1: the full run)"
 	@echo "make eval        the dev set of real tenders (evaluation/expected_answers.toml), judged strictly; accuracy by format, language and question, calibration"
 	@echo "make bench-questions  questions runner throughput at concurrency 4, 8 and 16 against the ideal"
 	@echo "make bench-ingest  sandbox start cost; ingest MB/s, PDF pages/s and peak RSS on a ~500 MB package against bare zipfile/pypdfium2; OCR pages/s against bare Tesseract; 50 MB CSV and JSON against csv/json.load; XLSX and DOCX against bare openpyxl/python-docx"
