@@ -11,7 +11,7 @@ import httpx
 from fastapi import APIRouter, FastAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
-from tenderflow_common import metrics
+from tenderflow_common import heap, metrics
 from tenderflow_common.backlog_metrics import lag_sampler, outbox_sampler
 from tenderflow_common.broker import KafkaTransport
 from tenderflow_common.consumer import MessageConsumer, Route, subscribed_topics
@@ -111,6 +111,7 @@ class ServiceRuntime:
         """Check or bring the schema to head, connect to Kafka, then start the relay, consumers and loops."""
         if migrate:
             await self.ensure_schema()
+        heap.settle()
         await self.transport.start()
         self.spawn(self.relay.run(), "outbox-relay")
         metrics.samplers.update(self.samplers)
