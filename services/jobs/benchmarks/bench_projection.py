@@ -9,7 +9,7 @@ parsing each envelope, and the real jobs service (its consumer, its routes and a
 them. Each rate counts from the first poll that returned records to the last record handled, so joining the consumer
 group is left out of both; the ratio projection / raw is printed. The goal is at least 0.5. On a shared machine the
 CPU seconds this process spent in each (PostgreSQL's and Kafka's own are not in them) are printed beside the wall
-clock, since they vary less.
+clock, since they vary less. Both sides run with the garbage-collector settings of a started service.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import func, select
 
+from tenderflow_common import heap
 from tenderflow_common.broker import KafkaTransport
 from tenderflow_common.consumer import subscribed_topics
 from tenderflow_common.contracts import ingest, questions, workspace
@@ -53,6 +54,7 @@ def main() -> None:
     job_count = int(os.environ.get("BENCH_PROJECTION_JOBS", "500"))
     per_job = int(os.environ.get("BENCH_PROJECTION_MESSAGES_PER_JOB", "40"))
     logging.basicConfig(level=logging.WARNING)
+    heap.settle()  # the collector settings a started service runs with, for both sides alike
     asyncio.run(_compare(infra.kafka_bootstrap_servers, infra.postgres_url, job_count, per_job))
 
 
