@@ -11,16 +11,25 @@ import httpx
 import pytest
 import redis.asyncio as redis
 
+from tenderflow_common.consumer import MessageConsumer
+from tenderflow_common.contracts import ingest
+from tenderflow_common.contracts.shared import FileVerdict, JobRequest
+from tenderflow_common.db import create_engine, session_factory
+from tenderflow_common.envelope import Envelope
 from tenderflow_common.in_memory import InMemoryTransport
 from tenderflow_common.migrations import upgrade_to_head
 from tenderflow_common.settings import KafkaSettings, RedisSettings
+from tenderflow_common.transport import Record
 from tenderflow_gateway import main as gateway_main
 from tenderflow_gateway import repository as gateway_repository
 from tenderflow_gateway.auth import Unspent
 from tenderflow_gateway.job_views import JobViewReader
 from tenderflow_gateway.rate_limits import TenantRateLimiter, rate_limit_storage
 from tenderflow_gateway.settings import GatewaySettings
+from tenderflow_jobs import consumers as jobs_consumers
 from tenderflow_jobs import main as jobs_main
+from tenderflow_jobs import models as jobs_models
+from tenderflow_jobs import projection
 from tenderflow_jobs import repository as jobs_repository
 from tenderflow_jobs.projection import JobState
 from tenderflow_jobs.read_model import JobViews
@@ -134,3 +143,40 @@ class CountingTransport(httpx.ASGITransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.hops.append(request.url.path)
         return await super().handle_async_request(request)
+
+
+async def test_folding_marks_each_view_pending_then_puts_it_after_the_commit(redis_client, redis_url, tmp_path):
+    namespace = f"test-{uuid.uuid4().hex}."
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'jobs.db'}")
+    async with engine.begin() as connection:
+        await connection.run_sync(jobs_models.metadata.create_all)
+
+    async def no_dead_letters(*_) -> None:
+        raise AssertionError("nothing here is unhandleable")
+
+    views = JobViews(redis_client, namespace)
+    consumer = MessageConsumer("tenderflow-jobs", session_factory(engine), jobs_models.messaging,
+                               jobs_consumers.routes(views), no_dead_letters, attempts=1)
+    reader = reader_of(redis_url, namespace)
+    accepted = (ingest.IngestPackage(package_key="k", filename="p.zip", size=1, sha256="x", request=JobRequest()),
+                ingest.PackageAccepted(package_id="p", files=[FileVerdict(name="a.xml", accepted=True)]))
+    try:
+        await consumer.consume(record(accepted[0], 0))
+        # Committed but not yet put (as after a crash right after the commit): the gateway asks the database.
+        assert await reader.view(Unspent("t", 1), "job-1") is None
+        await written(views)
+        assert json.loads(await reader.view(Unspent("t", 1), "job-1"))["status"] == "queued"
+        await consumer.consume(record(accepted[1], 1))
+        await written(views)
+        served = json.loads(await reader.view(Unspent("t", 1), "job-1"))
+        async with session_factory(engine)() as session:
+            [state] = (await jobs_repository.get_many(session, ["job-1"])).values()
+        assert served == json.loads(projection.view(state, datetime.now(UTC)).model_dump_json())
+        assert served["stage"] == "ingesting" and state.version == 2
+    finally:
+        await engine.dispose()
+
+
+def record(message, offset: int) -> Record:
+    envelope = Envelope.wrap(message, source="tests", tenant_id="t", job_id="job-1", message_id=f"m{offset}")
+    return Record(topic=message.topic, partition=0, offset=offset, key=b"job-1", value=envelope.to_bytes())

@@ -1,8 +1,11 @@
 """Transport: the jobs projection listens to every command and event topic."""
 
+import functools
+
 from tenderflow_common.consumer import Route
 from tenderflow_common.contracts import ingest, jobs, questions, workspace
 from tenderflow_jobs.handlers import fold, fold_batch
+from tenderflow_jobs.read_model import JobViews
 
 FOLDED = (
     ingest.IngestPackage, ingest.PackageAccepted, ingest.PackageRejected, ingest.DocumentExtracted,
@@ -14,6 +17,8 @@ FOLDED = (
 )
 
 
-def routes() -> list[Route]:
-    """Every message the projection folds goes to the same handler, which folds a poll's messages together."""
-    return [Route(message, fold, handle_batch=fold_batch) for message in FOLDED]
+def routes(views: JobViews | None = None) -> list[Route]:
+    """Every message the projection folds goes to the same handler, which folds a poll's messages together and
+    publishes the jobs' views when `views` is given."""
+    fold_one, fold_poll = functools.partial(fold, views=views), functools.partial(fold_batch, views=views)
+    return [Route(message, fold_one, handle_batch=fold_poll) for message in FOLDED]

@@ -7,16 +7,18 @@ from tenderflow_common.envelope import Envelope, stable_id
 from tenderflow_common.messages import Message
 from tenderflow_common.unit_of_work import UnitOfWork
 from tenderflow_jobs import job_metrics, projection, repository
+from tenderflow_jobs.read_model import JobViews
 
 SOURCE = "tenderflow/jobs"
 
 
-async def fold(message: Message, envelope: Envelope, uow: UnitOfWork) -> None:
+async def fold(message: Message, envelope: Envelope, uow: UnitOfWork, views: JobViews | None = None) -> None:
     """Apply one command or event to the job it belongs to, creating the job if this is its first message."""
-    await fold_batch([(message, envelope)], uow)
+    await fold_batch([(message, envelope)], uow, views)
 
 
-async def fold_batch(messages: list[tuple[Message, Envelope]], uow: UnitOfWork) -> None:
+async def fold_batch(messages: list[tuple[Message, Envelope]], uow: UnitOfWork,
+                     views: JobViews | None = None) -> None:
     """Apply messages in delivery order to their jobs in memory, then write each job they touched once.
 
     The result is the same as folding them one by one: each job sees its own messages in the same order, and a
@@ -38,3 +40,7 @@ async def fold_batch(messages: list[tuple[Message, Envelope]], uow: UnitOfWork) 
                                new=True)
     await repository.save_many(uow.session, [state for job_id, state in states.items() if job_id in stored],
                                new=False)
+    if views is not None:
+        # Pending before the commit, put after it: the gateway never serves a view older than this database.
+        await views.mark_pending(states.values())
+        uow.after_commit(functools.partial(views.publish, list(states.values())))
