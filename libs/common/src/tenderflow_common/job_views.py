@@ -8,24 +8,34 @@ from datetime import datetime
 
 VIEW_TTL_SECONDS = 3600
 
-# KEYS[1] the view; ARGV: the version about to commit, the TTL.
+# KEYS: views; ARGV: the version about to commit for each, then the TTL. One call marks a whole folded poll.
 MARK_PENDING = """
-local pending = tonumber(redis.call('HGET', KEYS[1], 'pending') or '0')
-if tonumber(ARGV[1]) > pending then redis.call('HSET', KEYS[1], 'pending', ARGV[1]) end
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-return 1
+local ttl = ARGV[#ARGV]
+for i, key in ipairs(KEYS) do
+  local pending = tonumber(redis.call('HGET', key, 'pending') or '0')
+  if tonumber(ARGV[i]) > pending then redis.call('HSET', key, 'pending', ARGV[i]) end
+  redis.call('EXPIRE', key, ttl)
+end
+return #KEYS
 """
 
-# KEYS[1] the view; ARGV: the committed version, its JSON, the TTL. A pending mark this version covers is cleared.
+# KEYS: views; ARGV: each one's committed version and its JSON, then the TTL. A pending mark a version covers is
+# cleared. Returns how many were newer and put.
 PUT_IF_NEWER = """
-local stored = tonumber(redis.call('HGET', KEYS[1], 'version') or '-1')
-local version = tonumber(ARGV[1])
-if version <= stored then return 0 end
-redis.call('HSET', KEYS[1], 'version', ARGV[1], 'view', ARGV[2])
-local pending = redis.call('HGET', KEYS[1], 'pending')
-if pending and tonumber(pending) <= version then redis.call('HDEL', KEYS[1], 'pending') end
-redis.call('EXPIRE', KEYS[1], ARGV[3])
-return 1
+local ttl = ARGV[#ARGV]
+local put = 0
+for i, key in ipairs(KEYS) do
+  local version = tonumber(ARGV[2 * i - 1])
+  local stored = tonumber(redis.call('HGET', key, 'version') or '-1')
+  if version > stored then
+    redis.call('HSET', key, 'version', ARGV[2 * i - 1], 'view', ARGV[2 * i])
+    local pending = redis.call('HGET', key, 'pending')
+    if pending and tonumber(pending) <= version then redis.call('HDEL', key, 'pending') end
+    redis.call('EXPIRE', key, ttl)
+    put = put + 1
+  end
+end
+return put
 """
 
 FIELDS = ("version", "view", "pending")
