@@ -186,15 +186,17 @@ async def _fold(bootstrap: str, prefix: str, database_url: str, expected: int, j
     """Seconds (wall, CPU) the real jobs service takes to fold every record into its database, from its first poll."""
     kafka = KafkaSettings(bootstrap_servers=bootstrap, topic_prefix=prefix)
     transport = TimedTransport(kafka, expected)
-    runtime = build_service(JobsSettings(database_url=database_url, kafka=kafka), transport=transport).runtime
-    await runtime.start()
+    # Started whole, with its background loops: the writer of job views works in this process too.
+    service = build_service(JobsSettings(database_url=database_url, kafka=kafka), transport=transport)
+    runtime = service.runtime
+    await service.start()
     try:
         await asyncio.wait_for(transport.finished.wait(), timeout=600)
         async with runtime.sessions() as session:
             folded = await session.scalar(select(func.count()).select_from(messaging.processed))
             succeeded = await session.scalar(select(func.count()).select_from(jobs).where(jobs.c.status == "succeeded"))
     finally:
-        await runtime.stop()
+        await service.stop()
     if (folded, succeeded) != (expected, job_count):
         sys.exit(f"the projection folded {folded} of {expected} messages and {succeeded} of {job_count} jobs succeeded")
     return transport.seconds, transport.cpu_seconds
