@@ -66,9 +66,15 @@ async def _compare(bootstrap: str, postgres_url: str, job_count: int, per_job: i
         recorded = await _record(bootstrap, prefix, _interleaved(job_count, per_job))
         raw_seconds, raw_cpu = await _drain_raw(bootstrap, prefix, recorded)
         projection_seconds, projection_cpu = await _fold(bootstrap, prefix, database_url, recorded, job_count)
+        # Printed before the clean-up, so a clean-up that fails cannot lose a run's numbers.
+        _report(recorded, job_count, (raw_seconds, raw_cpu), (projection_seconds, projection_cpu))
     finally:
         await drop_database(postgres_url, database_url)
         await delete_topics(bootstrap, names)
+
+
+def _report(recorded: int, job_count: int, raw: tuple[float, float], projection: tuple[float, float]) -> None:
+    (raw_seconds, raw_cpu), (projection_seconds, projection_cpu) = raw, projection
     raw_rate, projection_rate = recorded / raw_seconds, recorded / projection_seconds
     print(f"\n{recorded} messages of {job_count} jobs, polls of at most {POLL_MAX_RECORDS} records")
     print(f"  raw aiokafka consumer  {raw_rate:9.0f} messages/s  ({raw_seconds:.2f} s, {raw_cpu:.2f} CPU s)")
