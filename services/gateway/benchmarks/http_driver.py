@@ -101,21 +101,32 @@ async def closed_loop(host: str, port: int, request: bytes, connections: int, se
     return Result(len(latencies), errors, time.perf_counter() - began, latencies)
 
 
-async def open_loop(host: str, port: int, request: bytes, rate: float, seconds: float) -> Result:
-    """Requests due every 1/`rate` seconds, each on an idle connection (a new one when none is idle)."""
+async def open_loop(host: str, port: int, request: bytes, rate: float, seconds: float,
+                    max_connections: int = 256, timeout_seconds: float = 30.0) -> Result:
+    """Requests due every 1/`rate` seconds, each on an idle connection (a new one when none is idle, up to
+    `max_connections`; past that a request waits for one, its wait counted in its latency). A request unanswered
+    after `timeout_seconds` is an error, its connection dropped."""
     idle: list[Connection] = []
     opened: set[Connection] = set()
+    free = asyncio.Semaphore(max_connections)
     latencies: list[float] = []
     errors = 0
 
     async def send(due: float) -> None:
         nonlocal errors
-        connection = idle.pop() if idle else Connection(host, port, request)
-        opened.add(connection)
-        if await connection.get() != 200:
-            errors += 1
-        latencies.append(time.perf_counter() - due)
-        idle.append(connection)
+        async with free:
+            connection = idle.pop() if idle else Connection(host, port, request)
+            opened.add(connection)
+            try:
+                status = await asyncio.wait_for(connection.get(), timeout_seconds)
+            except (TimeoutError, OSError, asyncio.IncompleteReadError):
+                errors += 1
+                connection.close()
+                opened.discard(connection)
+                return
+            errors += status != 200
+            latencies.append(time.perf_counter() - due)
+            idle.append(connection)
 
     began = time.perf_counter()
     total = int(rate * seconds)
