@@ -65,6 +65,9 @@ class JobViews:
                 log.warning("job views: Redis unavailable; retrying %d views", len(batch), exc_info=True)
                 self.publish(batch.values())
                 await asyncio.sleep(RETRY_SECONDS)
+            except Exception:
+                # Their pending marks stay, so the gateway asks the jobs service for these jobs instead.
+                log.exception("job views: %d views could not be written", len(batch))
 
     async def _write(self, states: Iterable[JobState]) -> None:
         states = list(states)
