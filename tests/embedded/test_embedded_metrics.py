@@ -120,7 +120,8 @@ async def test_one_job_leaves_samples_of_every_metric(system):
     assert value(found, "tenderflow_dead_letters_total", topic=topics.JOBS_COMMANDS) >= 1
     lags = {(s.labels["group"], s.labels["topic"]): s.value for s in found["tenderflow_consumer_lag_messages"]}
     assert lags[("tenderflow-jobs", topics.INGEST_EVENTS)] == 0
-    assert {s.labels["service"] for s in found["tenderflow_outbox_backlog_messages"]} == set(system.services)
+    # Every service's outbox is sampled (the registry is the process's, so other tests may have added theirs).
+    assert set(system.services) <= {s.labels["service"] for s in found["tenderflow_outbox_backlog_messages"]}
     assert {s.labels["service"] for s in found["tenderflow_outbox_oldest_age_seconds"]} == set(system.services)
 
     assert value(found, "tenderflow_jobs_finished_total", status="succeeded") >= 1
