@@ -122,7 +122,7 @@ async def test_one_job_leaves_samples_of_every_metric(system):
     assert lags[("tenderflow-jobs", topics.INGEST_EVENTS)] == 0
     # Every service's outbox is sampled (the registry is the process's, so other tests may have added theirs).
     assert set(system.services) <= {s.labels["service"] for s in found["tenderflow_outbox_backlog_messages"]}
-    assert {s.labels["service"] for s in found["tenderflow_outbox_oldest_age_seconds"]} == set(system.services)
+    assert set(system.services) <= {s.labels["service"] for s in found["tenderflow_outbox_oldest_age_seconds"]}
 
     assert value(found, "tenderflow_jobs_finished_total", status="succeeded") >= 1
     assert value(found, "tenderflow_job_seconds_count", status="succeeded") >= 1
