@@ -24,6 +24,8 @@ packages = Table(
     Column("claimed_at", UtcDateTime()),
     # Counts the claims; the current one is the holder's fencing token (tenderflow_common.work).
     Column("claims", Integer, nullable=False, server_default="0"),
+    # The W3C context of the request that created the task, so its steps join that trace after any resume.
+    Column("trace_context", JSON),
     Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
     Column("finished_at", UtcDateTime()),
 )

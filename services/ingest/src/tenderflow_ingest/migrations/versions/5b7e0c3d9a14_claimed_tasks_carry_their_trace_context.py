@@ -1,0 +1,26 @@
+"""packages carry the trace context of the request that created them, so their steps join that trace
+
+Revision ID: 5b7e0c3d9a14
+Revises: 008bdab5d9cd
+Create Date: 2026-12-02 12:30:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '5b7e0c3d9a14'
+down_revision: str | None = '008bdab5d9cd'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('packages', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('trace_context', sa.JSON(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('packages', schema=None) as batch_op:
+        batch_op.drop_column('trace_context')
