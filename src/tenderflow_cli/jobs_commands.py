@@ -110,6 +110,7 @@ def rebuild(ctx: typer.Context,
             = False) -> None:
     """Replay every retained Kafka message into the jobs database (stop the jobs service and empty it first)."""
     from aiokafka.errors import KafkaError
+    from redis.exceptions import RedisError
 
     from tenderflow_jobs.rebuild import rebuild_projection
     from tenderflow_jobs.settings import JobsSettings
@@ -123,9 +124,9 @@ def rebuild(ctx: typer.Context,
     settings = JobsSettings()
     try:
         read = asyncio.run(rebuild_projection(settings))
-    except (OSError, DBAPIError, KafkaError) as error:
+    except (OSError, DBAPIError, KafkaError, RedisError) as error:
         raise CliError(f"cannot rebuild the jobs projection from Kafka at {settings.kafka.bootstrap_servers} into "
                        f"{without_password(settings.resolved_database_url('jobs'))} ({one_line(error)}); "
-                       "is `make infra-up` running, and are TENDERFLOW_KAFKA_BOOTSTRAP_SERVERS and "
-                       "TENDERFLOW_POSTGRES_URL right?") from error
+                       "is `make infra-up` running, and are TENDERFLOW_KAFKA_BOOTSTRAP_SERVERS, "
+                       "TENDERFLOW_POSTGRES_URL and TENDERFLOW_REDIS_URL right?") from error
     typer.echo(f"projection rebuilt from {read} messages")

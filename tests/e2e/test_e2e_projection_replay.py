@@ -1,14 +1,17 @@
 """Dropping the jobs database and replaying the topics from the beginning gives the same job states."""
 
 import asyncio
+import json
 import time
 import zipfile
 
 import httpx
 import pytest
+import redis.asyncio as redis
 
 from tenderflow_common.db import create_engine, session_factory
-from tenderflow_common.settings import KafkaSettings
+from tenderflow_common.job_views import PUT_IF_NEWER, view_key
+from tenderflow_common.settings import KafkaSettings, RedisSettings
 from tenderflow_common.testing.databases import create_database, drop_database
 from tenderflow_jobs import repository as jobs_repository
 from tenderflow_jobs.rebuild import rebuild_projection
@@ -28,6 +31,17 @@ async def job_states(database_url: str, tenant_id: str) -> dict:
                 session, tenant_id, status=None, limit=100, offset=0)}
     finally:
         await engine.dispose()
+
+
+async def put_stale_view(redis_url: str, namespace: str, tenant_id: str, view: dict) -> None:
+    """A view at a version no rebuild reaches, as a projection that counted differently could have left."""
+    client = redis.from_url(redis_url)
+    try:
+        key = view_key(namespace, tenant_id, view["job_id"])
+        await client.delete(key)
+        assert await client.eval(PUT_IF_NEWER, 1, key, 10**9, json.dumps(view), 3600) == 1
+    finally:
+        await client.aclose()
 
 
 async def test_replay_rebuilds_identical_jobs(stack, tmp_path):
@@ -50,12 +64,22 @@ async def test_replay_rebuilds_identical_jobs(stack, tmp_path):
 
     live = await job_states(stack.databases["jobs"], tenant_id)
     assert sorted(state.status for state in live.values()) == ["failed", "succeeded"]
+    async with httpx.AsyncClient(base_url=stack.gateway_url, headers={"X-API-Key": key}, timeout=30) as client:
+        for job_id in live:
+            view = (await client.get(f"/v1/jobs/{job_id}")).json()
+            await put_stale_view(stack.infra.redis_url, stack.topic_prefix, tenant_id, {**view, "status": "running"})
+            assert (await client.get(f"/v1/jobs/{job_id}")).json()["status"] == "running"
     replayed_url = await create_database(stack.infra.postgres_url, "replay")
     try:
-        settings = JobsSettings(database_url=replayed_url, kafka=KafkaSettings(
-            bootstrap_servers=stack.infra.kafka_bootstrap_servers, topic_prefix=stack.topic_prefix))
+        settings = JobsSettings(database_url=replayed_url, redis=RedisSettings(url=stack.infra.redis_url),
+                                kafka=KafkaSettings(bootstrap_servers=stack.infra.kafka_bootstrap_servers,
+                                                    topic_prefix=stack.topic_prefix))
         assert await rebuild_projection(settings) > 0
         assert await job_states(replayed_url, tenant_id) == live
+        # The stale views are gone: the gateway serves each job as its database has it, not the higher version.
+        async with httpx.AsyncClient(base_url=stack.gateway_url, headers={"X-API-Key": key}, timeout=30) as client:
+            for job_id, state in live.items():
+                assert (await client.get(f"/v1/jobs/{job_id}")).json()["status"] == state.status
         assert await rebuild_projection(settings) > 0
         assert await job_states(replayed_url, tenant_id) == live
     finally:

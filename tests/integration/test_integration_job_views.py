@@ -33,6 +33,7 @@ from tenderflow_jobs import projection
 from tenderflow_jobs import repository as jobs_repository
 from tenderflow_jobs.projection import JobState
 from tenderflow_jobs.read_model import JobViews
+from tenderflow_jobs.rebuild import drop_all_views
 from tenderflow_jobs.settings import JobsSettings
 
 pytestmark = pytest.mark.integration
@@ -79,6 +80,25 @@ async def test_a_view_never_goes_backwards_and_waits_for_a_pending_version(redis
     await written(first_replica, coming)
     assert json.loads(await reader.view(Unspent("tenant-a", 1), newer.job_id))["status"] == "succeeded"
     assert await reader.view(Unspent("tenant-b", 1), newer.job_id) is None
+
+
+async def test_dropping_the_views_lets_a_rebuilt_lower_version_be_served(redis_client, redis_url):
+    namespace, neighbour = f"test-{uuid.uuid4().hex}[1]*.", f"test-{uuid.uuid4().hex}."
+    views, reader = JobViews(redis_client, namespace), reader_of(redis_url, namespace)
+    stale = [job("tenant-a", 9, status="running", stage="answering"), job("tenant-b", 4, status="running")]
+    await written(views, *stale)
+    await written(JobViews(redis_client, neighbour), stale[0])
+    rebuilt = replace(stale[0], version=3, status="succeeded", stage="done", finished_at=datetime.now(UTC))
+    await written(views, rebuilt)
+    assert json.loads(await reader.view(Unspent("tenant-a", 1), rebuilt.job_id))["status"] == "running"
+
+    assert await drop_all_views(redis_client, namespace) == 2
+    assert await reader.view(Unspent("tenant-a", 1), rebuilt.job_id) is None  # the gateway asks the jobs service
+    assert await reader.view(Unspent("tenant-b", 1), stale[1].job_id) is None
+    await written(views, rebuilt)
+    assert json.loads(await reader.view(Unspent("tenant-a", 1), rebuilt.job_id))["status"] == "succeeded"
+    assert await reader_of(redis_url, neighbour).view(Unspent("tenant-a", 1), stale[0].job_id) is not None
+    assert await drop_all_views(redis_client, namespace) == 1
 
 
 async def test_a_running_job_read_from_redis_has_its_eta_brought_up_to_now(redis_client, redis_url):

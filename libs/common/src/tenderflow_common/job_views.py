@@ -46,6 +46,12 @@ def view_key(namespace: str, tenant_id: str, job_id: str) -> str:
     return f"{namespace}tenderflow-jobs:view:{tenant_id}:{job_id}"
 
 
+def views_pattern(namespace: str) -> str:
+    """A SCAN pattern matching every tenant's job views in the namespace (its glob characters escaped)."""
+    escaped = "".join("\\" + c if c in "*?[]\\" else c for c in namespace)
+    return f"{escaped}tenderflow-jobs:view:*"
+
+
 def served_view(fields: list[bytes | None]) -> bytes | None:
     """The stored view's JSON (as read with FIELDS), unless a newer version is pending and only the jobs
     database knows it yet."""

@@ -3,10 +3,12 @@
 import asyncio
 import logging
 
+import redis.asyncio as redis
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from tenderflow_common.consumer import MessageConsumer, subscribed_topics
 from tenderflow_common.db import create_engine, session_factory
+from tenderflow_common.job_views import views_pattern
 from tenderflow_common.kafka_security import client_options
 from tenderflow_common.migrations import upgrade_to_head
 from tenderflow_common.transport import Record
@@ -16,6 +18,7 @@ from tenderflow_jobs.models import messaging
 from tenderflow_jobs.settings import JobsSettings
 
 log = logging.getLogger(__name__)
+DROP_BATCH = 500
 
 
 async def _ignore_dead_letter(topic: str, key: str, value: bytes, headers: dict[str, str]) -> None:
@@ -26,8 +29,45 @@ async def rebuild_projection(settings: JobsSettings) -> int:
     """Fold every retained message into the (empty) jobs database; returns how many records were read.
 
     The processed-messages table is rebuilt along the way, so a jobs service started afterwards drops whatever
-    its consumer group still has to deliver and nothing is counted twice.
+    its consumer group still has to deliver and nothing is counted twice. The job views in Redis are dropped
+    before the replay, so a rebuild killed part-way leaves none of the old ones served, and again after it, so
+    none put from a half-rebuilt database stays.
     """
+    await _drop_views(settings)
+    read = await _replay(settings)
+    await _drop_views(settings)
+    log.info("projection rebuilt from %d records", read)
+    return read
+
+
+async def _drop_views(settings: JobsSettings) -> None:
+    if not settings.redis.url:
+        return
+    client = redis.from_url(settings.redis.url)
+    try:
+        dropped = await drop_all_views(client, settings.kafka.topic_prefix)
+    finally:
+        await client.aclose()
+    log.info("dropped %d job views", dropped)
+
+
+async def drop_all_views(client: redis.Redis, namespace: str = "") -> int:
+    """Delete every tenant's job views; returns how many. A rebuilt database may give a job the same or a lower
+    version than the view stored, which put-if-newer would then keep forever: without views, the gateway asks
+    the jobs service, which puts the rebuilt one back."""
+    dropped = 0
+    batch: list[bytes] = []
+    async for key in client.scan_iter(match=views_pattern(namespace), count=DROP_BATCH):
+        batch.append(key)
+        if len(batch) == DROP_BATCH:
+            dropped += await client.unlink(*batch)
+            batch = []
+    if batch:
+        dropped += await client.unlink(*batch)
+    return dropped
+
+
+async def _replay(settings: JobsSettings) -> int:
     database_url = settings.resolved_database_url("jobs")
     await upgrade_to_head(MIGRATIONS, database_url)
     engine = create_engine(database_url)
@@ -57,7 +97,6 @@ async def rebuild_projection(settings: JobsSettings) -> int:
     finally:
         await reader.stop()
         await engine.dispose()
-    log.info("projection rebuilt from %d records", read)
     return read
 
 
