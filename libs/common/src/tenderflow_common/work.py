@@ -11,19 +11,25 @@ Each claim counts up the row's `claims` column, and that count is the holder's f
 its lease (a stopped process, a long GC, a frozen VM) may wake up after another one claimed the task: while a step
 runs, every transaction it commits first locks the task's row and checks the token, so a stale holder's writes
 (its documents or answers, the end state, their events) roll back with `LeaseLost`, and it stops.
+
+A queue built `by_tenant` takes turns between tenants: the next claim goes to the tenant with the fewest live
+claims, then the one served longest ago, never past `tenant_cap` live claims of one tenant; a step that has run for
+its slice gives its task back (`give_turn`) when another tenant's task waits, and it resumes at a later claim.
 """
 
 import asyncio
 import contextlib
 import logging
 import threading
+import time
+import zlib
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 
-from sqlalchemy import Engine, Row, Table, event, or_, select, update
+from sqlalchemy import Engine, Row, Select, Table, and_, case, event, exists, func, or_, select, update
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -106,25 +112,57 @@ class Claimed:
 
 @dataclass(frozen=True)
 class WorkQueue:
-    """A table of claimable work: rows go from `pending` to `active` to a final status."""
+    """A table of claimable work: rows go from `pending` to `active` to a final status (or back to `pending` when
+    a step gives its turn away)."""
 
     table: Table
     active: str
     lease: timedelta = LEASE
+    # Take turns by the table's `tenant_id`, least served first; `tenant_cap` bounds one tenant's live claims.
+    by_tenant: bool = False
+    tenant_cap: int | None = None
 
     async def claim_next(self, session: AsyncSession) -> Row | None:
-        """Take the oldest pending row, or one whose lease ran out; its `claims` is the new holder's token less one."""
+        """Take the next claimable row (the oldest, or the least served tenant's oldest); its `claims` is the new
+        holder's token less one."""
         now = datetime.now(UTC)
         rows = self.table.c
-        row = (await session.execute(
-            select(self.table)
-            .where(or_(rows.status == "pending", (rows.status == self.active) & (rows.claimed_at < now - self.lease)))
-            .order_by(rows.created_at).limit(1).with_for_update(skip_locked=True)
-        )).first()
+        if self.by_tenant:
+            await _one_claim_at_a_time(session, self.table)
+            query = self._fair_order(select(self.table).where(self._claimable(now)), now)
+        else:
+            query = select(self.table).where(self._claimable(now)).order_by(rows.created_at)
+        row = (await session.execute(query.limit(1).with_for_update(skip_locked=True, of=self.table))).first()
         if row is not None:
             await session.execute(update(self.table).where(rows.id == row.id)
                                   .values(status=self.active, claimed_at=now, claims=rows.claims + 1))
         return row
+
+    async def give_turn(self, session: AsyncSession, task: Claimed) -> bool:
+        """Hand the task back to the queue when another tenant's task is waiting; whether it was handed back. Its
+        progress is already committed, so the next claim resumes it as it would after a crash."""
+        rows = self.table.c
+        waiting = exists().where(self._claimable(datetime.now(UTC)), rows.tenant_id != task.tenant_id)
+        released = await session.scalar(update(self.table).where(rows.id == task.id, waiting)
+                                         .values(status="pending").returning(rows.id))
+        return released is not None
+
+    def _claimable(self, now: datetime):
+        rows = self.table.c
+        return or_(rows.status == "pending", (rows.status == self.active) & (rows.claimed_at < now - self.lease))
+
+    def _fair_order(self, query: Select, now: datetime) -> Select:
+        """Per tenant of the unfinished rows: its live claims and its latest claim. Fewest live claims first, then
+        the tenant served longest ago (never served first), then the oldest row; a tenant at its cap waits."""
+        rows = self.table.c
+        live = and_(rows.status == self.active, rows.claimed_at >= now - self.lease)
+        tenants = (select(rows.tenant_id.label("tenant_id"), func.count(case((live, 1))).label("running"),
+                          func.max(rows.claimed_at).label("served_at"))
+                   .where(rows.status.in_(("pending", self.active))).group_by(rows.tenant_id).subquery("tenants"))
+        query = query.join(tenants, tenants.c.tenant_id == rows.tenant_id)
+        if self.tenant_cap is not None:
+            query = query.where(tenants.c.running < self.tenant_cap)
+        return query.order_by(tenants.c.running, tenants.c.served_at.asc().nulls_first(), rows.created_at)
 
     async def renew(self, session: AsyncSession, task_id: str, token: int) -> bool:
         """Extend the lease the holder of `token` has; whether the task's job was cancelled."""
@@ -139,6 +177,28 @@ class WorkQueue:
     async def finish(self, session: AsyncSession, task_id: str, status: str) -> None:
         await session.execute(update(self.table).where(self.table.c.id == task_id)
                               .values(status=status, finished_at=datetime.now(UTC)))
+
+
+async def _one_claim_at_a_time(session: AsyncSession, table: Table) -> None:
+    """Replicas claim from one table in turn (a transaction-scoped advisory lock on PostgreSQL; SQLite has one
+    writer anyway), so two claims at once cannot both see a tenant under its cap."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(select(func.pg_advisory_xact_lock(zlib.crc32(f"work:{table.name}".encode()))))
+
+
+@dataclass
+class TimeSlice:
+    """How long a step keeps its claim before it offers the turn to other tenants."""
+
+    seconds: float
+    _started: float = field(default_factory=time.monotonic)
+
+    def spent(self) -> bool:
+        """Whether the slice is over; checking starts the next one, so a step alone asks once per slice."""
+        if time.monotonic() - self._started < self.seconds:
+            return False
+        self._started = time.monotonic()
+        return True
 
 
 @dataclass(frozen=True)
