@@ -15,10 +15,10 @@ from tenacity import AsyncRetrying, retry_if_not_exception_type, stop_after_atte
 
 from tenderflow_common import context, metrics, topics
 from tenderflow_common.envelope import Envelope
+from tenderflow_common.message_tracing import processing, processing_batch
 from tenderflow_common.messages import Message
 from tenderflow_common.messaging_tables import MessagingTables
 from tenderflow_common.relay import Publish
-from tenderflow_common.telemetry import continued_trace
 from tenderflow_common.transport import Record
 from tenderflow_common.unit_of_work import UnitOfWork, insert_unless_present
 from tenderflow_common.work import interrupted
@@ -177,7 +177,7 @@ class MessageConsumer:
     async def _handle(self, delivery: Delivery) -> None:
         envelope = delivery.envelope
         with (context.job_context(envelope.correlationid, envelope.tenantid, envelope.jobid),
-              continued_trace(delivery.record.headers, f"{self.name} handle {envelope.type}", job_id=envelope.jobid)):
+              processing(delivery.record, self.name, job_id=envelope.jobid)):
             await self._handle_with_retries(delivery.record, envelope, delivery.payload, delivery.route)
 
     async def _handle_together(self, deliveries: list[Delivery]) -> set[str]:
@@ -223,15 +223,14 @@ class MessageConsumer:
     async def _handle_run(self, run: list[Delivery], uow: UnitOfWork, prepared: dict[str, Any]) -> None:
         handle_batch = run[0].route.handle_batch
         if handle_batch is not None:
-            with continued_trace({}, f"{self.name} handle {len(run)} messages"):
+            with processing_batch([delivery.record for delivery in run], self.name):
                 await handle_batch([(delivery.payload, delivery.envelope) for delivery in run], uow)
             return
         for delivery in run:
             envelope, route = delivery.envelope, delivery.route
             extra = (prepared[envelope.id],) if route.prepare is not None else ()
             with (context.job_context(envelope.correlationid, envelope.tenantid, envelope.jobid),
-                  continued_trace(delivery.record.headers, f"{self.name} handle {envelope.type}",
-                                  job_id=envelope.jobid)):
+                  processing(delivery.record, self.name, job_id=envelope.jobid)):
                 await route.handler(delivery.payload, envelope, uow, *extra)
 
     async def _handle_with_retries(self, record: Record, envelope: Envelope, payload: Message, route: Route) -> None:

@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from tenderflow_common.telemetry import instrument_engine
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -20,7 +22,8 @@ def new_metadata() -> MetaData:
 
 
 def create_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
-    """An async engine; SQLite gets foreign keys and a busy timeout, PostgreSQL a checked pool."""
+    """An async engine, its statements traced inside a job's trace; SQLite gets foreign keys and a busy timeout,
+    PostgreSQL a checked pool."""
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
 
@@ -31,8 +34,10 @@ def create_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
-        return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    else:
+        engine = create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    instrument_engine(engine)
+    return engine
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

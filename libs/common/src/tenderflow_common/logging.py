@@ -5,6 +5,7 @@ import re
 import sys
 from typing import Any
 
+from opentelemetry import trace
 from pythonjsonlogger.json import JsonFormatter
 
 from tenderflow_common import context
@@ -38,7 +39,8 @@ def redact(value: Any, key: str = "") -> Any:
 
 
 class TenderflowJsonFormatter(JsonFormatter):
-    """JSON lines with service, correlation, tenant and job ids; secrets never reach the output."""
+    """JSON lines with service, correlation, tenant and job ids and the active trace and span ids; secrets never
+    reach the output."""
 
     def __init__(self, service: str) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s", rename_fields={"levelname": "level"})
@@ -52,6 +54,10 @@ class TenderflowJsonFormatter(JsonFormatter):
             value = var.get()
             if value is not None:
                 log_record.setdefault(name, value)
+        span = trace.get_current_span().get_span_context()
+        if span.is_valid:
+            log_record.setdefault("trace_id", format(span.trace_id, "032x"))
+            log_record.setdefault("span_id", format(span.span_id, "016x"))
         for field, value in list(log_record.items()):
             log_record[field] = redact(value, field)
 

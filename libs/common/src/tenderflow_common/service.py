@@ -21,6 +21,7 @@ from tenderflow_common.endpoints import Database
 from tenderflow_common.health import Check, database_check, health_router, kafka_check
 from tenderflow_common.internal_tokens import SERVICES, InternalTokenVerifier
 from tenderflow_common.logging import configure_logging
+from tenderflow_common.message_tracing import sending
 from tenderflow_common.messaging_tables import MessagingTables
 from tenderflow_common.migrations import at_head, upgrade_to_head
 from tenderflow_common.problems import install_problem_handlers
@@ -71,7 +72,8 @@ class ServiceRuntime:
 
         async def publish(topic: str, key: str, value: bytes, headers: dict[str, str]) -> None:
             try:
-                await self.transport.publish(topic_prefix + topic, key, value, headers)
+                with sending(topic_prefix + topic, key, headers) as traced_headers:
+                    await self.transport.publish(topic_prefix + topic, key, value, traced_headers)
             except Exception:
                 metrics.count_published(topic, "failed")
                 raise

@@ -38,6 +38,7 @@ from tenderflow_common import context
 from tenderflow_common.envelope import Envelope, stable_id
 from tenderflow_common.internal_client import ServiceUnavailable
 from tenderflow_common.messages import Message
+from tenderflow_common.telemetry import continued_trace
 from tenderflow_common.unit_of_work import Transaction
 
 log = logging.getLogger(__name__)
@@ -255,7 +256,10 @@ Task = TypeVar("Task", bound=Claimed)
 
 
 class LeasedWorker(Generic[Task]):
-    """Claims one task at a time and runs its step while a heartbeat renews the lease and notices cancellation."""
+    """Claims one task at a time and runs its step while a heartbeat renews the lease and notices cancellation.
+
+    The step runs in a span continuing the trace stored with the task (`trace_context`, the W3C headers of the
+    request that created it), so a step resumed after a crash or on another replica joins its job's trace."""
 
     def __init__(self, name: str, queue: WorkQueue, transaction: Transaction, task_from_row: Callable[[Row], Task],
                  step: Callable[[Task, Claim], Awaitable[None]], *, heartbeat_seconds: float = HEARTBEAT_SECONDS,
@@ -283,7 +287,10 @@ class LeasedWorker(Generic[Task]):
         task = self._task_from_row(row)
         holding = _holding.set(Holding(self._queue, claim.task_id, claim.token, database))
         try:
-            with context.job_context(task.correlation_id, task.tenant_id, task.job_id):
+            with (context.job_context(task.correlation_id, task.tenant_id, task.job_id),
+                  continued_trace(row._mapping.get("trace_context"), f"{self._loop.name} step", attributes={
+                      "tenderflow.job_id": task.job_id, "tenderflow.task_id": task.id,
+                      "tenderflow.claim": claim.token})):
                 await self._step(task, claim)
         except LeaseLost:
             log.warning("%s was claimed by another replica while this one was away; its step here is void",

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenderflow_common.contracts.questions import AnswerRow, Citation, QuestionSetBody, QuestionSetView
 from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_common.telemetry import current_trace_headers
 from tenderflow_common.work import Claimed
 from tenderflow_questions.models import answers, question_sets, runs
 from tenderflow_questions.providers.base import Usage
@@ -49,7 +50,7 @@ async def add_run(session: AsyncSession, task: RunTask) -> None:
         model=task.model,
         questions=[q.model_dump(mode="json") for q in task.questions], status="pending", cancel_requested=False,
         temperature=task.temperature, max_tokens=task.max_tokens, token_budget=task.token_budget,
-        compare_with=task.compare_with,
+        compare_with=task.compare_with, trace_context=current_trace_headers(),
     ))
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenderflow_common.envelope import stable_id
+from tenderflow_common.telemetry import current_trace_headers
 from tenderflow_workspace.builtin import Chunk
 from tenderflow_workspace.models import (
     anythingllm_documents,
@@ -163,7 +164,8 @@ async def sync_exists(session: AsyncSession, sync_id: str) -> bool:
 
 
 async def add_sync(session: AsyncSession, **values) -> None:
-    await session.execute(insert(anythingllm_syncs).values(status="pending", cancel_requested=False, **values))
+    await session.execute(insert(anythingllm_syncs).values(status="pending", cancel_requested=False,
+                                                           trace_context=current_trace_headers(), **values))
 
 
 async def count_attempt(session: AsyncSession, sync_id: str) -> int:
