@@ -19,6 +19,7 @@ from tenderflow_common.correlation import CorrelationMiddleware
 from tenderflow_common.db import create_engine, session_factory
 from tenderflow_common.endpoints import Database
 from tenderflow_common.health import Check, database_check, health_router, kafka_check
+from tenderflow_common.housekeeping import MessagingHousekeeping
 from tenderflow_common.internal_tokens import SERVICES, InternalTokenVerifier
 from tenderflow_common.logging import configure_logging
 from tenderflow_common.message_tracing import sending
@@ -58,6 +59,7 @@ class ServiceRuntime:
         self.transport = transport or KafkaTransport.from_settings(settings.kafka, client_id=f"tenderflow-{name}")
         self.publish = self.publisher(settings.kafka.topic_prefix)
         self.relay = OutboxRelay(self.sessions, tables, self.publish)
+        self.housekeeping = MessagingHousekeeping(self.sessions, tables, settings.messaging)
         self.transaction = transactions(self.sessions, tables, self.relay.wake)
         self.database = Database(self.sessions, self.transaction)
         self.consumer: MessageConsumer | None = None
@@ -116,6 +118,7 @@ class ServiceRuntime:
         heap.settle()
         await self.transport.start()
         self.spawn(self.relay.run(), "outbox-relay")
+        self.spawn(self.housekeeping.run(), "messaging-housekeeping")
         metrics.samplers.update(self.samplers)
         for loop in background:
             self.spawn(loop(), getattr(loop, "__qualname__", "background"))

@@ -74,6 +74,18 @@ class RedisSettings(BaseSettings):
     url: str = "redis://127.0.0.1:6379/0"
 
 
+class MessagingSettings(BaseSettings):
+    """How long the messaging tables keep rows: processed messages past the topics' retention (Kafka's default is
+    7 days), published outbox rows for a grace period to look into."""
+
+    model_config = SettingsConfigDict(env_prefix="TENDERFLOW_MESSAGING_")
+
+    processed_retention_hours: float = Field(default=336, gt=0)
+    outbox_retention_hours: float = Field(default=24, gt=0)
+    housekeeping_interval_seconds: float = Field(default=600, gt=0)
+    housekeeping_batch: int = Field(default=1000, ge=1, le=100_000)
+
+
 class S3Settings(BaseSettings):
     """An S3 bucket (AWS or any S3 API server); credentials left unset fall back to the AWS default chain."""
 
@@ -171,6 +183,7 @@ class ServiceSettings(BaseSettings):
     postgres: PostgresSettings = Field(default_factory=PostgresSettings)
     storage: StorageSettings = Field(default_factory=StorageSettings)
     platform: PlatformSettings = Field(default_factory=PlatformSettings)
+    messaging: MessagingSettings = Field(default_factory=MessagingSettings)
 
     host: str = "127.0.0.1"
     port: int

@@ -1,0 +1,58 @@
+"""Keeps the messaging tables small: processed-message rows older than any redelivery, published outbox rows.
+
+Rows go in batches of their primary keys, each batch its own short transaction, so housekeeping never holds many
+locks or a long one, and a kill part-way leaves only fewer rows for the next round."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import and_, delete, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tenderflow_common.messaging_tables import MessagingTables
+from tenderflow_common.settings import MessagingSettings
+from tenderflow_common.work import WakeablePoll
+
+
+class MessagingHousekeeping:
+    """Deletes what the messaging tables no longer need, one batch per step, forever."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], tables: MessagingTables,
+                 settings: MessagingSettings) -> None:
+        self._sessions = sessions
+        self._tables = tables
+        self._settings = settings
+        self._loop = WakeablePoll("messaging housekeeping", self.delete_some, settings.housekeeping_interval_seconds)
+
+    async def delete_some(self, now: datetime | None = None) -> bool:
+        """One batch from each table; whether either was full, so the loop goes on at once."""
+        now = now or datetime.now(UTC)
+        processed = await self.delete_processed(now - timedelta(hours=self._settings.processed_retention_hours))
+        published = await self.delete_published(now - timedelta(hours=self._settings.outbox_retention_hours))
+        return max(processed, published) >= self._settings.housekeeping_batch
+
+    async def delete_processed(self, before: datetime) -> int:
+        """Forget messages handled before `before`: the topics no longer hold them, so none can come again."""
+        processed = self._tables.processed
+        key = tuple_(processed.c.consumer, processed.c.message_id)
+        batch = select(processed.c.consumer, processed.c.message_id).where(
+            processed.c.processed_at < before).limit(self._settings.housekeeping_batch)
+        async with self._sessions() as session, session.begin():
+            rows = (await session.execute(batch)).all()
+            if rows:
+                await session.execute(delete(processed).where(key.in_([tuple(row) for row in rows])))
+        return len(rows)
+
+    async def delete_published(self, before: datetime) -> int:
+        """Drop outbox rows the relay published before `before`; unpublished ones always stay."""
+        outbox = self._tables.outbox
+        batch = select(outbox.c.id).where(and_(outbox.c.published_at.is_not(None), outbox.c.published_at < before)) \
+            .order_by(outbox.c.id).limit(self._settings.housekeeping_batch)
+        async with self._sessions() as session, session.begin():
+            ids = list((await session.execute(batch)).scalars())
+            if ids:
+                await session.execute(delete(outbox).where(outbox.c.id.in_(ids)))
+        return len(ids)
+
+    async def run(self) -> None:
+        """Housekeep for the life of the service; several replicas may run it, as they delete the same rows."""
+        await self._loop.run()
