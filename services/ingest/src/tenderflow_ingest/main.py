@@ -18,7 +18,7 @@ def build_service(settings: IngestSettings | None = None, transport: Transport |
     runtime = ServiceRuntime("ingest", settings, messaging, MIGRATIONS, transport=transport)
     store = open_store(settings.storage)
     worker = pipeline.package_worker(pipeline.Pipeline(runtime.transaction, runtime.sessions, store,
-                                                       settings.limits(), Path(settings.work_dir)))
+                                                       settings.limits(), Path(settings.work_dir), settings.turns()))
     s3_bucket = settings.storage.s3.bucket if settings.storage.backend == "s3" else None
     runtime.consume(consumers.routes(worker.wake, store, s3_bucket, settings.upload_allowlist()))
     return create_service(runtime, [], title="Tenderflow ingest",

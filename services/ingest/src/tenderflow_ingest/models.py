@@ -1,6 +1,6 @@
 """Packages and their documents (metadata only; bytes and text live in object storage)."""
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, UniqueConstraint, func
+from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, String, Table, UniqueConstraint, func
 
 from tenderflow_common.db import UtcDateTime, new_metadata
 from tenderflow_common.messaging_tables import messaging_tables
@@ -28,6 +28,10 @@ packages = Table(
     Column("trace_context", JSON),
     Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
     Column("finished_at", UtcDateTime()),
+    # Seconds spent extracting over every claim so far, against the package's time budget.
+    Column("work_seconds", Float, nullable=False, server_default="0"),
+    # Files extraction refused, by name ({"code", "reason"}), so a package resumed in a later slice skips them.
+    Column("refusals", JSON),
 )
 
 cancelled_jobs = Table(

@@ -6,7 +6,8 @@ import json
 import logging
 import shutil
 import threading
-from dataclasses import asdict, dataclass
+import time
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -17,19 +18,29 @@ from tenderflow_common.envelope import stable_id
 from tenderflow_common.messages import Message
 from tenderflow_common.storage import ObjectStore, key_belongs_to, tenant_key
 from tenderflow_common.unit_of_work import Transaction
-from tenderflow_common.work import Claim, LeasedWorker, WorkQueue, interrupted
+from tenderflow_common.work import Claim, LeasedWorker, TimeSlice, WorkQueue, interrupted
 from tenderflow_ingest import extraction_metrics, repository
 from tenderflow_ingest.archive import Cancelled, read_package
 from tenderflow_ingest.extractors.base import ExtractionError
 from tenderflow_ingest.limits import IngestLimits
 from tenderflow_ingest.models import packages
-from tenderflow_ingest.repository import PackageTask
+from tenderflow_ingest.repository import PackageTask, Progress
 from tenderflow_ingest.sandbox import extract_in_sandbox
 
 SOURCE = "tenderflow/ingest"
 # Cancellation reaches extraction at the next heartbeat, so beat often: a cancelled package stops within this.
 HEARTBEAT_SECONDS = 0.5
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Turns:
+    """How packages of different tenants share the workers: a tenant's packages in work at once, how long one
+    package works before it lets another tenant's waiting package go first, and its extraction time in all."""
+
+    tenant_max_running: int = 4
+    slice_seconds: float = 30.0
+    budget_seconds: float = 3600.0
 
 
 @dataclass(frozen=True)
@@ -41,14 +52,16 @@ class Pipeline:
     store: ObjectStore
     limits: IngestLimits
     work_dir: Path
+    turns: Turns = field(default_factory=Turns)
 
 
-QUEUE = WorkQueue(packages, active="processing")
+QUEUE = WorkQueue(packages, active="processing", by_tenant=True)
 
 
 def package_worker(pipeline: Pipeline) -> LeasedWorker[PackageTask]:
-    """The background worker that claims pending packages and takes them apart."""
-    return LeasedWorker("ingest-pipeline", QUEUE, pipeline.transaction, repository.task_from_row,
+    """The background worker that claims pending packages, tenants in turn, and takes them apart."""
+    queue = replace(QUEUE, tenant_cap=pipeline.turns.tenant_max_running)
+    return LeasedWorker("ingest-pipeline", queue, pipeline.transaction, repository.task_from_row,
                         functools.partial(process_package, pipeline=pipeline), heartbeat_seconds=HEARTBEAT_SECONDS)
 
 
@@ -71,6 +84,7 @@ async def process_package(task: PackageTask, claim: Claim, *, pipeline: Pipeline
 
 
 async def _run(task: PackageTask, workdir: Path, cancelled: threading.Event, pipeline: Pipeline) -> None:
+    time_slice = TimeSlice(pipeline.turns.slice_seconds)
     if not key_belongs_to(task.package_key, task.tenant_id):
         raise PermissionError("package key outside the tenant's storage")
     await asyncio.to_thread(workdir.mkdir, parents=True, exist_ok=True)
@@ -85,12 +99,24 @@ async def _run(task: PackageTask, workdir: Path, cancelled: threading.Event, pip
         await uow.emit(task.event(events.PackageAccepted(package_id=task.id, files=verdicts), source=SOURCE,
                                   fact="accepted", subject=task.filename))
     async with pipeline.sessions() as session:
-        done = await repository.extracted_documents(session, task.id)
+        progress = await repository.progress(session, task.id)
     ingested: list[events.IngestedDocument] = []
+    worked = False  # every claim extracts a file before it may give its turn away, so packages cannot just swap
     for spooled in reading.files:
         if cancelled.is_set():
             raise Cancelled()
-        document = done.get(spooled.name) or await _extract(task, spooled, verdicts, cancelled, pipeline)
+        document = progress.documents.get(spooled.name)
+        if document is None and spooled.name not in progress.refusals:
+            if progress.work_seconds >= pipeline.turns.budget_seconds:
+                _refuse(verdicts, spooled.name, "time_budget_exceeded", f"the package's extraction time budget "
+                        f"({pipeline.turns.budget_seconds:g} s) ran out before this file")
+                continue
+            if worked and time_slice.spent() and await _give_turn(task, pipeline):
+                return  # another tenant's package goes first; this one resumes at its next claim
+            document = await _extract(task, spooled, progress, cancelled, pipeline)
+            worked = True
+        if spooled.name in progress.refusals:
+            _refuse(verdicts, spooled.name, **progress.refusals[spooled.name])
         if document:
             ingested.append(events.IngestedDocument(document_id=document["id"], file=document["file"],
                                                     doc_type=document["doc_type"], pages=document["pages"],
@@ -105,15 +131,17 @@ async def _run(task: PackageTask, workdir: Path, cancelled: threading.Event, pip
         unless_cancelled=True)
 
 
-async def _extract(task: PackageTask, spooled, verdicts: list[FileVerdict], cancelled: threading.Event,
+async def _extract(task: PackageTask, spooled, progress: Progress, cancelled: threading.Event,
                    pipeline: Pipeline) -> dict | None:
+    """Extract one file, storing its text and document, or its refusal, with the seconds it took."""
+    started = time.monotonic()
     try:
         extraction = await extract_in_sandbox(spooled.path, spooled.doc_type, pipeline.limits, cancelled)
     except ExtractionError as error:
         extraction_metrics.count_refused(spooled.doc_type, error.code)
-        position = next(i for i, v in enumerate(verdicts) if v.accepted and v.name == spooled.name)
-        verdicts[position] = verdicts[position].model_copy(
-            update={"accepted": False, "code": error.code, "reason": error.reason})
+        progress.refusals[spooled.name] = {"code": error.code, "reason": error.reason}
+        async with pipeline.transaction() as uow:
+            await repository.record_work(uow.session, task.id, progress, time.monotonic() - started)
         return None
     extraction_metrics.count_extracted(extraction)
     document_id = stable_id(task.id, "document", spooled.name)
@@ -126,11 +154,24 @@ async def _extract(task: PackageTask, spooled, verdicts: list[FileVerdict], canc
                     text_key=text_key)
     async with pipeline.transaction() as uow:
         await repository.add_document(uow.session, **document)
+        await repository.record_work(uow.session, task.id, progress, time.monotonic() - started)
         await uow.emit(task.event(events.DocumentExtracted(
             package_id=task.id, document_id=document_id, file=spooled.name, doc_type=extraction.doc_type,
             pages=extraction.pages, units=len(units), text_key=text_key, language=extraction.language), source=SOURCE,
             fact=f"extracted:{spooled.name}", subject=task.filename))
     return document
+
+
+def _refuse(verdicts: list[FileVerdict], name: str, code: str, reason: str) -> None:
+    """The file's verdict becomes a refusal, with the stable code saying why."""
+    position = next(i for i, v in enumerate(verdicts) if v.accepted and v.name == name)
+    verdicts[position] = verdicts[position].model_copy(update={"accepted": False, "code": code, "reason": reason})
+
+
+async def _give_turn(task: PackageTask, pipeline: Pipeline) -> bool:
+    """After its slice, hand the package back if another tenant's package waits."""
+    async with pipeline.transaction() as uow:
+        return await QUEUE.give_turn(uow.session, task)
 
 
 async def _end(task: PackageTask, status: str, message: Message, fact: str, pipeline: Pipeline, *,

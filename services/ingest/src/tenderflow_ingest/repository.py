@@ -6,7 +6,6 @@ from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenderflow_common.contracts.shared import JobRequest
-from tenderflow_common.telemetry import current_trace_headers
 from tenderflow_common.work import Claimed
 from tenderflow_ingest.models import cancelled_jobs, documents, packages
 
@@ -30,7 +29,7 @@ async def add_package(session: AsyncSession, task: PackageTask) -> None:
         id=task.id, job_id=task.job_id, tenant_id=task.tenant_id, correlation_id=task.correlation_id,
         command_id=task.causation_id, package_key=task.package_key, filename=task.filename,
         request=task.request.model_dump(mode="json"), status="pending",
-        cancel_requested=await job_cancelled(session, task.job_id), trace_context=current_trace_headers(),
+        cancel_requested=await job_cancelled(session, task.job_id),
     ))
 
 
@@ -58,10 +57,28 @@ async def cancel_requested(session: AsyncSession, package_id: str, *, lock: bool
     return bool(await session.scalar(query.with_for_update() if lock else query))
 
 
-async def extracted_documents(session: AsyncSession, package_id: str) -> dict[str, dict]:
-    """Documents already extracted for a package, by file name (for resuming after a crash)."""
+@dataclass
+class Progress:
+    """What earlier claims of a package did: documents extracted and files refused (by name), seconds spent."""
+
+    documents: dict[str, dict]
+    refusals: dict[str, dict]
+    work_seconds: float
+
+
+async def progress(session: AsyncSession, package_id: str) -> Progress:
+    """Where a package stands, for resuming it after a crash or in its next slice."""
     rows = await session.execute(select(documents).where(documents.c.package_id == package_id))
-    return {row.file: dict(row._mapping) for row in rows}
+    package = (await session.execute(select(packages.c.refusals, packages.c.work_seconds)
+                                     .where(packages.c.id == package_id))).one()
+    return Progress({row.file: dict(row._mapping) for row in rows}, package.refusals or {}, package.work_seconds)
+
+
+async def record_work(session: AsyncSession, package_id: str, progress: Progress, seconds: float) -> None:
+    """Count a file's extraction time against the package's budget, and keep its refusal if it had one."""
+    progress.work_seconds += seconds
+    await session.execute(update(packages).where(packages.c.id == package_id).values(
+        work_seconds=packages.c.work_seconds + seconds, refusals=progress.refusals or None))
 
 
 async def add_document(session: AsyncSession, **values) -> None:

@@ -11,6 +11,7 @@ from pydantic_settings import SettingsConfigDict
 from tenderflow_common.secret_strength import weakness
 from tenderflow_common.settings import ServiceSettings
 from tenderflow_ingest.limits import MAY_BE_ZERO, IngestLimits
+from tenderflow_ingest.pipeline import Turns
 from tenderflow_ingest.upload_sources import UploadSources
 
 
@@ -41,6 +42,10 @@ class IngestSettings(_LimitSettings):
     upload_sources: dict[str, list[str]] | None = None
     # JSON, e.g. {"erp.example": "<secret>"}: a source listed here must sign its events with its secret.
     upload_source_keys: dict[str, SecretStr] = Field(default_factory=dict)
+    # Fair turns between tenants (tenderflow_ingest.pipeline.Turns).
+    tenant_max_running: int = Field(default=4, ge=1)
+    slice_seconds: float = Field(default=30.0, gt=0)
+    package_budget_seconds: float = Field(default=3600.0, gt=0)
 
     @classmethod
     def embedded_defaults(cls, data_dir: Path) -> dict[str, Any]:
@@ -70,6 +75,10 @@ class IngestSettings(_LimitSettings):
         if self.platform.env == "production":
             return UploadSources.from_mapping({})
         return UploadSources(None, keys)
+
+    def turns(self) -> Turns:
+        """The configured turns between tenants."""
+        return Turns(self.tenant_max_running, self.slice_seconds, self.package_budget_seconds)
 
     def limits(self) -> IngestLimits:
         """The configured limits as the domain's value object."""
