@@ -8,6 +8,10 @@ YOUNG_COLLECTION_THRESHOLD = 10_000
 
 
 def settle() -> None:
-    """Collect the young generation less often, once start-up is done (its older generations keep their pace)."""
+    """Collect the young generation less often, once start-up is done, and leave what start-up built out of every
+    later collection: a full collection otherwise walks every imported module, class and schema again (folding
+    20,000 job messages spent 0.18 CPU s in one of them). Its older generations keep their pace."""
     _, middle, old = gc.get_threshold()
     gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, middle, old)
+    gc.collect()  # garbage frozen now would never be collected
+    gc.freeze()
