@@ -31,7 +31,9 @@ def build_service(settings: QuestionsSettings | None = None, transport: Transpor
     worker = run_worker(Answering(runtime.transaction, runtime.sessions, workspace, providers,
                                   run_concurrency=settings.run_concurrency, top_k=settings.top_k,
                                   temperature=settings.temperature, max_tokens=settings.max_tokens,
-                                  tenant_slots=TenantSlots(settings.tenant_concurrency)))
+                                  tenant_slots=TenantSlots(settings.tenant_concurrency),
+                                  tenant_max_running=settings.tenant_max_running,
+                                  slice_seconds=settings.slice_seconds))
     runtime.consume(consumers.routes(worker.wake, providers))
     auth = InternalAuth(InternalTokenVerifier(key, "questions", callers=["gateway"]))
     routers = [api.internal_router(runtime.database, auth, providers), question_sets_router(runtime.database, auth)]

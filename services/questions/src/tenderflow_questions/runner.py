@@ -3,7 +3,7 @@
 import asyncio
 import functools
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -12,8 +12,9 @@ from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.contracts.workspace import SearchQuery, SearchResult
 from tenderflow_common.internal_client import InternalClient
 from tenderflow_common.messages import Message
+from tenderflow_common.telemetry import tracer
 from tenderflow_common.unit_of_work import Transaction
-from tenderflow_common.work import HEARTBEAT_SECONDS, Claim, LeasedWorker, WorkQueue, interrupted
+from tenderflow_common.work import HEARTBEAT_SECONDS, Claim, LeasedWorker, TimeSlice, WorkQueue, interrupted
 from tenderflow_questions import repository
 from tenderflow_questions.answering import classify_question
 from tenderflow_questions.models import runs
@@ -21,7 +22,9 @@ from tenderflow_questions.providers import AnswerProvider, AnswerRequest, Provid
 from tenderflow_questions.repository import RunTask
 
 SOURCE = "tenderflow/questions"
-QUEUE = WorkQueue(runs, active="running")
+QUEUE = WorkQueue(runs, active="running", by_tenant=True)
+# Questions started together between two looks at the run's time slice, per question answered at once.
+BATCH_PER_SLOT = 4
 log = logging.getLogger(__name__)
 
 
@@ -50,11 +53,15 @@ class Answering:
     temperature: float = 0.0
     max_tokens: int = 512
     tenant_slots: TenantSlots = field(default_factory=lambda: TenantSlots(4))
+    # Runs of one tenant in work at once, and how long a run answers before another tenant's waiting run goes first.
+    tenant_max_running: int = 4
+    slice_seconds: float = 30.0
 
 
 def run_worker(answering: Answering, *, heartbeat_seconds: float = HEARTBEAT_SECONDS) -> LeasedWorker[RunTask]:
-    """The background worker that claims pending runs and answers them."""
-    return LeasedWorker("question-runs", QUEUE, answering.transaction, repository.task_from_row,
+    """The background worker that claims pending runs, tenants in turn, and answers them."""
+    queue = replace(QUEUE, tenant_cap=answering.tenant_max_running)
+    return LeasedWorker("question-runs", queue, answering.transaction, repository.task_from_row,
                         functools.partial(answer_run, answering=answering), heartbeat_seconds=heartbeat_seconds)
 
 
@@ -87,6 +94,7 @@ async def answer_run(run: RunTask, claim: Claim, *, answering: Answering) -> Non
     Concurrency is bounded per run and per provider. A run's slot covers a question's search and provider call
     only: the answer is stored after the slot is free, so the provider is not kept waiting on the database.
     """
+    time_slice = TimeSlice(answering.slice_seconds)
     try:
         providers = {model: answering.providers.for_model(model) for model in run.models}
         if claim.cancelled.is_set():
@@ -96,7 +104,12 @@ async def answer_run(run: RunTask, claim: Claim, *, answering: Answering) -> Non
             spent = await repository.tokens_spent(session, run.id)
         pending = [(question, model) for question in run.questions for model in run.models
                    if (question.id, model) not in done]
-        await _answer_all(run, pending, providers, _RunState(claim, spent, run.token_budget), answering)
+        state = _RunState(claim, spent, run.token_budget)
+        batch = answering.run_concurrency * BATCH_PER_SLOT
+        for start in range(0, len(pending), batch):
+            if start and time_slice.spent() and await _give_turn(run, answering):
+                return  # another tenant's run goes first; this one resumes with the questions not yet answered
+            await _answer_all(run, pending[start:start + batch], providers, state, answering)
         async with answering.sessions() as session:
             rows = await repository.results_for_job(session, run.job_id, run.tenant_id) or []
         answered = sum(1 for row in rows if row.answer is not None)
@@ -138,19 +151,21 @@ async def _abort_on_cancel(claim: Claim, tasks: list[asyncio.Task]) -> None:
 
 async def _answer(run: RunTask, question: QuestionSpec, model: str, provider: AnswerProvider,
                   run_slots: asyncio.Semaphore, state: _RunState, answering: Answering) -> None:
-    try:
-        async with run_slots:
-            if state.stopping:
-                state.skipped += 1
-                return
-            if state.over_budget:
-                result = _failed_answer("token_budget_exhausted")
-            else:
-                result = await _ask(run, question, model, provider, answering)
-                state.spent += result.usage.prompt_tokens + result.usage.completion_tokens
-        await _store(run, question, model, result, answering)
-    except Exception as error:
-        state.failure = state.failure or error
+    with tracer(__name__).start_as_current_span(f"answer {question.id}", attributes={
+            "tenderflow.question_id": question.id, "tenderflow.model": model}):
+        try:
+            async with run_slots:
+                if state.stopping:
+                    state.skipped += 1
+                    return
+                if state.over_budget:
+                    result = _failed_answer("token_budget_exhausted")
+                else:
+                    result = await _ask(run, question, model, provider, answering)
+                    state.spent += result.usage.prompt_tokens + result.usage.completion_tokens
+            await _store(run, question, model, result, answering)
+        except Exception as error:
+            state.failure = state.failure or error
 
 
 async def _ask(run: RunTask, question: QuestionSpec, model: str, provider: AnswerProvider,
@@ -194,6 +209,12 @@ async def _search(run: RunTask, question: QuestionSpec, answering: Answering):
                                               tenant_id=run.tenant_id)
     response.raise_for_status()
     return SearchResult.model_validate_json(response.content).passages
+
+
+async def _give_turn(run: RunTask, answering: Answering) -> bool:
+    """After its slice, hand the run back if another tenant's run waits."""
+    async with answering.transaction() as uow:
+        return await QUEUE.give_turn(uow.session, run)
 
 
 async def _end(run: RunTask, status: str, message: Message, fact: str, answering: Answering) -> None:

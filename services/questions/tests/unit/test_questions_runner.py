@@ -12,6 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from tenderflow_common import failures
 from tenderflow_common.contracts.questions import AnswerRow, Citation
 from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.contracts.workspace import Passage, SearchResult
@@ -26,7 +27,7 @@ from tenderflow_questions.comparison import compare
 from tenderflow_questions.main import MIGRATIONS, build_service
 from tenderflow_questions.models import answers, messaging, runs
 from tenderflow_questions.providers import AnswerRequest, ProviderAnswer, Providers, Usage
-from tenderflow_questions.runner import Answering, TenantSlots, run_worker
+from tenderflow_questions.runner import BATCH_PER_SLOT, Answering, TenantSlots, run_worker
 from tenderflow_questions.settings import QuestionsSettings
 
 PASSAGE = Passage(chunk_id="doc:0", document_id="doc", file="notice.xml", doc_type="xml", score=0.8,
@@ -70,13 +71,14 @@ class Harness:
     provider: FakeProvider
 
     def runner(self, run_concurrency: int = 4, heartbeat_seconds: float = 1.0,
-               tenant_concurrency: int = 8) -> LeasedWorker:
-        return run_worker(replace(self.answering, run_concurrency=run_concurrency,
+               tenant_concurrency: int = 8, slice_seconds: float = 30.0) -> LeasedWorker:
+        return run_worker(replace(self.answering, run_concurrency=run_concurrency, slice_seconds=slice_seconds,
                                   tenant_slots=TenantSlots(tenant_concurrency)), heartbeat_seconds=heartbeat_seconds)
 
-    async def add_run(self, questions: int, run_id: str = "run-1", **parameters) -> repository.RunTask:
+    async def add_run(self, questions: int, run_id: str = "run-1", tenant_id: str = "acme",
+                      **parameters) -> repository.RunTask:
         task = repository.RunTask(
-            id=run_id, job_id=f"job-{run_id}", tenant_id="acme", correlation_id="corr", causation_id="cause",
+            id=run_id, job_id=f"job-{run_id}", tenant_id=tenant_id, correlation_id="corr", causation_id="cause",
             workspace_id="ws", package_id="pkg", model="fake:test",
             questions=[QuestionSpec(id=f"q{n:02d}", text=f"What is fact {n}?", document_types=["xml"])
                        for n in range(questions)],
@@ -243,7 +245,8 @@ async def test_a_question_that_fails_fails_the_run(harness: Harness) -> None:
     row = await harness.run_row()
     events = await harness.events()
     assert row.status == "failed"
-    assert _types(events)[-1] == "run-failed" and "model unavailable" in events[-1]["data"]["reason"]
+    assert _types(events)[-1] == "run-failed" and events[-1]["data"]["code"] == failures.ANSWERING_FAILED
+    assert events[-1]["data"]["reason"] == failures.MESSAGES[failures.ANSWERING_FAILED]  # the error is only logged
     assert len(harness.provider.calls) == 3  # nothing started after the failure
     assert len(await harness.answered()) == 2  # the answers before it are kept
 
@@ -328,3 +331,31 @@ async def test_a_run_interrupted_by_a_server_away_is_resumed_after_its_lease_not
     assert harness.provider.calls == ["q00", "q01", "q02", "q02", "q03", "q04"]
     recorded = [event["id"] for event in await harness.events() if event["type"].endswith("answer-recorded.v1")]
     assert len(recorded) == len(set(recorded)) == 5
+
+
+async def test_a_long_run_lets_another_tenant_s_run_go_between_its_batches(harness: Harness) -> None:
+    await harness.add_run(questions=40, run_id="long")
+    await harness.add_run(questions=2, run_id="short", tenant_id="beta")
+    runner = harness.runner(run_concurrency=2, slice_seconds=0.001)
+
+    await harness.claim_and_process(runner)
+    assert (await harness.run_row("long")).status == "pending"
+    assert len(await harness.answered("long")) == 2 * BATCH_PER_SLOT, "one batch, then the turn went to beta"
+    await harness.claim_and_process(runner)
+    assert (await harness.run_row("short")).status == "completed"
+    assert (await harness.run_row("long")).status == "pending"
+
+    await harness.claim_and_process(runner)
+    assert (await harness.run_row("long")).status == "completed"
+    assert len(await harness.answered("long")) == 40
+    expected = [f"q{n:02d}" for n in range(40)] + ["q00", "q01"]  # beta's run asks its own q00 and q01
+    assert sorted(harness.provider.calls) == sorted(expected), "no question asked twice"
+
+
+async def test_a_run_alone_keeps_its_turn_past_its_slices(harness: Harness) -> None:
+    await harness.add_run(questions=20)
+
+    await harness.claim_and_process(harness.runner(run_concurrency=2, slice_seconds=0.001))
+
+    assert (await harness.run_row()).status == "completed"
+    assert (await harness.run_row()).claims == 1
