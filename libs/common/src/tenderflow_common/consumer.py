@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tenacity import AsyncRetrying, retry_if_not_exception_type, stop_after_attempt, wait_exponential
 
-from tenderflow_common import context, metrics, topics
+from tenderflow_common import context, failures, metrics, topics
 from tenderflow_common.envelope import Envelope
 from tenderflow_common.message_tracing import processing, processing_batch
 from tenderflow_common.messages import Message
@@ -251,7 +251,10 @@ class MessageConsumer:
             return
         except Exception as error:
             log.exception("handler failed after %d attempts", self._attempts, extra={"type": envelope.type})
-            await self._send_to_dead_letters(record, f"{type(error).__name__}: {error}")
+            # The exception's text may hold SQL or host names; it is in the log above, under the correlation id.
+            await self._send_to_dead_letters(record, f"{failures.INTERNAL_ERROR}: {type(error).__name__} after "
+                                                     f"{self._attempts} attempts, logged under correlation id "
+                                                     f"{envelope.correlationid}")
             await self._give_up(envelope, payload, route, GAVE_UP)
             metrics.count_consumed(self.name, record, envelope.type, "dead_lettered")
             return

@@ -13,6 +13,7 @@ from tenderflow_ingest.archive.zip_layout import (
     find_overlaps,
     locate_central_directory,
 )
+from tenderflow_ingest.error_text import described
 from tenderflow_ingest.limits import IngestLimits
 
 CONTENT_TYPES = "[Content_Types].xml"
@@ -80,7 +81,8 @@ def check_container(path: Path, limits: IngestLimits) -> None:
                 if find_overlaps(spans, archive.start_dir):
                     raise ContainerProblem("overlapping_entry", "the document's parts share bytes (overlap bomb)")
     except (LayoutError, zipfile.BadZipFile, NotImplementedError, ValueError, EOFError) as error:
-        raise ContainerProblem("corrupt_document", f"the document's ZIP container is corrupt: {error}") from error
+        raise ContainerProblem("corrupt_document",
+                               f"the document's ZIP container is corrupt: {described(error)}") from error
 
 
 def _check_parts(infos: list[zipfile.ZipInfo], limits: IngestLimits) -> None:

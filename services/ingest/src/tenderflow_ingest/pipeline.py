@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from tenderflow_common import failures
 from tenderflow_common.contracts import ingest as events
 from tenderflow_common.contracts.shared import FileVerdict
 from tenderflow_common.envelope import stable_id
@@ -76,9 +77,10 @@ async def process_package(task: PackageTask, claim: Claim, *, pipeline: Pipeline
     except Exception as error:
         if interrupted(error):
             raise  # the lease runs out and the package resumes where it stopped, its events keeping their ids
-        log.exception("package %s failed", task.id)
-        await _end(task, "failed", events.PackageFailed(package_id=task.id, reason=str(error)[:500]), "failed",
-                   pipeline)
+        log.exception("package %s failed", task.id)  # the detail stays here, under the job's correlation id
+        await _end(task, "failed", events.PackageFailed(
+            package_id=task.id, code=failures.EXTRACTION_FAILED,
+            reason=failures.MESSAGES[failures.EXTRACTION_FAILED]), "failed", pipeline)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -133,7 +133,7 @@ def test_without_tesseract_a_scan_gets_the_no_text_layer_verdict(tmp_path: Path,
     finally:
         ocr.installed_languages.cache_clear()
     assert refused.value.code == "no_text_layer"
-    assert "OCR is unavailable" in refused.value.reason
+    assert refused.value.reason.endswith("; OCR is unavailable (Tesseract is not available)")
 
 
 def test_the_language_comes_from_common_words() -> None:

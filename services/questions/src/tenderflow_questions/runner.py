@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from tenderflow_common import failures
 from tenderflow_common.contracts.questions import AnswerRecorded, AnswerRow, RunCompleted, RunFailed
 from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.contracts.workspace import SearchQuery, SearchResult
@@ -121,8 +122,9 @@ async def answer_run(run: RunTask, claim: Claim, *, answering: Answering) -> Non
     except Exception as error:
         if interrupted(error):
             raise  # the lease runs out and the run resumes with the questions not yet answered
-        log.exception("run %s failed", run.id)
-        await _end(run, "failed", RunFailed(run_id=run.id, reason=str(error)[:500]), "failed", answering)
+        log.exception("run %s failed", run.id)  # the detail stays here, under the job's correlation id
+        await _end(run, "failed", RunFailed(run_id=run.id, code=failures.ANSWERING_FAILED,
+                                            reason=failures.MESSAGES[failures.ANSWERING_FAILED]), "failed", answering)
 
 
 async def _answer_all(run: RunTask, pending: list[tuple[QuestionSpec, str]], providers: dict[str, AnswerProvider],

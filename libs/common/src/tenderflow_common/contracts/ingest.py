@@ -92,8 +92,8 @@ class PackageFailed(Event):
     package_id: str
     reason: str
     cancelled: bool = False
-    code: str | None = Field(default=None, description="Set when the package was refused on purpose and `reason` is "
-                             "written for the tenant; unset, the reason is an internal error's and is not shown.")
+    code: str | None = Field(default=None, description="Why it stopped, as a stable code; `reason` is then written "
+                             "for the tenant. Unset only in events older than the code, whose reason is not shown.")
 
 
 register(IngestPackage, PackageAccepted, PackageRejected, DocumentExtracted, PackageIngested, PackageFailed)

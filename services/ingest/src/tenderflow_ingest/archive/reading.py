@@ -17,6 +17,7 @@ from tenderflow_ingest.archive.zip_layout import (
     locate_central_directory,
     starts_like_zip,
 )
+from tenderflow_ingest.error_text import described
 from tenderflow_ingest.limits import IngestLimits
 
 
@@ -36,7 +37,7 @@ def read_package(
         try:
             archive = zipfile.ZipFile(fp)
         except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError) as error:
-            return PackageReading.refuse("corrupt_archive", f"the archive is corrupt: {error}")
+            return PackageReading.refuse("corrupt_archive", f"the archive is corrupt: {described(error)}")
         with archive:
             return _read_entries(fp, file_size, archive, workdir, limits, cancelled)
 
@@ -50,7 +51,7 @@ def _refuse_package(fp: BinaryIO, file_size: int, limits: IngestLimits) -> Packa
             return _too_many(directory.declared_entries, limits)
         counted = count_entries(fp, directory, stop_after=limits.max_entries)
     except LayoutError as error:
-        return PackageReading.refuse("corrupt_archive", f"the archive is corrupt: {error}")
+        return PackageReading.refuse("corrupt_archive", f"the archive is corrupt: {described(error)}")
     if counted > limits.max_entries:
         return _too_many(counted, limits)
     return None

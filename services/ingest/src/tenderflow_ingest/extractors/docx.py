@@ -10,6 +10,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from tenderflow_ingest.error_text import described
 from tenderflow_ingest.extractors.base import Extraction, ExtractionError, TextUnit
 from tenderflow_ingest.extractors.csv import column_names, row_text
 from tenderflow_ingest.extractors.docx_headers import running_units
@@ -27,7 +28,7 @@ def extract(path: Path, limits: IngestLimits) -> Extraction:
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, TypeError) as error:
-        raise ExtractionError("corrupt_docx", f"the document cannot be opened: {error}") from error
+        raise ExtractionError("corrupt_docx", f"the document cannot be opened: {described(error)}") from error
     units = running_units(document, "header", limits.max_unit_chars)[: limits.max_units_per_document]
     warnings: list[str] = []
     paragraphs = tables = 0

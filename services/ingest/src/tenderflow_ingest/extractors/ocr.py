@@ -35,7 +35,8 @@ def installed_languages() -> tuple[str, ...]:
     try:
         installed = set(pytesseract.get_languages())
     except (pytesseract.TesseractNotFoundError, pytesseract.TesseractError, OSError) as error:
-        raise OcrUnavailable(f"Tesseract is not available: {error}") from error
+        # The tenant sees this in a file's verdict: the error's own text names this machine's paths.
+        raise OcrUnavailable("Tesseract is not available") from error
     languages = tuple(name for name in SUPPORTED_LANGUAGES if name in installed)
     if not languages:
         raise OcrUnavailable(f"Tesseract has none of the languages {', '.join(SUPPORTED_LANGUAGES)}")
@@ -67,7 +68,8 @@ def read_image(image, language: str, seconds: float) -> str:  # noqa: ANN001 - a
     try:
         return pytesseract.image_to_string(image, lang=language, timeout=seconds)
     except pytesseract.TesseractError as error:
-        raise RuntimeError(f"Tesseract failed: {error.message or error.status}") from error
+        # Tesseract's message names its data files and temporary paths on this machine; its exit status does not.
+        raise RuntimeError(f"Tesseract could not read it (exit status {error.status})") from error
     except RuntimeError as error:
         if "timeout" in str(error).lower():
             raise TimeoutError(str(error)) from error

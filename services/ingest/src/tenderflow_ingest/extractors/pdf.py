@@ -12,6 +12,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from tenderflow_ingest.archive import Cancelled
+from tenderflow_ingest.error_text import described
 from tenderflow_ingest.extractors import ocr, pdf_forms
 from tenderflow_ingest.extractors.base import Extraction, ExtractionError, TextUnit
 from tenderflow_ingest.extractors.pdf_layout import Box, page_lines
@@ -52,7 +53,7 @@ def extract(path: Path, limits: IngestLimits, cancelled: Callable[[], bool] | No
     except (ExtractionError, Cancelled):
         raise
     except Exception as error:  # noqa: BLE001 - pdfium raises on malformed input; each is a bad file
-        reason = f"PDF cannot be read: {type(error).__name__}: {error}"
+        reason = f"PDF cannot be read: {type(error).__name__}: {described(error)}"
         raise ExtractionError("corrupt_pdf", reason) from error
     finally:
         form.close()
@@ -74,9 +75,10 @@ def _open(path: Path, warnings: list[str]) -> pdfium.PdfDocument:
     except pdfium.PdfiumError as error:
         if getattr(error, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
             raise ExtractionError("encrypted_pdf", "PDF is protected by a password") from error
-        raise ExtractionError("corrupt_pdf", f"PDF cannot be read: {error}") from error
+        raise ExtractionError("corrupt_pdf", f"PDF cannot be read: {described(error)}") from error
     except Exception as error:  # noqa: BLE001
-        raise ExtractionError("corrupt_pdf", f"PDF cannot be read: {type(error).__name__}: {error}") from error
+        raise ExtractionError("corrupt_pdf",
+                              f"PDF cannot be read: {type(error).__name__}: {described(error)}") from error
     if pdfium_c.FPDF_GetSecurityHandlerRevision(document.raw) != -1:
         warnings.append("PDF is encrypted with an empty user password; text was extracted")
     return document

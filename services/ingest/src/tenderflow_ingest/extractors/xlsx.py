@@ -14,6 +14,7 @@ from typing import Any
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
+from tenderflow_ingest.error_text import described
 from tenderflow_ingest.extractors.base import Extraction, ExtractionError, TextUnit
 from tenderflow_ingest.extractors.csv import column_names
 from tenderflow_ingest.extractors.xlsx_cells import render_cell
@@ -39,7 +40,7 @@ def extract(path: Path, limits: IngestLimits) -> Extraction:
         try:
             workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
         except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as error:
-            raise ExtractionError("corrupt_xlsx", f"the workbook cannot be opened: {error}") from error
+            raise ExtractionError("corrupt_xlsx", f"the workbook cannot be opened: {described(error)}") from error
         try:
             sheets = len(workbook.worksheets)
             for sheet in workbook.worksheets:
@@ -49,7 +50,7 @@ def extract(path: Path, limits: IngestLimits) -> Extraction:
                     warnings.append(f"kept the first {limits.max_units_per_document} rows")
                     break
         except (KeyError, ValueError, TypeError, zipfile.BadZipFile) as error:
-            raise ExtractionError("corrupt_xlsx", f"the workbook cannot be read: {error}") from error
+            raise ExtractionError("corrupt_xlsx", f"the workbook cannot be read: {described(error)}") from error
         finally:
             workbook.close()
     if not units:
