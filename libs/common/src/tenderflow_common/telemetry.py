@@ -89,7 +89,7 @@ class ChildSpansOnly(trace.TracerProvider):
     background poll outside any trace (the relay, the workers' claims, heartbeats) starts none of its own."""
 
     def get_tracer(self, instrumenting_module_name: str, *args: Any, **kwargs: Any) -> trace.Tracer:
-        return _ChildTracer(trace.get_tracer(instrumenting_module_name, *args, **kwargs))
+        return _ChildTracer(trace.get_tracer_provider().get_tracer(instrumenting_module_name, *args, **kwargs))
 
 
 def instrument_engine(engine: Any) -> None:

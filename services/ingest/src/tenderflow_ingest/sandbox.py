@@ -22,6 +22,7 @@ import time
 import uuid
 from pathlib import Path
 
+from tenderflow_common.telemetry import tracer
 from tenderflow_ingest.archive import Cancelled
 from tenderflow_ingest.extractors.base import Extraction, ExtractionError
 from tenderflow_ingest.limits import IngestLimits
@@ -99,11 +100,12 @@ async def extract_in_sandbox(path: Path, doc_type: str, limits: IngestLimits,
                              cancelled: threading.Event) -> Extraction:
     """The document's extraction, or ExtractionError; Cancelled as soon as the job is cancelled."""
     request = _extract_request(path, doc_type, limits)
-    try:
-        return await _extract(request, limits, cancelled)
-    except _ServerGone:
-        await asyncio.to_thread(_server.stop)
-        return await _extract(request, limits, cancelled)
+    with tracer(__name__).start_as_current_span(f"extract {doc_type}", attributes={"tenderflow.doc_type": doc_type}):
+        try:
+            return await _extract(request, limits, cancelled)
+        except _ServerGone:
+            await asyncio.to_thread(_server.stop)
+            return await _extract(request, limits, cancelled)
 
 
 async def _extract(request: dict, limits: IngestLimits, cancelled: threading.Event) -> Extraction:

@@ -15,6 +15,8 @@ from tenderflow_jobs.settings import JobsSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 REDIS_TIMEOUT_SECONDS = 1.0
+# The gateway reads a job here for a status poll it does not trace; a poll would otherwise start a trace of its own.
+UNTRACED_READ = r"/internal/jobs/[^/]+$"
 
 
 def build_service(settings: JobsSettings | None = None, transport: Transport | None = None) -> Service:
@@ -30,4 +32,5 @@ def build_service(settings: JobsSettings | None = None, transport: Transport | N
     router = api.internal_router(runtime.database, InternalAuth(verifier), views)
     return create_service(runtime, [router], title="Tenderflow jobs",
                           description="The job projection, folded from every command and event.",
-                          background=[views.run] if views else [], on_stop=[views.aclose] if views else [])
+                          background=[views.run] if views else [], on_stop=[views.aclose] if views else [],
+                          untraced=[UNTRACED_READ])
