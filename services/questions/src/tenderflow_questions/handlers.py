@@ -10,11 +10,12 @@ from tenderflow_common.contracts.shared import JobRequest
 from tenderflow_common.contracts.workspace import DocumentsIndexed
 from tenderflow_common.envelope import Envelope, stable_id
 from tenderflow_common.unit_of_work import UnitOfWork
-from tenderflow_questions import question_sets, repository
+from tenderflow_questions import question_sets, repository, workspace_deletion
 from tenderflow_questions.providers import Providers, UnknownModel
 from tenderflow_questions.repository import RunTask
 
 SOURCE = "tenderflow/questions"
+WORKSPACE_DELETED = "The questions could not be run: their workspace was deleted."
 
 
 async def start_run(event: DocumentsIndexed, envelope: Envelope, uow: UnitOfWork, *, providers: Providers,
@@ -34,6 +35,12 @@ async def _open_run(request: JobRequest, workspace_id: str, package_id: str | No
     if await repository.run_exists(uow.session, envelope.jobid):
         return
     run_id = stable_id(envelope.jobid, "run")
+    deleted_at = await workspace_deletion.last_deleted(uow.session, envelope.tenantid, workspace_id)
+    if deleted_at is not None and envelope.time <= deleted_at:
+        # Asked before the workspace was deleted, delivered after: the run would search nothing and stay behind.
+        await uow.emit(envelope.follow(RunFailed(run_id=run_id, reason=WORKSPACE_DELETED, code=failures.RUN_REFUSED),
+                                       source=SOURCE, message_id=stable_id(run_id, "failed")))
+        return
     try:
         for model in request.models:
             providers.for_model(model)

@@ -67,3 +67,12 @@ answers = Table(
     Column("prompt_tokens", Integer, nullable=False, server_default="0"),
     Column("completion_tokens", Integer, nullable=False, server_default="0"),
 )
+
+deleted_workspaces = Table(
+    "deleted_workspaces",
+    metadata,
+    Column("tenant_id", String(200), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("deleted_at", UtcDateTime(), nullable=False),
+)
+"""When a workspace was last deleted, so a message that would start a run over it from before then opens none."""

@@ -1,14 +1,23 @@
-"""A deleted workspace's runs and answers leave the questions database; another workspace's or tenant's stay."""
+"""A deleted workspace's runs and answers leave the questions database; another workspace's or tenant's stay; a
+run asked for before the deletion and delivered after it is not opened."""
+
+import json
+from datetime import timedelta
 
 from sqlalchemy import insert, select
 
-from tenderflow_common.contracts.workspace import WorkspaceDeleted
+from tenderflow_common import failures
+from tenderflow_common.contracts.shared import JobRequest
+from tenderflow_common.contracts.workspace import DocumentsIndexed, WorkspaceDeleted
 from tenderflow_common.db import create_engine, session_factory
 from tenderflow_common.envelope import Envelope
 from tenderflow_common.migrations import upgrade_to_head
 from tenderflow_common.unit_of_work import transactions
 from tenderflow_questions.main import MIGRATIONS
+from tenderflow_questions import handlers
 from tenderflow_questions.models import answers, messaging, runs
+from tenderflow_questions.providers import Providers
+from tenderflow_questions.providers.extractive import ExtractiveProvider
 from tenderflow_questions.workspace_deletion import workspace_deleted
 
 
@@ -42,5 +51,49 @@ async def test_the_workspace_runs_and_answers_go_and_a_second_delivery_changes_n
             async with session_factory(engine)() as session:
                 assert set((await session.execute(select(runs.c.id))).scalars()) == {"kept", "theirs"}
                 assert set((await session.execute(select(answers.c.run_id))).scalars()) == {"kept", "theirs"}
+    finally:
+        await engine.dispose()
+
+
+def indexed(job_id: str, tenant: str = "acme") -> Envelope:
+    event = DocumentsIndexed(workspace_id="ws-1", workspace="harbour", package_id=f"p-{job_id}", backend="builtin",
+                             documents=1, chunks=1, request=JobRequest(workspace="harbour"))
+    return Envelope.wrap(event, source="test", tenant_id=tenant, job_id=job_id)
+
+
+async def test_a_run_asked_for_before_the_deletion_is_refused_and_one_after_it_opens(tmp_path):
+    url = f"sqlite+aiosqlite:///{tmp_path / 'questions.db'}"
+    await upgrade_to_head(MIGRATIONS, url)
+    engine = create_engine(url)
+    transaction = transactions(session_factory(engine), messaging)
+    providers = Providers([ExtractiveProvider()], concurrency=1)
+
+    async def deliver(envelope: Envelope) -> None:
+        async with transaction() as uow:
+            await handlers.start_run(DocumentsIndexed.model_validate(envelope.data), envelope, uow,
+                                     providers=providers, wake_runner=lambda: None)
+
+    async def delete_workspace(at: Envelope) -> None:
+        async with transaction() as uow:
+            await workspace_deleted(deletion, at, uow)
+
+    try:
+        late, other_tenant = indexed("late"), indexed("theirs", tenant="globex")
+        deletion = WorkspaceDeleted(workspace_id="ws-1", name="harbour")
+        deleted = Envelope.wrap(deletion, source="test", tenant_id="acme", job_id="ws-1")
+        await delete_workspace(deleted)
+        # An older deletion delivered again does not move the time back.
+        await delete_workspace(deleted.model_copy(update={"time": deleted.time - timedelta(hours=1)}))
+        await deliver(late)
+        await deliver(other_tenant)
+        recreated = indexed("recreated")
+        await deliver(recreated.model_copy(update={"time": deleted.time + timedelta(seconds=1)}))
+
+        async with session_factory(engine)() as session:
+            assert set((await session.execute(select(runs.c.job_id))).scalars()) == {"theirs", "recreated"}
+            payloads = [json.loads(p) for p in (await session.execute(select(messaging.outbox.c.payload))).scalars()]
+        [refused] = [p for p in payloads if p["type"].endswith("run-failed.v1")]
+        assert refused["jobid"] == "late" and refused["data"]["code"] == failures.RUN_REFUSED
+        assert refused["data"]["reason"] == handlers.WORKSPACE_DELETED
     finally:
         await engine.dispose()
