@@ -24,15 +24,20 @@ def configure_tracing(service: str, otlp_endpoint: str | None = None) -> None:
     global _configured
     if _configured:
         return
-    provider = TracerProvider(resource=service_resource(service))
-    exporter = span_exporter(otlp_endpoint)
-    if exporter is not None:
-        provider.add_span_processor(BatchSpanProcessor(exporter))
-    trace.set_tracer_provider(provider)
+    trace.set_tracer_provider(tracer_provider(service, otlp_endpoint))
     from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
     HTTPXClientInstrumentor().instrument(tracer_provider=ChildSpansOnly())
     _configured = True
+
+
+def tracer_provider(service: str, otlp_endpoint: str | None) -> TracerProvider:
+    """The SDK's provider: its sampler from `OTEL_TRACES_SAMPLER(_ARG)`, its batch processor from `OTEL_BSP_*`."""
+    provider = TracerProvider(resource=service_resource(service))
+    exporter = span_exporter(otlp_endpoint)
+    if exporter is not None:
+        provider.add_span_processor(BatchSpanProcessor(exporter))
+    return provider
 
 
 def service_resource(service: str) -> Resource:
