@@ -1,20 +1,22 @@
 """How services move messages: Kafka in production, an in-process log in embedded mode; both behind one interface."""
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import NamedTuple, Protocol
 
+NO_HEADERS: Mapping[str, str] = MappingProxyType({})
 
-@dataclass(frozen=True)
-class Record:
-    """A message as it came off a partition."""
+
+class Record(NamedTuple):
+    """A message as it came off a partition; a tuple, since one is made per message and a frozen dataclass took
+    three times as long to make."""
 
     topic: str
     partition: int
     offset: int
     key: bytes | None
     value: bytes
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = NO_HEADERS
 
 
 PollHandler = Callable[[list[Record]], Awaitable[None]]
