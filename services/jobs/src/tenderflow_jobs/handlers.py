@@ -38,8 +38,7 @@ async def fold_batch(messages: list[tuple[Message, Envelope]], uow: UnitOfWork,
                                            message_id=stable_id(envelope.jobid, "cancel-requested")))
     await repository.save_many(uow.session, [state for job_id, state in states.items() if job_id not in stored],
                                new=True)
-    await repository.save_many(uow.session, [state for job_id, state in states.items() if job_id in stored],
-                               new=False)
+    await repository.update_many(uow.session, [state for job_id, state in states.items() if job_id in stored], stored)
     if views is not None:
         # Pending before the commit, put after it: the gateway never serves a view older than this database.
         await views.mark_pending(states.values())

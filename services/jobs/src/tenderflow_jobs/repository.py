@@ -1,7 +1,7 @@
 """Loading and saving job states; the only module that knows the jobs table."""
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import fields
 
 from sqlalchemy import JSON, Text, any_, bindparam, insert, select, text, update
@@ -25,7 +25,7 @@ _JSON_FIELDS = frozenset(name for name in STATE_FIELDS if isinstance(jobs.c[name
 _ID_ARRAY = postgresql.ARRAY(jobs.c.job_id.type)
 
 
-def _update_from_arrays():
+def _update_from_arrays(names: tuple[str, ...]):
     """UPDATE jobs FROM unnest(one array per column): PostgreSQL plans and runs one statement for a whole poll,
     where an executemany binds and runs a statement per job. JSON travels as text and is cast in the statement."""
     def array(name: str) -> str:
@@ -33,21 +33,23 @@ def _update_from_arrays():
             return f"CAST(CAST(:{name} AS TEXT[]) AS JSON[])"
         return f"CAST(:{name} AS {jobs.c[name].type.compile(dialect=postgresql.dialect())}[])"
 
-    assignments = ", ".join(f"{name} = given.{name}" for name in STATE_FIELDS if name != "job_id")
-    sql = (f"UPDATE {jobs.name} SET {assignments} FROM unnest({', '.join(map(array, STATE_FIELDS))}) "
-           f"AS given({', '.join(STATE_FIELDS)}) WHERE {jobs.name}.job_id = given.job_id")
+    assignments = ", ".join(f"{name} = given.{name}" for name in names if name != "job_id")
+    sql = (f"UPDATE {jobs.name} SET {assignments} FROM unnest({', '.join(map(array, names))}) "
+           f"AS given({', '.join(names)}) WHERE {jobs.name}.job_id = given.job_id")
     return text(sql).bindparams(*(
         bindparam(name, type_=postgresql.ARRAY(Text if name in _JSON_FIELDS else jobs.c[name].type))
-        for name in STATE_FIELDS))
+        for name in names))
 
 
-_UPDATE_FROM_ARRAYS = _update_from_arrays()
+_UPDATE_FROM_ARRAYS = _update_from_arrays(STATE_FIELDS)
+_SCALAR_FIELDS = tuple(name for name in STATE_FIELDS if name not in _JSON_FIELDS)
+_UPDATE_SCALARS_FROM_ARRAYS = _update_from_arrays(_SCALAR_FIELDS)
 
 
-def _arrays(states: list[JobState]) -> dict[str, list]:
+def _arrays(states: list[JobState], names: tuple[str, ...] = STATE_FIELDS) -> dict[str, list]:
     """Each column's values across the states, in the same order."""
     return {name: [json.dumps(getattr(state, name)) for state in states] if name in _JSON_FIELDS
-            else [getattr(state, name) for state in states] for name in STATE_FIELDS}
+            else [getattr(state, name) for state in states] for name in names}
 
 
 def _to_state(row) -> JobState:
@@ -81,6 +83,24 @@ async def save_many(session: AsyncSession, states: list[JobState], *, new: bool)
     # The key is bound under another name: a parameter named like a column would set that column instead.
     statement = update(jobs).where(jobs.c.job_id == bindparam("stored_job_id"))
     await session.execute(statement, [{"stored_job_id": state.job_id, **_values(state)} for state in states])
+
+
+async def update_many(session: AsyncSession, states: list[JobState], stored: Mapping[str, JobState]) -> None:
+    """Overwrite jobs read in this transaction; the file and error lists only of those whose lists changed: most
+    messages change neither, and encoding and casting them cost more than the rest of the row."""
+    if session.get_bind().dialect.name != "postgresql":
+        await save_many(session, states, new=False)
+        return
+    unchanged: list[JobState] = []
+    changed: list[JobState] = []
+    for state in states:
+        before = stored[state.job_id]
+        alike = all(getattr(state, name) == getattr(before, name) for name in _JSON_FIELDS)
+        (unchanged if alike else changed).append(state)
+    if unchanged:
+        await session.execute(_UPDATE_SCALARS_FROM_ARRAYS, _arrays(unchanged, _SCALAR_FIELDS))
+    if changed:
+        await session.execute(_UPDATE_FROM_ARRAYS, _arrays(changed))
 
 
 async def save(session: AsyncSession, state: JobState, *, new: bool) -> None:
