@@ -29,7 +29,7 @@ SUFFIXES = {"counter": ("_total",), "gauge": ("",), "histogram": ("_bucket", "_c
 # The histogram bucket bound, which the client library adds itself.
 QUERY_LABELS = {"le"}
 REQUIRED_ALERTS = {"TenderflowConsumerLagGrowing", "TenderflowOutboxStuck", "TenderflowDeadLetters",
-                   "TenderflowServerErrors", "TenderflowJobsStalled"}
+                   "TenderflowServerErrors", "TenderflowJobsStalled", "TenderflowJobsEndedStalled"}
 
 
 def exported() -> dict[str, set[str]]:

@@ -10,6 +10,7 @@ PACKAGE_REJECTED = "package_rejected"
 PACKAGE_REFUSED = "package_refused"
 RUN_REFUSED = "run_refused"
 CANCELLED = "cancelled"
+STALLED = "stalled"
 INTERNAL_ERROR = "internal_error"
 
 MESSAGES = {

@@ -13,7 +13,7 @@ FOLDED = (
     workspace.DocumentsIndexed, workspace.IndexingFailed,
     questions.RunQuestions, questions.RunStarted, questions.AnswerRecorded, questions.RunCompleted,
     questions.RunFailed,
-    jobs.CancelJob,
+    jobs.CancelJob, jobs.JobStalled,
 )
 
 

@@ -2,7 +2,7 @@
 
 import functools
 
-from tenderflow_common.contracts.jobs import CancelJob, JobCancelRequested
+from tenderflow_common.contracts.jobs import CancelJob, JobCancelRequested, JobStalled
 from tenderflow_common.envelope import Envelope, stable_id
 from tenderflow_common.messages import Message
 from tenderflow_common.unit_of_work import UnitOfWork
@@ -33,8 +33,10 @@ async def fold_batch(messages: list[tuple[Message, Envelope]], uow: UnitOfWork,
         state = states[envelope.jobid] = projection.apply(state, message, envelope)
         if state.terminal and not was_terminal:
             uow.after_commit(functools.partial(job_metrics.observe_end, state))
-        if isinstance(message, CancelJob) and state.cancel_requested and not was_terminal:
-            await uow.emit(envelope.follow(JobCancelRequested(reason=message.reason), source=SOURCE,
+        if isinstance(message, CancelJob | JobStalled) and state.terminal and not was_terminal:
+            # A stalled job's work is stopped like a cancelled one's, so a late worker spends nothing on it.
+            reason = message.reason if isinstance(message, CancelJob) else "stalled"
+            await uow.emit(envelope.follow(JobCancelRequested(reason=reason), source=SOURCE,
                                            message_id=stable_id(envelope.jobid, "cancel-requested")))
     await repository.save_many(uow.session, [state for job_id, state in states.items() if job_id not in stored],
                                new=True)

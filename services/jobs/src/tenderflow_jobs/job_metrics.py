@@ -6,6 +6,7 @@ from prometheus_client import Counter, Gauge, Histogram
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from tenderflow_common import failures
 from tenderflow_common.contracts.jobs import TERMINAL_STATUSES
 from tenderflow_common.metrics import Sampler
 from tenderflow_jobs.models import jobs
@@ -19,6 +20,8 @@ job_seconds = Histogram("tenderflow_job_seconds", "From a job's first message to
 stage_seconds = Histogram("tenderflow_job_stage_seconds", "How long each stage of a job that reached it took",
                           ["stage"], buckets=_BUCKETS)
 jobs_open = Gauge("tenderflow_jobs_open", "Jobs not yet succeeded, failed or cancelled")
+jobs_stalled = Counter("tenderflow_jobs_stalled_total", "Jobs ended failed because no stage moved them for too long, "
+                       "by the stage they stopped in", ["stage"])
 oldest_idle = Gauge("tenderflow_jobs_oldest_idle_seconds",
                     "Longest time an open job has gone without a message (0 when none is open)")
 
@@ -26,6 +29,8 @@ oldest_idle = Gauge("tenderflow_jobs_oldest_idle_seconds",
 def observe_end(state: JobState) -> None:
     """Count a job that just ended, with the stages whose start and end the projection saw."""
     jobs_finished.labels(state.status).inc()
+    if state.errors and isinstance(state.errors[-1], dict) and state.errors[-1].get("code") == failures.STALLED:
+        jobs_stalled.labels(state.stage).inc()
     if state.finished_at is not None:
         job_seconds.labels(state.status).observe(_seconds(state.created_at, state.finished_at))
     stages = (("ingesting", state.created_at, state.ingested_at), ("indexing", state.ingested_at, state.indexed_at),

@@ -12,6 +12,7 @@ from tenderflow_jobs import api, consumers, job_metrics
 from tenderflow_jobs.models import messaging
 from tenderflow_jobs.read_model import JobViews
 from tenderflow_jobs.settings import JobsSettings
+from tenderflow_jobs.stalls import StallSweep
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 REDIS_TIMEOUT_SECONDS = 1.0
@@ -30,7 +31,9 @@ def build_service(settings: JobsSettings | None = None, transport: Transport | N
     runtime.samplers.append(job_metrics.open_jobs_sampler(runtime.sessions))
     verifier = InternalTokenVerifier(runtime.settings.platform.signing_key, "jobs", callers=["gateway"])
     router = api.internal_router(runtime.database, InternalAuth(verifier), views)
+    stalls = StallSweep(runtime.transaction, runtime.settings.stall_seconds).loop(runtime.settings.stall_sweep_seconds)
     return create_service(runtime, [router], title="Tenderflow jobs",
                           description="The job projection, folded from every command and event.",
-                          background=[views.run] if views else [], on_stop=[views.aclose] if views else [],
+                          background=[stalls.run, *([views.run] if views else [])],
+                          on_stop=[views.aclose] if views else [],
                           untraced=[UNTRACED_READ])

@@ -102,6 +102,7 @@ def succeed_when_complete(state: JobState) -> JobState:
 
 def apply(state: JobState, message: Message, envelope: Envelope) -> JobState:
     """The job after one more message."""
+    idle_since = state.updated_at
     state = replace(state, updated_at=max(state.updated_at, envelope.time), version=state.version + 1)
     at = envelope.time
     match message:
@@ -153,7 +154,19 @@ def apply(state: JobState, message: Message, envelope: Envelope) -> JobState:
                 return state
             return finish(replace(state, cancel_requested=True), "cancelled", at,
                           job_error(failures.CANCELLED, message.reason, envelope))
+        case jobs.JobStalled():
+            # A message newer than the one the sweep saw means the job moved after all.
+            if idle_since > message.idle_since:
+                return state
+            return finish(state, "failed", at, job_error(failures.STALLED, stalled_sentence(message), envelope))
     return state
+
+
+def stalled_sentence(message: jobs.JobStalled) -> str:
+    """What the tenant reads: how long nothing happened and in which stage; the stage also stays on the view."""
+    seconds = message.stall_seconds
+    quiet = f"{seconds // 60} minutes" if seconds >= 120 else f"{seconds} seconds"
+    return f"The job made no progress for {quiet} while {message.stage} and was stopped."
 
 
 def job_error(code: str, message: str, envelope: Envelope) -> dict:

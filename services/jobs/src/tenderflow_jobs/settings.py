@@ -16,6 +16,9 @@ class JobsSettings(ServiceSettings):
 
     port: int = 8004
     redis: RedisSettings = Field(default_factory=RedisSettings)
+    # Far above the longest quiet stretch of a healthy job (docs/decisions.md, "No job waits for ever").
+    stall_seconds: int = Field(default=7200, ge=1)
+    stall_sweep_seconds: float = Field(default=60.0, gt=0)
 
     @classmethod
     def embedded_defaults(cls, data_dir: Path) -> dict[str, Any]:

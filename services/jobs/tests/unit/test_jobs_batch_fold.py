@@ -34,6 +34,7 @@ MESSAGES = (
     questions.RunCompleted(run_id="r", questions=2, answered=2),
     jobs.CancelJob(reason="no longer needed"),
     ingest.PackageFailed(package_id="p", reason="broken"),
+    jobs.JobStalled(stage="ingesting", idle_since=T0 + timedelta(seconds=25), stall_seconds=60),
 )
 
 # (job, message, tenant, seconds): a message may repeat (a redelivery), and some come from a stranger's tenant.

@@ -33,7 +33,19 @@ class JobCancelRequested(Event):
     reason: str
 
 
-register(CancelJob, JobCancelRequested)
+class JobStalled(Event):
+    """No stage moved the job for too long: it ends failed in the stage it stopped in, and its work is stopped."""
+
+    message_type: ClassVar[str] = "tenderflow.jobs.job-stalled.v1"
+    topic: ClassVar[str] = topics.JOBS_EVENTS
+
+    stage: JobStage
+    idle_since: datetime = Field(description="The time of the job's last message when the stall was noticed: a "
+                                 "message after it means the job moved, and the stall is ignored.")
+    stall_seconds: int = Field(gt=0, description="How long the job had to go without a message.")
+
+
+register(CancelJob, JobCancelRequested, JobStalled)
 
 
 class JobProgress(Strict):
