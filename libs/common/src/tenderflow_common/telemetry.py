@@ -8,6 +8,8 @@ from typing import Any
 
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
+from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
+from opentelemetry.metrics import get_meter
 from opentelemetry.sdk.resources import OTELResourceDetector, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
@@ -97,15 +99,21 @@ class ChildSpansOnly(trace.TracerProvider):
         return _ChildTracer(trace.get_tracer_provider().get_tracer(instrumenting_module_name, *args, **kwargs))
 
 
-def instrument_engine(engine: Any) -> None:
-    """SQL statement spans (the maintained SQLAlchemy instrumentation) for one engine, inside traces only."""
-    from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
-    from opentelemetry.metrics import get_meter
+class _InsideTraces(EngineTracer):
+    """The maintained SQLAlchemy instrumentation, skipping its attribute work outside a trace: a statement there
+    costs one look at the current span (5 µs on SQLite) instead of 17 µs."""
 
+    def _before_cur_exec(self, conn, cursor, statement, params, context, executemany):
+        if not trace.get_current_span().get_span_context().is_valid:
+            return statement, params
+        return super()._before_cur_exec(conn, cursor, statement, params, context, executemany)
+
+
+def instrument_engine(engine: Any) -> None:
+    """SQL statement spans for one engine, inside traces only."""
     connections = get_meter(__name__).create_up_down_counter("db.client.connections.usage")
-    # EngineTracer per engine: the instrumentor's own entry point instruments only the first engine of a process.
-    EngineTracer(ChildSpansOnly().get_tracer("opentelemetry.instrumentation.sqlalchemy"), engine.sync_engine,
-                 connections)
+    # A tracer per engine: the instrumentor's own entry point instruments only the first engine of a process.
+    _InsideTraces(tracer("opentelemetry.instrumentation.sqlalchemy"), engine.sync_engine, connections)
 
 
 def current_trace_headers() -> dict[str, str]:
