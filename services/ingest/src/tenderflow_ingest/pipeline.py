@@ -10,6 +10,8 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tenderflow_common import failures
@@ -19,7 +21,7 @@ from tenderflow_common.envelope import stable_id
 from tenderflow_common.messages import Message
 from tenderflow_common.storage import ObjectStore, key_belongs_to, tenant_key
 from tenderflow_common.unit_of_work import Transaction
-from tenderflow_common.work import Claim, LeasedWorker, TimeSlice, WorkQueue, interrupted
+from tenderflow_common.work import Claim, LeasedWorker, LeaseLost, TimeSlice, WorkQueue, interrupted
 from tenderflow_ingest import extraction_metrics, repository
 from tenderflow_ingest.archive import Cancelled, read_package
 from tenderflow_ingest.extractors.base import ExtractionError
@@ -154,14 +156,28 @@ async def _extract(task: PackageTask, spooled, progress: Progress, cancelled: th
     document = dict(id=document_id, package_id=task.id, file=spooled.name, doc_type=extraction.doc_type,
                     size=spooled.size, sha256=spooled.sha256, pages=extraction.pages, units=len(units),
                     text_key=text_key)
-    async with pipeline.transaction() as uow:
-        await repository.add_document(uow.session, **document)
-        await repository.record_work(uow.session, task.id, progress, time.monotonic() - started)
-        await uow.emit(task.event(events.DocumentExtracted(
-            package_id=task.id, document_id=document_id, file=spooled.name, doc_type=extraction.doc_type,
-            pages=extraction.pages, units=len(units), text_key=text_key, language=extraction.language), source=SOURCE,
-            fact=f"extracted:{spooled.name}", subject=task.filename))
+    try:
+        async with pipeline.transaction() as uow:
+            await repository.add_document(uow.session, **document)
+            await repository.record_work(uow.session, task.id, progress, time.monotonic() - started)
+            await uow.emit(task.event(events.DocumentExtracted(
+                package_id=task.id, document_id=document_id, file=spooled.name, doc_type=extraction.doc_type,
+                pages=extraction.pages, units=len(units), text_key=text_key, language=extraction.language),
+                source=SOURCE, fact=f"extracted:{spooled.name}", subject=task.filename))
+    except (LeaseLost, IntegrityError):  # the fencing check, or the document's key to a package no longer there
+        await _drop_if_package_deleted(task, text_key, pipeline)
+        raise
     return document
+
+
+async def _drop_if_package_deleted(task: PackageTask, text_key: str, pipeline: Pipeline) -> None:
+    """The document's commit was voided. If its package was deleted meanwhile (its workspace or its job was), no
+    row will ever name the text just stored, so it goes now; a package another replica holds keeps it, since that
+    replica writes the same key."""
+    async with pipeline.sessions() as session:
+        if await session.scalar(select(packages.c.id).where(packages.c.id == task.id)) is not None:
+            return
+    await pipeline.store.delete(text_key)
 
 
 def _refuse(verdicts: list[FileVerdict], name: str, code: str, reason: str) -> None:
