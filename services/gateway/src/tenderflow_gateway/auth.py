@@ -74,6 +74,10 @@ class Authenticator:
         raise await self._failed(address, "missing", "Missing credentials",
                                  "Send an X-API-Key header or an Authorization: Bearer token.")
 
+    def cost(self, request: Request) -> int:
+        """What the request spends of its tenant's budget (uploads, runs and other writes weigh more than reads)."""
+        return self.tenant_limiter.weights.cost(request.method, request.scope["path"])
+
     async def spend(self, caller: Caller, cost: int = 1) -> None:
         await self.tenant_limiter.check(caller.tenant_id, cost)
 
@@ -130,12 +134,6 @@ class Authenticator:
                                           client_address=address, reason=reason)
 
 
-def request_cost(request: Request, upload_weight: int) -> int:
-    """An upload streams a whole package and starts a job, so it weighs more than a read."""
-    is_upload = request.method == "POST" and request.url.path.rstrip("/").endswith("/v1/documents")
-    return upload_weight if is_upload else 1
-
-
 def caller_dependency(authenticator: Authenticator):
     """A dependency resolving the caller from either credential, declaring both security schemes in OpenAPI."""
 
@@ -161,7 +159,7 @@ def unspent_dependency(authenticator: Authenticator):
 
     async def current_unspent(request: Request, caller: CurrentCaller) -> Unspent:
         await authenticator.refuse_scope(request, caller, required_scope(request.method))
-        return Unspent(caller.tenant_id, request_cost(request, authenticator.tenant_limiter.upload_weight))
+        return Unspent(caller.tenant_id, authenticator.cost(request))
 
     return current_unspent
 
@@ -184,7 +182,7 @@ def admin_dependency(authenticator: Authenticator):
 
     async def current_admin(request: Request, caller: CurrentCaller) -> Caller:
         await authenticator.refuse_scope(request, caller, "admin")
-        await authenticator.spend(caller)
+        await authenticator.spend(caller, authenticator.cost(request))
         return caller
 
     return current_admin

@@ -26,7 +26,7 @@ from tenderflow_gateway.models import messaging
 from tenderflow_gateway.models_offered import OfferedProviders
 from tenderflow_gateway.openapi import install_openapi
 from tenderflow_gateway.question_sets_api import question_sets_router
-from tenderflow_gateway.rate_limits import FailedAuthLimiter, TenantRateLimiter, rate_limit_storage
+from tenderflow_gateway.rate_limits import FailedAuthLimiter, RequestWeights, TenantRateLimiter, rate_limit_storage
 from tenderflow_gateway.runs_api import runs_router
 from tenderflow_gateway.security_headers import SecurityHeaders
 from tenderflow_gateway.settings import GatewaySettings
@@ -88,14 +88,16 @@ def build_service(settings: GatewaySettings | None = None, transport: Transport 
     if cache is not None:
         runtime.checks["redis"] = redis_check(cache)
 
+    storage = rate_limit_storage(settings.redis.url, settings.kafka.topic_prefix)
+
     async def close_clients() -> None:
         await clients.aclose()
+        await storage.aclose()
         if cache is not None:
             await cache.aclose()
 
-    storage = rate_limit_storage(settings.redis.url, settings.kafka.topic_prefix)
-    authenticator = Authenticator(runtime.database,
-                                  TenantRateLimiter(storage, settings.rate_limit_per_minute, settings.upload_weight),
+    weights = RequestWeights(settings.upload_weight, settings.run_weight, settings.write_weight)
+    authenticator = Authenticator(runtime.database, TenantRateLimiter(storage, settings.rate_limit_per_minute, weights),
                                   FailedAuthLimiter(storage, settings.auth_failures_per_minute),
                                   token_verifier(settings), KeyCache(settings.key_cache_seconds))
     authenticate = tenant_dependency(authenticator)

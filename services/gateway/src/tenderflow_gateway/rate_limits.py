@@ -5,11 +5,11 @@ import logging
 import time
 from collections import defaultdict, deque
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
-import redis.asyncio as redis
-
 from tenderflow_common.problems import Problem
+from tenderflow_gateway.redis_pipe import RedisPipe, Script
 
 log = logging.getLogger(__name__)
 WINDOW_SECONDS = 60
@@ -45,30 +45,36 @@ class Windows(Protocol):
     async def take(self, key: str, limit: int, cost: int = 1, *, count: bool = True) -> float | None:
         """None when `cost` more fit in the window (counted unless `count` is false), else when they will."""
 
+    async def aclose(self) -> None:
+        """Let go of the store's connection."""
+
 
 class RedisWindows:
     """Windows every gateway replica shares."""
 
     def __init__(self, url: str, prefix: str) -> None:
-        self._client = redis.from_url(url)
-        self._script = self._client.register_script(MOVING_WINDOW)
-        self._take_then_read = self._client.register_script(TAKE_THEN_READ)
+        self._redis = RedisPipe(url)
+        self._take = Script(MOVING_WINDOW)
+        self._take_then_read = Script(TAKE_THEN_READ)
         self._prefix = prefix
 
     async def take(self, key: str, limit: int, cost: int = 1, *, count: bool = True) -> float | None:
         args = [repr(time.time()), limit, WINDOW_SECONDS, cost, int(count)]
-        fits_at = await self._script(keys=[f"{self._prefix}/{key}"], args=args)
+        fits_at = await self._redis.run(self._take, [f"{self._prefix}/{key}"], args)
         return None if fits_at is None else float(fits_at)
 
     async def take_then_read(self, key: str, limit: int, cost: int, hash_key: str,
                              fields: Sequence[str]) -> tuple[float | None, list]:
         """`take`, and the fields of another key's hash read in the same round trip."""
         args = [repr(time.time()), limit, WINDOW_SECONDS, cost, 1, *fields]
-        fits_at, values = await self._take_then_read(keys=[f"{self._prefix}/{key}", hash_key], args=args)
+        fits_at, values = await self._redis.run(self._take_then_read, [f"{self._prefix}/{key}", hash_key], args)
         return (None if fits_at is None else float(fits_at)), values
 
     async def read(self, hash_key: str, fields: Sequence[str]) -> list:
-        return await self._client.hmget(hash_key, fields)
+        return await self._redis.call("HMGET", hash_key, *fields)
+
+    async def aclose(self) -> None:
+        await self._redis.aclose()
 
 
 class MemoryWindows:
@@ -87,6 +93,9 @@ class MemoryWindows:
                 entries.pop()
         return None
 
+    async def aclose(self) -> None:
+        return None
+
 
 def rate_limit_storage(redis_url: str, namespace: str = "") -> Windows:
     """Redis when configured; embedded mode (no Redis) counts in memory, which suits its single process.
@@ -103,16 +112,37 @@ def _too_many(reset_at: float, detail: str) -> Problem:
                    retry_after_seconds=retry_after)
 
 
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class RequestWeights:
+    """How many requests of a tenant's budget one request spends: a read one, a write more, a run (a job answering
+    questions) more again, and an upload (a package streamed in, then a whole job) the most."""
+
+    upload: int = 10
+    run: int = 5
+    write: int = 2
+
+    def cost(self, method: str, path: str) -> int:
+        if method in READS:
+            return 1
+        path = path.rstrip("/")
+        if method == "POST" and path.endswith("/v1/documents"):
+            return self.upload
+        if method == "POST" and path.startswith("/v1/workspaces/") and path.endswith("/runs"):
+            return self.run
+        return self.write
+
+
 class TenantRateLimiter:
-    """A moving one-minute window per tenant; past it, 429 with the seconds until a request fits again.
+    """A moving one-minute window per tenant; past it, 429 with the seconds until a request fits again. A request
+    spends its `weights.cost` of the window."""
 
-    A request may cost more than one: an upload, which streams a package and starts a whole job, costs
-    `upload_weight`."""
-
-    def __init__(self, storage: Windows, per_minute: int, upload_weight: int = 1) -> None:
+    def __init__(self, storage: Windows, per_minute: int, weights: RequestWeights | None = None) -> None:
         self._windows = storage
         self._per_minute = per_minute
-        self.upload_weight = upload_weight
+        self.weights = weights or RequestWeights()
 
     async def check(self, tenant_id: str, cost: int = 1) -> None:
         if self._per_minute <= 0:

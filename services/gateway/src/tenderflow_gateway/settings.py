@@ -23,7 +23,10 @@ class GatewaySettings(ServiceSettings):
     questions_url: str = "http://127.0.0.1:8003"
     workspace_url: str = "http://127.0.0.1:8002"
     rate_limit_per_minute: int = Field(default=600, ge=0)
+    # What one request spends of its tenant's budget per minute; a read spends one.
     upload_weight: int = Field(default=10, ge=1)
+    run_weight: int = Field(default=5, ge=1)
+    write_weight: int = Field(default=2, ge=1)
     auth_failures_per_minute: int = Field(default=20, ge=0)
     # How long a checked API key is trusted in memory: a revocation reaches every replica within this time.
     key_cache_seconds: float = Field(default=5.0, ge=0, le=60)

@@ -1,11 +1,11 @@
-"""Failed authentications per address and weighted uploads are counted in the real Redis, shared by replicas."""
+"""Failed authentications per address and weighted requests are counted in the real Redis, shared by replicas."""
 
 import uuid
 
 import pytest
 
 from tenderflow_common.problems import Problem
-from tenderflow_gateway.rate_limits import FailedAuthLimiter, TenantRateLimiter, rate_limit_storage
+from tenderflow_gateway.rate_limits import FailedAuthLimiter, RequestWeights, TenantRateLimiter, rate_limit_storage
 
 pytestmark = pytest.mark.integration
 
@@ -22,10 +22,17 @@ async def test_failures_from_one_address_add_up_across_replicas(redis_url):
     await first.refuse_if_blocked(other)
 
 
-async def test_an_upload_spends_its_weight(redis_url):
-    limiter = TenantRateLimiter(rate_limit_storage(redis_url), 10, upload_weight=10)
-    tenant = f"t-{uuid.uuid4().hex}"
-    await limiter.check(tenant, limiter.upload_weight)
+@pytest.mark.parametrize(("method", "path", "fitting"), [
+    ("GET", "/v1/jobs/some-job", 20),
+    ("PATCH", "/v1/workspaces/some-workspace", 10),
+    ("POST", "/v1/workspaces/some-workspace/runs", 4),
+    ("POST", "/v1/documents", 2),
+])
+async def test_uploads_runs_and_writes_spend_more_of_the_budget_than_reads(redis_url, method, path, fitting):
+    limiter = TenantRateLimiter(rate_limit_storage(redis_url), 20, RequestWeights(upload=10, run=5, write=2))
+    tenant, cost = f"t-{uuid.uuid4().hex}", limiter.weights.cost(method, path)
+    for _ in range(fitting):
+        await limiter.check(tenant, cost)
     with pytest.raises(Problem) as limited:
-        await limiter.check(tenant)
+        await limiter.check(tenant, cost)
     assert limited.value.status == 429

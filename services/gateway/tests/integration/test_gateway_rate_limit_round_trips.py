@@ -5,26 +5,33 @@ import json
 import uuid
 
 import pytest
+import redis.asyncio as redis
 
 from tenderflow_common.job_views import PUT_IF_NEWER, view_key
 from tenderflow_common.problems import Problem
 from tenderflow_gateway.auth import Unspent
 from tenderflow_gateway.job_views import JobViewReader
-from tenderflow_gateway.rate_limits import FailedAuthLimiter, MemoryWindows, TenantRateLimiter, rate_limit_storage
+from tenderflow_gateway.rate_limits import (
+    FailedAuthLimiter,
+    MemoryWindows,
+    RequestWeights,
+    TenantRateLimiter,
+    rate_limit_storage,
+)
 
 pytestmark = pytest.mark.integration
 
 
 def counting_commands(windows) -> list[str]:
-    """The names of the commands the windows' Redis client sends from now on."""
+    """The names of the commands the windows' Redis connection sends from now on."""
     sent: list[str] = []
-    execute = windows._client.execute_command
+    call = windows._redis.call
 
-    async def counted(*args, **options):
-        sent.append(str(args[0]))
-        return await execute(*args, **options)
+    async def counted(*parts):
+        sent.append(str(parts[0]))
+        return await call(*parts)
 
-    windows._client.execute_command = counted
+    windows._redis.call = counted
     return sent
 
 
@@ -59,8 +66,8 @@ async def test_a_job_poll_spends_its_budget_and_reads_the_view_in_one_round_trip
     namespace = f"test-{uuid.uuid4().hex}."
     windows = rate_limit_storage(redis_url, namespace)
     view = json.dumps({"job_id": "j", "status": "succeeded"})
-    put = windows._client.register_script(PUT_IF_NEWER)
-    await put(keys=[view_key(namespace, "tenant-a", "j")], args=[1, view, 60])
+    async with redis.from_url(redis_url) as jobs_service:
+        await jobs_service.eval(PUT_IF_NEWER, 1, view_key(namespace, "tenant-a", "j"), 1, view, 60)
     reader = JobViewReader(TenantRateLimiter(windows, 2), namespace)
     await reader.view(Unspent("warm-up", 1), "j")  # loads the script once
     sent = counting_commands(windows)
@@ -74,8 +81,8 @@ async def test_a_job_poll_spends_its_budget_and_reads_the_view_in_one_round_trip
 
 
 async def test_memory_windows_limit_alike():
-    limiter, tenant = TenantRateLimiter(MemoryWindows(), 3, upload_weight=2), "t"
-    await limiter.check(tenant, limiter.upload_weight)
+    limiter, tenant = TenantRateLimiter(MemoryWindows(), 3, RequestWeights(upload=2)), "t"
+    await limiter.check(tenant, limiter.weights.upload)
     await limiter.check(tenant)
     with pytest.raises(Problem) as refused:
         await limiter.check(tenant)

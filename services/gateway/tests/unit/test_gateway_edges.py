@@ -33,13 +33,22 @@ async def test_successes_do_not_count_as_failures(make_gateway):
         assert (await gateway.client.get("/v1/jobs", headers={"X-API-Key": key})).status_code == 200
 
 
-@pytest.mark.parametrize(("weight", "then"), [(10, 429), (1, 200)])
-async def test_an_upload_spends_its_weight_of_the_tenant_budget(make_gateway, weight, then):
-    gateway = await make_gateway(rate_limit_per_minute=10, upload_weight=weight)
+WEIGHED = {
+    "upload_weight": ("POST", "/v1/documents"),
+    "run_weight": ("POST", "/v1/workspaces/some-workspace/runs"),
+    "write_weight": ("PATCH", "/v1/workspaces/some-workspace"),
+}
+
+
+@pytest.mark.parametrize(("setting", "weight", "then"), [(setting, 10, 429) for setting in WEIGHED]
+                         + [("upload_weight", 1, 200)])
+async def test_a_write_spends_its_weight_of_the_tenant_budget(make_gateway, setting, weight, then):
+    gateway = await make_gateway(rate_limit_per_minute=10, **{setting: weight})
     headers = {"X-API-Key": await gateway.key()}
-    upload = await gateway.client.post("/v1/documents", headers=headers | {"Content-Type": "text/plain"},
-                                       content=b"not a package")
-    assert upload.status_code != 429
+    method, path = WEIGHED[setting]
+    write = await gateway.client.request(method, path, headers=headers | {"Content-Type": "text/plain"},
+                                         content=b"not a package")
+    assert write.status_code != 429
     assert (await gateway.client.get("/v1/jobs", headers=headers)).status_code == then
 
 
