@@ -13,8 +13,8 @@ from tenderflow_common.db import create_engine, session_factory
 from tenderflow_common.envelope import Envelope
 from tenderflow_common.migrations import upgrade_to_head
 from tenderflow_common.unit_of_work import transactions
-from tenderflow_questions.main import MIGRATIONS
 from tenderflow_questions import handlers
+from tenderflow_questions.main import MIGRATIONS
 from tenderflow_questions.models import answers, messaging, runs
 from tenderflow_questions.providers import Providers
 from tenderflow_questions.providers.extractive import ExtractiveProvider
