@@ -1,8 +1,6 @@
 """Documents, pages and OCR'd pages extracted, counted in the service (extraction itself runs in child processes,
 whose counters no scrape would see)."""
 
-import re
-
 from prometheus_client import Counter
 
 from tenderflow_ingest.extractors.base import Extraction
@@ -12,16 +10,12 @@ documents = Counter("tenderflow_documents_extracted_total", "Documents taken thr
 pages = Counter("tenderflow_pages_extracted_total", "Pages of extracted documents, by type", ["doc_type"])
 ocr_pages = Counter("tenderflow_ocr_pages_total", "Scanned PDF pages read with Tesseract")
 
-# The PDF extractor's own report of how many scanned pages it read (extractors/pdf.py, ocr_pages).
-_OCR_REPORT = re.compile(r"^(\d+) page\(s\) without a text layer OCR'd")
-
 
 def count_extracted(extraction: Extraction) -> None:
     """One document that yielded text: its pages, and those of them Tesseract read."""
     documents.labels(extraction.doc_type, "extracted").inc()
     pages.labels(extraction.doc_type).inc(extraction.pages)
-    ocr_pages.inc(sum(int(found.group(1)) for warning in extraction.warnings
-                      if (found := _OCR_REPORT.match(warning))))
+    ocr_pages.inc(extraction.ocr_pages)
 
 
 def count_refused(doc_type: str, code: str) -> None:

@@ -37,13 +37,15 @@ _PR_SET_PDEATHSIG = 1
 def encode_extraction(extraction: Extraction) -> dict:
     return {"extraction": {"doc_type": extraction.doc_type, "pages": extraction.pages,
                            "warnings": extraction.warnings, "language": extraction.language,
+                           "ocr_pages": extraction.ocr_pages,
                            "units": [asdict(unit) for unit in extraction.units]}}
 
 
 def decode_extraction(frame: dict) -> Extraction:
     data = frame["extraction"]
     return Extraction(doc_type=data["doc_type"], pages=data["pages"], warnings=data["warnings"],
-                      language=data.get("language"), units=[TextUnit(**unit) for unit in data["units"]])
+                      language=data.get("language"), ocr_pages=data["ocr_pages"],
+                      units=[TextUnit(**unit) for unit in data["units"]])
 
 
 def deadline_seconds(doc_type: str, limits: IngestLimits) -> float:

@@ -24,6 +24,7 @@ class Extraction:
     pages: int
     warnings: list[str] = field(default_factory=list)
     language: str | None = None  # ISO 639-1, when the text says (language.py)
+    ocr_pages: int = 0  # pages without a text layer given to Tesseract
 
 
 class ExtractionError(Exception):

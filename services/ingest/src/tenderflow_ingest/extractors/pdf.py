@@ -65,7 +65,7 @@ def extract(path: Path, limits: IngestLimits, cancelled: Callable[[], bool] | No
     ]
     if not units:
         raise ExtractionError("no_text_layer", f"PDF has no text layer{ocr_note or ' and no page images to OCR'}")
-    return Extraction(doc_type="pdf", units=units, pages=page_count, warnings=run.warnings)
+    return Extraction(doc_type="pdf", units=units, pages=page_count, warnings=run.warnings, ocr_pages=run.ocr_read)
 
 
 def _open(path: Path, warnings: list[str]) -> pdfium.PdfDocument:
@@ -139,6 +139,7 @@ class _Run:
         self.cancelled = cancelled
         self.started = time.monotonic()
         self.warnings: list[str] = []
+        self.ocr_read = 0
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -216,5 +217,6 @@ class _Run:
             if language is None:
                 language = ocr.detect_language(["\n".join(pages[index])], languages)
         used = language or "+".join(languages)
+        self.ocr_read = read
         self.warnings.append(f"{read} page(s) without a text layer OCR'd (Tesseract, {used})")
         return f"; OCR ({used}) read no text on {read} page(s)"
