@@ -1,4 +1,4 @@
-"""The public /v1 API: upload a package, follow its job, fetch its results, cancel it."""
+"""The public /v1 API: upload a package, follow its job, fetch its results, cancel or delete it."""
 
 import functools
 from datetime import UTC, datetime
@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from tenderflow_common.contracts.ingest import IngestPackage
-from tenderflow_common.contracts.jobs import CancelJob, JobPage, JobProgress, JobView
+from tenderflow_common.contracts.jobs import TERMINAL_STATUSES, CancelJob, JobPage, JobProgress, JobView, PurgeJob
 from tenderflow_common.contracts.questions import JobResults
 from tenderflow_common.contracts.shared import JobRequest
 from tenderflow_common.endpoints import Database
@@ -31,7 +31,7 @@ SOURCE = "tenderflow/gateway"
 
 
 class Accepted(BaseModel):
-    """The answer to an accepted upload or cancellation."""
+    """The answer to an accepted upload, cancellation or deletion."""
 
     job_id: str
     status: str
@@ -42,6 +42,22 @@ def job_links(job_id: str) -> dict[str, str]:
     """Where to follow a job."""
     base = f"/v1/jobs/{job_id}"
     return {"self": base, "results": f"{base}/results", "cancel": f"{base}/cancel"}
+
+
+DELETE_JOB_RESPONSES = {
+    202: {"description": "The purge is under way; the job reads `purged` within seconds",
+          "content": {"application/json": {"example": {
+              "job_id": "0b9f3c2e-5d41-4c8a-9a57-3f1f0d2b7c11", "status": "purging",
+              "links": {"self": "/v1/jobs/0b9f3c2e-5d41-4c8a-9a57-3f1f0d2b7c11",
+                        "results": "/v1/jobs/0b9f3c2e-5d41-4c8a-9a57-3f1f0d2b7c11/results",
+                        "cancel": "/v1/jobs/0b9f3c2e-5d41-4c8a-9a57-3f1f0d2b7c11/cancel"}}}}},
+    404: {"description": "No job of the caller's tenant has this id"},
+    409: {"description": "The job is still queued or running; `?force=true` cancels it and deletes",
+          "content": {"application/problem+json": {"example": {
+              "type": "urn:tenderflow:problem:job-running", "title": "Job is still running", "status": 409,
+              "detail": "Wait for it, cancel it, or delete with `?force=true`, which cancels it first.",
+              "job_status": "running"}}}},
+}
 
 
 def public_router(database: Database, store: ObjectStore, clients: Clients, authenticate: Authenticate, *,
@@ -118,6 +134,24 @@ def public_router(database: Database, store: ObjectStore, clients: Clients, auth
             raise Problem(409, "Job already finished", f"The job is {job.status}.", kind="job-finished")
         await uow.emit(Envelope.wrap(CancelJob(), source=SOURCE, tenant_id=tenant_id, job_id=job_id))
         return Accepted(job_id=job_id, status="cancelling", links=job_links(job_id))
+
+    @router.delete("/jobs/{job_id}", status_code=202, response_model=Accepted, tags=["jobs"],
+                   responses=DELETE_JOB_RESPONSES)
+    async def delete_job(job_id: str, tenant_id: CurrentTenant, uow: UnitOfWork, force: bool = False) -> Accepted:
+        """Purge the job in every service: its upload, extracted text, indexed documents, answers and details.
+        The job then reads `purged` and leaves the history. A job still at work is refused unless `force=true`,
+        which cancels it first."""
+        job = await _job_view(job_id, tenant_id)
+        if job.status not in TERMINAL_STATUSES:
+            if not force:
+                raise Problem(409, "Job is still running", "Wait for it, cancel it, or delete with `?force=true`, "
+                              "which cancels it first.", kind="job-running", job_status=job.status)
+            await uow.emit(Envelope.wrap(CancelJob(reason="job deleted"), source=SOURCE, tenant_id=tenant_id,
+                                         job_id=job_id))
+        # The same key as the cancellation: the jobs service folds the purge after it.
+        await uow.emit(Envelope.wrap(PurgeJob(), source=SOURCE, tenant_id=tenant_id, job_id=job_id))
+        await repository.forget_submission(uow.session, job_id, tenant_id)
+        return Accepted(job_id=job_id, status="purging", links=job_links(job_id))
 
     async def _job_view(job_id: str, tenant_id: str) -> JobView:
         response = await clients.jobs.get(f"/internal/jobs/{segment(job_id)}", tenant_id=tenant_id)

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
-from tenderflow_common.contracts.jobs import JobKind, JobPage, JobStatus
+from tenderflow_common.contracts.jobs import JobKind, JobPage, ListedStatus
 from tenderflow_common.internal_client import InternalClient
 from tenderflow_common.problems import Problem
 
@@ -19,7 +19,7 @@ class JobHistoryQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    status: JobStatus | None = Field(default=None, examples=["succeeded"], description="Only jobs with this status.")
+    status: ListedStatus | None = Field(default=None, examples=["succeeded"], description="Only jobs with this status.")
     kind: JobKind | None = Field(default=None, examples=["run"],
                                  description="`upload` or `run` (questions asked again over a workspace).")
     workspace: str | None = Field(default=None, min_length=1, max_length=100, examples=["harbour"],

@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenderflow_gateway.domain import DEFAULT_KEY_SCOPES, hash_api_key, known_scopes, new_api_key, scopes_text
@@ -129,6 +129,12 @@ async def audit_events(session: AsyncSession, limit: int = 100) -> list[dict]:
 async def record_submission(session: AsyncSession, job_id: str, tenant_id: str, filename: str) -> None:
     """Remember an accepted job so it can be answered before the projection has seen it."""
     await session.execute(insert(submissions).values(job_id=job_id, tenant_id=tenant_id, filename=filename))
+
+
+async def forget_submission(session: AsyncSession, job_id: str, tenant_id: str) -> None:
+    """A purged job leaves nothing here either."""
+    await session.execute(delete(submissions).where(submissions.c.job_id == job_id,
+                                                    submissions.c.tenant_id == tenant_id))
 
 
 async def submission(session: AsyncSession, job_id: str, tenant_id: str) -> dict | None:

@@ -5,11 +5,11 @@ from collections.abc import Callable
 
 from tenderflow_common.consumer import Route
 from tenderflow_common.contracts.ingest import IngestPackage
-from tenderflow_common.contracts.jobs import JobCancelRequested
+from tenderflow_common.contracts.jobs import JobCancelRequested, JobPurged
 from tenderflow_common.contracts.uploads import UploadReceived
 from tenderflow_common.contracts.workspace import WorkspaceDeleted
 from tenderflow_common.storage import ObjectStore
-from tenderflow_ingest import handlers, workspace_deletion
+from tenderflow_ingest import handlers, package_deletion, workspace_deletion
 from tenderflow_ingest.upload_sources import UploadSources
 
 
@@ -26,4 +26,5 @@ def routes(wake_worker: Callable[[], None], store: ObjectStore, s3_bucket: str |
               admit=functools.partial(handlers.admit_upload, sources=sources)),
         Route(JobCancelRequested, handlers.job_cancel_requested),
         Route(WorkspaceDeleted, functools.partial(workspace_deletion.workspace_deleted, store=store)),
+        Route(JobPurged, functools.partial(package_deletion.job_purged, store=store)),
     ]

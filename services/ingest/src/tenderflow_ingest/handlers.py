@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from tenderflow_common import failures
 from tenderflow_common.consumer import Unprocessable
-from tenderflow_common.contracts.ingest import IngestPackage, PackageFailed
+from tenderflow_common.contracts.ingest import IngestPackage, PackageFailed, package_id_of
 from tenderflow_common.contracts.jobs import JobCancelRequested
 from tenderflow_common.contracts.uploads import UploadReceived
 from tenderflow_common.envelope import Envelope, stable_id
@@ -30,7 +30,7 @@ async def ingest_package(command: IngestPackage, envelope: Envelope, uow: UnitOf
 
 async def package_failed(command: IngestPackage, envelope: Envelope, uow: UnitOfWork, reason: str) -> None:
     """The command was dead-lettered: end its job with the reason rather than leave it queued."""
-    package_id = stable_id(envelope.jobid, "package")
+    package_id = package_id_of(envelope.jobid)
     # The consumer words a give-up for the tenant (the refusal, or that it was set aside), so the reason is shown.
     await uow.emit(envelope.follow(PackageFailed(package_id=package_id, reason=f"The package was refused: {reason}",
                                                  code=failures.PACKAGE_REFUSED),
@@ -69,7 +69,7 @@ async def upload_received(event: UploadReceived, envelope: Envelope, uow: UnitOf
 async def _record_package(command: IngestPackage, envelope: Envelope, uow: UnitOfWork,
                           wake_worker: Callable[[], None]) -> None:
     await repository.add_package(uow.session, PackageTask(
-        id=stable_id(envelope.jobid, "package"), job_id=envelope.jobid, tenant_id=envelope.tenantid,
+        id=package_id_of(envelope.jobid), job_id=envelope.jobid, tenant_id=envelope.tenantid,
         correlation_id=envelope.correlationid, causation_id=envelope.id, package_key=command.package_key,
         filename=command.filename, request=command.request,
     ))

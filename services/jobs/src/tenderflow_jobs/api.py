@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 
-from tenderflow_common.contracts.jobs import JobKind, JobPage, JobStatus, JobView
+from tenderflow_common.contracts.jobs import JobKind, JobPage, JobView, ListedStatus
 from tenderflow_common.endpoints import Database
 from tenderflow_common.internal_auth import InternalAuth
 from tenderflow_common.internal_tokens import READ
@@ -32,7 +32,7 @@ def internal_router(database: Database, auth: InternalAuth, views: JobViews | No
         return projection.view(state, datetime.now(UTC))
 
     @router.get("/jobs", response_model=JobPage)
-    async def list_jobs(tenant_id: Tenant, status: JobStatus | None = None, kind: JobKind | None = None,
+    async def list_jobs(tenant_id: Tenant, status: ListedStatus | None = None, kind: JobKind | None = None,
                         workspace: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
                         created_after: AwareDatetime | None = None, created_before: AwareDatetime | None = None,
                         limit: Annotated[int, Query(ge=1, le=200)] = 50,

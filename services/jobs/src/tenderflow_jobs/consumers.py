@@ -14,6 +14,7 @@ FOLDED = (
     questions.RunQuestions, questions.RunStarted, questions.AnswerRecorded, questions.RunCompleted,
     questions.RunFailed,
     jobs.CancelJob, jobs.JobStalled,
+    jobs.PurgeJob, jobs.JobPurged,
 )
 
 

@@ -2,7 +2,7 @@
 
 import functools
 
-from tenderflow_common.contracts.jobs import CancelJob, JobCancelRequested, JobStalled
+from tenderflow_common.contracts.jobs import CancelJob, JobCancelRequested, JobPurged, JobStalled, PurgeJob
 from tenderflow_common.envelope import Envelope, stable_id
 from tenderflow_common.messages import Message
 from tenderflow_common.unit_of_work import UnitOfWork
@@ -29,7 +29,7 @@ async def fold_batch(messages: list[tuple[Message, Envelope]], uow: UnitOfWork,
         state = states.get(envelope.jobid) or projection.new_job(envelope)
         if state.tenant_id != envelope.tenantid:
             continue
-        was_terminal = state.terminal
+        was_terminal, was_purged = state.terminal, state.status == "purged"
         state = states[envelope.jobid] = projection.apply(state, message, envelope)
         if state.terminal and not was_terminal:
             uow.after_commit(functools.partial(job_metrics.observe_end, state))
@@ -38,6 +38,9 @@ async def fold_batch(messages: list[tuple[Message, Envelope]], uow: UnitOfWork,
             reason = message.reason if isinstance(message, CancelJob) else "stalled"
             await uow.emit(envelope.follow(JobCancelRequested(reason=reason), source=SOURCE,
                                            message_id=stable_id(envelope.jobid, "cancel-requested")))
+        if isinstance(message, PurgeJob) and state.status == "purged" and not was_purged:
+            await uow.emit(envelope.follow(JobPurged(reason="deleted"), source=SOURCE,
+                                           message_id=stable_id(envelope.jobid, "purged")))
     await repository.save_many(uow.session, [state for job_id, state in states.items() if job_id not in stored],
                                new=True)
     await repository.update_many(uow.session, [state for job_id, state in states.items() if job_id in stored], stored)

@@ -59,7 +59,7 @@ def decode_cursor(cursor: str) -> Position:
 
 
 def _conditions(tenant_id: str, filters: JobFilters) -> list[ColumnElement[bool]]:
-    conditions = [jobs.c.tenant_id == tenant_id]
+    conditions = [jobs.c.tenant_id == tenant_id, jobs.c.status != "purged"]  # a purged job is no history
     if filters.status:
         conditions.append(jobs.c.status == filters.status)
     if filters.kind:

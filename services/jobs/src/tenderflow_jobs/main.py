@@ -11,6 +11,7 @@ from tenderflow_common.transport import Transport
 from tenderflow_jobs import api, consumers, job_metrics
 from tenderflow_jobs.models import messaging
 from tenderflow_jobs.read_model import JobViews
+from tenderflow_jobs.retention import RetentionSweep
 from tenderflow_jobs.settings import JobsSettings
 from tenderflow_jobs.stalls import StallSweep
 
@@ -32,8 +33,8 @@ def build_service(settings: JobsSettings | None = None, transport: Transport | N
     verifier = InternalTokenVerifier(runtime.settings.platform.signing_key, "jobs", callers=["gateway"])
     router = api.internal_router(runtime.database, InternalAuth(verifier), views)
     stalls = StallSweep(runtime.transaction, runtime.settings.stall_seconds).loop(runtime.settings.stall_sweep_seconds)
+    retention = RetentionSweep.configured(runtime.transaction, runtime.settings)
     return create_service(runtime, [router], title="Tenderflow jobs",
                           description="The job projection, folded from every command and event.",
-                          background=[stalls.run, *([views.run] if views else [])],
-                          on_stop=[views.aclose] if views else [],
-                          untraced=[UNTRACED_READ])
+                          background=[stalls.run, retention.run, *([views.run] if views else [])],
+                          on_stop=[views.aclose] if views else [], untraced=[UNTRACED_READ])

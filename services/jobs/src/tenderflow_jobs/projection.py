@@ -102,6 +102,8 @@ def succeed_when_complete(state: JobState) -> JobState:
 
 def apply(state: JobState, message: Message, envelope: Envelope) -> JobState:
     """The job after one more message."""
+    if state.status == "purged":
+        return state  # nothing of a purged job comes back, whatever arrives late
     idle_since = state.updated_at
     state = replace(state, updated_at=max(state.updated_at, envelope.time), version=state.version + 1)
     at = envelope.time
@@ -149,6 +151,8 @@ def apply(state: JobState, message: Message, envelope: Envelope) -> JobState:
             return succeed_when_complete(state)
         case questions.RunFailed():
             return _stopped(state, message, failures.ANSWERING_FAILED, envelope)
+        case jobs.PurgeJob() | jobs.JobPurged():
+            return purged(state, at)
         case jobs.CancelJob():
             if state.terminal:
                 return state
@@ -167,6 +171,14 @@ def stalled_sentence(message: jobs.JobStalled) -> str:
     seconds = message.stall_seconds
     quiet = f"{seconds // 60} minutes" if seconds >= 120 else f"{seconds} seconds"
     return f"The job made no progress for {quiet} while {message.stage} and was stopped."
+
+
+def purged(state: JobState, at: datetime) -> JobState:
+    """What stays of a purged job: its id, tenant, kind and times, so the API can say `purged` and late messages
+    cannot bring it back; every name, file, count and error goes."""
+    return JobState(job_id=state.job_id, tenant_id=state.tenant_id, created_at=state.created_at,
+                    updated_at=state.updated_at, kind=state.kind, status="purged", stage=state.stage,
+                    finished_at=state.finished_at or at, version=state.version)
 
 
 def job_error(code: str, message: str, envelope: Envelope) -> dict:

@@ -16,6 +16,10 @@ class JobsSettings(ServiceSettings):
 
     port: int = 8004
     redis: RedisSettings = Field(default_factory=RedisSettings)
+    # A finished job is purged everywhere this many days after it was created; 0 keeps jobs for ever.
+    retention_days: int = Field(default=90, ge=0)
+    tenant_retention_days: dict[str, int] = Field(default_factory=dict, description="Per tenant id, as JSON.")
+    retention_sweep_seconds: float = Field(default=3600.0, gt=0)
     # Far above the longest quiet stretch of a healthy job (docs/decisions.md, "No job waits for ever").
     stall_seconds: int = Field(default=7200, ge=1)
     stall_sweep_seconds: float = Field(default=60.0, gt=0)

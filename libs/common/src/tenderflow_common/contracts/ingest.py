@@ -6,6 +6,7 @@ from pydantic import Field
 
 from tenderflow_common import topics
 from tenderflow_common.contracts.shared import DocumentType, FileVerdict, JobRequest, Strict
+from tenderflow_common.envelope import stable_id
 from tenderflow_common.messages import Command, Event, register
 
 
@@ -97,3 +98,8 @@ class PackageFailed(Event):
 
 
 register(IngestPackage, PackageAccepted, PackageRejected, DocumentExtracted, PackageIngested, PackageFailed)
+
+
+def package_id_of(job_id: str) -> str:
+    """The id of an upload job's package, by which other services find what they hold of it (such as its index)."""
+    return stable_id(job_id, "package")

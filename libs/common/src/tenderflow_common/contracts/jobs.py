@@ -9,10 +9,12 @@ from tenderflow_common import topics
 from tenderflow_common.contracts.shared import FileVerdict, Strict
 from tenderflow_common.messages import Command, Event, register
 
-JobStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+ListedStatus = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+"""The statuses history lists and filters by: a purged job is no history."""
+JobStatus = Literal[ListedStatus, "purged"]
 JobStage = Literal["queued", "ingesting", "indexing", "answering", "done"]
 JobKind = Literal["upload", "run"]
-TERMINAL_STATUSES = frozenset({"succeeded", "failed", "cancelled"})
+TERMINAL_STATUSES = frozenset({"succeeded", "failed", "cancelled", "purged"})
 
 
 class CancelJob(Command):
@@ -46,6 +48,25 @@ class JobStalled(Event):
 
 
 register(CancelJob, JobCancelRequested, JobStalled)
+
+
+class PurgeJob(Command):
+    """Delete everything of a finished job in every service; its view stays only as `purged`."""
+
+    message_type: ClassVar[str] = "tenderflow.jobs.purge-job.v1"
+    topic: ClassVar[str] = topics.JOBS_COMMANDS
+
+
+class JobPurged(Event):
+    """A job was deleted or outlived its tenant's retention: each service deletes what it holds of the job."""
+
+    message_type: ClassVar[str] = "tenderflow.jobs.job-purged.v1"
+    topic: ClassVar[str] = topics.JOBS_EVENTS
+
+    reason: Literal["deleted", "expired"]
+
+
+register(PurgeJob, JobPurged)
 
 
 class JobProgress(Strict):

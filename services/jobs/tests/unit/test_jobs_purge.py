@@ -1,0 +1,150 @@
+"""Purging a job: a delete or the retention sweep emits `JobPurged` once, the fold leaves only the job's id, tenant,
+kind and times with the status `purged`, nothing arriving late brings the rest back, and history no longer lists
+it."""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from tenderflow_common.consumer import MessageConsumer
+from tenderflow_common.contracts import ingest, jobs, workspace
+from tenderflow_common.contracts.shared import FileVerdict, JobRequest
+from tenderflow_common.db import create_engine, session_factory
+from tenderflow_common.envelope import Envelope
+from tenderflow_common.transport import Record
+from tenderflow_common.unit_of_work import topic_of, transactions
+from tenderflow_jobs import consumers, history, projection, repository
+from tenderflow_jobs.models import jobs as jobs_table
+from tenderflow_jobs.models import messaging, metadata
+from tenderflow_jobs.retention import RetentionSweep
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def at(message, seconds: float, job: str = "j", tenant: str = "t") -> Envelope:
+    wrapped = Envelope.wrap(message, source="tests", tenant_id=tenant, job_id=job)
+    return wrapped.model_copy(update={"time": T0 + timedelta(seconds=seconds)})
+
+
+def finished_job(job: str = "j", tenant: str = "t", days: float = 0) -> list[Envelope]:
+    """An upload whose package was refused: a finished job with a name, files and an error to forget."""
+    start = days * 86400
+    verdict = FileVerdict(name="a.exe", accepted=False, reason="not a document")
+    return [at(ingest.IngestPackage(package_key="k", filename="secret-tender.zip", size=1, sha256="x",
+                                    request=JobRequest(workspace="harbour")), start, job, tenant),
+            at(ingest.PackageRejected(package_id="p", code="no_usable_documents", reason="nothing usable",
+                                      files=[verdict]), start + 1, job, tenant)]
+
+
+class Jobs:
+    """A jobs database folded by the service's own consumer."""
+
+    def __init__(self, path: Path) -> None:
+        self.engine = create_engine(f"sqlite+aiosqlite:///{path}")
+        self.sessions = session_factory(self.engine)
+        self.transaction = transactions(self.sessions, messaging)
+        self.consumer = MessageConsumer("tenderflow-jobs", self.sessions, messaging, consumers.routes(),
+                                        self._no_dead_letters, attempts=1)
+        self.offset = 0
+
+    @staticmethod
+    async def _no_dead_letters(*_) -> None:
+        raise AssertionError("nothing here is unhandleable")
+
+    async def deliver(self, envelopes: list[Envelope]) -> None:
+        records = []
+        for envelope in envelopes:
+            self.offset += 1
+            records.append(Record(topic=topic_of(envelope), partition=0, offset=self.offset,
+                                  key=envelope.jobid.encode(), value=envelope.to_bytes()))
+        await self.consumer.consume_batch(records)
+
+    async def outbox(self, message_type: str) -> list[Envelope]:
+        async with self.sessions() as session:
+            payloads = await session.scalars(select(messaging.outbox.c.payload).order_by(messaging.outbox.c.id))
+            return [envelope for envelope in map(Envelope.model_validate_json, payloads)
+                    if envelope.type == message_type]
+
+    async def job(self, job_id: str) -> projection.JobState | None:
+        async with self.sessions() as session:
+            return (await repository.get_many(session, [job_id])).get(job_id)
+
+
+@pytest.fixture
+async def database(tmp_path):
+    database = Jobs(tmp_path / "jobs.db")
+    async with database.engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    yield database
+    await database.engine.dispose()
+
+
+async def test_a_deleted_job_is_purged_once_and_keeps_only_its_id_and_times(database):
+    await database.deliver(finished_job())
+    before = await database.job("j")
+    assert before.filename == "secret-tender.zip" and before.files and before.errors
+
+    purge = at(jobs.PurgeJob(), 100)
+    await database.deliver([purge])
+    await database.deliver([purge.model_copy(update={"id": "another-delivery"})])  # the client deleted twice
+
+    [purged] = await database.outbox(jobs.JobPurged.message_type)
+    assert (purged.jobid, purged.tenantid, purged.data["reason"]) == ("j", "t", "deleted")
+    state = await database.job("j")
+    assert (state.job_id, state.tenant_id, state.kind, state.status) == ("j", "t", "upload", "purged")
+    assert (state.created_at, state.finished_at) == (before.created_at, before.finished_at)
+    assert (state.filename, state.workspace, state.files, state.errors, state.files_total) == (None, None, [], [], 0)
+    assert state.version > before.version, "the gateway's stored view is replaced by the purged one"
+    assert projection.view(state, T0).status == "purged"
+
+
+async def test_nothing_arriving_after_the_purge_brings_the_job_back(database):
+    await database.deliver([*finished_job(), at(jobs.PurgeJob(), 100)])
+    purged = await database.job("j")
+    late = at(workspace.DocumentsIndexed(workspace_id="w", workspace="harbour", package_id="p", backend="builtin",
+                                         documents=1, chunks=3, request=JobRequest()), 200)
+    [event] = await database.outbox(jobs.JobPurged.message_type)
+    await database.deliver([late, event])
+    assert await database.job("j") == purged
+
+
+async def test_history_leaves_purged_jobs_out(database):
+    await database.deliver([*finished_job("kept"), *finished_job("gone"), at(jobs.PurgeJob(), 100, "gone")])
+    async with database.sessions() as session:
+        found = await history.page(session, "t", history.JobFilters(), limit=10, after=None)
+    assert ([job.job_id for job in found.jobs], found.total) == (["kept"], 1)
+
+
+async def test_the_sweep_purges_finished_jobs_past_their_tenants_retention(database):
+    await database.deliver([*finished_job("old"), *finished_job("young", days=80),
+                            *finished_job("kept-forever", tenant="archive"),
+                            *finished_job("short", tenant="brief", days=80),
+                            at(ingest.IngestPackage(package_key="k", filename="p.zip", size=1, sha256="x",
+                                                    request=JobRequest()), 0, "still-running")])
+    sweep = RetentionSweep(database.transaction, retention_days=90,
+                           tenant_retention_days={"archive": 0, "brief": 10})
+    now = T0 + timedelta(days=95)
+
+    assert await sweep.sweep(now) == 2
+    assert await sweep.sweep(now) == 2, "the jobs stay finished until their purge is folded"
+    emitted = await database.outbox(jobs.JobPurged.message_type)
+    assert sorted((envelope.jobid, envelope.data["reason"]) for envelope in emitted) == [
+        ("old", "expired"), ("short", "expired")], "a repeated sweep emits the same events, kept once"
+
+    await database.deliver(emitted)
+    assert [(await database.job(job)).status for job in ("old", "short", "young", "kept-forever", "still-running")] \
+        == ["purged", "purged", "failed", "failed", "queued"]
+    assert await sweep.sweep(now) == 0
+
+
+async def test_a_purged_jobs_last_row_goes_once_no_message_about_it_can_come_again(database):
+    await database.deliver([*finished_job(), at(jobs.PurgeJob(), 100)])
+    sweep = RetentionSweep(database.transaction, retention_days=0, forget_purged_after=timedelta(days=14))
+    await sweep.sweep(T0 + timedelta(days=13))
+    assert (await database.job("j")).status == "purged"
+    await sweep.sweep(T0 + timedelta(days=15))
+    assert await database.job("j") is None
+    async with database.sessions() as session:
+        assert (await session.execute(select(jobs_table))).all() == []
