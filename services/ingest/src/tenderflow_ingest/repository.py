@@ -6,6 +6,7 @@ from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenderflow_common.contracts.shared import JobRequest
+from tenderflow_common.telemetry import current_trace_headers
 from tenderflow_common.work import Claimed
 from tenderflow_ingest.models import cancelled_jobs, documents, packages
 
@@ -29,7 +30,7 @@ async def add_package(session: AsyncSession, task: PackageTask) -> None:
         id=task.id, job_id=task.job_id, tenant_id=task.tenant_id, correlation_id=task.correlation_id,
         command_id=task.causation_id, package_key=task.package_key, filename=task.filename,
         request=task.request.model_dump(mode="json"), status="pending",
-        cancel_requested=await job_cancelled(session, task.job_id),
+        cancel_requested=await job_cancelled(session, task.job_id), trace_context=current_trace_headers(),
     ))
 
 
