@@ -101,12 +101,13 @@ def build_service(settings: GatewaySettings | None = None, transport: Transport 
                                   FailedAuthLimiter(storage, settings.auth_failures_per_minute),
                                   token_verifier(settings), KeyCache(settings.key_cache_seconds))
     authenticate = tenant_dependency(authenticator)
-    routers = [auth_router(authenticator),
-               api.public_router(runtime.database, store, clients, authenticate,
+    # The job routes come first: routes are tried in order, and a job poll is the request asked most.
+    routers = [api.public_router(runtime.database, store, clients, authenticate,
                                  max_upload_bytes=settings.max_upload_bytes,
                                  offered=OfferedProviders(clients.questions),
                                  views=JobViewReader(authenticator.tenant_limiter, settings.kafka.topic_prefix),
                                  unspent=unspent_dependency(authenticator)),
+               auth_router(authenticator),
                question_sets_router(clients, authenticate),
                runs_router(runtime.database, clients, authenticate, OfferedProviders(clients.questions))]
     routers.append(workspaces_router(runtime.database, clients, authenticate))
