@@ -3,6 +3,7 @@
 import asyncio
 import io
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -15,6 +16,7 @@ from rich.table import Table
 from tenderflow_cli.connection import gateway_client, problem_text
 from tenderflow_cli.embedded import DEFAULT_DATA_DIR
 from tenderflow_cli.errors import CliError
+from tenderflow_cli.job_stream import streamed
 from tenderflow_cli.local_model import answered_by_openai, apply_local_model_env, describe
 
 TERMINAL = ("succeeded", "failed", "cancelled")
@@ -70,7 +72,7 @@ async def _analyze(package: Path, fields: dict, output_format: Format, gateway: 
                                          data=fields)
         if response.status_code != 202:
             raise JobFailed(problem_text(response))
-        job = await follow(client, response.headers["location"])
+        job = await follow(client, response.headers["location"], stream=bool(gateway))
         if job["status"] != "succeeded":
             reason = "; ".join(job.get("errors") or []) or job["status"]
             raise JobFailed(f"job {job['job_id']} {job['status']}: {reason}")
@@ -84,30 +86,43 @@ async def _analyze(package: Path, fields: dict, output_format: Format, gateway: 
         return answer_table(results.json())
 
 
-async def follow(client: httpx.AsyncClient, job_url: str) -> dict:
-    """Poll the job until it ends, showing files, pages and questions with the job's own ETA."""
+async def follow(client: httpx.AsyncClient, job_url: str, *, stream: bool = False) -> dict:
+    """Follow the job until it ends, showing files, pages and questions with the job's own ETA: through the
+    gateway's event stream when `stream` is set and the gateway offers it, otherwise by polling."""
     with Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[note]}"), TimeRemainingColumn(), console=status_console,
                   transient=True) as progress:
-        files = progress.add_task("files", total=None, note="")
-        pages = progress.add_task("pages", total=None, note="")
-        answers = progress.add_task("questions", total=None, note="")
-        overall = progress.add_task("overall", total=100, note="")
+        show = progress_bars(progress)
+        if stream and (job := await streamed(client, job_url, show)) is not None:
+            return job
         while True:
             job = (await client.get(job_url)).json()
-            counts = job.get("progress", {})
-            rejected = counts.get("files_rejected", 0)
-            progress.update(files, completed=counts.get("documents_extracted", 0),
-                            total=counts.get("files_accepted") or None, note=f"{rejected} rejected" if rejected else "")
-            progress.update(pages, completed=counts.get("pages", 0), total=counts.get("pages") or None, note="")
-            progress.update(answers, completed=counts.get("questions_answered", 0),
-                            total=counts.get("questions_total") or None, note="")
-            eta = job.get("eta_seconds")
-            progress.update(overall, completed=counts.get("percent", 0),
-                            note=f"{job.get('stage', '')} · ETA {eta:.0f}s" if eta else job.get("stage", ""))
+            show(job)
             if job.get("status") in TERMINAL:
                 return job
             await asyncio.sleep(0.2)
+
+
+def progress_bars(progress: Progress) -> Callable[[dict], None]:
+    """Bars for files, pages, questions and the whole job, and a function moving them to a job view's counts."""
+    files = progress.add_task("files", total=None, note="")
+    pages = progress.add_task("pages", total=None, note="")
+    answers = progress.add_task("questions", total=None, note="")
+    overall = progress.add_task("overall", total=100, note="")
+
+    def show(job: dict) -> None:
+        counts = job.get("progress", {})
+        rejected = counts.get("files_rejected", 0)
+        progress.update(files, completed=counts.get("documents_extracted", 0),
+                        total=counts.get("files_accepted") or None, note=f"{rejected} rejected" if rejected else "")
+        progress.update(pages, completed=counts.get("pages", 0), total=counts.get("pages") or None, note="")
+        progress.update(answers, completed=counts.get("questions_answered", 0),
+                        total=counts.get("questions_total") or None, note="")
+        eta = job.get("eta_seconds")
+        progress.update(overall, completed=counts.get("percent", 0),
+                        note=f"{job.get('stage', '')} · ETA {eta:.0f}s" if eta else job.get("stage", ""))
+
+    return show
 
 
 def report_rejections(job: dict) -> None:

@@ -29,21 +29,27 @@ PROBLEM = "application/problem+json"
 
 
 class FakeGateway:
-    """Answers every request with the status, body and content type of its route (`METHOD /path`)."""
+    """Answers every request with the status, body and content type of its route (`METHOD /path`), and any extra
+    headers given for it; `requests` lists the routes asked, in order."""
 
     def __init__(self) -> None:
         self.routes: dict[str, tuple[int, bytes, str]] = {}
+        self.headers: dict[str, dict[str, str]] = {}
+        self.requests: list[str] = []
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             def answer(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 self.rfile.read(length)
-                status, body, content_type = fake.routes.get(f"{self.command} {self.path.split('?')[0]}",
-                                                             (404, b"{}", PROBLEM))
+                route = f"{self.command} {self.path.split('?')[0]}"
+                fake.requests.append(route)
+                status, body, content_type = fake.routes.get(route, (404, b"{}", PROBLEM))
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
+                for name, value in fake.headers.get(route, {}).items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(body)
 

@@ -4,6 +4,8 @@ A view is a hash of `version`, `view` (the JobView's JSON) and `pending`. Before
 marked pending, so a crash between the commit and the write leaves no older view being served; after the commit
 the view is put only if it is newer than the one stored, so writers racing each other never move it backwards."""
 
+import json
+from collections.abc import Iterable
 from datetime import datetime
 
 VIEW_TTL_SECONDS = 3600
@@ -67,3 +69,26 @@ def remaining_seconds(percent: float, created_at: datetime, terminal: bool, now:
         return None
     elapsed = max(0.0, (now - created_at).total_seconds())
     return round(elapsed * (100.0 - percent) / percent, 1)
+
+
+# The internal read of a job names the view's version here, so a reader that had to ask the jobs service still
+# knows where the view stands among the ones in Redis.
+VERSION_HEADER = "X-Job-Version"
+
+
+def changes_channel(namespace: str) -> str:
+    """The pub/sub channel on which the jobs service announces each batch of views it put."""
+    return f"{namespace}tenderflow-jobs:view-changes"
+
+
+def change_notice(changes: Iterable[tuple[str, str, int]]) -> str:
+    """One message for a whole batch of (tenant id, job id, version): a subscriber reads the views it follows."""
+    return json.dumps([list(change) for change in changes], separators=(",", ":"))
+
+
+def noticed_changes(message: bytes | str) -> list[tuple[str, str, int]]:
+    """The (tenant id, job id, version) a notice announces; a malformed one announces nothing."""
+    try:
+        return [(str(tenant), str(job), int(version)) for tenant, job, version in json.loads(message)]
+    except (ValueError, TypeError):
+        return []

@@ -1,7 +1,6 @@
 """The public /v1 API: upload a package, follow its job, fetch its results, cancel or delete it."""
 
 import functools
-from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -9,7 +8,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from tenderflow_common.contracts.ingest import IngestPackage
-from tenderflow_common.contracts.jobs import TERMINAL_STATUSES, CancelJob, JobPage, JobProgress, JobView, PurgeJob
+from tenderflow_common.contracts.jobs import TERMINAL_STATUSES, CancelJob, JobPage, JobView, PurgeJob
 from tenderflow_common.contracts.questions import JobResults
 from tenderflow_common.contracts.shared import JobRequest
 from tenderflow_common.endpoints import Database
@@ -22,6 +21,7 @@ from tenderflow_gateway.clients import Clients, segment
 from tenderflow_gateway.domain import InvalidQuestions, parse_questions
 from tenderflow_gateway.export import results_csv
 from tenderflow_gateway.job_history import JOB_HISTORY_PROBLEMS, JobHistoryQuery, job_page
+from tenderflow_gateway.job_lookup import stored_job
 from tenderflow_gateway.job_views import JobViewReader
 from tenderflow_gateway.models_offered import OfferedProviders
 from tenderflow_gateway.upload_docs import UPLOAD_PROBLEMS, UPLOAD_REQUEST_BODY
@@ -154,17 +154,7 @@ def public_router(database: Database, store: ObjectStore, clients: Clients, auth
         return Accepted(job_id=job_id, status="purging", links=job_links(job_id))
 
     async def _job_view(job_id: str, tenant_id: str) -> JobView:
-        response = await clients.jobs.get(f"/internal/jobs/{segment(job_id)}", tenant_id=tenant_id)
-        if response.status_code == 200:
-            return JobView.model_validate_json(response.content)
-        async with database.sessions() as session:
-            accepted = await repository.submission(session, job_id, tenant_id)
-        if accepted is None:
-            raise Problem(404, "Job not found", kind="job-not-found")
-        created = accepted["created_at"] or datetime.now(UTC)
-        return JobView(job_id=job_id, tenant_id=tenant_id, status="queued", stage="queued",
-                       progress=JobProgress(percent=0), filename=accepted["filename"], created_at=created,
-                       updated_at=created)
+        return (await stored_job(clients, database, job_id, tenant_id)).view
 
     return router
 

@@ -20,6 +20,8 @@ from tenderflow_gateway.auth_api import auth_router
 from tenderflow_gateway.clients import Clients
 from tenderflow_gateway.docs_pages import serve_docs
 from tenderflow_gateway.hidden_paths import HiddenPaths
+from tenderflow_gateway.job_changes import JobChanges
+from tenderflow_gateway.job_events import CurrentViews, JobEventStreams, job_events_router
 from tenderflow_gateway.job_views import JobViewReader
 from tenderflow_gateway.key_cache import KeyCache
 from tenderflow_gateway.models import messaging
@@ -30,6 +32,7 @@ from tenderflow_gateway.rate_limits import FailedAuthLimiter, RequestWeights, Te
 from tenderflow_gateway.runs_api import runs_router
 from tenderflow_gateway.security_headers import SecurityHeaders
 from tenderflow_gateway.settings import GatewaySettings
+from tenderflow_gateway.stream_slots import StreamSlots
 from tenderflow_gateway.tokens import IdentityProvider, TokenKeys, TokenPolicy, TokenVerifier
 from tenderflow_gateway.workspaces_api import workspaces_router
 
@@ -77,6 +80,14 @@ def harden(app: FastAPI, settings: GatewaySettings) -> None:
     app.add_middleware(SecurityHeaders)
 
 
+def job_event_streams(settings: GatewaySettings, cache: redis.Redis | None, changes: JobChanges, clients: Clients,
+                      runtime: ServiceRuntime) -> JobEventStreams:
+    """What the job event streams of this replica share."""
+    return JobEventStreams(CurrentViews(cache, settings.kafka.topic_prefix, clients, runtime.database), changes,
+                           StreamSlots(settings.events_per_tenant, settings.events_per_replica),
+                           settings.events_keepalive_seconds, settings.events_reread_seconds)
+
+
 def build_service(settings: GatewaySettings | None = None, transport: Transport | None = None,
                   peers: Peers | None = None) -> Service:
     """The public HTTP API: it publishes commands through its outbox, reads the other services, consumes nothing."""
@@ -111,10 +122,12 @@ def build_service(settings: GatewaySettings | None = None, transport: Transport 
                question_sets_router(clients, authenticate),
                runs_router(runtime.database, clients, authenticate, OfferedProviders(clients.questions))]
     routers.append(workspaces_router(runtime.database, clients, authenticate))
+    changes = JobChanges(cache, settings.kafka.topic_prefix)
+    routers.append(job_events_router(job_event_streams(settings, cache, changes, clients, runtime), authenticate))
     # A job's status is polled far more than anything else is asked, and a poll does no work worth a trace (its
     # spans cost a third of the poll's CPU time).
     service = create_service(runtime, routers, title="Tenderflow", description=DESCRIPTION, on_stop=[close_clients],
-                             untraced=[UNTRACED_POLL])
+                             untraced=[UNTRACED_POLL], background=[changes.run])
     harden(service.app, settings)
 
     @service.app.exception_handler(ServiceUnavailable)

@@ -31,6 +31,12 @@ class GatewaySettings(ServiceSettings):
     # How long a checked API key is trusted in memory: a revocation reaches every replica within this time.
     key_cache_seconds: float = Field(default=5.0, ge=0, le=60)
     redis: RedisSettings = Field(default_factory=RedisSettings)
+    # Job event streams: a comment line this often keeps proxies from closing a quiet stream; the view is re-read
+    # this often whatever Redis announces (its notices are at most once); open streams are bounded per replica.
+    events_keepalive_seconds: float = Field(default=15.0, gt=0, le=300)
+    events_reread_seconds: float = Field(default=5.0, gt=0, le=60)
+    events_per_tenant: int = Field(default=20, ge=1)
+    events_per_replica: int = Field(default=1000, ge=1)
 
     token_signing_keys: dict[str, SecretStr] = Field(default_factory=dict)
     token_active_kid: str = ""

@@ -63,13 +63,14 @@ async def make_gateway(tmp_path) -> AsyncIterator[MakeGateway]:
     """Build gateways with settings of the test's choosing; every one is closed afterwards."""
     built: list[Gateway] = []
 
-    async def make(client_address: str = "203.0.113.7", scheme: str = "http", **settings) -> Gateway:
+    async def make(client_address: str = "203.0.113.7", scheme: str = "http", jobs=jobs_service,
+                   **settings) -> Gateway:
         database_url = f"sqlite+aiosqlite:///{tmp_path / f'gateway-{len(built)}.db'}"
         await upgrade_to_head(MIGRATIONS, database_url)
         defaults = {"database_url": database_url, "redis": RedisSettings(url=""),
                     "token_signing_keys": SIGNING_KEYS, "token_active_kid": ACTIVE_KID}
         service = build_service(GatewaySettings(**(defaults | settings)), InMemoryTransport(),
-                                peers={"jobs": httpx.MockTransport(jobs_service)})
+                                peers={"jobs": httpx.MockTransport(jobs)})
         transport = httpx.ASGITransport(app=service.app, client=(client_address, 50000))
         client = httpx.AsyncClient(transport=transport, base_url=f"{scheme}://gateway")
         built.append(Gateway(service, client))

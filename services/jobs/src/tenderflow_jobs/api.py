@@ -3,13 +3,14 @@
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime
 
 from tenderflow_common.contracts.jobs import JobKind, JobPage, JobView, ListedStatus
 from tenderflow_common.endpoints import Database
 from tenderflow_common.internal_auth import InternalAuth
 from tenderflow_common.internal_tokens import READ
+from tenderflow_common.job_views import VERSION_HEADER
 from tenderflow_common.problems import Problem
 from tenderflow_jobs import history, projection, repository
 from tenderflow_jobs.read_model import JobViews
@@ -21,7 +22,7 @@ def internal_router(database: Database, auth: InternalAuth, views: JobViews | No
     Tenant = auth.tenant(READ)
 
     @router.get("/jobs/{job_id}", response_model=JobView)
-    async def get_job(job_id: str, tenant_id: Tenant) -> JobView:
+    async def get_job(job_id: str, tenant_id: Tenant, response: Response) -> JobView:
         async with database.sessions() as session:
             state = await repository.for_tenant(session, tenant_id, job_id)
         if state is None:
@@ -29,6 +30,7 @@ def internal_router(database: Database, auth: InternalAuth, views: JobViews | No
         if views is not None:
             # The gateway asks only when Redis has no servable view: put the committed one back (if still newest).
             views.publish([state])
+        response.headers[VERSION_HEADER] = str(state.version)
         return projection.view(state, datetime.now(UTC))
 
     @router.get("/jobs", response_model=JobPage)

@@ -11,7 +11,14 @@ from datetime import UTC, datetime
 import redis.asyncio as redis
 from redis.exceptions import RedisError
 
-from tenderflow_common.job_views import MARK_PENDING, PUT_IF_NEWER, VIEW_TTL_SECONDS, view_key
+from tenderflow_common.job_views import (
+    MARK_PENDING,
+    PUT_IF_NEWER,
+    VIEW_TTL_SECONDS,
+    change_notice,
+    changes_channel,
+    view_key,
+)
 from tenderflow_jobs import projection
 from tenderflow_jobs.projection import JobState
 
@@ -78,6 +85,10 @@ class JobViews:
         for state in states:
             args += (state.version, projection.view(state, now).model_dump_json())
         await self._put(keys=[self._key(state) for state in states], args=[*args, VIEW_TTL_SECONDS])
+        # After the put, so a subscriber that reads on the notice finds the view. At most once: a notice lost here
+        # or in Redis costs a following gateway stream only its periodic re-read's delay.
+        await self._client.publish(changes_channel(self._namespace),
+                                   change_notice((state.tenant_id, state.job_id, state.version) for state in states))
 
     async def aclose(self) -> None:
         await self._client.aclose()
