@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=15)
 HEARTBEAT_SECONDS = 1.0
 POLL_SECONDS = 2.0
+CLAIM_LOCK_WAIT = 1.0
 # PostgreSQL's classes for a connection lost (08), a server shutting down or starting up (57P01-57P03), and a
 # transaction the server chose to abort (40001 serialization failure, 40P01 deadlock): all worth another try.
 TRANSIENT_SQLSTATES = ("08", "57P01", "57P02", "57P03", "40001", "40P01")
@@ -182,9 +183,19 @@ class WorkQueue:
 
 async def _one_claim_at_a_time(session: AsyncSession, table: Table) -> None:
     """Replicas claim from one table in turn (a transaction-scoped advisory lock on PostgreSQL; SQLite has one
-    writer anyway), so two claims at once cannot both see a tenant under its cap."""
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(select(func.pg_advisory_xact_lock(zlib.crc32(f"work:{table.name}".encode()))))
+    writer anyway), so two claims at once cannot both see a tenant under its cap. A claim takes milliseconds, so a
+    lock still held after CLAIM_LOCK_WAIT belongs to a frozen replica: the claim goes on without it rather than
+    wait for that replica's connection to drop, and a tenant may then pass its cap by one."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    key = zlib.crc32(f"work:{table.name}".encode())
+    deadline = time.monotonic() + CLAIM_LOCK_WAIT
+    while not await session.scalar(select(func.pg_try_advisory_xact_lock(key))):
+        if time.monotonic() > deadline:
+            log.warning("the claim lock of %s is held by a replica that does not let go; claiming without it",
+                        table.name)
+            return
+        await asyncio.sleep(0.01)
 
 
 @dataclass

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Boolean, Column, Integer, String, Table, func, insert, select, update
 
 from tenderflow_common.db import UtcDateTime, create_engine, new_metadata, session_factory
-from tenderflow_common.work import Claimed, TimeSlice, WorkQueue
+from tenderflow_common.work import CLAIM_LOCK_WAIT, Claimed, TimeSlice, WorkQueue, _one_claim_at_a_time
 
 pytestmark = pytest.mark.integration
 
@@ -127,3 +127,15 @@ def test_a_time_slice_is_spent_once_per_slice() -> None:
     time.sleep(0.06)
     assert time_slice.spent()
     assert not time_slice.spent(), "asking starts the next slice"
+
+
+async def test_a_replica_frozen_inside_its_claim_holds_the_others_up_for_a_second_only(tasks) -> None:
+    table, sessions = tasks
+    queue = WorkQueue(table, active="working", by_tenant=True)
+    await add(sessions, table, ("a0", "a"))
+    async with sessions() as frozen, frozen.begin():
+        await _one_claim_at_a_time(frozen, table)  # and stops there, its transaction open
+        started = time.monotonic()
+        assert await asyncio.wait_for(claim(sessions, queue), 10) == "a0"
+        waited = time.monotonic() - started
+    assert CLAIM_LOCK_WAIT <= waited < CLAIM_LOCK_WAIT + 5
