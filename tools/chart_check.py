@@ -1,8 +1,10 @@
 """The Helm chart as CI checks it: `helm lint --strict` and `helm template` with each value set in the chart's ci/
 folder (on top of its required values), and every rendered object validated against the strict Kubernetes JSON
-schemas of KUBERNETES_VERSION that the kubernetes-validate package ships, so the check needs no network.
+schemas of KUBERNETES_VERSION that the kubernetes-validate package ships, so the check needs no network. KEDA's
+ScaledObjects are validated against the schema of KEDA's CRD when its file is given (tools/chart-check.sh takes it
+from KEDA's Go module), unknown fields included; without it they are only parsed.
 
-Usage: chart_check.py HELM
+Usage: chart_check.py HELM [KEDA_SCALEDOBJECT_CRD]
 """
 
 import subprocess
@@ -10,6 +12,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import jsonschema
 import kubernetes_validate
 import yaml
 
@@ -18,6 +21,7 @@ REQUIRED = CHART / "ci" / "defaults-values.yaml"
 KUBERNETES_VERSION = "1.30.0"
 # The Prometheus Operator's kinds: their schemas come with its CRDs, not with Kubernetes, so they are only parsed.
 OPERATOR_KINDS = {"ServiceMonitor", "PrometheusRule"}
+KEDA_KIND = "ScaledObject"
 
 
 def value_sets() -> list[list[Path]]:
@@ -35,10 +39,48 @@ def helm(binary: str, command: str, files: list[Path]) -> str:
     return run.stdout
 
 
-def invalid(manifest: dict) -> str | None:
+def crd_schema(path: Path) -> dict:
+    """The OpenAPI schema of a CRD's served version."""
+    crd = yaml.safe_load(path.read_text())
+    [version] = [version for version in crd["spec"]["versions"] if version.get("served")]
+    return version["schema"]["openAPIV3Schema"]
+
+
+def unknown_fields(value, schema: dict, path: str = "") -> list[str]:
+    """Fields the schema does not declare, as the API server's strict field validation would refuse them."""
+    if isinstance(value, dict) and "properties" in schema and not schema.get("x-kubernetes-preserve-unknown-fields"):
+        extra = schema.get("additionalProperties")
+        found = []
+        for key, item in value.items():
+            if key in schema["properties"]:
+                found += unknown_fields(item, schema["properties"][key], f"{path}.{key}")
+            elif not extra:
+                found.append(f"{path}.{key}")
+        return found
+    if isinstance(value, dict) and isinstance(schema.get("additionalProperties"), dict):
+        return [field for key, item in value.items()
+                for field in unknown_fields(item, schema["additionalProperties"], f"{path}.{key}")]
+    if isinstance(value, list) and "items" in schema:
+        return [field for index, item in enumerate(value)
+                for field in unknown_fields(item, schema["items"], f"{path}[{index}]")]
+    return []
+
+
+def invalid_custom(manifest: dict, schema: dict) -> str | None:
+    """Why a custom resource does not match its CRD's schema, or None."""
+    error = jsonschema.exceptions.best_match(jsonschema.Draft7Validator(schema).iter_errors(manifest))
+    if error is not None:
+        return f"{'.'.join(str(part) for part in error.path)}: {error.message}"
+    unknown = unknown_fields(manifest, schema)
+    return f"unknown fields {', '.join(unknown)}" if unknown else None
+
+
+def invalid(manifest: dict, keda: dict | None) -> str | None:
     """Why the object does not match its kind's schema, or None."""
     if manifest["kind"] in OPERATOR_KINDS:
         return None
+    if manifest["kind"] == KEDA_KIND:
+        return invalid_custom(manifest, keda) if keda is not None else None
     try:
         kubernetes_validate.validate(manifest, KUBERNETES_VERSION, strict=True)
     except kubernetes_validate.ValidationError as error:
@@ -50,20 +92,23 @@ def invalid(manifest: dict) -> str | None:
 
 def main() -> int:
     binary = sys.argv[1]
+    keda = crd_schema(Path(sys.argv[2])) if len(sys.argv) > 2 else None
     failures = 0
     for files in value_sets():
         helm(binary, "lint", files)
         manifests = [document for document in yaml.safe_load_all(helm(binary, "template", files)) if document]
         for manifest in manifests:
-            reason = invalid(manifest)
+            reason = invalid(manifest, keda)
             if reason:
                 failures += 1
                 print(f"{files[-1].name}: {manifest['kind']} {manifest['metadata']['name']}: {reason}")
         kinds = Counter(manifest["kind"] for manifest in manifests)
         print(f"{files[-1].name}: lint ok, {len(manifests)} objects "
               f"({', '.join(f'{count} {kind}' for kind, count in sorted(kinds.items()))})")
-    print(f"chart: every object checked against Kubernetes {KUBERNETES_VERSION}'s strict schemas "
-          f"({', '.join(sorted(OPERATOR_KINDS))} parsed only); {failures} invalid")
+    parsed_only = sorted(OPERATOR_KINDS | ({KEDA_KIND} if keda is None else set()))
+    print(f"chart: every object checked against Kubernetes {KUBERNETES_VERSION}'s strict schemas"
+          f"{'' if keda is None else ' and KEDA ScaledObjects against the CRD given'} "
+          f"({', '.join(parsed_only)} parsed only); {failures} invalid")
     return 1 if failures else 0
 
 

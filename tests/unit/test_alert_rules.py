@@ -20,6 +20,7 @@ import tenderflow_questions.providers.observed
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "deploy" / "prometheus" / "alerts.yml"
+CHART_RULES = ROOT / "deploy" / "helm" / "tenderflow" / "files" / "alerts.yml"
 RULE_TESTS = ROOT / "deploy" / "prometheus" / "alerts_test.yml"
 DASHBOARD = ROOT / "deploy" / "grafana" / "dashboards" / "tenderflow.json"
 PROMETHEUS_CONFIG = ROOT / "deploy" / "compose" / "prometheus.yml"
@@ -28,13 +29,16 @@ METRIC_MODULES = (tenderflow_common.metrics, tenderflow_common.backlog_metrics, 
 SUFFIXES = {"counter": ("_total",), "gauge": ("",), "histogram": ("_bucket", "_count", "_sum")}
 # The histogram bucket bound, which the client library adds itself.
 QUERY_LABELS = {"le"}
+# Prometheus's own series per target, and the labels its targets carry (the compose stack's and a ServiceMonitor's).
+SCRAPE_SERIES = {"up": {"job", "instance", "service"}}
 REQUIRED_ALERTS = {"TenderflowConsumerLagGrowing", "TenderflowOutboxStuck", "TenderflowDeadLetters",
-                   "TenderflowServerErrors", "TenderflowJobsStalled", "TenderflowJobsEndedStalled"}
+                   "TenderflowServerErrors", "TenderflowJobsStalled", "TenderflowJobsEndedStalled",
+                   "TenderflowServiceDown"}
 
 
 def exported() -> dict[str, set[str]]:
     """Every series name the services expose, with the labels its metric carries."""
-    series: dict[str, set[str]] = {}
+    series: dict[str, set[str]] = dict(SCRAPE_SERIES)
     for module in METRIC_MODULES:
         for metric in vars(module).values():
             if isinstance(metric, MetricWrapperBase):
@@ -56,7 +60,7 @@ def dashboard_expressions() -> dict[str, str]:
 
 def unknown_names(expression: str, series: dict[str, set[str]]) -> list[str]:
     """Metric names, and labels matched or grouped by, that no exported metric has."""
-    used = set(re.findall(r"\btenderflow_\w+", expression))
+    used = set(re.findall(r"\btenderflow_\w+|\bup(?=\s*[{=!<>])", expression))
     problems = [name for name in sorted(used) if name not in series]
     known_labels = set().union(*(series.get(name, set()) for name in used)) | QUERY_LABELS
     matched = re.findall(r"\b(\w+)\s*(?:=~|!~|!=|=)\s*\"", expression)
@@ -64,6 +68,11 @@ def unknown_names(expression: str, series: dict[str, set[str]]) -> list[str]:
                for label in group.split(",") if label.strip()]
     problems += [f"label {label}" for label in [*matched, *grouped] if label not in known_labels]
     return problems
+
+
+def test_the_chart_carries_exactly_these_rules():
+    assert CHART_RULES.read_bytes() == RULES.read_bytes(), (
+        f"copy {RULES.relative_to(ROOT)} to {CHART_RULES.relative_to(ROOT)}: the chart renders it")
 
 
 def test_the_required_alerts_exist_with_a_severity_and_a_summary():

@@ -93,3 +93,48 @@ def test_security_settings_reach_the_pods_that_read_them():
         assert env["TENDERFLOW_KAFKA_SSL_CAFILE"]["value"] == "/etc/tenderflow/kafka-tls/ca.crt"
         volumes = {volume["name"]: volume for volume in workload["spec"]["template"]["spec"]["volumes"]}
         assert volumes["kafka-tls"]["secret"]["secretName"] == "kafka-ca"
+
+
+class RecordingTransport:
+    """Stands in for Kafka while the services are built: what each consumer group subscribes to is kept."""
+
+    def __init__(self) -> None:
+        self.subscriptions: dict[str, set[str]] = {}
+
+    def subscribe(self, topic_names, group_id, handler) -> None:
+        self.subscriptions[group_id] = set(topic_names)
+
+
+def test_keda_scales_each_worker_on_the_lag_of_every_topic_its_consumers_read(tmp_path):
+    from tenderflow_cli.embedded import EmbeddedSystem
+
+    transport = RecordingTransport()
+    EmbeddedSystem(tmp_path, transport=transport).build()
+    manifests = render({"keda.enabled": True, "keda.lagThreshold": 40, "kafka.topicPrefix": "staging."})
+    scaled, autoscalers = named(manifests, "ScaledObject"), named(manifests, "HorizontalPodAutoscaler")
+    assert set(scaled) == {f"tenderflow-{worker}" for worker in ("ingest", "workspace", "questions", "jobs")}
+    assert set(autoscalers) == {"tenderflow-gateway"}, "a worker KEDA scales has no second autoscaler"
+    for name, scaled_object in scaled.items():
+        spec, group = scaled_object["spec"], f"staging.{name}"
+        kafka = [trigger["metadata"] for trigger in spec["triggers"] if trigger["type"] == "kafka"]
+        assert {trigger["consumerGroup"] for trigger in kafka} == {group}
+        assert {trigger["topic"] for trigger in kafka} == {
+            f"staging.{topic}" for topic in transport.subscriptions[name]}
+        assert {trigger["lagThreshold"] for trigger in kafka} == {"40"}
+        assert {"type": "cpu", "metricType": "Utilization", "metadata": {"value": "75"}} in spec["triggers"]
+        assert (spec["scaleTargetRef"]["name"], spec["minReplicaCount"], spec["maxReplicaCount"]) == (name, 1, 4)
+    assert not named(render({}), "ScaledObject"), "CPU autoscaling stays the default"
+
+
+def test_keda_refuses_a_kafka_that_needs_credentials():
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        render({"keda.enabled": True, "kafka.securityProtocol": "SASL_SSL", "kafka.sasl.username": "u",
+                "kafka.sasl.password": "p"})
+    assert "keda.enabled needs kafka.securityProtocol PLAINTEXT" in refused.value.stderr
+
+
+def test_the_prometheus_rule_carries_the_compose_stacks_rules_unchanged():
+    rules = yaml.safe_load((repo_root() / "deploy" / "prometheus" / "alerts.yml").read_text())
+    [rule] = named(render({"metrics.prometheusRule.enabled": True}), "PrometheusRule").values()
+    assert rule["spec"]["groups"] == rules["groups"]
+    assert "{{ $labels.service }}" in json.dumps(rule["spec"]), "the annotations' templates reach Prometheus"

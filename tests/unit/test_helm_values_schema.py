@@ -58,6 +58,9 @@ def test_the_defaults_and_every_ci_value_set_are_accepted(value_set):
     {"services": {"ingest": {"autoscaling": {"enabled": "yes"}}}},
     {"networkPolicy": {"egress": {"kafka": {"ports": []}}}},
     {"metrics": {"serviceMonitor": {"interval": "often"}}},
+    {"keda": {"enabled": "yes"}},
+    {"keda": {"lagThreshold": 0}},
+    {"keda": {"topics": ["tenderflow.uploads"]}},
 ], ids=json.dumps)
 def test_wrong_types_unknown_keys_and_impossible_choices_are_refused(override):
     assert errors(merged(DEFAULTS, override))
