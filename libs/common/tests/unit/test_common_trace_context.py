@@ -1,5 +1,6 @@
-"""A job's trace context survives every hop: the outbox row, the relay's send, the consumer's process span, and a
-claimed task (also when its step is resumed after a crash); logs written inside carry the trace and span ids."""
+"""A job's trace context survives every hop: the outbox row, the relay's send, the consumer's process span (one
+span for a batch), and a claimed task (also when its step is resumed after a crash); logs written inside carry the
+trace and span ids."""
 
 import asyncio
 import json
@@ -8,7 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 from types import SimpleNamespace
 
 import pytest
-from opentelemetry import trace
+from opentelemetry import propagate, trace
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -20,10 +21,12 @@ from tenderflow_common.db import UtcDateTime, create_engine, new_metadata, sessi
 from tenderflow_common.envelope import Envelope
 from tenderflow_common.in_memory import InMemoryTransport
 from tenderflow_common.logging import TenderflowJsonFormatter
+from tenderflow_common.message_tracing import processing_batch
 from tenderflow_common.messaging_tables import messaging_tables
 from tenderflow_common.relay import OutboxRelay
 from tenderflow_common.service import ServiceRuntime
 from tenderflow_common.telemetry import configure_tracing, current_trace_headers, tracer
+from tenderflow_common.transport import Record
 from tenderflow_common.unit_of_work import transactions
 from tenderflow_common.work import Claim, Claimed, LeasedWorker, WorkQueue
 
@@ -139,3 +142,28 @@ async def test_a_claimed_task_continues_its_trace_also_when_resumed(spans, datab
     step_spans = named(spans, "tests-worker step")
     assert [span.parent.span_id for span in step_spans] == [created.get_span_context().span_id] * 2
     assert [span.attributes["tenderflow.claim"] for span in step_spans] == [1, 2]
+
+
+def sent_in(span_name: str) -> dict[str, str]:
+    """Headers as a producer span of a trace of its own would send them."""
+    with tracer("tests").start_as_current_span(span_name):
+        return current_trace_headers()
+
+
+def test_a_batch_of_one_trace_continues_it_and_a_mixed_batch_links_each_record(spans):
+    first, second = sent_in("upload 1"), sent_in("upload 2")
+    one_job = [Record(PackageAccepted.topic, 0, offset, b"j1", b"{}", first) for offset in range(3)]
+    mixed = [Record(PackageAccepted.topic, 0, 3, b"j1", b"{}", first),
+             Record(PackageAccepted.topic, 0, 4, b"j2", b"{}", second)]
+    with processing_batch(one_job, "tests-consumer") as continued:
+        pass
+    with processing_batch(mixed, "tests-consumer") as linked:
+        pass
+
+    first_span = trace.get_current_span(propagate.extract(first)).get_span_context()
+    assert continued.get_span_context().trace_id == first_span.trace_id
+    assert continued.parent.span_id == first_span.span_id
+    assert continued.attributes["messaging.batch.message_count"] == 3
+    assert linked.parent is None and linked.get_span_context().trace_id != first_span.trace_id
+    assert [link.context.span_id for link in linked.links] == [
+        trace.get_current_span(propagate.extract(headers)).get_span_context().span_id for headers in (first, second)]
