@@ -221,3 +221,12 @@ async def test_a_stream_spends_one_request_of_the_budget_however_many_events_it_
     assert (await served.client.get("/v1/jobs/j1", headers={"X-API-Key": served.key})).status_code == 200
     assert (await served.client.get("/v1/jobs/j1", headers={"X-API-Key": served.key})).status_code == 200
     assert (await served.client.get("/v1/jobs/j1", headers={"X-API-Key": served.key})).status_code == 429
+
+
+async def test_the_openapi_document_shows_the_stream_with_an_example(served: Served) -> None:
+    operation = (await served.client.get("/openapi.json")).json()["paths"]["/v1/jobs/{job_id}/events"]["get"]
+    example = operation["responses"]["200"]["content"]["text/event-stream"]["example"]
+    assert "event: job" in example and "event: end" in example and '"status":"succeeded"' in example
+    assert "too-many-streams" in operation["responses"]["429"]["description"]
+    assert "streams-full" in operation["responses"]["503"]["description"]
+    assert any(parameter["name"] == "last-event-id" for parameter in operation["parameters"])
