@@ -1,4 +1,5 @@
-"""What the end-to-end tests share: real tender files, tenants with keys, waiting for a job to end."""
+"""What the end-to-end tests share: real tender files, tenants with keys, waiting for a job to end, and what the
+databases and the storage still hold of something deleted."""
 
 import asyncio
 import time
@@ -6,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import httpx
+from sqlalchemy import text
 
 from tenderflow_common.db import create_engine, session_factory
 from tenderflow_gateway import repository
@@ -39,6 +41,25 @@ async def tenant_with_key(database_url: str, tenant: str) -> tuple[str, str]:
 async def api_key_for(database_url: str, tenant: str) -> str:
     """A new key for the tenant."""
     return (await tenant_with_key(database_url, tenant))[1]
+
+
+async def row_counts(databases: dict[str, str], queries: dict[str, list[str]], **params: str) -> dict[str, list[int]]:
+    """The count each query gives, by service (each query a `SELECT count(*)` over that service's database)."""
+    counts: dict[str, list[int]] = {}
+    for service, service_queries in queries.items():
+        engine = create_engine(databases[service], pool_size=1)
+        try:
+            async with session_factory(engine)() as session:
+                counts[service] = [await session.scalar(text(query), params) for query in service_queries]
+        finally:
+            await engine.dispose()
+    return counts
+
+
+def stored_files(storage: Path, tenant_id: str) -> list[str]:
+    """Every object stored under the tenant's prefix, relative to the storage root."""
+    folder = storage / "tenants" / tenant_id
+    return sorted(str(path.relative_to(storage)) for path in folder.rglob("*") if path.is_file())
 
 
 async def wait_for_end(client: httpx.AsyncClient, job_url: str, timeout_seconds: float = 150) -> dict:

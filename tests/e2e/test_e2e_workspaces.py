@@ -7,11 +7,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
 
-from tenderflow_common.db import create_engine, session_factory
-
-from .support import tenant_with_key, tender_package, wait_for_end
+from .support import row_counts, stored_files, tenant_with_key, tender_package, wait_for_end
 
 pytestmark = pytest.mark.e2e
 
@@ -25,25 +22,6 @@ LEFT_OVER = {
     "questions": ["SELECT count(*) FROM runs WHERE workspace_id = :workspace",
                   "SELECT count(*) FROM answers WHERE run_id NOT IN (SELECT id FROM runs)"],
 }
-
-
-async def left_over(databases: dict[str, str], workspace_id: str, tenant_id: str) -> dict[str, list[int]]:
-    """Row counts of every query in LEFT_OVER, by service."""
-    counts: dict[str, list[int]] = {}
-    for service, queries in LEFT_OVER.items():
-        engine = create_engine(databases[service], pool_size=1)
-        try:
-            async with session_factory(engine)() as session:
-                counts[service] = [await session.scalar(text(query), {"workspace": workspace_id, "tenant": tenant_id})
-                                   for query in queries]
-        finally:
-            await engine.dispose()
-    return counts
-
-
-def stored_files(storage: Path, tenant_id: str) -> list[str]:
-    folder = storage / "tenants" / tenant_id
-    return sorted(str(path.relative_to(storage)) for path in folder.rglob("*") if path.is_file())
 
 
 async def upload(client: httpx.AsyncClient, package: Path, workspace: str) -> dict:
@@ -72,7 +50,7 @@ async def test_a_deleted_workspace_leaves_nothing_in_any_database_or_in_storage(
         assert workspace["last_job"]["job_id"] in (by_id["job_id"], by_name["job_id"])
         assert workspace["last_job"]["status"] == "succeeded"
         assert stored_files(stack.work_dir / "storage", tenant_id)
-        before = await left_over(stack.databases, workspace_id, tenant_id)
+        before = await row_counts(stack.databases, LEFT_OVER, workspace=workspace_id, tenant=tenant_id)
         assert before["workspace"][:3] != [0, 0, 0] and before["ingest"][0] == 2 and before["questions"][0] == 2
 
         async with httpx.AsyncClient(base_url=stack.gateway_url, headers={"X-API-Key": other_key}) as intruder:
@@ -85,7 +63,7 @@ async def test_a_deleted_workspace_leaves_nothing_in_any_database_or_in_storage(
 
         deadline = time.monotonic() + 30
         while True:
-            counts = await left_over(stack.databases, workspace_id, tenant_id)
+            counts = await row_counts(stack.databases, LEFT_OVER, workspace=workspace_id, tenant=tenant_id)
             files = stored_files(stack.work_dir / "storage", tenant_id)
             if not files and all(count == 0 for service in counts.values() for count in service):
                 break

@@ -114,6 +114,8 @@ def public_router(database: Database, store: ObjectStore, clients: Clients, auth
                           format: Literal["json", "csv"] = "json", bom: bool = False) -> Response:
         """One row per question: answer, confidence, fragment coverage and citations."""
         job = await _job_view(job_id, tenant_id)
+        if job.status == "purged":
+            raise Problem(404, "Results not found", "The job was purged.", kind="results-not-found")
         if job.status != "succeeded":
             raise Problem(409, "Results are not ready", f"The job is {job.status}.", kind="job-not-finished",
                           job_status=job.status)
