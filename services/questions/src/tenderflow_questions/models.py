@@ -68,6 +68,14 @@ answers = Table(
     Column("completion_tokens", Integer, nullable=False, server_default="0"),
 )
 
+# Jobs stopped (cancelled, or stalled) before their run opened: a run opened later for one starts cancelled.
+cancelled_jobs = Table(
+    "cancelled_jobs",
+    metadata,
+    Column("job_id", String(200), primary_key=True),
+    Column("cancelled_at", UtcDateTime(), nullable=False, server_default=func.now()),
+)
+
 deleted_workspaces = Table(
     "deleted_workspaces",
     metadata,

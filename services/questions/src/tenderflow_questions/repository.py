@@ -11,7 +11,7 @@ from tenderflow_common.contracts.questions import AnswerRow, Citation, QuestionS
 from tenderflow_common.contracts.shared import QuestionSpec
 from tenderflow_common.telemetry import current_trace_headers
 from tenderflow_common.work import Claimed
-from tenderflow_questions.models import answers, question_sets, runs
+from tenderflow_questions.models import answers, cancelled_jobs, question_sets, runs
 from tenderflow_questions.providers.base import Usage
 
 
@@ -48,7 +48,8 @@ async def add_run(session: AsyncSession, task: RunTask) -> None:
         id=task.id, job_id=task.job_id, tenant_id=task.tenant_id, correlation_id=task.correlation_id,
         cause_id=task.causation_id, workspace_id=task.workspace_id, package_id=task.package_id or WHOLE_WORKSPACE,
         model=task.model,
-        questions=[q.model_dump(mode="json") for q in task.questions], status="pending", cancel_requested=False,
+        questions=[q.model_dump(mode="json") for q in task.questions], status="pending",
+        cancel_requested=await job_cancelled(session, task.job_id),
         temperature=task.temperature, max_tokens=task.max_tokens, token_budget=task.token_budget,
         compare_with=task.compare_with, trace_context=current_trace_headers(),
     ))
@@ -64,7 +65,14 @@ def task_from_row(row: Row) -> RunTask:
 
 
 async def request_cancel(session: AsyncSession, job_id: str) -> None:
+    """Flag the job's run, and remember the job in case its run has not opened yet."""
+    if not await job_cancelled(session, job_id):
+        await session.execute(insert(cancelled_jobs).values(job_id=job_id))
     await session.execute(update(runs).where(runs.c.job_id == job_id).values(cancel_requested=True))
+
+
+async def job_cancelled(session: AsyncSession, job_id: str) -> bool:
+    return await session.scalar(select(cancelled_jobs.c.job_id).where(cancelled_jobs.c.job_id == job_id)) is not None
 
 
 async def tokens_spent(session: AsyncSession, run_id: str) -> int:

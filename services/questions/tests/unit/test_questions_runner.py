@@ -180,6 +180,17 @@ async def test_a_run_cancelled_before_it_starts_answers_nothing(harness: Harness
     assert _types(events) == ["run-failed"] and events[0]["data"]["cancelled"] is True
 
 
+async def test_a_job_stopped_before_its_run_opens_gets_a_run_that_ends_cancelled_unasked(harness: Harness) -> None:
+    await harness.request_cancel()
+    await harness.request_cancel()
+    await harness.add_run(questions=5)
+
+    await harness.claim_and_process(harness.runner())
+
+    assert (await harness.run_row()).status == "cancelled"
+    assert harness.provider.calls == [] and await harness.answered() == []
+
+
 async def test_a_run_cancelled_midway_stops_between_questions_and_writes_nothing_after(
     harness: Harness,
 ) -> None:
