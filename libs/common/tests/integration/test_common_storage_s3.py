@@ -76,6 +76,16 @@ async def test_put_bytes_get_bytes_and_delete(store):
     await store.delete(key)
 
 
+async def test_delete_under_takes_every_object_below_the_prefix_and_nothing_beside_it(store):
+    below = [tenant_key("acme", "packages", "p1", "documents", f"d{n}.json") for n in range(3)]
+    beside = [tenant_key("acme", "packages", "p10", "documents", "d0.json"), tenant_key("acme", "uploads", "p1.zip")]
+    for key in below + beside:
+        await store.put_bytes(key, b"{}")
+    await store.delete_under(tenant_key("acme", "packages", "p1"))
+    await store.delete_under(tenant_key("acme", "packages", "p1"))  # again: nothing left, no error
+    assert sorted((await listing(store))[0]) == sorted(beside)
+
+
 async def test_missing_objects_are_file_not_found(store):
     key = tenant_key("acme", "uploads", "nothing.zip")
     with pytest.raises(FileNotFoundError):

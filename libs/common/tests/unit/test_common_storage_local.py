@@ -24,6 +24,19 @@ async def test_round_trip_and_delete(tmp_path):
     await store.delete(key)
 
 
+async def test_delete_under_takes_every_object_below_the_prefix_and_nothing_beside_it(tmp_path):
+    store = LocalObjectStore(tmp_path)
+    below = [tenant_key("acme", "packages", "p1", "documents", f"d{n}.json") for n in range(3)]
+    beside = [tenant_key("acme", "packages", "p10", "documents", "d0.json"), tenant_key("acme", "uploads", "p1.zip")]
+    for key in below + beside:
+        await store.put_bytes(key, b"{}")
+    await store.delete_under(tenant_key("acme", "packages", "p1"))
+    await store.delete_under(tenant_key("acme", "packages", "p1"))  # again: nothing left, no error
+    assert [await store.exists(key) for key in below + beside] == [False] * 3 + [True] * 2
+    with pytest.raises(UnsafeKey):
+        await store.delete_under("tenants/acme/..")
+
+
 async def test_past_the_limit_nothing_is_kept(tmp_path):
     store = LocalObjectStore(tmp_path)
     key = tenant_key("acme", "uploads", "big.zip")

@@ -5,7 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenderflow_common.contracts.jobs import JobPurged
 from tenderflow_common.envelope import Envelope
-from tenderflow_common.storage import ObjectStore, key_belongs_to
+from tenderflow_common.storage import ObjectStore, key_belongs_to, tenant_key
 from tenderflow_common.unit_of_work import UnitOfWork
 from tenderflow_ingest.models import cancelled_jobs, documents, packages
 
@@ -17,6 +17,9 @@ async def delete_packages(session: AsyncSession, store: ObjectStore, tenant_id: 
     for key in await stored_keys(session, package_ids):
         if key_belongs_to(key, tenant_id):  # never another tenant's object, whatever a row says
             await store.delete(key)
+    for package_id in package_ids:
+        # Also the text of a document whose row never committed (its replica was killed mid-file): no row names it.
+        await store.delete_under(tenant_key(tenant_id, "packages", package_id))
     await session.execute(delete(documents).where(documents.c.package_id.in_(package_ids)))
     await session.execute(delete(packages).where(packages.c.id.in_(package_ids)))
 

@@ -1,4 +1,5 @@
-"""A deleted workspace's packages leave the ingest database and storage; another workspace's or tenant's stay."""
+"""A deleted workspace's packages leave the ingest database and storage, files no row names included; another
+workspace's or tenant's stay."""
 
 from sqlalchemy import insert, select
 
@@ -44,6 +45,8 @@ async def test_the_workspace_packages_files_and_rows_go_and_a_second_delivery_ch
             await stored_package(session, store, "acme", "by-id", WORKSPACE_ID)
             await stored_package(session, store, "acme", "elsewhere", "fjord")
             await stored_package(session, store, "globex", "other-tenant", "harbour")
+        # The text of a document whose row never committed (its replica was killed right after storing it).
+        await store.put_bytes(tenant_key("acme", "packages", "by-id", "documents", "unnamed.json"), b"{}")
         event = WorkspaceDeleted(workspace_id=WORKSPACE_ID, name="harbour", package_ids=["by-name"])
 
         for _ in range(2):

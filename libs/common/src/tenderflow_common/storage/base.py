@@ -71,6 +71,9 @@ class ObjectStore(Protocol):
     async def delete(self, key: str) -> None:
         """Remove an object; a missing one is not an error."""
 
+    async def delete_under(self, prefix: str) -> None:
+        """Remove every object whose key continues `prefix` (a key's leading parts), named by a row or not."""
+
 
 async def hashed(chunks: AsyncIterator[bytes], max_bytes: int, digest) -> AsyncIterator[bytes]:
     """Pass chunks through, feeding the digest and refusing more than `max_bytes` in total."""

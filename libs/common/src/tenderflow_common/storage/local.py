@@ -3,6 +3,7 @@
 import asyncio
 import hashlib
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -58,3 +59,6 @@ class LocalObjectStore:
 
     async def delete(self, key: str) -> None:
         self.path_of(key).unlink(missing_ok=True)
+
+    async def delete_under(self, prefix: str) -> None:
+        await asyncio.to_thread(shutil.rmtree, self.path_of(prefix), ignore_errors=True)

@@ -135,6 +135,14 @@ class S3ObjectStore:
         async with self._client() as s3:
             await s3.delete_object(Bucket=self.bucket, Key=key)
 
+    async def delete_under(self, prefix: str) -> None:
+        check_key(prefix)
+        async with self._client() as s3:
+            # A listing page holds at most 1,000 keys, as many as one DeleteObjects call takes.
+            async for page in s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix + "/"):
+                if keys := [{"Key": item["Key"]} for item in page.get("Contents", [])]:
+                    await s3.delete_objects(Bucket=self.bucket, Delete={"Objects": keys, "Quiet": True})
+
 
 def _is_missing(error: ClientError) -> bool:
     return str(error.response.get("Error", {}).get("Code")) in MISSING
