@@ -3,22 +3,18 @@ kind and times with the status `purged`, nothing arriving late brings the rest b
 it."""
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from tenderflow_common.consumer import MessageConsumer
 from tenderflow_common.contracts import ingest, jobs, workspace
 from tenderflow_common.contracts.shared import FileVerdict, JobRequest
-from tenderflow_common.db import create_engine, session_factory
 from tenderflow_common.envelope import Envelope
-from tenderflow_common.transport import Record
-from tenderflow_common.unit_of_work import topic_of, transactions
-from tenderflow_jobs import consumers, history, projection, repository
+from tenderflow_jobs import history, projection
 from tenderflow_jobs.models import jobs as jobs_table
-from tenderflow_jobs.models import messaging, metadata
 from tenderflow_jobs.retention import RetentionSweep
+
+from .folded_jobs import FoldedJobs
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -38,47 +34,10 @@ def finished_job(job: str = "j", tenant: str = "t", days: float = 0) -> list[Env
                                       files=[verdict]), start + 1, job, tenant)]
 
 
-class Jobs:
-    """A jobs database folded by the service's own consumer."""
-
-    def __init__(self, path: Path) -> None:
-        self.engine = create_engine(f"sqlite+aiosqlite:///{path}")
-        self.sessions = session_factory(self.engine)
-        self.transaction = transactions(self.sessions, messaging)
-        self.consumer = MessageConsumer("tenderflow-jobs", self.sessions, messaging, consumers.routes(),
-                                        self._no_dead_letters, attempts=1)
-        self.offset = 0
-
-    @staticmethod
-    async def _no_dead_letters(*_) -> None:
-        raise AssertionError("nothing here is unhandleable")
-
-    async def deliver(self, envelopes: list[Envelope]) -> None:
-        records = []
-        for envelope in envelopes:
-            self.offset += 1
-            records.append(Record(topic=topic_of(envelope), partition=0, offset=self.offset,
-                                  key=envelope.jobid.encode(), value=envelope.to_bytes()))
-        await self.consumer.consume_batch(records)
-
-    async def outbox(self, message_type: str) -> list[Envelope]:
-        async with self.sessions() as session:
-            payloads = await session.scalars(select(messaging.outbox.c.payload).order_by(messaging.outbox.c.id))
-            return [envelope for envelope in map(Envelope.model_validate_json, payloads)
-                    if envelope.type == message_type]
-
-    async def job(self, job_id: str) -> projection.JobState | None:
-        async with self.sessions() as session:
-            return (await repository.get_many(session, [job_id])).get(job_id)
-
-
 @pytest.fixture
 async def database(tmp_path):
-    database = Jobs(tmp_path / "jobs.db")
-    async with database.engine.begin() as connection:
-        await connection.run_sync(metadata.create_all)
-    yield database
-    await database.engine.dispose()
+    async with FoldedJobs(tmp_path / "jobs.db") as folded:
+        yield folded
 
 
 async def test_a_deleted_job_is_purged_once_and_keeps_only_its_id_and_times(database):
