@@ -77,12 +77,12 @@ async def purge_event(database_url: str, job_id: str) -> Envelope:
     engine = create_engine(database_url, pool_size=1)
     try:
         async with session_factory(engine)() as session:
-            payload = await session.scalar(text("SELECT payload FROM outbox WHERE key = :job AND payload LIKE :type"),
-                                           {"job": job_id, "type": f"%{JobPurged.message_type}%"})
+            payloads = await session.scalars(text("SELECT payload FROM outbox WHERE key = :job"), {"job": job_id})
+            envelopes = [Envelope.model_validate_json(payload) for payload in payloads]
     finally:
         await engine.dispose()
-    assert payload is not None, "no purge event in the jobs outbox"
-    return Envelope.model_validate_json(payload)
+    [purged] = [envelope for envelope in envelopes if envelope.type == JobPurged.message_type]
+    return purged
 
 
 async def deliver_again(stack, event: Envelope) -> None:
