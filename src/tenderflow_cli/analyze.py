@@ -96,7 +96,11 @@ async def follow(client: httpx.AsyncClient, job_url: str, *, stream: bool = Fals
         if stream and (job := await streamed(client, job_url, show)) is not None:
             return job
         while True:
-            job = (await client.get(job_url)).json()
+            response = await client.get(job_url)
+            if response.status_code != 200:
+                # A job that is gone (or a refusal the client's checks let through) ends the wait with its reason.
+                raise JobFailed(problem_text(response))
+            job = response.json()
             show(job)
             if job.get("status") in TERMINAL:
                 return job

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tenderflow_cli import job_stream
-from tenderflow_cli.analyze import follow
+from tenderflow_cli.analyze import JobFailed, follow
 from tenderflow_cli.main import app
 
 from .test_cli_errors import FakeGateway, gateway  # noqa: F401  (the fixture job_gateway builds on)
@@ -93,3 +93,14 @@ async def test_a_stream_that_keeps_failing_ends_in_polling(monkeypatch) -> None:
         job = await follow(client, "/v1/jobs/j1", stream=True)
     assert job == DONE
     assert asked == ["/v1/jobs/j1/events"] * (job_stream.MAX_RECONNECTS + 1) + ["/v1/jobs/j1"]
+
+
+async def test_a_job_gone_while_followed_ends_the_wait_with_its_reason() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/events"):
+            return httpx.Response(200, content=b'event: gone\r\ndata: {"status": 404}\r\n\r\n', headers=STREAM)
+        return httpx.Response(404, json={"title": "Job not found", "status": 404})
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer), base_url="http://gateway") as client:
+        with pytest.raises(JobFailed, match="Job not found"):
+            await follow(client, "/v1/jobs/j1", stream=True)
