@@ -127,7 +127,8 @@ def job_events_router(streams: JobEventStreams, authenticate: Authenticate) -> A
 
     @router.get("/jobs/{job_id}/events", tags=["jobs"], response_class=EventSourceResponse, responses=EVENTS_RESPONSES)
     async def follow_job(job_id: str, tenant_id: CurrentTenant,
-                         last_event_id: Annotated[int | None, Header(ge=0, description=(
+                         # Typed `int`, not `int | None`, so the schema offers no `null` a client could send.
+                         last_event_id: Annotated[int, Header(ge=0, description=(
                              "The `id` of the last event received: only newer changes are sent."))] = None,
                          ) -> EventSourceResponse:
         """Follow a job as it runs: an event `job` (the job as `GET /v1/jobs/{id}` returns it) each time its
