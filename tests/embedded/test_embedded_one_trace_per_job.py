@@ -1,5 +1,5 @@
-"""One job in embedded mode is one trace: the upload starts it, and every service's work joins it; status polls
-are not traced at all."""
+"""One job in embedded mode is one trace: the upload starts it, and every service's work joins it; a traced status
+poll is a short trace of its own, linked to the job's."""
 
 import asyncio
 import subprocess
@@ -52,7 +52,8 @@ def job_of(span: ReadableSpan) -> str | None:
     return span.attributes.get("job_id") or span.attributes.get("tenderflow.job_id")
 
 
-def test_one_job_is_one_trace(tmp_path):
+def test_one_job_is_one_trace(tmp_path, monkeypatch):
+    monkeypatch.setenv("TENDERFLOW_GATEWAY_POLL_TRACE_RATIO", "1")  # every poll traced, to see where they go
     package = tmp_path / "sample-tender.zip"
     subprocess.run([sys.executable, str(ROOT / "samples" / "make_sample.py"), str(package)], check=True,
                    capture_output=True)
@@ -72,6 +73,10 @@ def test_one_job_is_one_trace(tmp_path):
     counts = Counter(span.name.split()[0] for span in job_trace)
     assert counts["extract"] == job["progress"]["documents_extracted"] > 0
     assert counts["answer"] == job["progress"]["questions_total"] > 0
-    # No other trace holds any of this job's work, and the polls made none.
+    # No other trace holds any of this job's work; each poll is a root of its own, linked to the job's trace.
     assert [span.name for other in traces.values() for span in other if job_of(span) == job["job_id"]] == []
-    assert polls > 1 and [span.name for other in traces.values() for span in other if "/jobs/" in span.name] == []
+    assert not [span.name for span in job_trace if "/jobs/" in span.name]
+    polled = [span for span in spans if span.name == "GET /v1/jobs/{job_id}"]
+    assert polls > 1 and len(polled) == polls
+    assert all(span.parent is None and [link.context.trace_id for link in span.links] == [upload.context.trace_id]
+               for span in polled)

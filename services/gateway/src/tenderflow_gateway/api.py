@@ -24,6 +24,7 @@ from tenderflow_gateway.job_history import JOB_HISTORY_PROBLEMS, JobHistoryQuery
 from tenderflow_gateway.job_lookup import stored_job
 from tenderflow_gateway.job_views import JobViewReader
 from tenderflow_gateway.models_offered import OfferedProviders
+from tenderflow_gateway.poll_traces import JobTraces
 from tenderflow_gateway.upload_docs import UPLOAD_PROBLEMS, UPLOAD_REQUEST_BODY
 from tenderflow_gateway.uploads import check_declared_length, receive_upload
 
@@ -62,7 +63,8 @@ DELETE_JOB_RESPONSES = {
 
 def public_router(database: Database, store: ObjectStore, clients: Clients, authenticate: Authenticate, *,
                   max_upload_bytes: int, offered: OfferedProviders,
-                  views: JobViewReader | None = None, unspent: Admit | None = None) -> APIRouter:
+                  views: JobViewReader | None = None, unspent: Admit | None = None,
+                  traces: JobTraces | None = None) -> APIRouter:
     """The tenant-facing routes; with `views` and `unspent`, a job poll spends its cost and reads the job's view in
     one Redis round trip."""
     router = APIRouter(prefix="/v1")
@@ -103,6 +105,8 @@ def public_router(database: Database, store: ObjectStore, clients: Clients, auth
     @router.get("/jobs/{job_id}", response_model=JobView, tags=["jobs"])
     async def get_job(job_id: str, caller: CurrentUnspent) -> JobView:
         """A job's status, stage, progress, ETA and per-file verdicts."""
+        if traces is not None:
+            await traces.link_poll(job_id, caller.tenant_id)
         # The read model answers most polls; the jobs service, which owns the data, answers the rest.
         if (published := await views.view(caller, job_id)) is not None:
             return Response(published, media_type="application/json")

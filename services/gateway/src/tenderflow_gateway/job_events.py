@@ -30,6 +30,7 @@ from tenderflow_gateway.job_changes import JobChanges
 from tenderflow_gateway.job_events_docs import EVENTS_RESPONSES, GONE
 from tenderflow_gateway.job_lookup import stored_job
 from tenderflow_gateway.job_views import with_current_eta
+from tenderflow_gateway.poll_traces import JobTraces
 from tenderflow_gateway.stream_slots import StreamSlots
 
 CHANGE, END = "job", "end"
@@ -94,6 +95,7 @@ class JobEventStreams:
     slots: StreamSlots
     keepalive_seconds: float
     reread_seconds: float
+    traces: JobTraces | None = None
 
     async def events(self, tenant_id: str, job_id: str, after: int) -> AsyncIterator[ServerSentEvent]:
         """Events newer than version `after` until the job ends; a job that disappears ends with `gone`."""
@@ -139,6 +141,8 @@ def job_events_router(streams: JobEventStreams, authenticate: Authenticate) -> A
         (a finished job answers its `end` at once, whatever the id). A comment line keeps the connection alive
         while nothing changes. A job that disappears while followed ends the stream with an event `gone`."""
         await streams.views.read(tenant_id, job_id)  # 404 before any stream opens
+        if streams.traces is not None:
+            await streams.traces.link_poll(job_id, tenant_id)
         streams.slots.take(tenant_id)
         after = -1 if last_event_id is None else last_event_id
         return EventSourceResponse(streams.events(tenant_id, job_id, after), ping=streams.keepalive_seconds,

@@ -27,6 +27,7 @@ from tenderflow_gateway.key_cache import KeyCache
 from tenderflow_gateway.models import messaging
 from tenderflow_gateway.models_offered import OfferedProviders
 from tenderflow_gateway.openapi import install_openapi
+from tenderflow_gateway.poll_traces import POLL_PATH, JobTraces, PollTraces
 from tenderflow_gateway.question_sets_api import question_sets_router
 from tenderflow_gateway.rate_limits import FailedAuthLimiter, RequestWeights, TenantRateLimiter, rate_limit_storage
 from tenderflow_gateway.runs_api import runs_router
@@ -44,7 +45,7 @@ DESCRIPTION = """Upload tender packages, follow their jobs, and fetch cited answ
 Authenticate every request with an `X-API-Key` header, or with `Authorization: Bearer <token>` carrying an access
 token from `POST /v1/auth/token` (or from the configured identity provider). Reading needs the `read` scope,
 changing anything `write`, creating tenants and keys `admin`. Errors are RFC 9457 problem details."""
-UNTRACED_POLL = r"/v1/jobs/[^/]+$"
+UNTRACED_POLL = POLL_PATH
 DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json")
 
 
@@ -85,7 +86,8 @@ def job_event_streams(settings: GatewaySettings, cache: redis.Redis | None, chan
     """What the job event streams of this replica share."""
     return JobEventStreams(CurrentViews(cache, settings.kafka.topic_prefix, clients, runtime.database), changes,
                            StreamSlots(settings.events_per_tenant, settings.events_per_replica),
-                           settings.events_keepalive_seconds, settings.events_reread_seconds)
+                           settings.events_keepalive_seconds, settings.events_reread_seconds,
+                           JobTraces(runtime.database))
 
 
 def build_service(settings: GatewaySettings | None = None, transport: Transport | None = None,
@@ -117,18 +119,19 @@ def build_service(settings: GatewaySettings | None = None, transport: Transport 
                                  max_upload_bytes=settings.max_upload_bytes,
                                  offered=OfferedProviders(clients.questions),
                                  views=JobViewReader(authenticator.tenant_limiter, settings.kafka.topic_prefix),
-                                 unspent=unspent_dependency(authenticator)),
+                                 unspent=unspent_dependency(authenticator), traces=JobTraces(runtime.database)),
                auth_router(authenticator),
                question_sets_router(clients, authenticate),
                runs_router(runtime.database, clients, authenticate, OfferedProviders(clients.questions))]
     routers.append(workspaces_router(runtime.database, clients, authenticate))
     changes = JobChanges(cache, settings.kafka.topic_prefix)
     routers.append(job_events_router(job_event_streams(settings, cache, changes, clients, runtime), authenticate))
-    # A job's status is polled far more than anything else is asked, and a poll does no work worth a trace (its
-    # spans cost a third of the poll's CPU time).
+    # A job's status is polled far more than anything else is asked, and a poll does no work of the job: only a
+    # sampled few are traced, each as a short trace of its own linked to the job's.
     service = create_service(runtime, routers, title="Tenderflow", description=DESCRIPTION, on_stop=[close_clients],
                              untraced=[UNTRACED_POLL], background=[changes.run])
     harden(service.app, settings)
+    service.app.add_middleware(PollTraces, ratio=settings.poll_trace_ratio)
 
     @service.app.exception_handler(ServiceUnavailable)
     async def _unavailable(request, error: ServiceUnavailable):

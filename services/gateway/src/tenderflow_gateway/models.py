@@ -1,6 +1,6 @@
 """Tenants, their hashed API keys, the audit trail, accepted submissions, and the messaging tables."""
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, func
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, func
 
 from tenderflow_common.db import UtcDateTime, new_metadata
 from tenderflow_common.messaging_tables import messaging_tables
@@ -50,4 +50,6 @@ submissions = Table(
     Column("tenant_id", String(64), ForeignKey("tenants.id"), nullable=False, index=True),
     Column("filename", String(500), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
+    # The W3C context of the upload that started the job's trace: a traced status poll links to it.
+    Column("trace_context", JSON),
 )

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tenderflow_common.telemetry import current_trace_headers
 from tenderflow_gateway.domain import DEFAULT_KEY_SCOPES, hash_api_key, known_scopes, new_api_key, scopes_text
 from tenderflow_gateway.models import api_keys, auth_events, submissions, tenants
 
@@ -127,8 +128,10 @@ async def audit_events(session: AsyncSession, limit: int = 100) -> list[dict]:
 
 
 async def record_submission(session: AsyncSession, job_id: str, tenant_id: str, filename: str) -> None:
-    """Remember an accepted job so it can be answered before the projection has seen it."""
-    await session.execute(insert(submissions).values(job_id=job_id, tenant_id=tenant_id, filename=filename))
+    """Remember an accepted job so it can be answered before the projection has seen it, and the trace it began
+    so a traced poll can link to it."""
+    await session.execute(insert(submissions).values(job_id=job_id, tenant_id=tenant_id, filename=filename,
+                                                     trace_context=current_trace_headers() or None))
 
 
 async def forget_submission(session: AsyncSession, job_id: str, tenant_id: str) -> None:

@@ -37,6 +37,9 @@ class GatewaySettings(ServiceSettings):
     events_reread_seconds: float = Field(default=5.0, gt=0, le=60)
     events_per_tenant: int = Field(default=20, ge=1)
     events_per_replica: int = Field(default=1000, ge=1)
+    # Share of status polls and event streams traced (as short traces linked to the job's); a client's sampled
+    # `traceparent` always is. 0 traces only those the client asks for.
+    poll_trace_ratio: float = Field(default=0.01, ge=0, le=1)
 
     token_signing_keys: dict[str, SecretStr] = Field(default_factory=dict)
     token_active_kid: str = ""
