@@ -1,12 +1,15 @@
-"""What tracing a job's status poll would cost: CPU seconds per poll, untraced (as served) and traced, in one run.
+"""What tracing a job's status poll costs: CPU seconds per poll as served before polls could be traced, unsampled
+and sampled, in one run.
 
     .venv/bin/python services/gateway/benchmarks/bench_poll_tracing.py
 
-Two embedded systems (SQLite, in process) take the sample tender to its end; one serves polls as the gateway does
-(no spans for `GET /v1/jobs/{id}` nor for the jobs service's read behind it), the other with both traced as short
-traces of their own, spans going to a batch processor whose exporter drops them (so encoding and sending, which a
-real exporter adds, are not counted: the traced figure is a lower bound). Polls alternate between the two in rounds
-of `BENCH_POLLS` (300), `BENCH_ROUNDS` (5) times; the medians of process CPU time per poll give the ratio.
+Three embedded systems (SQLite, in process) take the sample tender to its end. The first serves polls without the
+middleware that traces sampled ones (as before it existed), the second with it and
+`TENDERFLOW_GATEWAY_POLL_TRACE_RATIO=0` (an unsampled poll), the third with a ratio of 1 (every poll a short trace
+linked to the job's, which reads the job's trace context from the gateway's database). Spans go to a batch
+processor whose exporter drops them (so encoding and sending, which a real exporter adds, are not counted: the
+traced figure is a lower bound). Polls alternate between the systems in rounds of `BENCH_POLLS` (300),
+`BENCH_ROUNDS` (5) times; the medians of process CPU time per poll give the ratios.
 """
 
 import asyncio
@@ -25,12 +28,21 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 
 import tenderflow_gateway.main as gateway_main
-import tenderflow_jobs.main as jobs_main
 from tenderflow_cli.embedded import EmbeddedSystem
 
 ROOT = Path(__file__).resolve().parents[3]
 POLLS = int(os.environ.get("BENCH_POLLS", "300"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+
+
+class WithoutPollTraces:
+    """The gateway as it was before sampled polls were traced: the middleware's place taken by nothing."""
+
+    def __init__(self, app, ratio: float) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        await self.app(scope, receive, send)
 
 
 class Dropped(SpanExporter):
@@ -64,23 +76,28 @@ async def cpu_per_poll(client: httpx.AsyncClient, job_url: str) -> float:
 
 
 async def compare(scratch: Path, package: bytes) -> None:
-    untraced = await ready_system(scratch / "untraced", package)
+    served_by = gateway_main.PollTraces
+    gateway_main.PollTraces = WithoutPollTraces
+    systems = {"before": await ready_system(scratch / "before", package)}
+    gateway_main.PollTraces = served_by
     provider = trace.get_tracer_provider()
     assert isinstance(provider, TracerProvider)
     provider.add_span_processor(BatchSpanProcessor(Dropped()))
-    gateway_main.UNTRACED_POLL = jobs_main.UNTRACED_READ = r"^$"  # the second system traces its polls
-    traced = await ready_system(scratch / "traced", package)
-    times: dict[str, list[float]] = {"untraced": [], "traced": []}
+    for name, ratio in (("unsampled", "0"), ("sampled", "1")):
+        os.environ["TENDERFLOW_GATEWAY_POLL_TRACE_RATIO"] = ratio
+        systems[name] = await ready_system(scratch / name, package)
+    times: dict[str, list[float]] = {name: [] for name in systems}
     for _ in range(ROUNDS):
-        for name, (_, client, job_url) in (("untraced", untraced), ("traced", traced)):
+        for name, (_, client, job_url) in systems.items():
             times[name].append(await cpu_per_poll(client, job_url))
-    for system, client, _ in (untraced, traced):
+    for system, client, _ in systems.values():
         await client.aclose()
         await system.stop()
-    plain, with_spans = statistics.median(times["untraced"]), statistics.median(times["traced"])
+    medians = {name: statistics.median(each) for name, each in times.items()}
     print(f"polls per round: {POLLS}, rounds: {ROUNDS}")
-    print(f"untraced poll: {plain * 1e6:.0f} µs CPU; traced poll: {with_spans * 1e6:.0f} µs CPU; "
-          f"traced / untraced = {with_spans / plain:.2f}")
+    print("; ".join(f"{name} poll: {median * 1e6:.0f} µs CPU" for name, median in medians.items()))
+    print(f"unsampled / before = {medians['unsampled'] / medians['before']:.2f}; "
+          f"sampled / unsampled = {medians['sampled'] / medians['unsampled']:.2f}")
 
 
 def main() -> None:
