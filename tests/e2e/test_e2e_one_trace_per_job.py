@@ -1,5 +1,6 @@
 """On the real stack (five processes, real Kafka and PostgreSQL), one job is one trace: the upload's POST is its
-root, every service's work for the job joins it across Kafka and claimed tasks, and status polls stay out of it.
+root, every service's work for the job joins it across Kafka and claimed tasks, and status polls stay out of it
+(each traced poll a short trace of its own, linked to the job's).
 The services export over OTLP/HTTP, configured only by the standard OTEL_* variables, to a receiver in this test."""
 
 import asyncio
@@ -99,7 +100,8 @@ def receiver() -> Iterator[OtlpReceiver]:
 @pytest.fixture
 def stack_env(receiver: OtlpReceiver) -> dict[str, str]:
     return {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint, "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
-            "OTEL_BSP_SCHEDULE_DELAY": "200", "OTEL_TRACES_SAMPLER": "parentbased_always_on"}
+            "OTEL_BSP_SCHEDULE_DELAY": "200", "OTEL_TRACES_SAMPLER": "parentbased_always_on",
+            "TENDERFLOW_GATEWAY_POLL_TRACE_RATIO": "1"}
 
 
 def job_of(received: Received) -> str | None:
@@ -152,10 +154,15 @@ async def test_one_job_is_one_trace_across_the_five_services(stack, receiver, tm
     steps = [r for r in spans if r.name.endswith(" step")]
     assert all(by_id[r.span.parent_span_id].span.kind == Span.SPAN_KIND_CONSUMER for r in steps)
 
-    # No other trace holds work of this job, and no poll was traced at all.
+    # No other trace holds work of this job; every poll is a root of its own linked to the job's trace, and the
+    # jobs service's read behind a poll is not traced.
     elsewhere: dict[bytes, list[str]] = defaultdict(list)
     for r in receiver.received():
         if r.span.trace_id != root.span.trace_id and job_of(r) == job["job_id"]:
             elsewhere[r.span.trace_id].append(r.name)
     assert dict(elsewhere) == {}
-    assert [r.name for r in receiver.received() if r.name.startswith(("GET /v1/jobs/", "GET /internal/jobs/"))] == []
+    assert [r.name for r in spans if r.name.startswith(("GET /v1/jobs/", "GET /internal/jobs/"))] == []
+    polled = [r for r in receiver.received() if r.name == "GET /v1/jobs/{job_id}"]
+    assert polled and all(r.span.parent_span_id == b"" and [link.trace_id for link in r.span.links]
+                          == [root.span.trace_id] for r in polled)
+    assert [r.name for r in receiver.received() if r.name.startswith("GET /internal/jobs/")] == []

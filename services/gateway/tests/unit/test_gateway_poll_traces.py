@@ -1,11 +1,16 @@
 """A job's status poll is traced only when sampled (the client's `traceparent`, or the ratio), as a short trace of
 its own linked to the job's; any other poll makes no span, while other requests are traced as ever."""
 
+from datetime import UTC, datetime
+
+import httpx
 import pytest
 from opentelemetry import trace
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from tenderflow_common.contracts.jobs import JobProgress, JobView
+from tenderflow_common.job_views import VERSION_HEADER
 from tenderflow_common.telemetry import tracer
 from tenderflow_gateway import repository
 
@@ -21,8 +26,8 @@ def exporter():
     spans.shutdown()
 
 
-async def traced_gateway(make_gateway, exporter, ratio: float):
-    gateway = await make_gateway(poll_trace_ratio=ratio)
+async def traced_gateway(make_gateway, exporter, ratio: float, **settings):
+    gateway = await make_gateway(poll_trace_ratio=ratio, **settings)
     trace.get_tracer_provider().add_span_processor(SimpleSpanProcessor(exporter))
     return gateway
 
@@ -73,3 +78,27 @@ async def test_a_poll_the_ratio_picks_is_a_new_root_linked_to_the_jobs_trace(mak
     [poll] = poll_spans(exporter)
     assert poll.parent is None and poll.context.trace_id != job_trace
     assert [link.context.trace_id for link in poll.links] == [job_trace]
+
+
+def finished_jobs(request: httpx.Request) -> httpx.Response:
+    """The jobs service knowing every job as succeeded, so an event stream sends its end and closes at once."""
+    if request.url.path == "/internal/jobs":
+        return httpx.Response(200, json={"jobs": []})
+    now = datetime.now(UTC)
+    view = JobView(job_id=request.url.path.rsplit("/", 1)[-1], tenant_id="t", status="succeeded", stage="done",
+                   progress=JobProgress(percent=100), filename="tender.zip", created_at=now, updated_at=now)
+    return httpx.Response(200, json=view.model_dump(mode="json"), headers={VERSION_HEADER: "7"})
+
+
+async def test_a_sampled_event_stream_is_one_span_linked_to_the_jobs_trace(make_gateway, exporter):
+    gateway = await traced_gateway(make_gateway, exporter, 0, jobs=finished_jobs)
+    job_trace = await accepted_job(gateway)
+    key = await gateway.key()
+    assert (await gateway.client.get("/v1/jobs/job-1/events", headers={"X-API-Key": key})).status_code == 200
+    assert [span for span in exporter.get_finished_spans() if "/events" in span.name] == []
+    headers = {"X-API-Key": key, "traceparent": f"00-{CLIENT_TRACE}-{CLIENT_SPAN}-01"}
+    response = await gateway.client.get("/v1/jobs/job-1/events", headers=headers)
+    assert response.status_code == 200 and "event: end" in response.text
+    [stream] = [span for span in exporter.get_finished_spans() if span.name == "GET /v1/jobs/{job_id}/events"]
+    assert stream.context.trace_id == int(CLIENT_TRACE, 16)
+    assert [link.context.trace_id for link in stream.links] == [job_trace]
