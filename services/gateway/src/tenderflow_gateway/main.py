@@ -45,7 +45,6 @@ DESCRIPTION = """Upload tender packages, follow their jobs, and fetch cited answ
 Authenticate every request with an `X-API-Key` header, or with `Authorization: Bearer <token>` carrying an access
 token from `POST /v1/auth/token` (or from the configured identity provider). Reading needs the `read` scope,
 changing anything `write`, creating tenants and keys `admin`. Errors are RFC 9457 problem details."""
-UNTRACED_POLL = POLL_PATH
 DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json")
 
 
@@ -129,7 +128,7 @@ def build_service(settings: GatewaySettings | None = None, transport: Transport 
     # A job's status is polled far more than anything else is asked, and a poll does no work of the job: only a
     # sampled few are traced, each as a short trace of its own linked to the job's.
     service = create_service(runtime, routers, title="Tenderflow", description=DESCRIPTION, on_stop=[close_clients],
-                             untraced=[UNTRACED_POLL], background=[changes.run])
+                             untraced=[POLL_PATH], background=[changes.run])
     harden(service.app, settings)
     service.app.add_middleware(PollTraces, ratio=settings.poll_trace_ratio)
 
