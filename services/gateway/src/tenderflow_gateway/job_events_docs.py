@@ -17,11 +17,22 @@ _FINISHED = _RUNNING.model_copy(update={
 EXAMPLE = (f"id: 7\r\nevent: job\r\ndata: {_RUNNING.model_dump_json()}\r\n\r\n"
            ": ping - 2026-12-02 12:00:19.000000+00:00\r\n\r\n"
            f"id: 31\r\nevent: end\r\ndata: {_FINISHED.model_dump_json()}\r\n\r\n")
+# One event of the stream (what an SSE client hands over per event; keep-alive comments are not events).
+EVENT_SCHEMA = {
+    "type": "object",
+    "required": ["event", "data"],
+    "properties": {
+        "event": {"type": "string", "enum": ["job", "end", "gone"]},
+        "id": {"type": "string", "description": "The job view's version: send it back as `Last-Event-ID`."},
+        "data": {"type": "string", "description": "JSON: the job as `GET /v1/jobs/{job_id}` returns it (for `gone`, "
+                                                  "a problem)."},
+    },
+}
 GONE = {"type": "urn:tenderflow:problem:job-not-found", "title": "Job not found", "status": 404}
 
 EVENTS_RESPONSES = {
     200: {"description": "A stream of `job` events, then one `end` event; `id` is the job view's version.",
-          "content": {"text/event-stream": {"schema": {"type": "string"}, "example": EXAMPLE}}},
+          "content": {"text/event-stream": {"schema": EVENT_SCHEMA, "example": EXAMPLE}}},
     429: {"description": "Past the tenant's requests per minute, or the tenant already follows as many jobs at "
                          "once as a replica allows (`too-many-streams`); see `Retry-After`"},
     503: {"description": "A service behind the gateway is unavailable, or this replica holds as many streams as "
