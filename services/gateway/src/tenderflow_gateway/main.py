@@ -34,6 +34,7 @@ from tenderflow_gateway.runs_api import runs_router
 from tenderflow_gateway.security_headers import SecurityHeaders
 from tenderflow_gateway.settings import GatewaySettings
 from tenderflow_gateway.stream_slots import StreamSlots
+from tenderflow_gateway.submission_sweep import SubmissionSweep
 from tenderflow_gateway.tokens import IdentityProvider, TokenKeys, TokenPolicy, TokenVerifier
 from tenderflow_gateway.workspaces_api import workspaces_router
 
@@ -127,8 +128,9 @@ def build_service(settings: GatewaySettings | None = None, transport: Transport 
     routers.append(job_events_router(job_event_streams(settings, cache, changes, clients, runtime), authenticate))
     # A job's status is polled far more than anything else is asked, and a poll does no work of the job: only a
     # sampled few are traced, each as a short trace of its own linked to the job's.
+    submissions = SubmissionSweep(runtime.sessions, settings.submission_keep_hours)
     service = create_service(runtime, routers, title="Tenderflow", description=DESCRIPTION, on_stop=[close_clients],
-                             untraced=[POLL_PATH], background=[changes.run])
+                             untraced=[POLL_PATH], background=[changes.run, submissions.run])
     harden(service.app, settings)
     service.app.add_middleware(PollTraces, ratio=settings.poll_trace_ratio)
 

@@ -140,6 +140,15 @@ async def forget_submission(session: AsyncSession, job_id: str, tenant_id: str) 
                                                     submissions.c.tenant_id == tenant_id))
 
 
+async def forget_submissions_before(session: AsyncSession, before: datetime, batch: int) -> int:
+    """Drop a batch of submissions accepted before `before`: the jobs service has long answered for them."""
+    old = select(submissions.c.job_id).where(submissions.c.created_at < before).limit(batch)
+    job_ids = list((await session.execute(old)).scalars())
+    if job_ids:
+        await session.execute(delete(submissions).where(submissions.c.job_id.in_(job_ids)))
+    return len(job_ids)
+
+
 async def submission(session: AsyncSession, job_id: str, tenant_id: str) -> dict | None:
     """An accepted job of this tenant."""
     row = (await session.execute(

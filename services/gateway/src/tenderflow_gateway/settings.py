@@ -40,6 +40,9 @@ class GatewaySettings(ServiceSettings):
     # Share of status polls and event streams traced (as short traces linked to the job's); a client's sampled
     # `traceparent` always is. 0 traces only those the client asks for.
     poll_trace_ratio: float = Field(default=0.01, ge=0, le=1)
+    # An accepted upload or run is remembered only until the jobs service surely knows it. At most a day, the
+    # shortest retention, so a job purged on expiry leaves nothing here either.
+    submission_keep_hours: float = Field(default=24, gt=0, le=24)
 
     token_signing_keys: dict[str, SecretStr] = Field(default_factory=dict)
     token_active_kid: str = ""
