@@ -35,3 +35,12 @@ def drop_messaging_tables() -> None:
     op.drop_table("processed_messages")
     op.drop_index(op.f("ix_outbox_published_at"), table_name="outbox")
     op.drop_table("outbox")
+
+
+def index_processed_by_age() -> None:
+    """Housekeeping deletes processed messages by age in batches; the index spares each batch a table scan."""
+    op.create_index(op.f("ix_processed_messages_processed_at"), "processed_messages", ["processed_at"], unique=False)
+
+
+def drop_processed_by_age_index() -> None:
+    op.drop_index(op.f("ix_processed_messages_processed_at"), table_name="processed_messages")

@@ -36,6 +36,7 @@ def messaging_tables(metadata: MetaData) -> MessagingTables:
         metadata,
         Column("consumer", String(200), primary_key=True),
         Column("message_id", String(200), primary_key=True),
-        Column("processed_at", UtcDateTime(), nullable=False, server_default=func.now()),
+        # Housekeeping deletes by age, in batches: without the index each batch would scan the table.
+        Column("processed_at", UtcDateTime(), nullable=False, server_default=func.now(), index=True),
     )
     return MessagingTables(outbox=outbox, processed=processed)
