@@ -8,10 +8,11 @@ from alembic import command, context
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import MetaData, pool, text
+from sqlalchemy import MetaData, pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from tenderflow_common import advisory_locks
 from tenderflow_common.db import UtcDateTime
 from tenderflow_common.settings import PostgresSettings
 
@@ -38,8 +39,7 @@ async def migrate(script_location: Path, database_url: str, service: str) -> Non
     try:
         async with engine.connect() as connection:
             # A session lock, held on this connection while Alembic migrates on its own; closing it releases it.
-            await connection.execute(text("SELECT pg_advisory_lock(hashtext(:key))"),
-                                     {"key": f"tenderflow-migrate-{service}"})
+            await advisory_locks.hold(connection, f"tenderflow-migrate-{service}")
             await upgrade_to_head(script_location, database_url)
     finally:
         await engine.dispose()

@@ -22,7 +22,6 @@ import contextlib
 import logging
 import threading
 import time
-import zlib
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from tenderflow_common import context
+from tenderflow_common import advisory_locks, context
 from tenderflow_common.envelope import Envelope, stable_id
 from tenderflow_common.internal_client import ServiceUnavailable
 from tenderflow_common.messages import Message
@@ -182,20 +181,13 @@ class WorkQueue:
 
 
 async def _one_claim_at_a_time(session: AsyncSession, table: Table) -> None:
-    """Replicas claim from one table in turn (a transaction-scoped advisory lock on PostgreSQL; SQLite has one
-    writer anyway), so two claims at once cannot both see a tenant under its cap. A claim takes milliseconds, so a
-    lock still held after CLAIM_LOCK_WAIT belongs to a frozen replica: the claim goes on without it rather than
-    wait for that replica's connection to drop, and a tenant may then pass its cap by one."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    key = zlib.crc32(f"work:{table.name}".encode())
-    deadline = time.monotonic() + CLAIM_LOCK_WAIT
-    while not await session.scalar(select(func.pg_try_advisory_xact_lock(key))):
-        if time.monotonic() > deadline:
-            log.warning("the claim lock of %s is held by a replica that does not let go; claiming without it",
-                        table.name)
-            return
-        await asyncio.sleep(0.01)
+    """Replicas claim from one table in turn (a transaction-scoped advisory lock), so two claims at once cannot
+    both see a tenant under its cap. A claim takes milliseconds, so a lock still held after CLAIM_LOCK_WAIT belongs
+    to a frozen replica: the claim goes on without it rather than wait for that replica's connection to drop, and a
+    tenant may then pass its cap by one."""
+    if not await advisory_locks.lock(session, f"work:{table.name}", CLAIM_LOCK_WAIT):
+        log.warning("the claim lock of %s is held by a replica that does not let go; claiming without it",
+                    table.name)
 
 
 @dataclass

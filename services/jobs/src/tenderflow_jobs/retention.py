@@ -5,9 +5,10 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, false, func, or_, select
+from sqlalchemy import ColumnElement, delete, false, or_, select
 
-from tenderflow_common.contracts.jobs import JobPurged
+from tenderflow_common import advisory_locks
+from tenderflow_common.contracts.jobs import TERMINAL_STATUSES, JobPurged
 from tenderflow_common.envelope import Envelope, stable_id
 from tenderflow_common.unit_of_work import Transaction
 from tenderflow_common.work import WakeablePoll
@@ -17,7 +18,8 @@ from tenderflow_jobs.settings import JobsSettings
 log = logging.getLogger(__name__)
 SOURCE = "tenderflow/jobs"
 BATCH = 500
-FINISHED = ("succeeded", "failed", "cancelled")
+# Ended jobs not yet purged; sorted, so the query reads the same every time.
+FINISHED = tuple(sorted(TERMINAL_STATUSES - {"purged"}))
 # One replica sweeps at a time; the others find the lock taken and wait for their next turn.
 LOCK_KEY = "tenderflow-jobs:retention-sweep"
 
@@ -36,8 +38,7 @@ class RetentionSweep:
         purge has a stable id, so a repeat emits nothing new."""
         now = now or datetime.now(UTC)
         async with self.transaction() as uow:
-            if uow.session.get_bind().dialect.name == "postgresql" and not await uow.session.scalar(
-                    select(func.pg_try_advisory_xact_lock(func.hashtext(LOCK_KEY)))):
+            if not await advisory_locks.try_lock(uow.session, LOCK_KEY):
                 return 0
             rows = (await uow.session.execute(
                 select(jobs.c.job_id, jobs.c.tenant_id).where(jobs.c.status.in_(FINISHED), self.expired(now))

@@ -4,8 +4,9 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from tenderflow_common import advisory_locks
 from tenderflow_common.contracts.jobs import TERMINAL_STATUSES, JobStalled
 from tenderflow_common.envelope import Envelope, stable_id
 from tenderflow_common.unit_of_work import Transaction
@@ -32,8 +33,7 @@ class StallSweep:
         a job's stall has a stable id (its job and the time of its last message), so a repeat emits nothing new."""
         cutoff = (now or datetime.now(UTC)) - timedelta(seconds=self.stall_seconds)
         async with self.transaction() as uow:
-            if uow.session.get_bind().dialect.name == "postgresql" and not await uow.session.scalar(
-                    select(func.pg_try_advisory_xact_lock(func.hashtext(LOCK_KEY)))):
+            if not await advisory_locks.try_lock(uow.session, LOCK_KEY):
                 return 0
             rows = (await uow.session.execute(
                 select(jobs.c.job_id, jobs.c.tenant_id, jobs.c.stage, jobs.c.updated_at)
