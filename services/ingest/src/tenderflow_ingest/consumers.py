@@ -19,9 +19,9 @@ def routes(wake_worker: Callable[[], None], store: ObjectStore, s3_bucket: str |
     `sources` says which system may upload for which tenant (any, when not given)."""
     sources = sources or UploadSources.any_source()
     return [
-        Route(IngestPackage, functools.partial(handlers.ingest_package, wake_worker=wake_worker),
+        Route(IngestPackage, functools.partial(handlers.ingest_package, wake_worker=wake_worker, store=store),
               on_give_up=handlers.package_failed),
-        Route(UploadReceived, functools.partial(handlers.upload_received, wake_worker=wake_worker),
+        Route(UploadReceived, functools.partial(handlers.upload_received, wake_worker=wake_worker, store=store),
               prepare=functools.partial(handlers.measure_upload, store=store, s3_bucket=s3_bucket),
               admit=functools.partial(handlers.admit_upload, sources=sources)),
         Route(JobCancelRequested, handlers.job_cancel_requested),

@@ -11,7 +11,7 @@ from tenderflow_common.envelope import Envelope, stable_id
 from tenderflow_common.storage import ObjectStore, StoredObject, key_belongs_to
 from tenderflow_common.transport import Record
 from tenderflow_common.unit_of_work import UnitOfWork
-from tenderflow_ingest import repository, uploads
+from tenderflow_ingest import package_deletion, repository, uploads
 from tenderflow_ingest.repository import PackageTask
 from tenderflow_ingest.upload_sources import UploadSources
 
@@ -19,9 +19,12 @@ SOURCE = "tenderflow/ingest"
 
 
 async def ingest_package(command: IngestPackage, envelope: Envelope, uow: UnitOfWork, *,
-                         wake_worker: Callable[[], None]) -> None:
+                         wake_worker: Callable[[], None], store: ObjectStore) -> None:
     """Record the package as pending; the pipeline worker takes it from there after commit."""
     if await repository.exists_for_job(uow.session, envelope.jobid):
+        return
+    if await repository.job_purged(uow.session, envelope.tenantid, envelope.jobid):
+        await package_deletion.delete_purged_upload(store, envelope.tenantid, command.package_key)
         return
     if not key_belongs_to(command.package_key, envelope.tenantid):
         raise Unprocessable("package key lies outside the tenant's storage")
@@ -49,11 +52,15 @@ async def measure_upload(event: UploadReceived, envelope: Envelope, *, store: Ob
 
 
 async def upload_received(event: UploadReceived, envelope: Envelope, uow: UnitOfWork, stored: StoredObject, *,
-                          wake_worker: Callable[[], None]) -> None:
+                          wake_worker: Callable[[], None], store: ObjectStore) -> None:
     """Send another system's stored package down the REST upload's path, once per idempotency key."""
     # Other systems cannot know our job ids; the command shows the job to the projection as an upload would.
     job_id = stable_id(envelope.tenantid, "upload", event.idempotency_key)
     if await repository.exists_for_job(uow.session, job_id):
+        return
+    if await repository.job_purged(uow.session, envelope.tenantid, job_id):
+        # The same upload sent again after its job was purged: ingesting it would bring the job's data back.
+        await package_deletion.delete_purged_upload(store, envelope.tenantid, stored.key)
         return
     key = stored.key
     filename = event.filename or key.rsplit("/", 1)[-1]

@@ -38,8 +38,19 @@ cancelled_jobs = Table(
     "cancelled_jobs",
     metadata,
     Column("job_id", String(200), primary_key=True),
-    Column("cancelled_at", UtcDateTime(), nullable=False, server_default=func.now()),
+    Column("cancelled_at", UtcDateTime(), nullable=False, server_default=func.now(), index=True),
 )
+"""Jobs cancelled before their package arrived; forgotten with the processed messages, when none can arrive."""
+
+purged_jobs = Table(
+    "purged_jobs",
+    metadata,
+    Column("tenant_id", String(200), primary_key=True),
+    Column("job_id", String(200), primary_key=True),
+    Column("purged_at", UtcDateTime(), nullable=False, server_default=func.now(), index=True),
+)
+"""Jobs purged, so a package or upload arriving after the purge is deleted rather than ingested; forgotten with
+the processed messages, when none can arrive any more."""
 
 documents = Table(
     "documents",

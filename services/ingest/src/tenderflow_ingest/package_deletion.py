@@ -7,6 +7,7 @@ from tenderflow_common.contracts.jobs import JobPurged
 from tenderflow_common.envelope import Envelope
 from tenderflow_common.storage import ObjectStore, key_belongs_to, tenant_key
 from tenderflow_common.unit_of_work import UnitOfWork
+from tenderflow_ingest import repository
 from tenderflow_ingest.models import cancelled_jobs, documents, packages
 
 
@@ -31,8 +32,16 @@ async def stored_keys(session: AsyncSession, package_ids: list[str]) -> list[str
 
 
 async def job_purged(event: JobPurged, envelope: Envelope, uow: UnitOfWork, *, store: ObjectStore) -> None:
-    """Delete the job's package with its upload and extracted text; a repeat finds nothing left to delete."""
+    """Delete the job's package with its upload and extracted text, and remember the purge for a package that has
+    not arrived yet; a repeat finds nothing left to delete."""
     package_ids = list((await uow.session.execute(select(packages.c.id).where(
         packages.c.job_id == envelope.jobid, packages.c.tenant_id == envelope.tenantid))).scalars())
     await delete_packages(uow.session, store, envelope.tenantid, package_ids)
     await uow.session.execute(delete(cancelled_jobs).where(cancelled_jobs.c.job_id == envelope.jobid))
+    await repository.remember_purge(uow.session, envelope.tenantid, envelope.jobid)
+
+
+async def delete_purged_upload(store: ObjectStore, tenant_id: str, package_key: str) -> None:
+    """The upload of a job purged before its package arrived goes, and nothing of it is recorded."""
+    if key_belongs_to(package_key, tenant_id):  # never another tenant's object, whatever a message says
+        await store.delete(package_key)

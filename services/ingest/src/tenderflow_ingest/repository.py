@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tenderflow_common.contracts.shared import JobRequest
 from tenderflow_common.telemetry import current_trace_headers
 from tenderflow_common.work import Claimed
-from tenderflow_ingest.models import cancelled_jobs, documents, packages
+from tenderflow_ingest.models import cancelled_jobs, documents, packages, purged_jobs
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,17 @@ async def request_cancel(session: AsyncSession, job_id: str) -> None:
 
 async def job_cancelled(session: AsyncSession, job_id: str) -> bool:
     return await session.scalar(select(cancelled_jobs.c.job_id).where(cancelled_jobs.c.job_id == job_id)) is not None
+
+
+async def remember_purge(session: AsyncSession, tenant_id: str, job_id: str) -> None:
+    """Remember the purge, so a package or upload of the job that arrives later is deleted, not ingested."""
+    if not await job_purged(session, tenant_id, job_id):
+        await session.execute(insert(purged_jobs).values(tenant_id=tenant_id, job_id=job_id))
+
+
+async def job_purged(session: AsyncSession, tenant_id: str, job_id: str) -> bool:
+    return await session.scalar(select(purged_jobs.c.job_id).where(
+        purged_jobs.c.tenant_id == tenant_id, purged_jobs.c.job_id == job_id)) is not None
 
 
 async def cancel_requested(session: AsyncSession, package_id: str, *, lock: bool = False) -> bool:
