@@ -24,23 +24,26 @@ async def fold_batch(messages: list[tuple[Message, Envelope]], uow: UnitOfWork,
     The result is the same as folding them one by one: each job sees its own messages in the same order, and a
     message whose tenant is not its job's is ignored as it would be alone."""
     stored = await repository.get_many(uow.session, {envelope.jobid for _, envelope in messages}, for_update=True)
-    states = dict(stored)
+    drafts: dict[str, projection.Draft] = {}
     for message, envelope in messages:
-        state = states.get(envelope.jobid) or projection.new_job(envelope)
-        if state.tenant_id != envelope.tenantid:
+        job = drafts.get(envelope.jobid)
+        if job is None:
+            job = drafts[envelope.jobid] = projection.Draft(stored.get(envelope.jobid) or projection.new_job(envelope))
+        if job.tenant_id != envelope.tenantid:
             continue
-        was_terminal, was_purged = state.terminal, state.status == "purged"
-        state = states[envelope.jobid] = projection.apply(state, message, envelope)
-        if state.terminal and not was_terminal:
-            uow.after_commit(functools.partial(job_metrics.observe_end, state))
-        if isinstance(message, CancelJob | JobStalled) and state.terminal and not was_terminal:
+        was_terminal, was_purged = job.terminal, job.status == "purged"
+        projection.fold(job, message, envelope)
+        if job.terminal and not was_terminal:
+            uow.after_commit(functools.partial(job_metrics.observe_end, job.freeze()))
+        if isinstance(message, CancelJob | JobStalled) and job.terminal and not was_terminal:
             # A stalled job's work is stopped like a cancelled one's, so a late worker spends nothing on it.
             reason = message.reason if isinstance(message, CancelJob) else "stalled"
             await uow.emit(envelope.follow(JobCancelRequested(reason=reason), source=SOURCE,
                                            message_id=stable_id(envelope.jobid, "cancel-requested")))
-        if isinstance(message, PurgeJob) and state.status == "purged" and not was_purged:
+        if isinstance(message, PurgeJob) and job.status == "purged" and not was_purged:
             await uow.emit(envelope.follow(JobPurged(reason="deleted"), source=SOURCE,
                                            message_id=stable_id(envelope.jobid, "purged")))
+    states = {job_id: job.freeze() for job_id, job in drafts.items()}
     await repository.save_many(uow.session, [state for job_id, state in states.items() if job_id not in stored],
                                new=True)
     await repository.update_many(uow.session, [state for job_id, state in states.items() if job_id in stored], stored)

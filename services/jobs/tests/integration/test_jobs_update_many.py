@@ -1,12 +1,13 @@
 """Overwriting a poll's jobs on PostgreSQL: a job whose file or error lists did not change keeps them, one whose
 lists changed gets the new ones, and every other column is written either way."""
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tenderflow_common.db import create_engine, session_factory
-from tenderflow_jobs import projection, repository
+from tenderflow_jobs import repository
 from tenderflow_jobs.models import metadata
 from tenderflow_jobs.projection import JobState
 
@@ -32,8 +33,8 @@ async def test_only_changed_lists_are_sent_and_every_change_is_kept(fresh_databa
         async with sessions.begin() as session:
             stored = await repository.get_many(session, ["same", "other"], for_update=True)
             later = T0 + timedelta(seconds=5)
-            counted = projection.replace(stored["same"], pages=12, updated_at=later, version=3)
-            refiled = projection.replace(stored["other"], files=[*FILES, {"name": "b.pdf", "accepted": False}],
+            counted = dataclasses.replace(stored["same"], pages=12, updated_at=later, version=3)
+            refiled = dataclasses.replace(stored["other"], files=[*FILES, {"name": "b.pdf", "accepted": False}],
                                          errors=[{"code": "x", "message": "m", "correlation_id": "c"}],
                                          files_total=2, status="failed", version=4)
             await repository.update_many(session, [counted, refiled], stored)
