@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tenderflow_common.messaging_tables import MessagingTables
 from tenderflow_common.settings import MessagingSettings
-from tenderflow_common.work import WakeablePoll
+from tenderflow_common.sweeps import periodic_sweep
 
 
 class MessagingHousekeeping:
@@ -21,14 +21,15 @@ class MessagingHousekeeping:
         self._sessions = sessions
         self._tables = tables
         self._settings = settings
-        self._loop = WakeablePoll("messaging housekeeping", self.delete_some, settings.housekeeping_interval_seconds)
+        self._loop = periodic_sweep("messaging housekeeping", self.delete_some, settings.housekeeping_interval_seconds,
+                                    batch=settings.housekeeping_batch)
 
-    async def delete_some(self, now: datetime | None = None) -> bool:
-        """One batch from each table; whether either was full, so the loop goes on at once."""
+    async def delete_some(self, now: datetime | None = None) -> int:
+        """One batch from each table; the larger count, so a full batch of either goes on at once."""
         now = now or datetime.now(UTC)
         processed = await self.delete_processed(now - timedelta(hours=self._settings.processed_retention_hours))
         published = await self.delete_published(now - timedelta(hours=self._settings.outbox_retention_hours))
-        return max(processed, published) >= self._settings.housekeeping_batch
+        return max(processed, published)
 
     async def delete_processed(self, before: datetime) -> int:
         """Forget messages handled before `before`: the topics no longer hold them, so none can come again."""

@@ -41,8 +41,8 @@ async def test_old_processed_rows_and_old_published_outbox_rows_go_in_batches(tm
             outbox = set(await session.scalars(select(tables.outbox.c.message_id)))
         assert processed == {"recent"}
         assert outbox == {"published-just-now", "never-published"}
-        assert rounds == [True, True, False, False], "a full batch asks for another round at once, a short one not"
-        assert again is False
+        assert rounds == [2, 2, 1, 0], "the larger of the two tables' batches, each at most housekeeping_batch"
+        assert again == 0
     finally:
         await engine.dispose()
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tenderflow_common.work import WakeablePoll
+from tenderflow_common.sweeps import periodic_sweep
 from tenderflow_gateway import repository
 
 BATCH = 1000
@@ -17,14 +17,12 @@ class SubmissionSweep:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], keep_hours: float) -> None:
         self._sessions = sessions
         self._keep = timedelta(hours=keep_hours)
-        self._loop = WakeablePoll("submission sweep", self.forget_some, SWEEP_SECONDS)
+        self._loop = periodic_sweep("submission sweep", self.forget_some, SWEEP_SECONDS, batch=BATCH)
 
-    async def forget_some(self, now: datetime | None = None) -> bool:
-        """One batch; whether it was full, so the loop goes on at once."""
+    async def forget_some(self, now: datetime | None = None) -> int:
+        """One batch; how many were forgotten, so a full batch goes on at once."""
         async with self._sessions() as session, session.begin():
-            forgotten = await repository.forget_submissions_before(session, (now or datetime.now(UTC)) - self._keep,
-                                                                   BATCH)
-        return forgotten >= BATCH
+            return await repository.forget_submissions_before(session, (now or datetime.now(UTC)) - self._keep, BATCH)
 
     async def run(self) -> None:
         await self._loop.run()

@@ -7,6 +7,7 @@ import redis.asyncio as redis
 from tenderflow_common.internal_auth import InternalAuth
 from tenderflow_common.internal_tokens import InternalTokenVerifier
 from tenderflow_common.service import Service, ServiceRuntime, create_service
+from tenderflow_common.sweeps import periodic_sweep
 from tenderflow_common.transport import Transport
 from tenderflow_jobs import api, consumers, job_metrics
 from tenderflow_jobs.models import messaging
@@ -32,8 +33,11 @@ def build_service(settings: JobsSettings | None = None, transport: Transport | N
     runtime.samplers.append(job_metrics.open_jobs_sampler(runtime.sessions))
     verifier = InternalTokenVerifier(runtime.settings.platform.signing_key, "jobs", callers=["gateway"])
     router = api.internal_router(runtime.database, InternalAuth(verifier), views)
-    stalls = StallSweep(runtime.transaction, runtime.settings.stall_seconds).loop(runtime.settings.stall_sweep_seconds)
-    retention = RetentionSweep.configured(runtime.transaction, runtime.settings)
+    settings = runtime.settings
+    stalls = periodic_sweep("stall sweep", StallSweep(runtime.transaction, settings.stall_seconds).sweep,
+                            settings.stall_sweep_seconds)
+    retention = periodic_sweep("retention sweep", RetentionSweep.configured(runtime.transaction, settings).sweep,
+                               settings.retention_sweep_seconds)
     return create_service(runtime, [router], title="Tenderflow jobs",
                           description="The job projection, folded from every command and event.",
                           background=[stalls.run, retention.run, *([views.run] if views else [])],

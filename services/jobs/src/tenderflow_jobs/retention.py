@@ -11,7 +11,6 @@ from tenderflow_common import advisory_locks
 from tenderflow_common.contracts.jobs import TERMINAL_STATUSES, JobPurged
 from tenderflow_common.envelope import Envelope, stable_id
 from tenderflow_common.unit_of_work import Transaction
-from tenderflow_common.work import WakeablePoll
 from tenderflow_jobs.models import jobs
 from tenderflow_jobs.settings import JobsSettings
 
@@ -62,18 +61,7 @@ class RetentionSweep:
         return or_(false(), *conditions)
 
     @classmethod
-    def configured(cls, transaction: Transaction, settings: JobsSettings) -> WakeablePoll:
-        """The sweep the settings describe, as a loop; a purged job's row outlives its messages' redelivery."""
-        sweep = cls(transaction, settings.retention_days, settings.tenant_retention_days,
-                    timedelta(hours=settings.messaging.processed_retention_hours))
-        return sweep.loop(settings.retention_sweep_seconds)
-
-    def loop(self, poll_seconds: float) -> WakeablePoll:
-        """Sweeps every `poll_seconds`; never at once again, since the jobs found stay finished until their purge
-        is folded, and a repeat would only find them again."""
-
-        async def step() -> bool:
-            await self.sweep()
-            return False
-
-        return WakeablePoll("retention sweep", step, poll_seconds)
+    def configured(cls, transaction: Transaction, settings: JobsSettings) -> "RetentionSweep":
+        """The sweep the settings describe; a purged job's row outlives its messages' redelivery."""
+        return cls(transaction, settings.retention_days, settings.tenant_retention_days,
+                   timedelta(hours=settings.messaging.processed_retention_hours))

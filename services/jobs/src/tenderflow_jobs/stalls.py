@@ -10,7 +10,6 @@ from tenderflow_common import advisory_locks
 from tenderflow_common.contracts.jobs import TERMINAL_STATUSES, JobStalled
 from tenderflow_common.envelope import Envelope, stable_id
 from tenderflow_common.unit_of_work import Transaction
-from tenderflow_common.work import WakeablePoll
 from tenderflow_jobs.models import jobs
 
 log = logging.getLogger(__name__)
@@ -49,13 +48,3 @@ class StallSweep:
                                                   "idle_since": row.updated_at.isoformat(),
                                                   "correlation_id": envelope.correlationid})
         return len(rows)
-
-    def loop(self, poll_seconds: float) -> WakeablePoll:
-        """Sweeps every `poll_seconds`; never at once again, since the jobs found stay open until their stall is
-        folded, and a repeat would only find them again."""
-
-        async def step() -> bool:
-            await self.sweep()
-            return False
-
-        return WakeablePoll("stall sweep", step, poll_seconds)
