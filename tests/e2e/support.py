@@ -1,9 +1,10 @@
-"""What the end-to-end tests share: real tender files, tenants with keys, waiting for a job to end, and what the
-databases and the storage still hold of something deleted."""
+"""What the end-to-end tests share: real tender files, tenants with keys, uploading and waiting for a job to end,
+and what the databases and the storage still hold of something deleted, until nothing."""
 
 import asyncio
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -62,15 +63,37 @@ def stored_files(storage: Path, tenant_id: str) -> list[str]:
     return sorted(str(path.relative_to(storage)) for path in folder.rglob("*") if path.is_file())
 
 
-async def wait_for_end(client: httpx.AsyncClient, job_url: str, timeout_seconds: float = 150) -> dict:
-    """Poll a job until it succeeds, fails or is cancelled."""
+async def wait_until_gone(databases: dict[str, str], queries: dict[str, list[str]], files: Callable[[], list[str]],
+                          timeout_seconds: float = 60, **params: str) -> None:
+    """Poll until every query counts 0 and `files` lists none; fails saying what is left."""
+    deadline = time.monotonic() + timeout_seconds
+    while True:
+        counts, left = await row_counts(databases, queries, **params), files()
+        if not left and all(count == 0 for service in counts.values() for count in service):
+            return
+        assert time.monotonic() < deadline, f"left over: {counts}, files: {left}"
+        await asyncio.sleep(0.5)
+
+
+async def wait_for_end(client: httpx.AsyncClient, job_url: str, timeout_seconds: float = 150,
+                       statuses: tuple[str, ...] = TERMINAL) -> dict:
+    """Poll a job until it reaches one of `statuses` (by default: succeeds, fails or is cancelled)."""
     deadline = time.monotonic() + timeout_seconds
     job: dict = {}
     while time.monotonic() < deadline:
         response = await client.get(job_url)
         assert response.status_code == 200, response.text
         job = response.json()
-        if job["status"] in TERMINAL:
+        if job["status"] in statuses:
             return job
         await asyncio.sleep(0.3)
-    raise AssertionError(f"job did not finish: {job}")
+    raise AssertionError(f"job did not reach {statuses}: {job}")
+
+
+async def upload_into(client: httpx.AsyncClient, package: Path, workspace: str) -> dict:
+    """Upload a package into a workspace (by id or name) and wait for its job to end."""
+    with package.open("rb") as file:
+        response = await client.post("/v1/documents", files={"file": (package.name, file, "application/zip")},
+                                     data={"workspace": workspace})
+    assert response.status_code == 202, response.text
+    return await wait_for_end(client, response.headers["location"])

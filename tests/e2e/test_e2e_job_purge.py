@@ -4,7 +4,6 @@ holds anything of it, the API says `purged`, and the purge event delivered again
 import asyncio
 import json
 import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -17,7 +16,15 @@ from tenderflow_common.db import create_engine, session_factory
 from tenderflow_common.envelope import Envelope
 from tenderflow_common.topics import JOBS_EVENTS
 
-from .support import row_counts, stored_files, tenant_with_key, tender_package, wait_for_end
+from .support import (
+    row_counts,
+    stored_files,
+    tenant_with_key,
+    tender_package,
+    upload_into,
+    wait_for_end,
+    wait_until_gone,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -43,14 +50,6 @@ def stack_env() -> dict[str, str]:
             "TENDERFLOW_JOBS_RETENTION_SWEEP_SECONDS": "1"}
 
 
-async def upload(client: httpx.AsyncClient, package: Path) -> dict:
-    with package.open("rb") as file:
-        response = await client.post("/v1/documents", files={"file": (package.name, file, "application/zip")},
-                                     data={"workspace": "harbour"})
-    assert response.status_code == 202, response.text
-    return await wait_for_end(client, response.headers["location"])
-
-
 async def left_over(stack, job_id: str, queries: dict[str, list[str]] = LEFT_OVER) -> dict[str, list[int]]:
     return await row_counts(stack.databases, queries, job=job_id, package=package_id_of(job_id))
 
@@ -63,14 +62,9 @@ def files_of(stack, tenant_id: str, job_id: str) -> list[str]:
 
 async def wait_until_purged(client: httpx.AsyncClient, stack, tenant_id: str, job_id: str,
                             queries: dict[str, list[str]] = LEFT_OVER) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        counts, files = await left_over(stack, job_id, queries), files_of(stack, tenant_id, job_id)
-        status = (await client.get(f"/v1/jobs/{job_id}")).json()["status"]
-        if status == "purged" and not files and all(n == 0 for service in counts.values() for n in service):
-            return
-        assert time.monotonic() < deadline, f"status {status}, left over: {counts}, files: {files}"
-        await asyncio.sleep(0.5)
+    await wait_for_end(client, f"/v1/jobs/{job_id}", 60, statuses=("purged",))
+    await wait_until_gone(stack.databases, queries, lambda: files_of(stack, tenant_id, job_id),
+                          job=job_id, package=package_id_of(job_id))
 
 
 async def purge_event(database_url: str, job_id: str) -> Envelope:
@@ -111,7 +105,8 @@ async def test_a_purged_job_leaves_nothing_and_a_second_purge_changes_nothing(st
     _, other_key = await tenant_with_key(stack.databases["gateway"], "intruder")
     package = tender_package(tmp_path)
     async with httpx.AsyncClient(base_url=stack.gateway_url, headers={"X-API-Key": key}, timeout=30) as client:
-        deleted, expiring = await asyncio.gather(upload(client, package), upload(client, package))
+        deleted, expiring = await asyncio.gather(upload_into(client, package, "harbour"),
+                                                   upload_into(client, package, "harbour"))
         assert deleted["status"] == expiring["status"] == "succeeded", (deleted, expiring)
         job_id, url = deleted["job_id"], f"/v1/jobs/{deleted['job_id']}"
         before, kept = await left_over(stack, job_id), await left_over(stack, expiring["job_id"])

@@ -2,13 +2,11 @@
 name, read, and deleted, after which no database and no stored file holds anything of it."""
 
 import asyncio
-import time
-from pathlib import Path
 
 import httpx
 import pytest
 
-from .support import row_counts, stored_files, tenant_with_key, tender_package, wait_for_end
+from .support import row_counts, stored_files, tenant_with_key, tender_package, upload_into, wait_until_gone
 
 pytestmark = pytest.mark.e2e
 
@@ -24,14 +22,6 @@ LEFT_OVER = {
 }
 
 
-async def upload(client: httpx.AsyncClient, package: Path, workspace: str) -> dict:
-    with package.open("rb") as file:
-        response = await client.post("/v1/documents", files={"file": (package.name, file, "application/zip")},
-                                     data={"workspace": workspace})
-    assert response.status_code == 202, response.text
-    return await wait_for_end(client, response.headers["location"])
-
-
 async def test_a_deleted_workspace_leaves_nothing_in_any_database_or_in_storage(stack, tmp_path):
     tenant_id, key = await tenant_with_key(stack.databases["gateway"], "harbour-authority")
     _, other_key = await tenant_with_key(stack.databases["gateway"], "intruder")
@@ -42,7 +32,8 @@ async def test_a_deleted_workspace_leaves_nothing_in_any_database_or_in_storage(
         workspace_id = created.json()["id"]
         url = f"/v1/workspaces/{workspace_id}"
 
-        by_id, by_name = await asyncio.gather(upload(client, package, workspace_id), upload(client, package, "harbour"))
+        by_id, by_name = await asyncio.gather(upload_into(client, package, workspace_id),
+                                              upload_into(client, package, "harbour"))
         assert by_id["status"] == by_name["status"] == "succeeded", (by_id, by_name)
         assert [w["name"] for w in (await client.get("/v1/workspaces")).json()["workspaces"]] == ["harbour"]
         workspace = (await client.get(url)).json()
@@ -61,14 +52,8 @@ async def test_a_deleted_workspace_leaves_nothing_in_any_database_or_in_storage(
         assert deleted.status_code == 204, deleted.text
         assert (await client.get(url)).status_code == 404
 
-        deadline = time.monotonic() + 30
-        while True:
-            counts = await row_counts(stack.databases, LEFT_OVER, workspace=workspace_id, tenant=tenant_id)
-            files = stored_files(stack.work_dir / "storage", tenant_id)
-            if not files and all(count == 0 for service in counts.values() for count in service):
-                break
-            assert time.monotonic() < deadline, f"left over: {counts}, files: {files}"
-            await asyncio.sleep(0.5)
+        await wait_until_gone(stack.databases, LEFT_OVER, lambda: stored_files(stack.work_dir / "storage", tenant_id),
+                              workspace=workspace_id, tenant=tenant_id)
 
         # Job views stay as history; their results went with the workspace.
         job = (await client.get(f"/v1/jobs/{by_id['job_id']}")).json()
