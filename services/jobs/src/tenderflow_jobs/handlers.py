@@ -35,12 +35,12 @@ async def fold_batch(messages: list[tuple[Message, Envelope]], uow: UnitOfWork,
         projection.fold(job, message, envelope)
         if job.terminal and not was_terminal:
             uow.after_commit(functools.partial(job_metrics.observe_end, job.freeze()))
-        if isinstance(message, CancelJob | JobStalled) and job.terminal and not was_terminal:
+        if job.terminal and not was_terminal and isinstance(message, CancelJob | JobStalled):
             # A stalled job's work is stopped like a cancelled one's, so a late worker spends nothing on it.
             reason = message.reason if isinstance(message, CancelJob) else "stalled"
             await uow.emit(envelope.follow(JobCancelRequested(reason=reason), source=SOURCE,
                                            message_id=stable_id(envelope.jobid, "cancel-requested")))
-        if isinstance(message, PurgeJob) and job.status == "purged" and not was_purged:
+        if job.status == "purged" and not was_purged and isinstance(message, PurgeJob):
             await uow.emit(envelope.follow(JobPurged(reason="deleted"), source=SOURCE,
                                            message_id=stable_id(envelope.jobid, "purged")))
     states = {job_id: job.freeze() for job_id, job in drafts.items()}

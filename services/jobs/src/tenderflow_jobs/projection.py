@@ -120,16 +120,19 @@ def fold(job: Draft, message: Message, envelope: Envelope) -> None:
     idle_since = job.updated_at
     at = envelope.time
     job.updated_at, job.version = max(job.updated_at, at), job.version + 1
-    match message:
+    match message:  # a job's most frequent messages first: each case is an isinstance check
+        case questions.AnswerRecorded():
+            answered = job.questions_answered + 1
+            job.questions_answered = min(answered, job.questions_total) if job.questions_total else answered
+        case ingest.DocumentExtracted():
+            job.documents_extracted += 1
+            job.pages += message.pages
         case ingest.IngestPackage():
             job.filename, job.workspace, job.model = message.filename, message.request.workspace, message.request.model
             job.created_at = min(job.created_at, at)
         case ingest.PackageAccepted():
             advance(job, "ingesting")
             _with_files(job, message.files)
-        case ingest.DocumentExtracted():
-            job.documents_extracted += 1
-            job.pages += message.pages
         case ingest.PackageRejected():
             _with_files(job, message.files)
             finish(job, "failed", at, job_error(failures.PACKAGE_REJECTED, message.reason, envelope))
@@ -158,9 +161,6 @@ def fold(job: Draft, message: Message, envelope: Envelope) -> None:
         case questions.RunStarted():
             advance(job, "answering")
             job.questions_total, job.workspace_id = message.questions, message.workspace_id
-        case questions.AnswerRecorded():
-            answered = job.questions_answered + 1
-            job.questions_answered = min(answered, job.questions_total) if job.questions_total else answered
         case questions.RunCompleted():
             job.questions_total = job.questions_answered = message.questions
             job.answered_at = at
