@@ -193,7 +193,7 @@ class MessageConsumer:
         return {delivery.envelope.id for delivery in deliveries} - fresh_ids
 
     async def _mark_processed(self, session: AsyncSession, message_ids: list[str]) -> set[str]:
-        """Mark the message ids processed and return those that were not already, in one statement.
+        """Mark the message ids processed and return those that were not already (one statement when all are new).
 
         A replica marking the same id concurrently makes this wait for its transaction: the id then counts as
         processed if that one committed, and as new if it rolled back."""
@@ -202,9 +202,18 @@ class MessageConsumer:
         statement = insert_unless_present(processed, dialect)
         if dialect == "postgresql":
             # The ids travel as one array parameter: a row of parameters per id costs more than the insert itself.
-            ids = func.unnest(bindparam("message_ids", type_=postgresql.ARRAY(String)))
-            statement = statement.from_select(["consumer", "message_id"], select(literal(self.name), ids))
-            marked = await session.scalars(statement.returning(processed.c.message_id), {"message_ids": message_ids})
+            ids = select(literal(self.name), func.unnest(bindparam("message_ids", type_=postgresql.ARRAY(String))))
+            try:
+                # Most polls are all new, and a plain insert takes PostgreSQL about two thirds of the time of one
+                # that checks each row for a conflict and returns it; a repeat undoes it and takes the slow way.
+                async with session.begin_nested():
+                    await session.execute(insert(processed).from_select(["consumer", "message_id"], ids),
+                                          {"message_ids": message_ids})
+                return set(message_ids)
+            except IntegrityError:
+                statement = statement.from_select(["consumer", "message_id"], ids)
+                marked = await session.scalars(statement.returning(processed.c.message_id),
+                                               {"message_ids": message_ids})
         else:
             marked = await session.scalars(statement.returning(processed.c.message_id),
                                            [{"consumer": self.name, "message_id": id_} for id_ in message_ids])
