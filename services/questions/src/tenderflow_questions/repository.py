@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Row, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Row, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenderflow_common.contracts.questions import AnswerRow, Citation, QuestionSetBody, QuestionSetView
@@ -73,6 +73,14 @@ async def request_cancel(session: AsyncSession, job_id: str) -> None:
 
 async def job_cancelled(session: AsyncSession, job_id: str) -> bool:
     return await session.scalar(select(cancelled_jobs.c.job_id).where(cancelled_jobs.c.job_id == job_id)) is not None
+
+
+async def delete_runs(session: AsyncSession, *conditions: ColumnElement[bool]) -> None:
+    """Delete the runs that meet every condition, with their answers; a repeat finds nothing left."""
+    run_ids = list((await session.execute(select(runs.c.id).where(*conditions))).scalars())
+    if run_ids:
+        await session.execute(delete(answers).where(answers.c.run_id.in_(run_ids)))
+        await session.execute(delete(runs).where(runs.c.id.in_(run_ids)))
 
 
 async def tokens_spent(session: AsyncSession, run_id: str) -> int:

@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tenderflow_common.contracts.workspace import WorkspaceDeleted
 from tenderflow_common.envelope import Envelope
 from tenderflow_common.unit_of_work import UnitOfWork
-from tenderflow_questions.models import answers, deleted_workspaces, runs
+from tenderflow_questions import repository
+from tenderflow_questions.models import deleted_workspaces, runs
 
 
 async def workspace_deleted(event: WorkspaceDeleted, envelope: Envelope, uow: UnitOfWork) -> None:
@@ -17,12 +18,8 @@ async def workspace_deleted(event: WorkspaceDeleted, envelope: Envelope, uow: Un
 
     A run still answering finds its row gone and writes nothing more: its job was cancelled before the delete."""
     await remember_deletion(uow.session, envelope.tenantid, event.workspace_id, envelope.time)
-    run_ids = list((await uow.session.execute(select(runs.c.id).where(
-        runs.c.tenant_id == envelope.tenantid, runs.c.workspace_id == event.workspace_id))).scalars())
-    if not run_ids:
-        return
-    await uow.session.execute(delete(answers).where(answers.c.run_id.in_(run_ids)))
-    await uow.session.execute(delete(runs).where(runs.c.id.in_(run_ids)))
+    await repository.delete_runs(uow.session, runs.c.tenant_id == envelope.tenantid,
+                                 runs.c.workspace_id == event.workspace_id)
 
 
 async def remember_deletion(session: AsyncSession, tenant_id: str, workspace_id: str, at: datetime) -> None:
