@@ -7,12 +7,14 @@ a document by the source tag it was uploaded with, and embedding sends only what
 that each document arrived (AnythingLLM drops documents it fails to embed and still answers 200).
 """
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 from tenderflow_common.anythingllm import (
     AnythingLLMClient,
+    AnythingLLMNotFound,
     AnythingLLMRejected,
     AnythingLLMUnavailable,
     EmbeddingFailed,
@@ -40,6 +42,14 @@ class UploadFailed(AnythingLLMUnavailable):
         self.file = file
 
 
+class StillThere(AnythingLLMUnavailable):
+    """AnythingLLM answered the removal but still holds documents (its embedding changes fail silently)."""
+
+    def __init__(self, locations: list[str]) -> None:
+        super().__init__(f"AnythingLLM still holds {', '.join(locations)} after removing them")
+        self.locations = locations
+
+
 class NotEmbedded(AnythingLLMRejected):
     """AnythingLLM answered the embedding call but left documents out of the workspace."""
 
@@ -58,6 +68,15 @@ class DocumentText:
     file: str
     doc_type: str
     units: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Held:
+    """Documents AnythingLLM still holds: embedded in the workspace `slug`, and stored in the folder."""
+
+    slug: str
+    embedded: list[str]
+    stored: list[str]
 
 
 class AnythingLLMBackend:
@@ -130,6 +149,33 @@ class AnythingLLMBackend:
             if document_id is not None:
                 found.setdefault(document_id, document.location)
         return found
+
+    async def remove(self, workspace_id: str, document_ids: list[str], locations: list[str]) -> None:
+        """Take documents out of the workspace's AnythingLLM workspace and delete them from its storage: those at
+        the recorded locations and any stored for the document ids (an upload whose location was never recorded,
+        or one sent twice after a lost answer). Each step asks only for what is still there, so a repeat after a
+        crash finds nothing and changes nothing; a workspace, folder or document gone already counts as removed."""
+        held = await self._held(workspace_id, set(document_ids), set(locations))
+        if held.embedded:
+            with contextlib.suppress(AnythingLLMNotFound):  # the workspace went meanwhile, with its embeddings
+                await self.client.update_embeddings(held.slug, deletes=held.embedded)
+        if held.stored:
+            with contextlib.suppress(AnythingLLMNotFound):
+                await self.client.remove_documents(held.stored)
+        left = await self._held(workspace_id, set(document_ids), set(locations))
+        if left.embedded or left.stored:
+            raise StillThere(sorted({*left.embedded, *left.stored}))
+
+    async def _held(self, workspace_id: str, document_ids: set[str], locations: set[str]) -> "Held":
+        """Which of these documents the workspace's storage folder holds, and which its workspace has embedded."""
+        stored = sorted(document.location for document in await self.client.folder_documents(
+            document_folder(workspace_id)) if document.location in locations or _document_id(document) in document_ids)
+        found = await find_workspace(self.client, workspace_name(workspace_id))
+        workspace = await self.client.get_workspace(found.slug) if found is not None else None
+        if workspace is None:
+            return Held(slug="", embedded=[], stored=stored)
+        return Held(slug=workspace.slug, embedded=sorted((locations | set(stored)) & workspace.docpaths),
+                    stored=stored)
 
     async def delete_workspace(self, workspace_id: str) -> None:
         """Remove the AnythingLLM workspace (every one of that name, should a race have made two) and every

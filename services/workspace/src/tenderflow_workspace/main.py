@@ -11,6 +11,7 @@ from tenderflow_common.transport import Transport
 from tenderflow_workspace import api, consumers
 from tenderflow_workspace.anythingllm import AnythingLLMBackend
 from tenderflow_workspace.models import messaging
+from tenderflow_workspace.removing import Removing, removal_worker
 from tenderflow_workspace.search import IndexCache
 from tenderflow_workspace.settings import WorkspaceSettings
 from tenderflow_workspace.syncing import Syncing, sync_worker
@@ -20,17 +21,18 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def build_service(settings: WorkspaceSettings | None = None, transport: Transport | None = None) -> Service:
     """Workspace: indexes ingested packages (into AnythingLLM too, for workspaces on that backend, by a background
-    worker), and serves search and workspace management internally."""
+    worker; another removes purged packages from there), and serves search and workspace management internally."""
     settings = settings or WorkspaceSettings()
     runtime = ServiceRuntime("workspace", settings, messaging, MIGRATIONS, transport=transport)
     store = open_store(settings.storage)
     client = AnythingLLMClient.from_settings(settings.anythingllm) if settings.anythingllm.configured else None
     backend = AnythingLLMBackend(client, settings.anythingllm) if client is not None else None
     worker = sync_worker(Syncing(runtime.transaction, store, backend, settings.anythingllm_attempts))
-    runtime.consume(consumers.routes(store, settings.default_backend, worker.wake))
+    removals = removal_worker(Removing(runtime.transaction, backend))
+    runtime.consume(consumers.routes(store, settings.default_backend, worker.wake, removals.wake))
     indexes = IndexCache(runtime.sessions, settings.index_cache_size)
     verifier = InternalTokenVerifier(settings.platform.signing_key, "workspace", callers=["questions", "gateway"])
     router = api.internal_router(runtime.database, InternalAuth(verifier), indexes, backend)
     return create_service(runtime, [router], title="Tenderflow workspace",
-                          description="Workspaces, indexing and search.", background=[worker.run],
+                          description="Workspaces, indexing and search.", background=[worker.run, removals.run],
                           on_stop=[client.aclose] if client is not None else [])

@@ -61,29 +61,38 @@ chunks = Table(
     Column("language", String(8)),
 )
 
-anythingllm_syncs = Table(
+def claimed_task(name: str, *columns: Column, finished_index: bool = False) -> Table:
+    """A table of work claimed by a leased worker (tenderflow_common.work): what each task carries around its own
+    columns, and how far its claims and attempts have come."""
+    return Table(
+        name,
+        metadata,
+        Column("id", String(64), primary_key=True),
+        Column("job_id", String(200), nullable=False),
+        Column("tenant_id", String(200), nullable=False),
+        Column("correlation_id", String(200), nullable=False),
+        Column("cause_id", String(200), nullable=False),
+        *columns,
+        Column("status", String(20), nullable=False, index=True),
+        Column("cancel_requested", Boolean, nullable=False),
+        Column("attempts", Integer, nullable=False, server_default="0"),
+        Column("last_error", String(500)),
+        Column("claimed_at", UtcDateTime()),
+        # Counts the claims; the current one is the holder's fencing token (tenderflow_common.work).
+        Column("claims", Integer, nullable=False, server_default="0"),
+        # The W3C context of the request that created the task, so its steps join that trace after any resume.
+        Column("trace_context", JSON),
+        Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
+        Column("finished_at", UtcDateTime(), index=finished_index),
+    )
+
+
+anythingllm_syncs = claimed_task(
     "anythingllm_syncs",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    Column("job_id", String(200), nullable=False),
-    Column("tenant_id", String(200), nullable=False),
-    Column("correlation_id", String(200), nullable=False),
-    Column("cause_id", String(200), nullable=False),
     Column("workspace_id", String(64), ForeignKey("workspaces.id"), nullable=False),
     Column("package_id", String(64), nullable=False),
     Column("request", JSON, nullable=False),
     Column("documents", JSON, nullable=False),
-    Column("status", String(20), nullable=False, index=True),
-    Column("cancel_requested", Boolean, nullable=False),
-    Column("attempts", Integer, nullable=False, server_default="0"),
-    Column("last_error", String(500)),
-    Column("claimed_at", UtcDateTime()),
-    # Counts the claims; the current one is the holder's fencing token (tenderflow_common.work).
-    Column("claims", Integer, nullable=False, server_default="0"),
-    # The W3C context of the request that created the task, so its steps join that trace after any resume.
-    Column("trace_context", JSON),
-    Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),
-    Column("finished_at", UtcDateTime()),
 )
 """A package to upload and embed into the workspace's AnythingLLM workspace, claimed by a leased worker."""
 
@@ -95,3 +104,14 @@ anythingllm_documents = Table(
     Column("location", String(1000), nullable=False),
 )
 """Where AnythingLLM stores each uploaded document (the `location` that embedding and deleting take)."""
+
+anythingllm_removals = claimed_task(
+    "anythingllm_removals",
+    # No foreign key: the workspace may be deleted before the removal runs (its AnythingLLM workspace goes too).
+    Column("workspace_id", String(64), nullable=False),
+    Column("document_ids", JSON, nullable=False),
+    Column("locations", JSON, nullable=False),
+    finished_index=True,
+)
+"""A purged package's documents to take out of the workspace's AnythingLLM workspace and storage, claimed by a
+leased worker; a finished one is forgotten with the processed messages."""

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import Table, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenderflow_common.envelope import stable_id
@@ -11,6 +11,7 @@ from tenderflow_common.telemetry import current_trace_headers
 from tenderflow_workspace.builtin import Chunk
 from tenderflow_workspace.models import (
     anythingllm_documents,
+    anythingllm_removals,
     anythingllm_syncs,
     chunks,
     deleted_workspaces,
@@ -168,16 +169,14 @@ async def add_sync(session: AsyncSession, **values) -> None:
                                                            trace_context=current_trace_headers(), **values))
 
 
-async def count_attempt(session: AsyncSession, sync_id: str) -> int:
-    """One more try of a sync; how many there have been, this one included."""
-    await session.execute(update(anythingllm_syncs).where(anythingllm_syncs.c.id == sync_id)
-                          .values(attempts=anythingllm_syncs.c.attempts + 1))
-    return await session.scalar(select(anythingllm_syncs.c.attempts).where(anythingllm_syncs.c.id == sync_id)) or 0
+async def count_attempt(session: AsyncSession, tasks: Table, task_id: str) -> int:
+    """One more try of a sync or removal; how many there have been, this one included."""
+    await session.execute(update(tasks).where(tasks.c.id == task_id).values(attempts=tasks.c.attempts + 1))
+    return await session.scalar(select(tasks.c.attempts).where(tasks.c.id == task_id)) or 0
 
 
-async def note_sync_error(session: AsyncSession, sync_id: str, error: str) -> None:
-    await session.execute(update(anythingllm_syncs).where(anythingllm_syncs.c.id == sync_id)
-                          .values(last_error=error[:500]))
+async def note_error(session: AsyncSession, tasks: Table, task_id: str, error: str) -> None:
+    await session.execute(update(tasks).where(tasks.c.id == task_id).values(last_error=error[:500]))
 
 
 async def last_sync_error(session: AsyncSession, sync_id: str) -> str | None:
@@ -202,3 +201,11 @@ async def record_remote_locations(session: AsyncSession, workspace_id: str, loca
 async def count_documents(session: AsyncSession, workspace_id: str, package_id: str) -> int:
     return await session.scalar(select(func.count()).select_from(documents).where(
         documents.c.workspace_id == workspace_id, documents.c.package_id == package_id)) or 0
+
+
+async def add_removal(session: AsyncSession, **values) -> None:
+    """A pending removal, once: a second delivery of the same purge finds it there."""
+    if await session.scalar(select(anythingllm_removals.c.id).where(anythingllm_removals.c.id == values["id"])):
+        return
+    await session.execute(insert(anythingllm_removals).values(status="pending", cancel_requested=False,
+                                                              trace_context=current_trace_headers(), **values))

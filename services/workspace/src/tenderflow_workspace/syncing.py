@@ -74,7 +74,7 @@ def sync_worker(syncing: Syncing, *, heartbeat_seconds: float = HEARTBEAT_SECOND
 async def sync_package(task: SyncTask, claim: Claim, *, syncing: Syncing) -> None:
     """Upload, embed and verify the package's documents; end the sync with its event."""
     async with syncing.transaction() as uow:
-        attempt = await repository.count_attempt(uow.session, task.id)
+        attempt = await repository.count_attempt(uow.session, anythingllm_syncs, task.id)
     if syncing.backend is None:
         await _fail(task, NOT_CONFIGURED, syncing)
         return
@@ -87,7 +87,7 @@ async def sync_package(task: SyncTask, claim: Claim, *, syncing: Syncing) -> Non
             await _fail(task, f"{reason} (after {attempt} attempts)", syncing)
             return
         async with syncing.transaction() as uow:
-            await repository.note_sync_error(uow.session, task.id, reason)
+            await repository.note_error(uow.session, anythingllm_syncs, task.id, reason)
         raise  # the lease runs out and the sync is claimed again
     except (AnythingLLMUnauthorized, AnythingLLMRejected) as error:
         await _fail(task, _reason(error), syncing)

@@ -1,0 +1,193 @@
+"""A purged package's documents leave the AnythingLLM server too (embedded and stored), while another package's
+documents in the same workspace stay: removed by a leased worker after the purge's transaction, safe to repeat
+after a crash or a second delivery, and carried through a server that fails for a while."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import delete, select, update
+
+from tenderflow_common.anythingllm import AnythingLLMClient, AnythingLLMUnavailable
+from tenderflow_common.contracts.ingest import IngestedDocument, PackageIngested, package_id_of
+from tenderflow_common.contracts.jobs import JobPurged
+from tenderflow_common.contracts.shared import JobRequest
+from tenderflow_common.envelope import Envelope, stable_id
+from tenderflow_common.in_memory import InMemoryTransport
+from tenderflow_common.migrations import upgrade_to_head
+from tenderflow_common.service import ServiceRuntime
+from tenderflow_common.settings import AnythingLLMSettings, StorageSettings
+from tenderflow_common.storage import LocalObjectStore, tenant_key
+from tenderflow_common.testing.anythingllm_fake import FakeAnythingLLM
+from tenderflow_workspace import handlers
+from tenderflow_workspace.anythingllm import AnythingLLMBackend
+from tenderflow_workspace.job_purge import job_purged
+from tenderflow_workspace.main import MIGRATIONS, build_service
+from tenderflow_workspace.models import anythingllm_documents, anythingllm_removals, anythingllm_syncs, documents
+from tenderflow_workspace.removing import Removing, removal_worker
+from tenderflow_workspace.settings import WorkspaceSettings
+from tenderflow_workspace.syncing import Syncing, sync_worker
+
+pytestmark = pytest.mark.integration
+TENANT = "acme"
+UNITS = [{"text": "Contract notice. The buyer is the Port of Oslo. " * 10, "page": 1, "path": None, "row": None},
+         {"text": "Time limit for receipt of tenders: 15 March 2026 at 12:00.", "page": 2, "path": None, "row": None}]
+EMBEDDINGS, REMOVALS = "/workspace/*/update-embeddings", "/system/remove-documents"
+
+
+@dataclass
+class Harness:
+    runtime: ServiceRuntime
+    store: LocalObjectStore
+    fake: FakeAnythingLLM
+    syncing: Syncing
+    removing: Removing
+    wakes: int = 0
+
+    async def indexed(self, job_id: str) -> list[str]:
+        """Index an upload job's package of two files into the workspace `harbour` and sync it to AnythingLLM;
+        where AnythingLLM stores its documents."""
+        package_id = package_id_of(job_id)
+        indexed = []
+        for file in ("notice.pdf", "terms.pdf"):
+            document_id = stable_id(package_id, file)
+            key = tenant_key(TENANT, "packages", package_id, "documents", f"{document_id}.json")
+            await self.store.put_bytes(key, json.dumps({"file": file, "doc_type": "pdf", "units": UNITS}).encode())
+            indexed.append(IngestedDocument(document_id=document_id, file=file, doc_type="pdf", pages=2, text_key=key))
+        event = PackageIngested(package_id=package_id, request=JobRequest(workspace="harbour"), documents=indexed)
+        envelope = Envelope.wrap(event, source="test", tenant_id=TENANT, job_id=job_id)
+        prepared = await handlers.read_chunks(event, envelope, store=self.store)
+        async with self.runtime.transaction() as uow:
+            await handlers.index_package(event, envelope, uow, prepared, default_backend="anythingllm")
+        assert await sync_worker(self.syncing).run_next()
+        async with self.runtime.sessions() as session:
+            return sorted((await session.scalars(select(anythingllm_documents.c.location).join(documents).where(
+                documents.c.package_id == package_id))).all())
+
+    async def purge(self, job_id: str) -> None:
+        """Deliver the job's purge to the workspace's handler, as the consumer does."""
+        event = JobPurged(reason="deleted")
+        async with self.runtime.transaction() as uow:
+            await job_purged(event, Envelope.wrap(event, source="tenderflow/jobs", tenant_id=TENANT, job_id=job_id),
+                             uow, wake_removal=self._wake)
+
+    def _wake(self) -> None:
+        self.wakes += 1
+
+    async def remove(self) -> bool:
+        """Claim the next removal (one whose holder was killed, once its lease ran out) and run it."""
+        return await removal_worker(self.removing).run_next()
+
+    async def lease_runs_out(self) -> None:
+        async with self.runtime.sessions() as session, session.begin():
+            await session.execute(update(anythingllm_removals).values(
+                claimed_at=datetime.now(UTC) - timedelta(minutes=5)))
+
+    async def removals(self) -> list:
+        async with self.runtime.sessions() as session:
+            return (await session.execute(select(anythingllm_removals))).all()
+
+    def held(self) -> tuple[set[str], set[str], set[str]]:
+        """What the fake AnythingLLM holds: stored documents, embedded documents, and documents with vectors."""
+        return (set(self.fake.documents), {row["docpath"] for row in self.fake.workspace_documents},
+                {vector["docpath"] for vector in self.fake.vectors})
+
+
+@pytest.fixture
+async def harness(fresh_database_url: str, tmp_path: Path, fake_anythingllm: FakeAnythingLLM
+                  ) -> AsyncIterator[Harness]:
+    anythingllm = AnythingLLMSettings(base_url=fake_anythingllm.base_url, api_key=SecretStr(fake_anythingllm.api_key),
+                                      read_timeout_seconds=2.0, embed_timeout_seconds=5.0)
+    settings = WorkspaceSettings(database_url=fresh_database_url, storage=StorageSettings(root=tmp_path / "storage"),
+                                 default_backend="anythingllm", anythingllm=anythingllm)
+    service = build_service(settings, transport=InMemoryTransport())
+    await upgrade_to_head(MIGRATIONS, service.runtime.database_url)
+    client = AnythingLLMClient.from_settings(anythingllm, retry_wait_seconds=0.01)
+    backend = AnythingLLMBackend(client, anythingllm)
+    store = LocalObjectStore(tmp_path / "storage")
+    try:
+        yield Harness(service.runtime, store, fake_anythingllm, Syncing(service.runtime.transaction, store, backend, 3),
+                      Removing(service.runtime.transaction, backend))
+    finally:
+        await client.aclose()
+        for hook in service.on_stop:
+            await hook()
+        await service.runtime.engine.dispose()
+
+
+async def test_a_purged_package_leaves_anythingllm_and_a_second_purge_changes_nothing(harness: Harness):
+    purged, kept = await harness.indexed("job-purged"), await harness.indexed("job-kept")
+    assert len(purged) == 2 and all(set(purged) <= held for held in harness.held())
+
+    await harness.purge("job-purged")
+    assert all(set(purged) <= held for held in harness.held()), "the consumer's transaction calls no server"
+    assert harness.wakes == 1
+    assert await harness.remove()
+
+    for held in harness.held():
+        assert not held & set(purged), "neither stored nor embedded nor in the vectors"
+        assert set(kept) <= held, "the other package in the same workspace stays"
+    [removal] = await harness.removals()
+    assert removal.status == "removed" and removal.attempts == 1
+    assert [call.json()["deletes"] for call in harness.fake.calls("POST", EMBEDDINGS)][-1] == purged
+    assert [call.json()["names"] for call in harness.fake.calls("DELETE", REMOVALS)] == [purged]
+
+    writes = len(harness.fake.calls("POST")) + len(harness.fake.calls("DELETE"))
+    await harness.purge("job-purged")
+    assert not await harness.remove(), "a second delivery finds nothing to remove"
+    assert len(harness.fake.calls("POST")) + len(harness.fake.calls("DELETE")) == writes
+    assert harness.wakes == 1 and len(await harness.removals()) == 1
+    assert all(set(kept) <= held for held in harness.held())
+
+
+async def test_a_server_failing_for_a_while_still_ends_with_the_documents_gone(harness: Harness):
+    purged, kept = await harness.indexed("job-purged"), await harness.indexed("job-kept")
+    await harness.purge("job-purged")
+    # The embedding change happens but its answer is lost; then deleting the files fails past the client's retries.
+    harness.fake.lose_response("POST", EMBEDDINGS)
+    harness.fake.fail("DELETE", REMOVALS, status=500, times=3)
+
+    for _ in range(2):
+        with pytest.raises(AnythingLLMUnavailable):
+            await harness.remove()
+        [removal] = await harness.removals()
+        assert removal.status == "removing" and removal.last_error == "AnythingLLM could not be reached"
+        assert not await harness.remove(), "claimed again only once its lease runs out"
+        await harness.lease_runs_out()
+    assert await harness.remove()
+
+    for held in harness.held():
+        assert not held & set(purged) and set(kept) <= held
+    [removal] = await harness.removals()
+    assert (removal.status, removal.attempts) == ("removed", 3)
+    assert len(harness.fake.calls("POST", EMBEDDINGS)) == 2 + 1, "the lost embedding change is not sent again"
+
+
+async def test_documents_uploaded_by_a_sync_killed_before_it_recorded_them_are_found_and_removed(harness: Harness):
+    purged, kept = await harness.indexed("job-purged"), await harness.indexed("job-kept")
+    async with harness.runtime.sessions() as session, session.begin():  # the sync's last commit never happened
+        await session.execute(delete(anythingllm_documents).where(anythingllm_documents.c.location.in_(purged)))
+        await session.execute(update(anythingllm_syncs).where(anythingllm_syncs.c.job_id == "job-purged")
+                              .values(status="syncing"))
+
+    await harness.purge("job-purged")
+    assert await harness.remove()
+
+    for held in harness.held():
+        assert not held & set(purged) and set(kept) <= held
+
+
+async def test_a_document_the_server_reports_gone_counts_as_removed(harness: Harness):
+    purged = await harness.indexed("job-purged")
+    await harness.purge("job-purged")
+    harness.fake.lose_response("DELETE", REMOVALS, status=404)  # removed, then answered "not found"
+    assert await harness.remove()
+    [removal] = await harness.removals()
+    assert removal.status == "removed"
+    assert not any(held & set(purged) for held in harness.held())
