@@ -16,15 +16,14 @@ from tenderflow_common.envelope import Envelope, new_id
 from tenderflow_common.problems import Problem
 from tenderflow_common.storage import ObjectStore, tenant_key
 from tenderflow_gateway import repository
-from tenderflow_gateway.auth import Admit, Authenticate, Unspent
+from tenderflow_gateway.auth import Authenticate
 from tenderflow_gateway.clients import Clients, segment
 from tenderflow_gateway.domain import InvalidQuestions, parse_questions
 from tenderflow_gateway.export import results_csv
 from tenderflow_gateway.job_history import JOB_HISTORY_PROBLEMS, JobHistoryQuery, job_page
 from tenderflow_gateway.job_lookup import stored_job
-from tenderflow_gateway.job_views import JobViewReader
+from tenderflow_gateway.job_polls import JobPoll, answered_by
 from tenderflow_gateway.models_offered import OfferedProviders
-from tenderflow_gateway.poll_traces import JobTraces
 from tenderflow_gateway.upload_docs import UPLOAD_PROBLEMS, UPLOAD_REQUEST_BODY
 from tenderflow_gateway.uploads import check_declared_length, receive_upload
 
@@ -62,15 +61,11 @@ DELETE_JOB_RESPONSES = {
 
 
 def public_router(database: Database, store: ObjectStore, clients: Clients, authenticate: Authenticate, *,
-                  max_upload_bytes: int, offered: OfferedProviders,
-                  views: JobViewReader | None = None, unspent: Admit | None = None,
-                  traces: JobTraces | None = None) -> APIRouter:
-    """The tenant-facing routes; with `views` and `unspent`, a job poll spends its cost and reads the job's view in
-    one Redis round trip."""
+                  max_upload_bytes: int, offered: OfferedProviders, poll: JobPoll | None = None) -> APIRouter:
+    """The tenant-facing routes; with `poll`, a job poll is answered by it (its cost spent and the job's view read
+    in one Redis round trip), else by the jobs service through the route's dependencies."""
     router = APIRouter(prefix="/v1")
-    views = views or JobViewReader(None)
     CurrentTenant = Annotated[str, Depends(authenticate)]
-    CurrentUnspent = Annotated[Unspent, Depends(unspent or _spent_by(authenticate))]
     UnitOfWork = database.unit_of_work()
 
     @router.post("/documents", status_code=202, response_model=Accepted, tags=["documents"],
@@ -102,15 +97,13 @@ def public_router(database: Database, store: ObjectStore, clients: Clients, auth
         as `cursor` for the next page."""
         return await job_page(clients.jobs, tenant_id, query)
 
-    @router.get("/jobs/{job_id}", response_model=JobView, tags=["jobs"])
-    async def get_job(job_id: str, caller: CurrentUnspent) -> JobView:
+    async def get_job(job_id: str, tenant_id: CurrentTenant) -> JobView:
         """A job's status, stage, progress, ETA and per-file verdicts."""
-        if traces is not None:
-            await traces.link_poll(job_id, caller.tenant_id)
-        # The read model answers most polls; the jobs service, which owns the data, answers the rest.
-        if (published := await views.view(caller, job_id)) is not None:
-            return Response(published, media_type="application/json")
-        return await _job_view(job_id, caller.tenant_id)
+        return await _job_view(job_id, tenant_id)
+
+    # The route is declared here for the API's document; `poll`, when given, answers it without the dependencies.
+    router.add_api_route("/jobs/{job_id}", get_job, response_model=JobView, tags=["jobs"], methods=["GET"],
+                         route_class_override=answered_by(poll.answer) if poll is not None else None)
 
     @router.get("/jobs/{job_id}/results", tags=["jobs"],
                 responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
@@ -163,15 +156,6 @@ def public_router(database: Database, store: ObjectStore, clients: Clients, auth
         return (await stored_job(clients, database, job_id, tenant_id)).view
 
     return router
-
-
-def _spent_by(authenticate: Authenticate) -> Admit:
-    """Without a read model the tenant dependency spends the cost itself, leaving none for the route."""
-
-    async def spent(tenant_id: Annotated[str, Depends(authenticate)]) -> Unspent:
-        return Unspent(tenant_id, 0)
-
-    return spent
 
 
 def _job_request(form: dict[str, str]) -> JobRequest:

@@ -17,7 +17,6 @@ from tenderflow_gateway.rate_limits import FailedAuthLimiter, TenantRateLimiter
 from tenderflow_gateway.tokens import InvalidToken, TokenVerifier
 
 Authenticate = Callable[..., Awaitable[str]]
-Admit = Callable[..., Awaitable["Unspent"]]
 UNAUTHORIZED = {"WWW-Authenticate": 'Bearer realm="tenderflow", ApiKey header="X-API-Key"'}
 API_KEY = APIKeyHeader(name="X-API-Key", scheme_name="ApiKey", auto_error=False,
                        description="An API key (`tf_...`), as created by `tenderflow keys create`.")
@@ -146,32 +145,21 @@ def caller_dependency(authenticator: Authenticator):
 
 @dataclass(frozen=True)
 class Unspent:
-    """A caller admitted but for the request's cost, which the route spends along with its own read of Redis."""
+    """A caller admitted but for the request's cost, which a job poll spends along with its read of the view."""
 
     tenant_id: str
     cost: int
 
 
-def unspent_dependency(authenticator: Authenticator):
-    """A dependency resolving the caller's tenant (or answering 401, or 403 without the method's scope) and what the
-    request costs, for a route that spends it itself in the round trip of its own Redis read."""
-    CurrentCaller = Annotated[Caller, Depends(caller_dependency(authenticator))]
-
-    async def current_unspent(request: Request, caller: CurrentCaller) -> Unspent:
-        await authenticator.refuse_scope(request, caller, required_scope(request.method))
-        return Unspent(caller.tenant_id, authenticator.cost(request))
-
-    return current_unspent
-
-
 def tenant_dependency(authenticator: Authenticator):
     """A dependency resolving the caller's tenant id (or answering 401, or 403 without the method's scope), then
     spending the request's cost from the tenant's budget."""
-    CurrentUnspent = Annotated[Unspent, Depends(unspent_dependency(authenticator))]
+    CurrentCaller = Annotated[Caller, Depends(caller_dependency(authenticator))]
 
-    async def current_tenant(unspent: CurrentUnspent) -> str:
-        await authenticator.tenant_limiter.check(unspent.tenant_id, unspent.cost)
-        return unspent.tenant_id
+    async def current_tenant(request: Request, caller: CurrentCaller) -> str:
+        await authenticator.refuse_scope(request, caller, required_scope(request.method))
+        await authenticator.spend(caller, authenticator.cost(request))
+        return caller.tenant_id
 
     return current_tenant
 

@@ -15,14 +15,14 @@ from tenderflow_common.storage import open_store
 from tenderflow_common.transport import Transport
 from tenderflow_gateway import api
 from tenderflow_gateway.allowed_methods import install_allowed_methods
-from tenderflow_gateway.auth import Authenticator, tenant_dependency, unspent_dependency
+from tenderflow_gateway.auth import Authenticator, tenant_dependency
 from tenderflow_gateway.auth_api import auth_router
 from tenderflow_gateway.clients import Clients
 from tenderflow_gateway.docs_pages import serve_docs
 from tenderflow_gateway.hidden_paths import HiddenPaths
 from tenderflow_gateway.job_changes import JobChanges
 from tenderflow_gateway.job_events import CurrentViews, JobEventStreams, job_events_router
-from tenderflow_gateway.job_views import JobViewReader
+from tenderflow_gateway.job_polls import JobPoll
 from tenderflow_gateway.key_cache import KeyCache
 from tenderflow_gateway.models import messaging
 from tenderflow_gateway.models_offered import OfferedProviders
@@ -118,8 +118,7 @@ def build_service(settings: GatewaySettings | None = None, transport: Transport 
     routers = [api.public_router(runtime.database, store, clients, authenticate,
                                  max_upload_bytes=settings.max_upload_bytes,
                                  offered=OfferedProviders(clients.questions),
-                                 views=JobViewReader(authenticator.tenant_limiter, settings.kafka.topic_prefix),
-                                 unspent=unspent_dependency(authenticator), traces=JobTraces(runtime.database)),
+                                 poll=JobPoll(authenticator, clients, runtime.database, settings.kafka.topic_prefix)),
                auth_router(authenticator),
                question_sets_router(clients, authenticate),
                runs_router(runtime.database, clients, authenticate, OfferedProviders(clients.questions))]
