@@ -1,12 +1,13 @@
 """Housekeeping deletes processed-message rows past their retention and published outbox rows past their grace,
-in batches, and never an outbox row still waiting for the relay."""
+in batches, and never an outbox row still waiting for the relay; a service's remembered jobs go with the processed
+messages."""
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import Column, String, Table, insert, select
 
-from tenderflow_common.db import create_engine, new_metadata, session_factory
+from tenderflow_common.db import UtcDateTime, create_engine, new_metadata, session_factory
 from tenderflow_common.housekeeping import MessagingHousekeeping
 from tenderflow_common.messaging_tables import messaging_tables
 from tenderflow_common.settings import MessagingSettings
@@ -43,6 +44,34 @@ async def test_old_processed_rows_and_old_published_outbox_rows_go_in_batches(tm
         assert outbox == {"published-just-now", "never-published"}
         assert rounds == [2, 2, 1, 0], "the larger of the two tables' batches, each at most housekeeping_batch"
         assert again == 0
+    finally:
+        await engine.dispose()
+
+
+async def test_remembered_jobs_go_with_the_processed_messages_of_their_time(tmp_path: Path) -> None:
+    metadata = new_metadata()
+    tables = messaging_tables(metadata)
+    purged = Table("purged_jobs", metadata, Column("tenant_id", String(20), primary_key=True),
+                   Column("job_id", String(20), primary_key=True), Column("purged_at", UtcDateTime()))
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'messaging.db'}")
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(metadata.create_all)
+            await connection.execute(insert(purged), [
+                {"tenant_id": "acme", "job_id": f"old-{n}", "purged_at": NOW - timedelta(hours=337)} for n in range(3)
+            ] + [{"tenant_id": "acme", "job_id": "recent", "purged_at": NOW - timedelta(hours=335)},
+                 {"tenant_id": "acme", "job_id": "unstamped", "purged_at": None}])
+        sessions = session_factory(engine)
+        settings = MessagingSettings(processed_retention_hours=336, housekeeping_batch=2)
+        housekeeping = MessagingHousekeeping(sessions, tables, settings)
+        housekeeping.forget_with_messages(purged.c.purged_at)
+
+        rounds = [await housekeeping.delete_some(NOW) for _ in range(3)]
+
+        async with sessions() as session:
+            left = set(await session.scalars(select(purged.c.job_id)))
+        assert left == {"recent", "unstamped"}
+        assert rounds == [2, 1, 0]
     finally:
         await engine.dispose()
 

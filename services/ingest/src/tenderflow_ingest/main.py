@@ -6,7 +6,7 @@ from tenderflow_common.service import Service, ServiceRuntime, create_service
 from tenderflow_common.storage import open_store
 from tenderflow_common.transport import Transport
 from tenderflow_ingest import consumers, pipeline
-from tenderflow_ingest.models import messaging
+from tenderflow_ingest.models import cancelled_jobs, messaging, purged_jobs
 from tenderflow_ingest.settings import IngestSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -16,6 +16,7 @@ def build_service(settings: IngestSettings | None = None, transport: Transport |
     """Ingest: consumes commands and upload events, takes packages apart in the background; HTTP for health."""
     settings = settings or IngestSettings()
     runtime = ServiceRuntime("ingest", settings, messaging, MIGRATIONS, transport=transport)
+    runtime.housekeeping.forget_with_messages(cancelled_jobs.c.cancelled_at, purged_jobs.c.purged_at)
     store = open_store(settings.storage)
     worker = pipeline.package_worker(pipeline.Pipeline(runtime.transaction, runtime.sessions, store,
                                                        settings.limits(), Path(settings.work_dir), settings.turns()))

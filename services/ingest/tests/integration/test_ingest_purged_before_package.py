@@ -5,10 +5,11 @@ does not touch it."""
 
 import io
 import zipfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from tenderflow_common.consumer import MessageConsumer
 from tenderflow_common.contracts.ingest import IngestPackage
@@ -17,13 +18,16 @@ from tenderflow_common.contracts.shared import JobRequest
 from tenderflow_common.contracts.uploads import UploadReceived
 from tenderflow_common.db import create_engine, session_factory
 from tenderflow_common.envelope import Envelope, stable_id
+from tenderflow_common.in_memory import InMemoryTransport
 from tenderflow_common.migrations import upgrade_to_head
+from tenderflow_common.settings import StorageSettings
 from tenderflow_common.storage import LocalObjectStore, tenant_key
 from tenderflow_common.topics import UPLOADS
 from tenderflow_common.transport import Record
 from tenderflow_ingest import consumers
-from tenderflow_ingest.main import MIGRATIONS
-from tenderflow_ingest.models import documents, messaging, packages, purged_jobs
+from tenderflow_ingest.main import MIGRATIONS, build_service
+from tenderflow_ingest.models import cancelled_jobs, documents, messaging, packages, purged_jobs
+from tenderflow_ingest.settings import IngestSettings
 
 pytestmark = pytest.mark.integration
 
@@ -123,3 +127,29 @@ async def test_an_upload_event_sent_again_after_its_jobs_purge_is_deleted_and_ne
         assert not await ingest.store.exists(key)
 
     await assert_nothing_recorded(ingest)
+
+
+async def test_purged_and_cancelled_jobs_are_forgotten_with_the_processed_messages(fresh_database_url: str,
+                                                                                   tmp_path: Path) -> None:
+    settings = IngestSettings(database_url=fresh_database_url, storage=StorageSettings(root=tmp_path / "storage"))
+    service = build_service(settings, transport=InMemoryTransport())
+    runtime = service.runtime
+    await upgrade_to_head(MIGRATIONS, runtime.database_url)
+    retention = timedelta(hours=settings.messaging.processed_retention_hours)
+    try:
+        async with runtime.sessions() as session, session.begin():
+            await session.execute(insert(purged_jobs).values(tenant_id="acme", job_id="job-1"))
+            await session.execute(insert(cancelled_jobs).values(job_id="job-2"))
+        now = datetime.now(UTC)
+        await runtime.housekeeping.delete_some(now + retention - timedelta(minutes=5))
+        assert (await count(runtime, purged_jobs), await count(runtime, cancelled_jobs)) == (1, 1)
+
+        await runtime.housekeeping.delete_some(now + retention + timedelta(minutes=5))
+        assert (await count(runtime, purged_jobs), await count(runtime, cancelled_jobs)) == (0, 0)
+    finally:
+        await runtime.engine.dispose()
+
+
+async def count(runtime, table) -> int:
+    async with runtime.sessions() as session:
+        return await session.scalar(select(func.count()).select_from(table))

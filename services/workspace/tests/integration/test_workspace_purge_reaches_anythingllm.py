@@ -145,6 +145,12 @@ async def test_a_purged_package_leaves_anythingllm_and_a_second_purge_changes_no
     assert harness.wakes == 1 and len(await harness.removals()) == 1
     assert all(set(kept) <= held for held in harness.held())
 
+    retention = timedelta(hours=harness.runtime.settings.messaging.processed_retention_hours)
+    await harness.runtime.housekeeping.delete_some(datetime.now(UTC) + retention - timedelta(minutes=5))
+    assert len(await harness.removals()) == 1
+    await harness.runtime.housekeeping.delete_some(datetime.now(UTC) + retention + timedelta(minutes=5))
+    assert await harness.removals() == [], "a finished removal is forgotten with the processed messages"
+
 
 async def test_a_server_failing_for_a_while_still_ends_with_the_documents_gone(harness: Harness):
     purged, kept = await harness.indexed("job-purged"), await harness.indexed("job-kept")
