@@ -154,3 +154,16 @@ def test_a_job_waits_for_its_index_counts_too():
     assert without_index.status == "running" and without_index.chunks == 0
     with_index = fold([*messages[:4], *messages[5:], indexed])
     assert with_index.status == "succeeded" and with_index.chunks == 7
+
+
+def test_a_draft_changes_neither_the_state_it_was_copied_from_nor_a_frozen_copy():
+    messages = happy_path()[:3]
+    stored = fold(messages)
+    job = projection.Draft(stored)
+    frozen = job.freeze()
+    cancel = jobs.CancelJob(reason="not needed")
+    projection.fold(job, cancel, envelope_for(cancel, 10))
+    assert (job.status, len(job.errors), job.version) == ("cancelled", 1, stored.version + 1)
+    # The repository writes a job's lists only when they differ from what it read: they must be new lists.
+    assert (stored.status, stored.errors, stored.version) == ("running", [], 3)
+    assert frozen == stored and frozen.errors is stored.errors
