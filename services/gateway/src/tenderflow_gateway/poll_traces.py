@@ -3,6 +3,7 @@
 
 import random
 import re
+import time
 from collections.abc import Callable
 
 from opentelemetry import context as otel_context
@@ -17,6 +18,9 @@ from tenderflow_gateway import repository
 POLL_PATH = r"/v1/jobs/[^/]+(/events)?$"
 _POLL = re.compile(POLL_PATH)
 _TRACEPARENT = b"traceparent"
+# How long a job's link is remembered, and for how many jobs at most.
+LINK_MEMORY_SECONDS = 60.0
+MAX_REMEMBERED_LINKS = 10_000
 
 
 class PollTraces:
@@ -63,17 +67,31 @@ class PollTraces:
 
 
 class JobTraces:
-    """The trace each accepted job's upload began, read only for a poll that is traced."""
+    """The trace each accepted job's upload began, read only for a poll that is traced, and remembered for
+    `LINK_MEMORY_SECONDS`: a job many clients poll, each traced now and then, is looked up about once a minute
+    rather than at every traced poll (a query costs as much CPU as tens of polls)."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, clock: Callable[[], float] = time.monotonic) -> None:
         self._database = database
+        self._clock = clock
+        self._links: dict[tuple[str, str], tuple[float, trace.Link | None]] = {}
 
     async def link_poll(self, job_id: str, tenant_id: str) -> None:
         """Link the current poll's span to its job's trace; nothing is read when the poll is not traced."""
         span = trace.get_current_span()
         if not span.is_recording():
             return
+        if (link := await self._link(job_id, tenant_id)) is not None:
+            span.add_link(link.context, {"tenderflow.job_id": job_id})
+
+    async def _link(self, job_id: str, tenant_id: str) -> trace.Link | None:
+        remembered = self._links.get((tenant_id, job_id))
+        if remembered is not None and remembered[0] > self._clock():
+            return remembered[1]
         async with self._database.sessions() as session:
             accepted = await repository.submission(session, job_id, tenant_id)
-        if accepted is not None and (link := link_to(accepted["trace_context"])) is not None:
-            span.add_link(link.context, {"tenderflow.job_id": job_id})
+        link = link_to(accepted["trace_context"]) if accepted is not None else None
+        if len(self._links) >= MAX_REMEMBERED_LINKS:
+            self._links.clear()
+        self._links[(tenant_id, job_id)] = (self._clock() + LINK_MEMORY_SECONDS, link)
+        return link

@@ -10,9 +10,11 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from tenderflow_common.contracts.jobs import JobProgress, JobView
+from tenderflow_common.endpoints import Database
 from tenderflow_common.job_views import VERSION_HEADER
 from tenderflow_common.telemetry import tracer
 from tenderflow_gateway import repository
+from tenderflow_gateway.poll_traces import JobTraces
 
 CLIENT_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 CLIENT_SPAN = "00f067aa0ba902b7"
@@ -102,3 +104,21 @@ async def test_a_sampled_event_stream_is_one_span_linked_to_the_jobs_trace(make_
     [stream] = [span for span in exporter.get_finished_spans() if span.name == "GET /v1/jobs/{job_id}/events"]
     assert stream.context.trace_id == int(CLIENT_TRACE, 16)
     assert [link.context.trace_id for link in stream.links] == [job_trace]
+
+
+async def test_a_jobs_link_is_read_once_a_minute_however_often_its_polls_are_traced(make_gateway, exporter):
+    gateway = await traced_gateway(make_gateway, exporter, 1)
+    job_trace = await accepted_job(gateway)
+    database, opened, now = gateway.service.runtime.database, [], [0.0]
+
+    def sessions():
+        opened.append(now[0])
+        return database.sessions()
+
+    traces = JobTraces(Database(sessions, database.transaction), clock=lambda: now[0])
+    tenant_id = await gateway.tenant_id()
+    for now[0] in (0.0, 30.0, 59.9, 60.0, 61.0):
+        with tracer("test").start_as_current_span("GET /v1/jobs/{job_id}") as poll:
+            await traces.link_poll("job-1", tenant_id)
+        assert [link.context.trace_id for link in poll.links] == [job_trace]
+    assert opened == [0.0, 60.0]
