@@ -5,7 +5,7 @@ worker claims it and, with no transaction open, takes the documents out of the A
 storage (`AnythingLLMBackend.remove`, which asks only for what is still there). While AnythingLLM cannot be reached
 or refuses the key the removal is left to its lease and claimed again later, for as long as that takes: nothing
 waits for it, and giving up would leave a purged job's text on the server. Only a request AnythingLLM refuses
-outright ends it as failed, with the reason kept on its row.
+outright, or no server configured at all, ends it as failed, with the reason kept on its row.
 """
 
 import functools
