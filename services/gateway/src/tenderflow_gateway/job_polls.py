@@ -5,6 +5,8 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
+from starlette._exception_handler import wrap_app_handling_exceptions
+from starlette.types import Receive, Scope, Send
 
 from tenderflow_common.endpoints import Database
 from tenderflow_gateway.auth import API_KEY, BEARER, Authenticator, Unspent
@@ -19,11 +21,26 @@ Answer = Callable[[Request], Awaitable[Response]]
 
 def answered_by(answer: Answer) -> type[APIRoute]:
     """A route class whose requests `answer` handles whole; FastAPI still documents the route from its endpoint's
-    signature (parameters, security schemes, response model), and never calls that endpoint."""
+    signature (parameters, security schemes, response model), and never calls that endpoint.
+
+    A request of the route's method goes straight to `answer`, its exceptions turned into responses by the app's
+    handlers, without the stacks FastAPI opens for dependencies that yield (it has none) or a body limit (it reads
+    no body); another method is answered 405 by FastAPI as before."""
 
     class PlainRoute(APIRoute):
         def get_route_handler(self) -> Answer:
             return answer
+
+        async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["method"] not in self.methods:
+                await super().handle(scope, receive, send)
+                return
+            request = Request(scope, receive, send)
+
+            async def respond(scope: Scope, receive: Receive, send: Send) -> None:
+                await (await answer(request))(scope, receive, send)
+
+            await wrap_app_handling_exceptions(respond, request)(scope, receive, send)
 
     return PlainRoute
 

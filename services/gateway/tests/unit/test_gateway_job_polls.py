@@ -91,3 +91,10 @@ async def test_the_poll_is_documented_from_its_declared_endpoint(gateway):
     assert [parameter["name"] for parameter in operation["parameters"]] == ["job_id"]
     assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/JobView"}
+
+
+async def test_another_method_on_the_polled_path_is_a_405_naming_the_allowed_ones(gateway):
+    response = await gateway.client.put("/v1/jobs/job-1", headers={"X-API-Key": await gateway.key()})
+    assert response.status_code == 405
+    assert response.headers["content-type"] == PROBLEM_JSON
+    assert response.headers["Allow"] == "DELETE, GET"
