@@ -1,6 +1,5 @@
 """Response headers that keep browsers from sniffing, framing or leaking what the API returns."""
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 ALWAYS = {
@@ -10,6 +9,9 @@ ALWAYS = {
     "Referrer-Policy": "no-referrer",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+# As ASGI sends them: lower-case names, bytes.
+_PLAIN = tuple((name.lower().encode(), value.encode()) for name, value in ALWAYS.items())
+_OVER_TLS = (*_PLAIN, (b"strict-transport-security", HSTS.encode()))
 
 
 class SecurityHeaders:
@@ -23,15 +25,15 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        over_tls = scope.get("scheme") == "https"
+        added = _OVER_TLS if scope.get("scheme") == "https" else _PLAIN
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in ALWAYS.items():
-                    headers.setdefault(name, value)
-                if over_tls:
-                    headers.setdefault("Strict-Transport-Security", HSTS)
+                # A header the response set itself is kept.
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(header for header in added if header[0] not in present)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
