@@ -8,6 +8,7 @@ the commands went out."""
 
 import asyncio
 import collections
+import functools
 import hashlib
 import ssl
 from typing import Any
@@ -33,13 +34,21 @@ class Script:
 
 
 class _Answers(asyncio.Protocol):
-    """Answers handed to the commands waiting for them, first written first answered."""
+    """Answers handed to the commands waiting for them, first written first answered.
 
-    def __init__(self) -> None:
+    One timer watches the oldest command, rather than a timeout of each command's own (a timer set and cancelled
+    per request): once it is `timeout_seconds` old unanswered, the server has stalled, the connection is dropped
+    and every command waiting on it fails with TimeoutError."""
+
+    def __init__(self, timeout_seconds: float) -> None:
         self.parser = hiredis.Reader()
-        self.waiting: collections.deque[asyncio.Future] = collections.deque()
+        self.timeout_seconds = timeout_seconds
+        # Each waiting command's future and the loop time by which it must be answered.
+        self.waiting: collections.deque[tuple[asyncio.Future, float]] = collections.deque()
         self.outgoing: list[bytes] = []
         self.transport: asyncio.Transport | None = None
+        self._watch: asyncio.TimerHandle | None = None
+        self._stalled = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -49,16 +58,20 @@ class _Answers(asyncio.Protocol):
         # connection, every waiting command fails, and the next one connects again.
         self.parser.feed(data)
         while (answer := self.parser.gets()) is not False:
-            waiter = self.waiting.popleft()
+            waiter = self.waiting.popleft()[0]
             if not waiter.done():
                 waiter.set_result(answer)
 
     def connection_lost(self, error: Exception | None) -> None:
         self.transport = None
+        if self._watch is not None:
+            self._watch.cancel()
         while self.waiting:
-            waiter = self.waiting.popleft()
+            waiter = self.waiting.popleft()[0]
             if not waiter.done():
-                waiter.set_exception(ConnectionError(f"the connection to Redis was lost: {error or 'closed'}"))
+                waiter.set_exception(TimeoutError(f"Redis did not answer in {self.timeout_seconds} s")
+                                     if self._stalled else
+                                     ConnectionError(f"the connection to Redis was lost: {error or 'closed'}"))
 
     @property
     def open(self) -> bool:
@@ -68,11 +81,25 @@ class _Answers(asyncio.Protocol):
         """The command goes out with the others sent in this turn of the event loop, in one write."""
         loop = asyncio.get_running_loop()
         waiter = loop.create_future()
-        self.waiting.append(waiter)
+        self.waiting.append((waiter, loop.time() + self.timeout_seconds))
+        if self._watch is None:
+            self._watch = loop.call_later(self.timeout_seconds, self._check_oldest)
         if not self.outgoing:
             loop.call_soon(self._flush)
         self.outgoing.append(command)
         return waiter
+
+    def _check_oldest(self) -> None:
+        self._watch = None
+        if not self.waiting or self.transport is None:
+            return
+        loop = asyncio.get_running_loop()
+        due = self.waiting[0][1]
+        if due > loop.time():
+            self._watch = loop.call_at(due, self._check_oldest)
+            return
+        self._stalled = True
+        self.transport.abort()
 
     def _flush(self) -> None:
         commands, self.outgoing = self.outgoing, []
@@ -93,14 +120,10 @@ class RedisPipe:
 
     async def call(self, *parts: str | bytes | int | float) -> Any:
         """The command's answer; an error answer is raised as hiredis.ReplyError."""
-        answers = await self._connected()
-        try:
-            async with asyncio.timeout(self._timeout):
-                answer = await answers.send(pack(*parts))
-        except TimeoutError:
-            if answers.open:
-                answers.transport.abort()  # type: ignore[union-attr]
-            raise
+        answers = self._answers
+        if answers is None or not answers.open or self._loop is not asyncio.get_running_loop():
+            answers = await self._connected()
+        answer = await answers.send(pack(*parts))
         if isinstance(answer, hiredis.ReplyError):
             raise answer
         return answer
@@ -131,12 +154,12 @@ class RedisPipe:
             return self._answers
 
     async def _connect(self, loop: asyncio.AbstractEventLoop) -> _Answers:
-        options = self._options
+        options, protocol = self._options, functools.partial(_Answers, self._timeout)
         if "path" in options:
-            _, answers = await loop.create_unix_connection(_Answers, options["path"])
+            _, answers = await loop.create_unix_connection(protocol, options["path"])
         else:
             tls = ssl.create_default_context() if options.get("connection_class") is SSLConnection else None
-            _, answers = await loop.create_connection(_Answers, options.get("host", "localhost"),
+            _, answers = await loop.create_connection(protocol, options.get("host", "localhost"),
                                                       options.get("port", 6379), ssl=tls)
         greetings = []
         if options.get("password"):

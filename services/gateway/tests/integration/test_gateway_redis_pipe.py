@@ -54,3 +54,15 @@ async def test_a_stalled_server_fails_the_command_at_its_timeout(redis_url):
         await pipe.call("BLPOP", f"test-empty-{uuid.uuid4().hex}", 2)
     assert await pipe.call("ECHO", "after") == b"after"
     await pipe.aclose()
+
+
+async def test_every_command_waiting_behind_a_stalled_one_fails_with_it(redis_url):
+    pipe = RedisPipe(redis_url, timeout_seconds=0.2)
+    stalled = asyncio.ensure_future(pipe.call("BLPOP", f"test-empty-{uuid.uuid4().hex}", 2))
+    await asyncio.sleep(0.1)
+    started = asyncio.get_running_loop().time()
+    behind = await asyncio.gather(stalled, pipe.call("ECHO", "behind"), return_exceptions=True)
+    assert [type(error) for error in behind] == [TimeoutError, TimeoutError]
+    assert asyncio.get_running_loop().time() - started < 1.0
+    assert await pipe.call("ECHO", "after") == b"after"
+    await pipe.aclose()
