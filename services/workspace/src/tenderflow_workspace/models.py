@@ -93,6 +93,10 @@ anythingllm_syncs = claimed_task(
     Column("package_id", String(64), nullable=False),
     Column("request", JSON, nullable=False),
     Column("documents", JSON, nullable=False),
+    # Set when the job was purged while the sync held its claim: the row stays (status `purged`, finished once its
+    # holder ends it) so the removal sees the holder's lease and the holder's last commit passes its fencing
+    # check; it goes with the processed messages.
+    Column("purged_at", UtcDateTime(), index=True),
 )
 """A package to upload and embed into the workspace's AnythingLLM workspace, claimed by a leased worker."""
 

@@ -6,11 +6,15 @@ storage (`AnythingLLMBackend.remove`, which asks only for what is still there). 
 or refuses the key the removal is left to its lease and claimed again later, for as long as that takes: nothing
 waits for it, and giving up would leave a purged job's text on the server. Only a request AnythingLLM refuses
 outright, or no server configured at all, ends it as failed, with the reason kept on its row.
+
+A sync of the job that still holds its claim may still be uploading: the removal then waits for its own lease to
+run out and is claimed again, until no such sync is left (a sync that ends after the purge runs the removal again).
 """
 
 import functools
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import Row
 
@@ -20,6 +24,7 @@ from tenderflow_common.work import HEARTBEAT_SECONDS, Claim, Claimed, LeasedWork
 from tenderflow_workspace import repository
 from tenderflow_workspace.anythingllm import AnythingLLMBackend, StillThere
 from tenderflow_workspace.models import anythingllm_removals
+from tenderflow_workspace.syncing import QUEUE as SYNCS
 
 QUEUE = WorkQueue(anythingllm_removals, active="removing")
 log = logging.getLogger(__name__)
@@ -58,6 +63,11 @@ async def remove_package(task: RemovalTask, claim: Claim, *, removing: Removing)
     """Remove the documents from AnythingLLM and end the removal; a failure to reach it is tried again later."""
     async with removing.transaction() as uow:
         attempt = await repository.count_attempt(uow.session, anythingllm_removals, task.id)
+        uploading = await repository.sync_uploading(uow.session, task.job_id, task.tenant_id, task.workspace_id,
+                                                    datetime.now(UTC) - SYNCS.lease)
+    if uploading:
+        log.info("purged documents of job %s wait for a sync of the job that still holds its claim", task.job_id)
+        return  # claimed again once this claim's lease runs out
     if removing.backend is None:
         await _end(task, "failed", "no AnythingLLM server is configured, so nothing could be removed there", removing)
         return

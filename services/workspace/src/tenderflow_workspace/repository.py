@@ -19,6 +19,8 @@ from tenderflow_workspace.models import (
     workspaces,
 )
 
+PURGED = "purged"  # a sync whose job was purged while it held its claim
+
 
 async def ensure_workspace(session: AsyncSession, tenant_id: str, name_or_id: str,
                            backend: str) -> tuple[dict, bool]:
@@ -201,6 +203,44 @@ async def record_remote_locations(session: AsyncSession, workspace_id: str, loca
 async def count_documents(session: AsyncSession, workspace_id: str, package_id: str) -> int:
     return await session.scalar(select(func.count()).select_from(documents).where(
         documents.c.workspace_id == workspace_id, documents.c.package_id == package_id)) or 0
+
+
+def removal_id(job_id: str, workspace_id: str) -> str:
+    """One removal per purged job and workspace, whether the purge or a sync that outlived it records it."""
+    return stable_id(job_id, "anythingllm-removal", workspace_id)
+
+
+async def sync_purged(session: AsyncSession, sync_id: str) -> bool:
+    """Whether the sync's job was purged while it ran; the row stays locked, so a purge lands wholly before or
+    after the sync's end."""
+    status = await session.scalar(select(anythingllm_syncs.c.status).where(anythingllm_syncs.c.id == sync_id)
+                                  .with_for_update())
+    return status == PURGED
+
+
+async def sync_uploading(session: AsyncSession, job_id: str, tenant_id: str, workspace_id: str,
+                         renewed_since: datetime) -> bool:
+    """Whether a sync of the purged job into the workspace has not ended and still holds its claim (renewed since
+    `renewed_since`), so it may still be uploading."""
+    syncs = anythingllm_syncs.c
+    return await session.scalar(select(syncs.id).where(
+        syncs.job_id == job_id, syncs.tenant_id == tenant_id, syncs.workspace_id == workspace_id,
+        syncs.status == PURGED, syncs.finished_at.is_(None), syncs.claimed_at >= renewed_since).limit(1)) is not None
+
+
+async def reopen_removal(session: AsyncSession, **values) -> None:
+    """Run the removal (again) with these documents added: pending at once, recorded if it is not there, and its
+    claim count raised, so a removal in flight cannot end before this one has looked at the server again."""
+    removals = anythingllm_removals.c
+    row = (await session.execute(select(removals.document_ids, removals.locations)
+                                 .where(removals.id == values["id"]).with_for_update())).first()
+    if row is None:
+        await add_removal(session, **values)
+        return
+    await session.execute(update(anythingllm_removals).where(removals.id == values["id"]).values(
+        status="pending", finished_at=None, claims=removals.claims + 1,
+        document_ids=sorted({*row.document_ids, *values["document_ids"]}),
+        locations=sorted({*row.locations, *values["locations"]})))
 
 
 async def add_removal(session: AsyncSession, **values) -> None:

@@ -4,7 +4,8 @@ Uploading and embedding can take minutes and must not hold a transaction or the 
 records a pending sync; a leased worker claims it, does the remote work with no transaction open, and ends it
 with `DocumentsIndexed` or `IndexingFailed` in one transaction. Every remote step looks up what exists before it
 creates anything, so a sync claimed again after a crash repeats nothing. While AnythingLLM cannot be reached the
-sync is left to its lease and claimed again later, up to `TENDERFLOW_WORKSPACE_ANYTHINGLLM_ATTEMPTS` tries.
+sync is left to its lease and claimed again later, up to `TENDERFLOW_WORKSPACE_ANYTHINGLLM_ATTEMPTS` tries. A sync
+whose job was purged while it ran ends by running the purge's removal again, since it may have uploaded after it.
 """
 
 import functools
@@ -24,7 +25,7 @@ from tenderflow_common.contracts.ingest import IngestedDocument
 from tenderflow_common.contracts.shared import JobRequest
 from tenderflow_common.contracts.workspace import AnythingLLMOverrides, DocumentsIndexed, IndexingFailed
 from tenderflow_common.storage import ObjectStore
-from tenderflow_common.unit_of_work import Transaction
+from tenderflow_common.unit_of_work import Transaction, UnitOfWork
 from tenderflow_common.work import HEARTBEAT_SECONDS, Claim, Claimed, LeasedWorker, WorkQueue
 from tenderflow_workspace import repository
 from tenderflow_workspace.anythingllm import AnythingLLMBackend, DocumentText, NotEmbedded, UploadFailed
@@ -93,6 +94,8 @@ async def sync_package(task: SyncTask, claim: Claim, *, syncing: Syncing) -> Non
         await _fail(task, _reason(error), syncing)
         return
     async with syncing.transaction() as uow:
+        if await _purged(uow, task, locations):
+            return
         await repository.record_remote_locations(uow.session, task.workspace_id, locations)
         workspace = await repository.workspace_by_id(uow.session, task.workspace_id)
         chunks = await repository.count_chunks(uow.session, task.workspace_id, task.package_id)
@@ -120,11 +123,29 @@ async def _document_text(document: IngestedDocument, task: SyncTask, store: Obje
 async def _fail(task: SyncTask, reason: str, syncing: Syncing) -> None:
     log.warning("AnythingLLM indexing of package %s failed: %s", task.package_id, reason)
     async with syncing.transaction() as uow:
+        if await _purged(uow, task, {}):
+            return
         await QUEUE.finish(uow.session, task.id, "failed")
         await uow.emit(task.event(
             IndexingFailed(workspace=task.request.workspace, package_id=task.package_id,
                            reason=f"The package could not be indexed: {reason}"),
             source=SOURCE, fact="indexing-failed"))
+
+
+async def _purged(uow: UnitOfWork, task: SyncTask, locations: dict[str, str]) -> bool:
+    """Whether the job was purged while this sync ran. Then the purge's removal runs again, now that this sync
+    uploads nothing more, and the sync ends with nothing announced; both in the sync's last transaction (its
+    row stays, ended, until the processed messages go, so the fencing check still finds it)."""
+    if not await repository.sync_purged(uow.session, task.id):
+        return False
+    log.info("job %s was purged while its package was synced; its removal from AnythingLLM runs again", task.job_id)
+    await repository.reopen_removal(
+        uow.session, id=repository.removal_id(task.job_id, task.workspace_id), job_id=task.job_id,
+        tenant_id=task.tenant_id, correlation_id=task.correlation_id, cause_id=task.causation_id,
+        workspace_id=task.workspace_id, document_ids=sorted(d.document_id for d in task.documents),
+        locations=sorted(locations.values()))
+    await QUEUE.finish(uow.session, task.id, repository.PURGED)
+    return True
 
 
 def _reason(error: Exception) -> str:
