@@ -1,6 +1,7 @@
 """Use cases: index an ingested package into its workspace; create, configure and delete workspaces."""
 
 import json
+import logging
 from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +28,7 @@ from tenderflow_workspace import repository
 from tenderflow_workspace.builtin import Chunk, chunk_units
 
 SOURCE = "tenderflow/workspace"
+log = logging.getLogger(__name__)
 
 
 async def read_chunks(event: PackageIngested, envelope: Envelope, *, store: ObjectStore) -> dict[str, list[Chunk]]:
@@ -48,7 +50,11 @@ async def index_package(event: PackageIngested, envelope: Envelope, uow: UnitOfW
 
     The builtin chunks are stored whatever the backend, since they serve search and citations. A workspace with
     the `anythingllm` backend then gets a pending sync: the worker uploads and embeds the documents outside any
-    transaction and announces `DocumentsIndexed` itself."""
+    transaction and announces `DocumentsIndexed` itself. A package of a job purged already is left out, with
+    nothing announced: the purge has removed what there was, and nothing of the job may come back."""
+    if await repository.job_purged(uow.session, envelope.tenantid, envelope.jobid):
+        log.info("package %s arrived after its job was purged; not indexed", event.package_id)
+        return
     deleted_at = await repository.last_deleted(uow.session, envelope.tenantid, event.request.workspace)
     if deleted_at is not None and envelope.time <= deleted_at:
         # Ingested before its workspace was deleted, delivered after: indexing it would bring the workspace back.

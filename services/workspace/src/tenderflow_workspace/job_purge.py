@@ -20,7 +20,9 @@ async def job_purged(event: JobPurged, envelope: Envelope, uow: UnitOfWork,
     """Delete the job's indexed documents and chunks in the tenant's workspaces, its AnythingLLM syncs, and the
     workspaces' mention of it as their last job, and leave what AnythingLLM holds of them to a removal; a repeat
     finds nothing left to delete or remove. A sync holding its claim is marked purged instead of deleted: its
-    holder may still be uploading, and the removal waits for it (see `removing`)."""
+    holder may still be uploading, and the removal waits for it (see `removing`). The purge is remembered, so the
+    job's package delivered later is not indexed."""
+    await repository.remember_purge(uow.session, envelope.tenantid, envelope.jobid)
     tenant_workspaces = select(workspaces.c.id).where(workspaces.c.tenant_id == envelope.tenantid)
     package_id = package_id_of(envelope.jobid)
     document_ids = select(documents.c.id).where(documents.c.package_id == package_id,

@@ -10,7 +10,7 @@ from tenderflow_common.storage import open_store
 from tenderflow_common.transport import Transport
 from tenderflow_workspace import api, consumers
 from tenderflow_workspace.anythingllm import AnythingLLMBackend
-from tenderflow_workspace.models import anythingllm_removals, anythingllm_syncs, messaging
+from tenderflow_workspace.models import anythingllm_removals, anythingllm_syncs, messaging, purged_jobs
 from tenderflow_workspace.removing import Removing, removal_worker
 from tenderflow_workspace.search import IndexCache
 from tenderflow_workspace.settings import WorkspaceSettings
@@ -24,7 +24,8 @@ def build_service(settings: WorkspaceSettings | None = None, transport: Transpor
     worker; another removes purged packages from there), and serves search and workspace management internally."""
     settings = settings or WorkspaceSettings()
     runtime = ServiceRuntime("workspace", settings, messaging, MIGRATIONS, transport=transport)
-    runtime.housekeeping.forget_with_messages(anythingllm_removals.c.finished_at, anythingllm_syncs.c.purged_at)
+    runtime.housekeeping.forget_with_messages(anythingllm_removals.c.finished_at, anythingllm_syncs.c.purged_at,
+                                             purged_jobs.c.purged_at)
     store = open_store(settings.storage)
     client = AnythingLLMClient.from_settings(settings.anythingllm) if settings.anythingllm.configured else None
     backend = AnythingLLMBackend(client, settings.anythingllm) if client is not None else None

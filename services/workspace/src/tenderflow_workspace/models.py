@@ -32,6 +32,16 @@ deleted_workspaces = Table(
 )
 """When a workspace was last deleted, so a package that was on its way into it then does not bring it back."""
 
+purged_jobs = Table(
+    "purged_jobs",
+    metadata,
+    Column("tenant_id", String(200), primary_key=True),
+    Column("job_id", String(200), primary_key=True),
+    Column("purged_at", UtcDateTime(), nullable=False, server_default=func.now(), index=True),
+)
+"""Jobs purged, so a package of the job delivered after the purge is not indexed (ingest's event and the purge
+travel on different topics); forgotten with the processed messages, when none can arrive any more."""
+
 documents = Table(
     "documents",
     metadata,

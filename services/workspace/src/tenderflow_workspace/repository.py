@@ -16,6 +16,7 @@ from tenderflow_workspace.models import (
     chunks,
     deleted_workspaces,
     documents,
+    purged_jobs,
     workspaces,
 )
 
@@ -203,6 +204,17 @@ async def record_remote_locations(session: AsyncSession, workspace_id: str, loca
 async def count_documents(session: AsyncSession, workspace_id: str, package_id: str) -> int:
     return await session.scalar(select(func.count()).select_from(documents).where(
         documents.c.workspace_id == workspace_id, documents.c.package_id == package_id)) or 0
+
+
+async def remember_purge(session: AsyncSession, tenant_id: str, job_id: str) -> None:
+    """Remember the purge, so a package of the job delivered later is not indexed."""
+    if not await job_purged(session, tenant_id, job_id):
+        await session.execute(insert(purged_jobs).values(tenant_id=tenant_id, job_id=job_id))
+
+
+async def job_purged(session: AsyncSession, tenant_id: str, job_id: str) -> bool:
+    return await session.scalar(select(purged_jobs.c.job_id).where(
+        purged_jobs.c.tenant_id == tenant_id, purged_jobs.c.job_id == job_id)) is not None
 
 
 def removal_id(job_id: str, workspace_id: str) -> str:

@@ -350,3 +350,22 @@ async def test_a_sync_that_ends_while_the_removal_runs_makes_it_run_again(harnes
     assert harness.held() == (set(kept), set(kept), set(kept))
     [removal] = await harness.removals()
     assert removal.status == "removed"
+
+
+async def test_a_package_delivered_after_its_jobs_purge_is_not_indexed_or_synced(harness: Harness):
+    kept = await harness.indexed("job-kept")
+    await harness.purge("job-late")  # the purge overtakes ingest's event, which travels on another topic
+    announced, requests = await harness.announced(), len(harness.fake.requests)
+    await harness.ingested("job-late")
+
+    async with harness.runtime.sessions() as session:
+        indexed = await session.scalar(select(func.count()).select_from(documents).where(
+            documents.c.package_id == package_id_of("job-late")))
+    assert indexed == 0 and await harness.syncs("job-late") == [] and await harness.announced() == announced
+    assert not await sync_worker(harness.syncing).run_next()
+    assert len(harness.fake.requests) == requests and harness.held() == (set(kept), set(kept), set(kept))
+
+    retention = timedelta(hours=harness.runtime.settings.messaging.processed_retention_hours)
+    await harness.runtime.housekeeping.delete_some(datetime.now(UTC) + retention + timedelta(minutes=5))
+    await harness.ingested("job-late")
+    assert len(await harness.syncs("job-late")) == 1, "the purge is forgotten with the processed messages"
