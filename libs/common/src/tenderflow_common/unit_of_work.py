@@ -105,10 +105,11 @@ def transactions(sessions: async_sessionmaker[AsyncSession], tables: MessagingTa
 
 
 def insert_unless_present(table: Table, dialect: str):
-    """An insert that skips a row whose message id is already there (both databases the services run on): the
-    outbox's message ids, or a consumer's processed ones."""
+    """An insert that skips a row whose key is already there (both databases the services run on): the outbox's
+    message ids, a consumer's processed ones, or an id a service remembers."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    keys = [table.c.message_id] if table.c.message_id.unique else list(table.primary_key.columns)
+    message_id = table.c.get("message_id")
+    keys = [message_id] if message_id is not None and message_id.unique else list(table.primary_key.columns)
     return insert(table).on_conflict_do_nothing(index_elements=keys)
 
 

@@ -4,6 +4,7 @@ from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, String
 
 from tenderflow_common.db import UtcDateTime, new_metadata
 from tenderflow_common.messaging_tables import messaging_tables
+from tenderflow_common.remembered import remembered_table
 
 metadata = new_metadata()
 messaging = messaging_tables(metadata)
@@ -34,21 +35,10 @@ packages = Table(
     Column("refusals", JSON),
 )
 
-cancelled_jobs = Table(
-    "cancelled_jobs",
-    metadata,
-    Column("job_id", String(200), primary_key=True),
-    Column("cancelled_at", UtcDateTime(), nullable=False, server_default=func.now(), index=True),
-)
+cancelled_jobs = remembered_table(metadata, "cancelled_jobs", ["job_id"], "cancelled_at")
 """Jobs cancelled before their package arrived; forgotten with the processed messages, when none can arrive."""
 
-purged_jobs = Table(
-    "purged_jobs",
-    metadata,
-    Column("tenant_id", String(200), primary_key=True),
-    Column("job_id", String(200), primary_key=True),
-    Column("purged_at", UtcDateTime(), nullable=False, server_default=func.now(), index=True),
-)
+purged_jobs = remembered_table(metadata, "purged_jobs", ["tenant_id", "job_id"], "purged_at")
 """Jobs purged, so a package or upload arriving after the purge is deleted rather than ingested; forgotten with
 the processed messages, when none can arrive any more."""
 

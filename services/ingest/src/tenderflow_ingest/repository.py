@@ -6,6 +6,7 @@ from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenderflow_common.contracts.shared import JobRequest
+from tenderflow_common.remembered import is_remembered, remember
 from tenderflow_common.telemetry import current_trace_headers
 from tenderflow_common.work import Claimed
 from tenderflow_ingest.models import cancelled_jobs, documents, packages, purged_jobs
@@ -43,24 +44,21 @@ def task_from_row(row: Row) -> PackageTask:
 
 async def request_cancel(session: AsyncSession, job_id: str) -> None:
     """Flag the job's package, and remember the job in case its package has not arrived yet."""
-    if await session.scalar(select(cancelled_jobs.c.job_id).where(cancelled_jobs.c.job_id == job_id)) is None:
-        await session.execute(insert(cancelled_jobs).values(job_id=job_id))
+    await remember(session, cancelled_jobs, job_id=job_id)
     await session.execute(update(packages).where(packages.c.job_id == job_id).values(cancel_requested=True))
 
 
 async def job_cancelled(session: AsyncSession, job_id: str) -> bool:
-    return await session.scalar(select(cancelled_jobs.c.job_id).where(cancelled_jobs.c.job_id == job_id)) is not None
+    return await is_remembered(session, cancelled_jobs, job_id=job_id)
 
 
 async def remember_purge(session: AsyncSession, tenant_id: str, job_id: str) -> None:
     """Remember the purge, so a package or upload of the job that arrives later is deleted, not ingested."""
-    if not await job_purged(session, tenant_id, job_id):
-        await session.execute(insert(purged_jobs).values(tenant_id=tenant_id, job_id=job_id))
+    await remember(session, purged_jobs, tenant_id=tenant_id, job_id=job_id)
 
 
 async def job_purged(session: AsyncSession, tenant_id: str, job_id: str) -> bool:
-    return await session.scalar(select(purged_jobs.c.job_id).where(
-        purged_jobs.c.tenant_id == tenant_id, purged_jobs.c.job_id == job_id)) is not None
+    return await is_remembered(session, purged_jobs, tenant_id=tenant_id, job_id=job_id)
 
 
 async def cancel_requested(session: AsyncSession, package_id: str, *, lock: bool = False) -> bool:

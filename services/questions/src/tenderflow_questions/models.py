@@ -4,6 +4,7 @@ from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Integer, String
 
 from tenderflow_common.db import UtcDateTime, new_metadata
 from tenderflow_common.messaging_tables import messaging_tables
+from tenderflow_common.remembered import remembered_table
 
 metadata = new_metadata()
 messaging = messaging_tables(metadata)
@@ -69,12 +70,7 @@ answers = Table(
 )
 
 # Jobs stopped (cancelled, or stalled) before their run opened: a run opened later for one starts cancelled.
-cancelled_jobs = Table(
-    "cancelled_jobs",
-    metadata,
-    Column("job_id", String(200), primary_key=True),
-    Column("cancelled_at", UtcDateTime(), nullable=False, server_default=func.now()),
-)
+cancelled_jobs = remembered_table(metadata, "cancelled_jobs", ["job_id"], "cancelled_at", indexed=False)
 
 deleted_workspaces = Table(
     "deleted_workspaces",

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenderflow_common.contracts.questions import AnswerRow, Citation, QuestionSetBody, QuestionSetView
 from tenderflow_common.contracts.shared import QuestionSpec
+from tenderflow_common.remembered import is_remembered, remember
 from tenderflow_common.telemetry import current_trace_headers
 from tenderflow_common.work import Claimed
 from tenderflow_questions.models import answers, cancelled_jobs, question_sets, runs
@@ -66,13 +67,12 @@ def task_from_row(row: Row) -> RunTask:
 
 async def request_cancel(session: AsyncSession, job_id: str) -> None:
     """Flag the job's run, and remember the job in case its run has not opened yet."""
-    if not await job_cancelled(session, job_id):
-        await session.execute(insert(cancelled_jobs).values(job_id=job_id))
+    await remember(session, cancelled_jobs, job_id=job_id)
     await session.execute(update(runs).where(runs.c.job_id == job_id).values(cancel_requested=True))
 
 
 async def job_cancelled(session: AsyncSession, job_id: str) -> bool:
-    return await session.scalar(select(cancelled_jobs.c.job_id).where(cancelled_jobs.c.job_id == job_id)) is not None
+    return await is_remembered(session, cancelled_jobs, job_id=job_id)
 
 
 async def delete_runs(session: AsyncSession, *conditions: ColumnElement[bool]) -> None:

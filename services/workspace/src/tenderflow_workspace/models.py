@@ -4,6 +4,7 @@ from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table
 
 from tenderflow_common.db import UtcDateTime, new_metadata
 from tenderflow_common.messaging_tables import messaging_tables
+from tenderflow_common.remembered import remembered_table
 
 metadata = new_metadata()
 messaging = messaging_tables(metadata)
@@ -32,13 +33,7 @@ deleted_workspaces = Table(
 )
 """When a workspace was last deleted, so a package that was on its way into it then does not bring it back."""
 
-purged_jobs = Table(
-    "purged_jobs",
-    metadata,
-    Column("tenant_id", String(200), primary_key=True),
-    Column("job_id", String(200), primary_key=True),
-    Column("purged_at", UtcDateTime(), nullable=False, server_default=func.now(), index=True),
-)
+purged_jobs = remembered_table(metadata, "purged_jobs", ["tenant_id", "job_id"], "purged_at")
 """Jobs purged, so a package of the job delivered after the purge is not indexed (ingest's event and the purge
 travel on different topics); forgotten with the processed messages, when none can arrive any more."""
 

@@ -7,6 +7,7 @@ from sqlalchemy import Table, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenderflow_common.envelope import stable_id
+from tenderflow_common.remembered import is_remembered, remember
 from tenderflow_common.telemetry import current_trace_headers
 from tenderflow_workspace.builtin import Chunk
 from tenderflow_workspace.models import (
@@ -208,13 +209,11 @@ async def count_documents(session: AsyncSession, workspace_id: str, package_id: 
 
 async def remember_purge(session: AsyncSession, tenant_id: str, job_id: str) -> None:
     """Remember the purge, so a package of the job delivered later is not indexed."""
-    if not await job_purged(session, tenant_id, job_id):
-        await session.execute(insert(purged_jobs).values(tenant_id=tenant_id, job_id=job_id))
+    await remember(session, purged_jobs, tenant_id=tenant_id, job_id=job_id)
 
 
 async def job_purged(session: AsyncSession, tenant_id: str, job_id: str) -> bool:
-    return await session.scalar(select(purged_jobs.c.job_id).where(
-        purged_jobs.c.tenant_id == tenant_id, purged_jobs.c.job_id == job_id)) is not None
+    return await is_remembered(session, purged_jobs, tenant_id=tenant_id, job_id=job_id)
 
 
 def removal_id(job_id: str, workspace_id: str) -> str:
