@@ -10,15 +10,14 @@ from tenderflow_common.db import UtcDateTime
 from tenderflow_common.unit_of_work import insert_unless_present
 
 
-def remembered_table(metadata: MetaData, name: str, keys: Sequence[str], stamp: str, *,
-                     indexed: bool = True) -> Table:
-    """Ids (together the primary key) stamped when first remembered; the stamp is indexed, unless told not to, so
-    housekeeping finds the old rows to forget with the processed messages."""
+def remembered_table(metadata: MetaData, name: str, keys: Sequence[str], stamp: str) -> Table:
+    """Ids (together the primary key) stamped when first remembered; the stamp is indexed, so housekeeping finds
+    the old rows to forget with the processed messages."""
     return Table(
         name,
         metadata,
         *(Column(key, String(200), primary_key=True) for key in keys),
-        Column(stamp, UtcDateTime(), nullable=False, server_default=func.now(), index=indexed),
+        Column(stamp, UtcDateTime(), nullable=False, server_default=func.now(), index=True),
     )
 
 

@@ -49,14 +49,12 @@ async def test_a_part_of_the_key_is_refused(tmp_path: Path) -> None:
         await engine.dispose()
 
 
-def test_the_table_is_keyed_by_its_ids_and_indexed_by_its_time_unless_told_not() -> None:
+def test_the_table_is_keyed_by_its_ids_and_indexed_by_its_time() -> None:
     metadata = new_metadata()
     purged = remembered_table(metadata, "purged_jobs", ["tenant_id", "job_id"], "purged_at")
-    cancelled = remembered_table(metadata, "cancelled_jobs", ["job_id"], "cancelled_at", indexed=False)
     assert [column.name for column in purged.columns] == ["tenant_id", "job_id", "purged_at"]
     assert [column.name for column in purged.primary_key.columns] == ["tenant_id", "job_id"]
     assert purged.primary_key.name == "pk_purged_jobs"
     assert [(index.name, [c.name for c in index.columns]) for index in purged.indexes] == [
         ("ix_purged_jobs_purged_at", ["purged_at"])]
-    assert cancelled.indexes == set()
     assert not purged.c.purged_at.nullable and purged.c.purged_at.server_default is not None

@@ -8,7 +8,7 @@ from tenderflow_common.internal_tokens import InternalTokenSigner, InternalToken
 from tenderflow_common.service import Peers, Service, ServiceRuntime, create_service
 from tenderflow_common.transport import Transport
 from tenderflow_questions import api, consumers
-from tenderflow_questions.models import messaging
+from tenderflow_questions.models import cancelled_jobs, messaging
 from tenderflow_questions.providers import Providers, providers_from_settings
 from tenderflow_questions.question_sets_api import question_sets_router
 from tenderflow_questions.runner import Answering, TenantSlots, run_worker
@@ -23,6 +23,7 @@ def build_service(settings: QuestionsSettings | None = None, transport: Transpor
     workspace service; serves results and question sets internally."""
     settings = settings or QuestionsSettings()
     runtime = ServiceRuntime("questions", settings, messaging, MIGRATIONS, transport=transport)
+    runtime.housekeeping.forget_with_messages(cancelled_jobs.c.cancelled_at)
     key = settings.platform.signing_key
     # A run is started by a Kafka message, not a request: questions signs for the run's tenant itself.
     workspace = InternalClient("workspace", settings.workspace_url, InternalTokenSigner(key, "questions"),

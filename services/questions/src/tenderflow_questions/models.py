@@ -70,7 +70,7 @@ answers = Table(
 )
 
 # Jobs stopped (cancelled, or stalled) before their run opened: a run opened later for one starts cancelled.
-cancelled_jobs = remembered_table(metadata, "cancelled_jobs", ["job_id"], "cancelled_at", indexed=False)
+cancelled_jobs = remembered_table(metadata, "cancelled_jobs", ["job_id"], "cancelled_at")
 
 deleted_workspaces = Table(
     "deleted_workspaces",
