@@ -140,13 +140,24 @@ class WorkQueue:
         return row
 
     async def give_turn(self, session: AsyncSession, task: Claimed) -> bool:
-        """Hand the task back to the queue when another tenant's task is waiting; whether it was handed back. Its
-        progress is already committed, so the next claim resumes it as it would after a crash."""
+        """Hand the task back to the queue when another tenant's task is waiting and that tenant is below its cap
+        (a tenant at its cap could not take the turn); whether it was handed back. Its progress is already
+        committed, so the next claim resumes it as it would after a crash."""
         rows = self.table.c
-        waiting = exists().where(self._claimable(datetime.now(UTC)), rows.tenant_id != task.tenant_id)
-        released = await session.scalar(update(self.table).where(rows.id == task.id, waiting)
+        now = datetime.now(UTC)
+        waiting = select(rows.id).where(self._claimable(now), rows.tenant_id != task.tenant_id)
+        if self.tenant_cap is not None:
+            at_cap = (select(rows.tenant_id).where(self._live(now)).group_by(rows.tenant_id)
+                      .having(func.count() >= self.tenant_cap))
+            waiting = waiting.where(rows.tenant_id.not_in(at_cap))
+        released = await session.scalar(update(self.table).where(rows.id == task.id, exists(waiting))
                                          .values(status="pending").returning(rows.id))
         return released is not None
+
+    def _live(self, now: datetime):
+        """Claims whose holder still renews its lease."""
+        rows = self.table.c
+        return and_(rows.status == self.active, rows.claimed_at >= now - self.lease)
 
     def _claimable(self, now: datetime):
         rows = self.table.c
@@ -156,8 +167,7 @@ class WorkQueue:
         """Per tenant of the unfinished rows: its live claims and its latest claim. Fewest live claims first, then
         the tenant served longest ago (never served first), then the oldest row; a tenant at its cap waits."""
         rows = self.table.c
-        live = and_(rows.status == self.active, rows.claimed_at >= now - self.lease)
-        tenants = (select(rows.tenant_id.label("tenant_id"), func.count(case((live, 1))).label("running"),
+        tenants = (select(rows.tenant_id.label("tenant_id"), func.count(case((self._live(now), 1))).label("running"),
                           func.max(rows.claimed_at).label("served_at"))
                    .where(rows.status.in_(("pending", self.active))).group_by(rows.tenant_id).subquery("tenants"))
         query = query.join(tenants, tenants.c.tenant_id == rows.tenant_id)

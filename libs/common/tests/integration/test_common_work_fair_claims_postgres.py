@@ -121,6 +121,23 @@ async def test_a_task_gives_its_turn_only_when_another_tenant_waits_and_is_claim
         assert await session.scalar(select(table.c.claims).where(table.c.id == "a0")) == 2
 
 
+async def test_a_task_keeps_its_turn_while_the_waiting_tenant_is_at_its_cap(tasks) -> None:
+    table, sessions = tasks
+    queue = WorkQueue(table, active="working", by_tenant=True, tenant_cap=1)
+    await add(sessions, table, ("a0", "a"), ("b0", "b"), ("b1", "b"))
+    big = Claimed(id=await claim(sessions, queue), job_id="job-a", tenant_id="a", correlation_id="c",
+                  causation_id="x")
+    assert big.id == "a0" and await claim(sessions, queue) == "b0"
+
+    async with sessions() as session, session.begin():
+        assert not await queue.give_turn(session, big), "b1 could not be claimed while b0 is in work"
+    async with sessions() as session, session.begin():
+        await session.execute(update(table).where(table.c.id == "b0").values(status="done"))
+    async with sessions() as session, session.begin():
+        assert await queue.give_turn(session, big)
+    assert await claim(sessions, queue) == "b1"
+
+
 def test_a_time_slice_is_spent_once_per_slice() -> None:
     time_slice = TimeSlice(0.05)
     assert not time_slice.spent()

@@ -63,9 +63,13 @@ QUEUE = WorkQueue(packages, active="processing", by_tenant=True)
 
 def package_worker(pipeline: Pipeline) -> LeasedWorker[PackageTask]:
     """The background worker that claims pending packages, tenants in turn, and takes them apart."""
-    queue = replace(QUEUE, tenant_cap=pipeline.turns.tenant_max_running)
-    return LeasedWorker("ingest-pipeline", queue, pipeline.transaction, repository.task_from_row,
+    return LeasedWorker("ingest-pipeline", _queue(pipeline), pipeline.transaction, repository.task_from_row,
                         functools.partial(process_package, pipeline=pipeline), heartbeat_seconds=HEARTBEAT_SECONDS)
+
+
+def _queue(pipeline: Pipeline) -> WorkQueue:
+    """The packages' queue with this replica's cap on one tenant's packages in work."""
+    return replace(QUEUE, tenant_cap=pipeline.turns.tenant_max_running)
 
 
 async def process_package(task: PackageTask, claim: Claim, *, pipeline: Pipeline) -> None:
@@ -189,7 +193,7 @@ def _refuse(verdicts: list[FileVerdict], name: str, code: str, reason: str) -> N
 async def _give_turn(task: PackageTask, pipeline: Pipeline) -> bool:
     """After its slice, hand the package back if another tenant's package waits."""
     async with pipeline.transaction() as uow:
-        return await QUEUE.give_turn(uow.session, task)
+        return await _queue(pipeline).give_turn(uow.session, task)
 
 
 async def _end(task: PackageTask, status: str, message: Message, fact: str, pipeline: Pipeline, *,

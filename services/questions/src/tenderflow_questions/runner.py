@@ -61,9 +61,13 @@ class Answering:
 
 def run_worker(answering: Answering, *, heartbeat_seconds: float = HEARTBEAT_SECONDS) -> LeasedWorker[RunTask]:
     """The background worker that claims pending runs, tenants in turn, and answers them."""
-    queue = replace(QUEUE, tenant_cap=answering.tenant_max_running)
-    return LeasedWorker("question-runs", queue, answering.transaction, repository.task_from_row,
+    return LeasedWorker("question-runs", _queue(answering), answering.transaction, repository.task_from_row,
                         functools.partial(answer_run, answering=answering), heartbeat_seconds=heartbeat_seconds)
+
+
+def _queue(answering: Answering) -> WorkQueue:
+    """The runs' queue with this replica's cap on one tenant's runs in work."""
+    return replace(QUEUE, tenant_cap=answering.tenant_max_running)
 
 
 class RunCancelled(Exception):
@@ -216,7 +220,7 @@ async def _search(run: RunTask, question: QuestionSpec, answering: Answering):
 async def _give_turn(run: RunTask, answering: Answering) -> bool:
     """After its slice, hand the run back if another tenant's run waits."""
     async with answering.transaction() as uow:
-        return await QUEUE.give_turn(uow.session, run)
+        return await _queue(answering).give_turn(uow.session, run)
 
 
 async def _end(run: RunTask, status: str, message: Message, fact: str, answering: Answering) -> None:
