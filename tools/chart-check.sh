@@ -19,11 +19,13 @@ if ! go version -m "$helm" 2>/dev/null | grep -Eq "^[[:space:]]+mod[[:space:]]+h
   echo "building helm $HELM_VERSION (the first time takes minutes)" >&2
   go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
 fi
-# KEDA's ScaledObject schema comes with its CRD, in KEDA's Go module (downloaded once into Go's module cache).
+# KEDA's ScaledObject and TriggerAuthentication schemas come with their CRDs, in KEDA's Go module (downloaded once
+# into Go's module cache).
 KEDA_MODULE_VERSION=v2.16.1
 keda_dir="$(go mod download -json "github.com/kedacore/keda/v2@$KEDA_MODULE_VERSION" |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["Dir"])')"
-.venv/bin/python tools/chart_check.py "$helm" "$keda_dir/config/crd/bases/keda.sh_scaledobjects.yaml"
+.venv/bin/python tools/chart_check.py "$helm" "$keda_dir/config/crd/bases/keda.sh_scaledobjects.yaml" \
+  "$keda_dir/config/crd/bases/keda.sh_triggerauthentications.yaml"
 
 # The secrets docker-compose.yml refuses to start without, as placeholders: the loader interpolates them.
 placeholders=(POSTGRES_PASSWORD POSTGRES_MIGRATION_PASSWORD POSTGRES_GATEWAY_PASSWORD POSTGRES_INGEST_PASSWORD

@@ -1,10 +1,10 @@
 """The Helm chart as CI checks it: `helm lint --strict` and `helm template` with each value set in the chart's ci/
 folder (on top of its required values), and every rendered object validated against the strict Kubernetes JSON
 schemas of KUBERNETES_VERSION that the kubernetes-validate package ships, so the check needs no network. KEDA's
-ScaledObjects are validated against the schema of KEDA's CRD when its file is given (tools/chart-check.sh takes it
-from KEDA's Go module), unknown fields included; without it they are only parsed.
+ScaledObjects and TriggerAuthentications are validated against the schemas of KEDA's CRDs whose files are given
+(tools/chart-check.sh takes them from KEDA's Go module), unknown fields included; without them they are only parsed.
 
-Usage: chart_check.py HELM [KEDA_SCALEDOBJECT_CRD]
+Usage: chart_check.py HELM [KEDA_CRD ...]
 """
 
 import subprocess
@@ -21,7 +21,7 @@ REQUIRED = CHART / "ci" / "defaults-values.yaml"
 KUBERNETES_VERSION = "1.30.0"
 # The Prometheus Operator's kinds: their schemas come with its CRDs, not with Kubernetes, so they are only parsed.
 OPERATOR_KINDS = {"ServiceMonitor", "PrometheusRule"}
-KEDA_KIND = "ScaledObject"
+KEDA_KINDS = {"ScaledObject", "TriggerAuthentication"}
 
 
 def value_sets() -> list[list[Path]]:
@@ -39,11 +39,14 @@ def helm(binary: str, command: str, files: list[Path]) -> str:
     return run.stdout
 
 
-def crd_schema(path: Path) -> dict:
-    """The OpenAPI schema of a CRD's served version."""
-    crd = yaml.safe_load(path.read_text())
-    [version] = [version for version in crd["spec"]["versions"] if version.get("served")]
-    return version["schema"]["openAPIV3Schema"]
+def crd_schemas(paths: list[Path]) -> dict[str, dict]:
+    """The OpenAPI schema of each CRD's served version, by the kind it defines."""
+    schemas = {}
+    for path in paths:
+        crd = yaml.safe_load(path.read_text())
+        [version] = [version for version in crd["spec"]["versions"] if version.get("served")]
+        schemas[crd["spec"]["names"]["kind"]] = version["schema"]["openAPIV3Schema"]
+    return schemas
 
 
 def unknown_fields(value, schema: dict, path: str = "") -> list[str]:
@@ -75,12 +78,12 @@ def invalid_custom(manifest: dict, schema: dict) -> str | None:
     return f"unknown fields {', '.join(unknown)}" if unknown else None
 
 
-def invalid(manifest: dict, keda: dict | None) -> str | None:
+def invalid(manifest: dict, keda: dict[str, dict]) -> str | None:
     """Why the object does not match its kind's schema, or None."""
     if manifest["kind"] in OPERATOR_KINDS:
         return None
-    if manifest["kind"] == KEDA_KIND:
-        return invalid_custom(manifest, keda) if keda is not None else None
+    if manifest["kind"] in KEDA_KINDS:
+        return invalid_custom(manifest, keda[manifest["kind"]]) if manifest["kind"] in keda else None
     try:
         kubernetes_validate.validate(manifest, KUBERNETES_VERSION, strict=True)
     except kubernetes_validate.ValidationError as error:
@@ -92,7 +95,7 @@ def invalid(manifest: dict, keda: dict | None) -> str | None:
 
 def main() -> int:
     binary = sys.argv[1]
-    keda = crd_schema(Path(sys.argv[2])) if len(sys.argv) > 2 else None
+    keda = crd_schemas([Path(path) for path in sys.argv[2:]])
     failures = 0
     for files in value_sets():
         helm(binary, "lint", files)
@@ -105,9 +108,9 @@ def main() -> int:
         kinds = Counter(manifest["kind"] for manifest in manifests)
         print(f"{files[-1].name}: lint ok, {len(manifests)} objects "
               f"({', '.join(f'{count} {kind}' for kind, count in sorted(kinds.items()))})")
-    parsed_only = sorted(OPERATOR_KINDS | ({KEDA_KIND} if keda is None else set()))
+    parsed_only = sorted(OPERATOR_KINDS | (KEDA_KINDS - set(keda)))
     print(f"chart: every object checked against Kubernetes {KUBERNETES_VERSION}'s strict schemas"
-          f"{'' if keda is None else ' and KEDA ScaledObjects against the CRD given'} "
+          f"{' and KEDA ' + ', '.join(sorted(keda)) + ' against its CRDs' if keda else ''} "
           f"({', '.join(parsed_only)} parsed only); {failures} invalid")
     return 1 if failures else 0
 

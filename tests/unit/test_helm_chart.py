@@ -126,11 +126,52 @@ def test_keda_scales_each_worker_on_the_lag_of_every_topic_its_consumers_read(tm
     assert not named(render({}), "ScaledObject"), "CPU autoscaling stays the default"
 
 
-def test_keda_refuses_a_kafka_that_needs_credentials():
-    with pytest.raises(subprocess.CalledProcessError) as refused:
-        render({"keda.enabled": True, "kafka.securityProtocol": "SASL_SSL", "kafka.sasl.username": "u",
-                "kafka.sasl.password": "p"})
-    assert "keda.enabled needs kafka.securityProtocol PLAINTEXT" in refused.value.stderr
+def kafka_triggers(manifests: list[dict]) -> list[dict]:
+    """Every kafka trigger of every ScaledObject."""
+    return [trigger for scaled_object in named(manifests, "ScaledObject").values()
+            for trigger in scaled_object["spec"]["triggers"] if trigger["type"] == "kafka"]
+
+
+def test_keda_logs_in_to_a_sasl_ssl_kafka_with_the_services_secrets():
+    manifests = render({"keda.enabled": True, "kafka.securityProtocol": "SASL_SSL", "kafka.sasl.username": "u",
+                        "kafka.sasl.password": "p", "kafka.sasl.mechanism": "SCRAM-SHA-256",
+                        "kafka.tls.secretName": "kafka-tls", "kafka.tls.clientCertificate": True})
+    [auth] = named(manifests, "TriggerAuthentication").values()
+    assert {(ref["parameter"], ref["name"], ref["key"]) for ref in auth["spec"]["secretTargetRef"]} == {
+        ("password", "tenderflow-secrets", "TENDERFLOW_KAFKA_SASL_PASSWORD"), ("ca", "kafka-tls", "ca.crt"),
+        ("cert", "kafka-tls", "tls.crt"), ("key", "kafka-tls", "tls.key")}
+    assert auth["spec"]["env"] == [{"parameter": "username", "name": "TENDERFLOW_KAFKA_SASL_USERNAME"}]
+    ingest = container(named(manifests, "Deployment")["tenderflow-ingest"])
+    assert {"name": "TENDERFLOW_KAFKA_SASL_USERNAME", "value": "u"} in ingest["env"], "KEDA reads it from here"
+    triggers = kafka_triggers(manifests)
+    assert len(triggers) == 16
+    assert all(trigger["authenticationRef"] == {"name": "tenderflow-kafka"} for trigger in triggers)
+    assert {(trigger["metadata"]["sasl"], trigger["metadata"]["tls"]) for trigger in triggers} == {
+        ("scram_sha256", "enable")}
+
+
+def test_keda_takes_the_sasl_password_from_an_existing_secret_without_tls():
+    manifests = render({"keda.enabled": True, "kafka.securityProtocol": "SASL_PLAINTEXT", "kafka.sasl.username": "u",
+                        "kafka.sasl.password": "p", "kafka.sasl.mechanism": "PLAIN",
+                        "existingSecret": "operator-secrets"})
+    [auth] = named(manifests, "TriggerAuthentication").values()
+    assert auth["spec"]["secretTargetRef"] == [
+        {"parameter": "password", "name": "operator-secrets", "key": "TENDERFLOW_KAFKA_SASL_PASSWORD"}]
+    assert {json.dumps(trigger["metadata"].get("sasl")) + json.dumps(trigger["metadata"].get("tls"))
+            for trigger in kafka_triggers(manifests)} == {'"plaintext"null'}
+
+
+def test_keda_needs_no_trigger_authentication_without_credentials():
+    system_trust = render({"keda.enabled": True, "kafka.securityProtocol": "SSL"})
+    assert not named(system_trust, "TriggerAuthentication")
+    assert {(trigger["metadata"].get("tls"), "authenticationRef" in trigger)
+            for trigger in kafka_triggers(system_trust)} == {("enable", False)}
+    plaintext = render({"keda.enabled": True})
+    assert not named(plaintext, "TriggerAuthentication")
+    assert all({"tls", "sasl"}.isdisjoint(trigger["metadata"]) and "authenticationRef" not in trigger
+               for trigger in kafka_triggers(plaintext))
+    secured = {"kafka.securityProtocol": "SASL_SSL", "kafka.sasl.username": "u", "kafka.sasl.password": "p"}
+    assert not named(render(secured), "TriggerAuthentication"), "without keda.enabled nothing refers to it"
 
 
 def test_the_prometheus_rule_carries_the_compose_stacks_rules_unchanged():

@@ -100,6 +100,26 @@ def test_kafka_tls_uses_the_system_trust_store_without_a_ca_but_a_client_certifi
     assert "kafka.tls.secretName" in refused.stderr
 
 
+def test_keda_triggers_log_in_with_the_secrets_the_services_mount():
+    objects = manifests("keda-sasl-tls-values.yaml")
+    [auth] = [item for item in objects if item["kind"] == "TriggerAuthentication"]
+    refs = {ref["parameter"]: (ref["name"], ref["key"]) for ref in auth["spec"]["secretTargetRef"]}
+    for scaled in (item for item in objects if item["kind"] == "ScaledObject"):
+        [worker] = [item for item in objects if item["kind"] == "Deployment"
+                    and item["metadata"]["name"] == scaled["spec"]["scaleTargetRef"]["name"]]
+        pod = worker["spec"]["template"]["spec"]
+        env = {item["name"]: item for item in pod["containers"][0]["env"]}
+        password = env["TENDERFLOW_KAFKA_SASL_PASSWORD"]["valueFrom"]["secretKeyRef"]
+        assert refs["password"] == (password["name"], password["key"])
+        [tls] = [volume["secret"]["secretName"] for volume in pod["volumes"] if volume["name"] == "kafka-tls"]
+        assert {refs[parameter] for parameter in ("ca", "cert", "key")} == {
+            (tls, "ca.crt"), (tls, "tls.crt"), (tls, "tls.key")}
+        assert [item["name"] for item in auth["spec"]["env"]] == ["TENDERFLOW_KAFKA_SASL_USERNAME"]
+        assert env["TENDERFLOW_KAFKA_SASL_USERNAME"]["value"] == "tenderflow"
+        kafka = [trigger for trigger in scaled["spec"]["triggers"] if trigger["type"] == "kafka"]
+        assert kafka and all(trigger["authenticationRef"]["name"] == auth["metadata"]["name"] for trigger in kafka)
+
+
 def test_the_ingress_publishes_the_api_only_and_metrics_leave_the_published_port():
     objects = manifests("ingress-tls-values.yaml")
     ingress = next(item for item in objects if item["kind"] == "Ingress")
