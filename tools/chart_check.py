@@ -110,7 +110,7 @@ def main() -> int:
               f"({', '.join(f'{count} {kind}' for kind, count in sorted(kinds.items()))})")
     parsed_only = sorted(OPERATOR_KINDS | (KEDA_KINDS - set(keda)))
     print(f"chart: every object checked against Kubernetes {KUBERNETES_VERSION}'s strict schemas"
-          f"{' and KEDA ' + ', '.join(sorted(keda)) + ' against its CRDs' if keda else ''} "
+          f"{' and KEDA ' + ', '.join(sorted(keda)) + ' against their CRDs' if keda else ''} "
           f"({', '.join(parsed_only)} parsed only); {failures} invalid")
     return 1 if failures else 0
 
