@@ -204,7 +204,7 @@ def consumer_groups_by_topic(scratch: Path) -> Counter:
         def __init__(self) -> None:
             self.read: Counter = Counter()
 
-        def subscribe(self, topic_names, group_id, handler) -> None:
+        def subscribe(self, topic_names, group_id, handler, max_records=None) -> None:
             self.read.update(topic_names)
 
     recording = Subscriptions()

@@ -12,7 +12,7 @@ class RecordingTransport:
     def __init__(self) -> None:
         self.subscriptions: dict[str, list[str]] = {}
 
-    def subscribe(self, topic_names, group_id, handler) -> None:
+    def subscribe(self, topic_names, group_id, handler, max_records=None) -> None:
         self.subscriptions[group_id] = list(topic_names)
 
 

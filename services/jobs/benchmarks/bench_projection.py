@@ -36,8 +36,9 @@ from tenderflow_common.settings import KafkaSettings
 from tenderflow_common.testing.databases import create_database, drop_database
 from tenderflow_common.testing.infra import from_environment
 from tenderflow_common.testing.topics import create_prefixed_topics, delete_topics
-from tenderflow_common.transport import POLL_MAX_RECORDS, PollHandler
+from tenderflow_common.transport import PollHandler
 from tenderflow_jobs import consumers
+from tenderflow_jobs.consumers import POLL_MAX_RECORDS
 from tenderflow_jobs.main import build_service
 from tenderflow_jobs.models import jobs, messaging
 from tenderflow_jobs.settings import JobsSettings
@@ -174,7 +175,7 @@ class TimedTransport(KafkaTransport):
         self.finished = asyncio.Event()
         self.seconds = self.cpu_seconds = 0.0
 
-    def subscribe(self, topics: list[str], group_id: str, handler: PollHandler) -> None:
+    def subscribe(self, topics: list[str], group_id: str, handler: PollHandler, max_records: int) -> None:
         async def timed(records) -> None:
             if self.started is None:
                 self.started, self.started_cpu = time.perf_counter(), time.process_time()
@@ -185,7 +186,7 @@ class TimedTransport(KafkaTransport):
                 self.cpu_seconds = time.process_time() - self.started_cpu
                 self.finished.set()
 
-        super().subscribe(topics, group_id, timed)
+        super().subscribe(topics, group_id, timed, max_records)
 
 
 async def _fold(bootstrap: str, prefix: str, database_url: str, expected: int, job_count: int) -> tuple[float, float]:

@@ -53,7 +53,8 @@ class KafkaTransport:
         headers = {**headers, "content-type": STRUCTURED_CONTENT_TYPE}
         await self.broker.publish(value, topic=topic, key=key.encode() if key else None, headers=headers)
 
-    def subscribe(self, topics: list[str], group_id: str, handler: PollHandler) -> None:
+    def subscribe(self, topics: list[str], group_id: str, handler: PollHandler,
+                  max_records: int = POLL_MAX_RECORDS) -> None:
         """Feed the records of `topics` to the handler a poll at a time, committing their offsets once it returns;
         a raised error seeks back to the poll's first records so nothing is skipped."""
 
@@ -68,7 +69,7 @@ class KafkaTransport:
             ack_policy=AckPolicy.NACK_ON_ERROR,
             auto_offset_reset="earliest",
             batch=True,
-            max_records=POLL_MAX_RECORDS,
+            max_records=max_records,
             batch_timeout_ms=POLL_TIMEOUT_MS,
             decoder=_leave_undecoded,
             title=f"{group_id}:{','.join(topics)}",

@@ -19,7 +19,7 @@ class InMemoryTransport:
 
     def __init__(self, retry_seconds: float = 0.5) -> None:
         self._logs: dict[str, list[Record]] = defaultdict(list)
-        self._subscriptions: list[tuple[list[str], str, PollHandler]] = []
+        self._subscriptions: list[tuple[list[str], str, PollHandler, int]] = []
         self._offsets: dict[tuple[str, str], int] = defaultdict(int)
         self._appended = asyncio.Condition()
         self._tasks: list[asyncio.Task] = []
@@ -30,8 +30,9 @@ class InMemoryTransport:
         if self._started:
             return
         self._started = True
-        for topics, group_id, handler in self._subscriptions:
-            self._tasks.append(asyncio.create_task(self._consume(topics, group_id, handler), name=group_id))
+        for topics, group_id, handler, max_records in self._subscriptions:
+            self._tasks.append(asyncio.create_task(self._consume(topics, group_id, handler, max_records),
+                                                   name=group_id))
 
     async def stop(self, drain_seconds: float = 10.0) -> None:
         """Give consumers a bounded time to catch up, then stop them."""
@@ -57,28 +58,30 @@ class InMemoryTransport:
                                value=value, headers=dict(headers)))
             self._appended.notify_all()
 
-    def subscribe(self, topics: list[str], group_id: str, handler: PollHandler) -> None:
-        self._subscriptions.append((list(topics), group_id, handler))
+    def subscribe(self, topics: list[str], group_id: str, handler: PollHandler,
+                  max_records: int = POLL_MAX_RECORDS) -> None:
+        self._subscriptions.append((list(topics), group_id, handler, max_records))
         if self._started:
-            self._tasks.append(asyncio.create_task(self._consume(list(topics), group_id, handler), name=group_id))
+            self._tasks.append(asyncio.create_task(self._consume(list(topics), group_id, handler, max_records),
+                                                   name=group_id))
 
     def lag(self) -> int:
         """Records not yet handled by some group."""
         return sum(len(self._logs[topic]) - self._offsets[(group_id, topic)]
-                   for topics, group_id, _ in self._subscriptions for topic in topics)
+                   for topics, group_id, *_ in self._subscriptions for topic in topics)
 
     async def consumer_lags(self) -> list[Lag]:
         """Each group's unread records per topic (every topic here is one partition)."""
         return [Lag(group_id, topic, 0, len(self._logs[topic]) - self._offsets[(group_id, topic)])
-                for topics, group_id, _ in self._subscriptions for topic in topics]
+                for topics, group_id, *_ in self._subscriptions for topic in topics]
 
     async def _caught_up(self) -> None:
         async with self._appended:
             await self._appended.wait_for(lambda: not self.lag())
 
-    async def _consume(self, topics: list[str], group_id: str, handler: PollHandler) -> None:
+    async def _consume(self, topics: list[str], group_id: str, handler: PollHandler, max_records: int) -> None:
         while True:
-            topic, records = await self._next(topics, group_id)
+            topic, records = await self._next(topics, group_id, max_records)
             try:
                 await handler(records)
             except asyncio.CancelledError:
@@ -91,12 +94,12 @@ class InMemoryTransport:
                 self._offsets[(group_id, topic)] += len(records)
                 self._appended.notify_all()
 
-    async def _next(self, topics: list[str], group_id: str) -> tuple[str, list[Record]]:
+    async def _next(self, topics: list[str], group_id: str, max_records: int) -> tuple[str, list[Record]]:
         """The unread records of the first topic that has some, as one poll."""
         async with self._appended:
             while True:
                 for topic in topics:
                     offset = self._offsets[(group_id, topic)]
                     if offset < len(self._logs[topic]):
-                        return topic, self._logs[topic][offset:offset + POLL_MAX_RECORDS]
+                        return topic, self._logs[topic][offset:offset + max_records]
                 await self._appended.wait()

@@ -29,7 +29,7 @@ from tenderflow_common.problems import install_problem_handlers
 from tenderflow_common.relay import OutboxRelay, Publish
 from tenderflow_common.settings import ServiceSettings
 from tenderflow_common.telemetry import configure_tracing
-from tenderflow_common.transport import Transport
+from tenderflow_common.transport import POLL_MAX_RECORDS, Transport
 from tenderflow_common.unit_of_work import transactions
 
 log = logging.getLogger(__name__)
@@ -83,8 +83,9 @@ class ServiceRuntime:
 
         return publish
 
-    def consume(self, routes: list[Route]) -> MessageConsumer:
-        """Subscribe this service's consumer group to the topics its routed messages travel on."""
+    def consume(self, routes: list[Route], *, max_records: int = POLL_MAX_RECORDS) -> MessageConsumer:
+        """Subscribe this service's consumer group to the topics its routed messages travel on, `max_records` at
+        most in one poll."""
         topics = subscribed_topics(routes)
         kafka = self.settings.kafka
         self.consumer = MessageConsumer(
@@ -92,7 +93,8 @@ class ServiceRuntime:
             attempts=kafka.handler_attempts, backoff_seconds=kafka.retry_backoff_seconds, on_commit=self.relay.wake,
         )
         self.transport.subscribe([kafka.topic_prefix + topic for topic in topics],
-                                 f"{kafka.topic_prefix}tenderflow-{self.name}", self.consumer.consume_batch)
+                                 f"{kafka.topic_prefix}tenderflow-{self.name}", self.consumer.consume_batch,
+                                 max_records)
         return self.consumer
 
     def spawn(self, coroutine: Awaitable[None], name: str) -> asyncio.Task:

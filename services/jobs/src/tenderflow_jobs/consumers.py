@@ -7,6 +7,10 @@ from tenderflow_common.contracts import ingest, jobs, questions, workspace
 from tenderflow_jobs.handlers import fold, fold_batch
 from tenderflow_jobs.read_model import JobViews
 
+POLL_MAX_RECORDS = 20_000
+"""A poll writes each job it touches once, so under a backlog the more of it one poll holds, the fewer writes a
+message costs; a poll still returns as soon as records are there, so an idle projection is as quick as before."""
+
 FOLDED = (
     ingest.IngestPackage, ingest.PackageAccepted, ingest.PackageRejected, ingest.DocumentExtracted,
     ingest.PackageIngested, ingest.PackageFailed,

@@ -13,6 +13,7 @@ from tenderflow_common.contracts import ingest, jobs, questions
 from tenderflow_common.contracts.shared import JobRequest
 from tenderflow_common.envelope import Envelope
 from tenderflow_common.settings import KafkaSettings, RedisSettings
+from tenderflow_common.transport import POLL_MAX_RECORDS
 from tenderflow_common.unit_of_work import topic_of
 from tenderflow_jobs.main import build_service
 from tenderflow_jobs.models import jobs as jobs_table
@@ -32,7 +33,7 @@ class CrashAfterFirstCommit(KafkaTransport):
         self.delivered: list[str] = []
         self.crashed = False
 
-    def subscribe(self, topics, group_id, handler) -> None:
+    def subscribe(self, topics, group_id, handler, max_records=POLL_MAX_RECORDS) -> None:
         async def crash_once(records) -> None:
             await handler(records)
             self.delivered += [record.value.decode() for record in records]
@@ -40,7 +41,7 @@ class CrashAfterFirstCommit(KafkaTransport):
                 self.crashed = True
                 raise RuntimeError("killed between the database commit and the offset commit")
 
-        super().subscribe(topics, group_id, crash_once)
+        super().subscribe(topics, group_id, crash_once, max_records)
 
 
 def job_messages(job: str) -> list:
