@@ -110,14 +110,13 @@ def _upload(job: int, per_job: int) -> list[Message]:
 
 
 def _interleaved(job_count: int, per_job: int) -> list[Envelope]:
-    """Every job's messages, a job starting every 100 ms and taking a step every 2 s, merged in time order."""
-    timed = []
-    for job in range(job_count):
-        for step, message in enumerate(_upload(job, per_job)):
-            at = T0 + timedelta(seconds=job * 0.1 + step * 2)
-            envelope = Envelope.wrap(message, source="bench", tenant_id="t", job_id=f"job-{job}")
-            timed.append(envelope.model_copy(update={"time": at}))
-    return sorted(timed, key=lambda envelope: envelope.time)
+    """Every job's messages, a job starting every 100 ms and taking a step every 2 s, merged in time order and
+    wrapped in that order, so their ids are as time-ordered as those the services give messages they emit."""
+    timed = sorted(((T0 + timedelta(seconds=job * 0.1 + step * 2), job, message)
+                    for job in range(job_count) for step, message in enumerate(_upload(job, per_job))),
+                   key=lambda item: item[0])
+    return [Envelope.wrap(message, source="bench", tenant_id="t", job_id=f"job-{job}").model_copy(update={"time": at})
+            for at, job, message in timed]
 
 
 async def _record(bootstrap: str, prefix: str, envelopes: list[Envelope]) -> int:
