@@ -11,7 +11,13 @@ from sqlalchemy import String, bindparam, func, insert, literal, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from tenacity import AsyncRetrying, retry_if_not_exception_type, stop_after_attempt, wait_exponential
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception,
+    retry_if_not_exception_type,
+    stop_after_attempt,
+    wait_exponential,
+)
 
 from tenderflow_common import context, failures, metrics, topics
 from tenderflow_common.envelope import Envelope
@@ -134,7 +140,7 @@ class MessageConsumer:
                 await self._handle(delivery)
             return
         try:
-            seen = await self._handle_together(deliveries)
+            seen = await self._handle_together_through_outages(deliveries)
         except Exception as error:
             log.warning("a batch of %d messages failed (%s: %s); handling them one by one", len(deliveries),
                         type(error).__name__, error)
@@ -179,6 +185,13 @@ class MessageConsumer:
         with (context.job_context(envelope.correlationid, envelope.tenantid, envelope.jobid),
               processing(delivery.record, self.name, job_id=envelope.jobid)):
             await self._handle_with_retries(delivery.record, envelope, delivery.payload, delivery.route)
+
+    async def _handle_together_through_outages(self, deliveries: list[Delivery]) -> set[str]:
+        """Handle the poll together, trying it again whole while a server it needs is away: one by one, a poll of
+        thousands would then cost a transaction a record, long after the server is back."""
+        retrying = AsyncRetrying(retry=retry_if_exception(interrupted), reraise=True,
+                                 wait=wait_exponential(multiplier=self._backoff, max=OUTAGE_RETRY_SECONDS))
+        return await retrying(self._handle_together, deliveries)
 
     async def _handle_together(self, deliveries: list[Delivery]) -> set[str]:
         """Handle every delivery not processed yet in one transaction; returns the ids that were processed already."""

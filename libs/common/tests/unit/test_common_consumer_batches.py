@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import Column, String, Table, event, func, insert, select
+from sqlalchemy.exc import OperationalError
 
 from tenderflow_common.consumer import MessageConsumer, Route
 from tenderflow_common.contracts.ingest import DocumentExtracted
@@ -102,4 +103,21 @@ async def test_a_poll_redelivered_after_its_commit_changes_nothing(harness):
     assert await harness.effects() == ["a", "b", "c"]
     assert await harness.processed() == 3
     assert harness.commits == commits
+    assert harness.dead == []
+
+
+async def test_a_poll_whose_database_is_away_is_tried_again_whole_once_it_is_back(harness):
+    """Handled one by one after an outage, a large poll would cost a transaction a record."""
+    outages = iter([True, True])
+
+    async def away_twice(message, envelope, uow) -> None:
+        if next(outages, False):
+            raise OperationalError("INSERT", {}, ConnectionRefusedError("the database restarts"))
+        await record_effect(message, envelope, uow)
+
+    harness.consumer.routes[DocumentExtracted.message_type] = Route(DocumentExtracted, away_twice)
+    await harness.consumer.consume_batch(records(extracted("a"), extracted("b"), extracted("c")))
+    assert await harness.effects() == ["a", "b", "c"]
+    assert harness.commits == 1, "the poll was handled whole, in one transaction, not record by record"
+    assert await harness.processed() == 3
     assert harness.dead == []
