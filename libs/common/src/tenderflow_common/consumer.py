@@ -20,7 +20,7 @@ from tenacity import (
 )
 
 from tenderflow_common import context, failures, metrics, topics
-from tenderflow_common.envelope import Envelope
+from tenderflow_common.envelope import Envelope, one_pass_decoder
 from tenderflow_common.message_tracing import processing, processing_batch
 from tenderflow_common.messages import Message
 from tenderflow_common.messaging_tables import MessagingTables
@@ -85,7 +85,10 @@ def subscribed_topics(routes: list[Route]) -> list[str]:
 
 
 class MessageConsumer:
-    """Runs routed handlers once per message id, however often Kafka delivers it."""
+    """Runs routed handlers once per message id, however often Kafka delivers it.
+
+    With `marks_processed=False` the handlers keep the ids they handled themselves, in the same transaction (the
+    jobs projection keeps them on each job's row), and the consumer writes no processed marks of its own."""
 
     def __init__(
         self,
@@ -98,11 +101,14 @@ class MessageConsumer:
         attempts: int = 3,
         backoff_seconds: float = 0.5,
         on_commit: Callable[[], None] = lambda: None,
+        marks_processed: bool = True,
     ) -> None:
         self.name = name
+        self._marks_processed = marks_processed
         self._sessions = sessions
         self._tables = tables
         self.routes = {route.message.message_type: route for route in routes}
+        self._decode = one_pass_decoder(route.message for route in routes) if routes else None
         self._dead_letter = dead_letter
         self._attempts = attempts
         self._backoff = backoff_seconds
@@ -157,6 +163,13 @@ class MessageConsumer:
 
     async def _admit(self, record: Record) -> Delivery | None:
         """The record's delivery if a route takes it; a record that can never be handled is dead-lettered."""
+        if self._decode is not None:
+            try:
+                envelope = self._decode(record.value)
+            except ValidationError:
+                pass  # another type, or a record to refuse: the two passes below tell which, and why
+            else:
+                return await self._checked(record, envelope, envelope.data, self.routes[envelope.type])
         try:
             envelope = Envelope.model_validate_json(record.value)
         except ValidationError as error:
@@ -171,6 +184,10 @@ class MessageConsumer:
             reason = f"invalid {envelope.type} payload: {_first_error(error)}"
             await self._send_to_dead_letters(record, reason)
             return None
+        return await self._checked(record, envelope, payload, route)
+
+    async def _checked(self, record: Record, envelope: Envelope, payload: Message, route: Route) -> Delivery | None:
+        """The delivery, unless the route's own check of the record as it arrived refuses it."""
         if route.admit is not None:
             try:
                 route.admit(record, envelope)
@@ -210,6 +227,8 @@ class MessageConsumer:
 
         A replica marking the same id concurrently makes this wait for its transaction: the id then counts as
         processed if that one committed, and as new if it rolled back."""
+        if not self._marks_processed:
+            return set(message_ids)
         processed = self._tables.processed
         dialect = session.get_bind().dialect.name
         statement = insert_unless_present(processed, dialect)
@@ -283,7 +302,6 @@ class MessageConsumer:
         metrics.count_consumed(self.name, record, envelope.type, outcome)
 
     async def _handle_once(self, envelope: Envelope, payload: Message, route: Route) -> str:
-        processed = self._tables.processed
         prepared: tuple[Any, ...] = ()
         if route.prepare is not None:
             if await self._already_processed(envelope.id):
@@ -292,7 +310,7 @@ class MessageConsumer:
         async with self.unit_of_work() as uow:
             if await self._processed_among(uow.session, [envelope.id]):
                 return "duplicate"
-            await uow.session.execute(insert(processed).values(consumer=self.name, message_id=envelope.id))
+            await self._mark_one(uow.session, envelope.id)
             await route.handler(payload, envelope, uow, *prepared)
             try:
                 await uow.commit()
@@ -308,12 +326,15 @@ class MessageConsumer:
             return
         try:
             async with self.unit_of_work() as uow:
-                await uow.session.execute(insert(self._tables.processed).values(consumer=self.name,
-                                                                                message_id=envelope.id))
+                await self._mark_one(uow.session, envelope.id)
                 await route.on_give_up(payload, envelope, uow, reason)
                 await uow.commit()
         except Exception:
             log.exception("could not record the failure of a dead-lettered message", extra={"type": envelope.type})
+
+    async def _mark_one(self, session: AsyncSession, message_id: str) -> None:
+        if self._marks_processed:
+            await session.execute(insert(self._tables.processed).values(consumer=self.name, message_id=message_id))
 
     async def _already_processed(self, message_id: str) -> bool:
         async with self._sessions() as session:
@@ -321,6 +342,8 @@ class MessageConsumer:
 
     async def _processed_among(self, session: AsyncSession, message_ids: Iterable[str]) -> set[str]:
         """Which of these message ids this consumer has processed already."""
+        if not self._marks_processed:
+            return set()
         processed = self._tables.processed
         found = await session.scalars(
             select(processed.c.message_id).where(

@@ -1,11 +1,14 @@
 """The CloudEvents 1.0 envelope (structured JSON mode) with Tenderflow's tracing extensions."""
 
+import functools
+import operator
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 from uuid import NAMESPACE_URL
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
 from uuid6 import uuid7
 
 from tenderflow_common.messages import Message
@@ -87,3 +90,22 @@ class Envelope(BaseModel):
     def to_bytes(self) -> bytes:
         """Wire form: one JSON object."""
         return self.model_dump_json().encode()
+
+
+@functools.cache
+def _carrying(message: type[Message]) -> type[Envelope]:
+    """The envelope of one message type, whose `data` is that message itself."""
+    return create_model(f"{message.__name__}Envelope", __base__=Envelope,
+                        type=(Literal[message.message_type], ...), data=(message, ...))
+
+
+def one_pass_decoder(messages: Iterable[type[Message]]) -> Callable[[bytes], Envelope]:
+    """Validate a record's envelope and its payload in one pass, chosen by its `type`: `data` is then the payload.
+
+    pydantic-core builds the payload straight from the JSON, where an envelope with a free-form `data` first builds
+    it as dicts and lists that are then validated again. A record of another type, or with a malformed envelope or
+    payload, raises ValidationError."""
+    carriers = tuple(_carrying(message) for message in messages)
+    if len(carriers) == 1:
+        return TypeAdapter(carriers[0]).validate_json
+    return TypeAdapter(Annotated[functools.reduce(operator.or_, carriers), Field(discriminator="type")]).validate_json

@@ -83,14 +83,16 @@ class ServiceRuntime:
 
         return publish
 
-    def consume(self, routes: list[Route], *, max_records: int = POLL_MAX_RECORDS) -> MessageConsumer:
+    def consume(self, routes: list[Route], *, max_records: int = POLL_MAX_RECORDS,
+                marks_processed: bool = True) -> MessageConsumer:
         """Subscribe this service's consumer group to the topics its routed messages travel on, `max_records` at
-        most in one poll."""
+        most in one poll (`marks_processed` as `MessageConsumer` takes it)."""
         topics = subscribed_topics(routes)
         kafka = self.settings.kafka
         self.consumer = MessageConsumer(
             f"tenderflow-{self.name}", self.sessions, self.tables, routes, self.publisher(),
             attempts=kafka.handler_attempts, backoff_seconds=kafka.retry_backoff_seconds, on_commit=self.relay.wake,
+            marks_processed=marks_processed,
         )
         self.transport.subscribe([kafka.topic_prefix + topic for topic in topics],
                                  f"{kafka.topic_prefix}tenderflow-{self.name}", self.consumer.consume_batch,

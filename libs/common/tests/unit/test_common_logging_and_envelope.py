@@ -1,10 +1,14 @@
-"""Secrets never reach the logs; envelopes carry the job's correlation forward."""
+"""Secrets never reach the logs; envelopes carry the job's correlation forward and decode in one pass."""
 
 import json
 import logging
 
-from tenderflow_common.contracts.jobs import CancelJob
-from tenderflow_common.envelope import Envelope, stable_id
+import pytest
+from pydantic import ValidationError
+
+from tenderflow_common.contracts.ingest import DocumentExtracted
+from tenderflow_common.contracts.jobs import CancelJob, PurgeJob
+from tenderflow_common.envelope import Envelope, one_pass_decoder, stable_id
 from tenderflow_common.logging import TenderflowJsonFormatter, redact, redact_text
 
 
@@ -36,3 +40,19 @@ def test_follow_keeps_correlation_and_sets_causation():
 
 def test_stable_ids_are_stable():
     assert stable_id("a", "b") == stable_id("a", "b") != stable_id("a", "c")
+
+
+def test_one_pass_decoding_gives_the_payload_itself_and_refuses_what_the_two_passes_would():
+    decode = one_pass_decoder([CancelJob, DocumentExtracted])
+    cancel = Envelope.wrap(CancelJob(reason="not needed"), source="a", tenant_id="t", job_id="j")
+    decoded = decode(cancel.to_bytes())
+    assert isinstance(decoded, Envelope) and decoded.data == CancelJob(reason="not needed")
+    assert (decoded.id, decoded.jobid, decoded.to_bytes()) == (cancel.id, "j", cancel.to_bytes())
+    extracted = Envelope.wrap(DocumentExtracted(package_id="p", document_id="d", file="a.pdf", doc_type="pdf",
+                                                pages=3, units=1, text_key="k"), source="a", tenant_id="t", job_id="j")
+    assert decode(extracted.to_bytes()).data.pages == 3
+    bad_payload = json.loads(extracted.to_bytes()) | {"data": {"package_id": "p"}}
+    other_type = Envelope.wrap(PurgeJob(), source="a", tenant_id="t", job_id="j").to_bytes()
+    for refused in (b"{not json", json.dumps(bad_payload).encode(), other_type):
+        with pytest.raises(ValidationError):
+            decode(refused)
