@@ -40,7 +40,7 @@ from tenderflow_common.transport import PollHandler
 from tenderflow_jobs import consumers
 from tenderflow_jobs.consumers import POLL_MAX_RECORDS
 from tenderflow_jobs.main import build_service
-from tenderflow_jobs.models import jobs, messaging
+from tenderflow_jobs.models import jobs
 from tenderflow_jobs.settings import JobsSettings
 
 GOAL = 0.5
@@ -199,7 +199,7 @@ async def _fold(bootstrap: str, prefix: str, database_url: str, expected: int, j
     try:
         await asyncio.wait_for(transport.finished.wait(), timeout=600)
         async with runtime.sessions() as session:
-            folded = await session.scalar(select(func.count()).select_from(messaging.processed))
+            folded = sum(len(seen) for seen in await session.scalars(select(jobs.c.seen)))
             succeeded = await session.scalar(select(func.count()).select_from(jobs).where(jobs.c.status == "succeeded"))
     finally:
         await service.stop()

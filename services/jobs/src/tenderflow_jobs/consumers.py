@@ -22,6 +22,9 @@ FOLDED = (
 )
 
 
+# The consumer marks nothing processed (`marks_processed=False`): each job keeps the ids of the messages folded
+# into it, on its row and under its lock (`projection.fold`), which costs the poll no insert of its own.
+
 def routes(views: JobViews | None = None) -> list[Route]:
     """Every message the projection folds goes to the same handler, which folds a poll's messages together and
     publishes the jobs' views when `views` is given."""

@@ -1,9 +1,25 @@
 """The job projection table and the messaging tables."""
 
-from sqlalchemy import JSON, Boolean, Column, Integer, String, Table
+from collections.abc import Iterable
+
+from sqlalchemy import JSON, Boolean, Column, Integer, String, Table, TypeDecorator
 
 from tenderflow_common.db import UtcDateTime, new_metadata
 from tenderflow_common.messaging_tables import messaging_tables
+
+
+class MessageIds(TypeDecorator):
+    """A set of message ids, stored as a sorted JSON list, so that equal sets are equal rows."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Iterable[str] | None, dialect) -> list[str]:
+        return sorted(value or ())
+
+    def process_result_value(self, value: list[str] | None, dialect) -> frozenset[str]:
+        return frozenset(value or ())
+
 
 metadata = new_metadata()
 messaging = messaging_tables(metadata)
@@ -38,4 +54,6 @@ jobs = Table(
     Column("indexed_at", UtcDateTime()),
     Column("answered_at", UtcDateTime()),
     Column("version", Integer, nullable=False, server_default="0"),
+    # The ids of the messages folded into the job: a message delivered again finds its id here, under the row's lock.
+    Column("seen", MessageIds, nullable=False, server_default="[]"),
 )

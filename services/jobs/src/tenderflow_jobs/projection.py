@@ -46,6 +46,8 @@ class JobState:
     answered_at: datetime | None = None
     # Messages folded so far: the order of the job's views, which the read model never lets go backwards.
     version: int = 0
+    # Their ids: a message delivered again (by Kafka after a crash, by a relay after its own) is folded once.
+    seen: frozenset[str] = frozenset()
 
     @property
     def terminal(self) -> bool:
@@ -58,6 +60,7 @@ class Draft:
 
     def __init__(self, state: JobState) -> None:
         self.__dict__.update(state.__dict__)
+        self.seen = set(state.seen)
 
     @property
     def terminal(self) -> bool:
@@ -66,7 +69,7 @@ class Draft:
     def freeze(self) -> JobState:
         """The job as folded so far; later changes to this draft do not reach it."""
         frozen = object.__new__(JobState)
-        frozen.__dict__.update(self.__dict__)
+        frozen.__dict__.update(self.__dict__, seen=frozenset(self.seen))
         return frozen
 
 
@@ -114,7 +117,10 @@ def succeed_when_complete(job: Draft) -> None:
 
 
 def fold(job: Draft, message: Message, envelope: Envelope) -> None:
-    """Fold one more message into the job."""
+    """Fold one more message into the job, once however often it is delivered."""
+    if envelope.id in job.seen:
+        return
+    job.seen.add(envelope.id)
     if job.status == "purged":
         return  # nothing of a purged job comes back, whatever arrives late
     idle_since = job.updated_at
@@ -168,7 +174,7 @@ def fold(job: Draft, message: Message, envelope: Envelope) -> None:
         case questions.RunFailed():
             _stopped(job, message, failures.ANSWERING_FAILED, envelope)
         case jobs.PurgeJob() | jobs.JobPurged():
-            job.__dict__.update(purged(job.freeze(), at).__dict__)
+            job.__dict__.update(purged(job.freeze(), at).__dict__, seen=job.seen)
         case jobs.CancelJob():
             if not job.terminal:
                 job.cancel_requested = True
@@ -188,10 +194,10 @@ def stalled_sentence(message: jobs.JobStalled) -> str:
 
 def purged(state: JobState, at: datetime) -> JobState:
     """What stays of a purged job: its id, tenant, kind and times, so the API can say `purged` and late messages
-    cannot bring it back; every name, file, count and error goes."""
+    cannot bring it back, and the ids of the messages folded; every name, file, count and error goes."""
     return JobState(job_id=state.job_id, tenant_id=state.tenant_id, created_at=state.created_at,
                     updated_at=state.updated_at, kind=state.kind, status="purged", stage=state.stage,
-                    finished_at=state.finished_at or at, version=state.version)
+                    finished_at=state.finished_at or at, version=state.version, seen=state.seen)
 
 
 def job_error(code: str, message: str, envelope: Envelope) -> dict:

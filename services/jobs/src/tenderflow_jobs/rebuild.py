@@ -28,8 +28,8 @@ async def _ignore_dead_letter(topic: str, key: str, value: bytes, headers: dict[
 async def rebuild_projection(settings: JobsSettings) -> int:
     """Fold every retained message into the (empty) jobs database; returns how many records were read.
 
-    The processed-messages table is rebuilt along the way, so a jobs service started afterwards drops whatever
-    its consumer group still has to deliver and nothing is counted twice. The job views in Redis are dropped
+    Each job keeps the ids of the messages folded into it, so a jobs service started afterwards drops whatever its
+    consumer group still has to deliver and nothing is counted twice. The job views in Redis are dropped
     before the replay, so a rebuild killed part-way leaves none of the old ones served, and again after it, so
     none put from a half-rebuilt database stays.
     """
@@ -72,7 +72,8 @@ async def _replay(settings: JobsSettings) -> int:
     await upgrade_to_head(MIGRATIONS, database_url)
     engine = create_engine(database_url)
     consumer = MessageConsumer("tenderflow-jobs", session_factory(engine), messaging, consumers.routes(),
-                               _ignore_dead_letter, attempts=settings.kafka.handler_attempts, backoff_seconds=0.1)
+                               _ignore_dead_letter, attempts=settings.kafka.handler_attempts, backoff_seconds=0.1,
+                               marks_processed=False)
     reader = AIOKafkaConsumer(**client_options(settings.kafka), enable_auto_commit=False, group_id=None)
     read = 0
     try:

@@ -21,7 +21,10 @@ def _values(state: JobState) -> dict:
     return {name: getattr(state, name) for name in STATE_FIELDS}
 
 
-_JSON_FIELDS = frozenset(name for name in STATE_FIELDS if isinstance(jobs.c[name].type, JSON))
+_JSON_FIELDS = frozenset(name for name in STATE_FIELDS
+                         if isinstance(getattr(jobs.c[name].type, "impl", jobs.c[name].type), JSON))
+_LIST_FIELDS = ("files", "errors")
+"""Written back only when they changed: most messages change neither."""
 _ID_ARRAY = postgresql.ARRAY(jobs.c.job_id.type)
 
 
@@ -42,13 +45,18 @@ def _update_from_arrays(names: tuple[str, ...]):
 
 
 _UPDATE_FROM_ARRAYS = _update_from_arrays(STATE_FIELDS)
-_SCALAR_FIELDS = tuple(name for name in STATE_FIELDS if name not in _JSON_FIELDS)
-_UPDATE_SCALARS_FROM_ARRAYS = _update_from_arrays(_SCALAR_FIELDS)
+_UNLISTED_FIELDS = tuple(name for name in STATE_FIELDS if name not in _LIST_FIELDS)
+_UPDATE_UNLISTED_FROM_ARRAYS = _update_from_arrays(_UNLISTED_FIELDS)
+
+
+def _json(value) -> str:
+    """A JSON column's text; a set of ids sorted, as `MessageIds` stores it."""
+    return json.dumps(sorted(value) if isinstance(value, frozenset) else value)
 
 
 def _arrays(states: list[JobState], names: tuple[str, ...] = STATE_FIELDS) -> dict[str, list]:
     """Each column's values across the states, in the same order."""
-    return {name: [json.dumps(getattr(state, name)) for state in states] if name in _JSON_FIELDS
+    return {name: [_json(getattr(state, name)) for state in states] if name in _JSON_FIELDS
             else [getattr(state, name) for state in states] for name in names}
 
 
@@ -95,10 +103,10 @@ async def update_many(session: AsyncSession, states: list[JobState], stored: Map
     changed: list[JobState] = []
     for state in states:
         before = stored[state.job_id]
-        alike = all(getattr(state, name) == getattr(before, name) for name in _JSON_FIELDS)
+        alike = all(getattr(state, name) == getattr(before, name) for name in _LIST_FIELDS)
         (unchanged if alike else changed).append(state)
     if unchanged:
-        await session.execute(_UPDATE_SCALARS_FROM_ARRAYS, _arrays(unchanged, _SCALAR_FIELDS))
+        await session.execute(_UPDATE_UNLISTED_FROM_ARRAYS, _arrays(unchanged, _UNLISTED_FIELDS))
     if changed:
         await session.execute(_UPDATE_FROM_ARRAYS, _arrays(changed))
 

@@ -167,3 +167,20 @@ def test_a_draft_changes_neither_the_state_it_was_copied_from_nor_a_frozen_copy(
     # The repository writes a job's lists only when they differ from what it read: they must be new lists.
     assert (stored.status, stored.errors, stored.version) == ("running", [], 3)
     assert frozen == stored and frozen.errors is stored.errors
+    assert len(job.seen) == 4 and stored.seen == frozen.seen and len(stored.seen) == 3
+
+
+def test_a_message_delivered_again_is_folded_once_wherever_it_comes_again():
+    messages = happy_path()
+    envelopes = [envelope_for(m, i) for i, m in enumerate(messages)]
+    job = projection.Draft(projection.new_job(envelopes[0]))
+    again = [(messages[2], envelopes[2]), (messages[6], envelopes[6])]  # an extracted document and an answer
+    for message, envelope in [*again, *zip(messages, envelopes, strict=True), *again]:
+        projection.fold(job, message, envelope)
+    state = job.freeze()
+    assert (state.documents_extracted, state.pages, state.questions_answered) == (1, 3, 2)
+    assert state.version == len(messages) and state.seen == {envelope.id for envelope in envelopes}
+    once = projection.new_job(envelopes[0])
+    for message, envelope in zip(messages, envelopes, strict=True):
+        once = projection.apply(once, message, envelope)
+    assert state == once
