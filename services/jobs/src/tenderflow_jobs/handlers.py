@@ -12,19 +12,21 @@ from tenderflow_jobs.read_model import JobViews
 SOURCE = "tenderflow/jobs"
 
 
-async def fold(message: Message, envelope: Envelope, uow: UnitOfWork, views: JobViews | None = None) -> None:
+async def fold(message: Message, envelope: Envelope, uow: UnitOfWork, views: JobViews | None = None) -> set[str]:
     """Apply one command or event to the job it belongs to, creating the job if this is its first message."""
-    await fold_batch([(message, envelope)], uow, views)
+    return await fold_batch([(message, envelope)], uow, views)
 
 
 async def fold_batch(messages: list[tuple[Message, Envelope]], uow: UnitOfWork,
-                     views: JobViews | None = None) -> None:
-    """Apply messages in delivery order to their jobs in memory, then write each job they touched once.
+                     views: JobViews | None = None) -> set[str]:
+    """Apply messages in delivery order to their jobs in memory, then write each job they touched once; returns
+    the ids of those their jobs had folded before, which the consumer counts as duplicates.
 
     The result is the same as folding them one by one: each job sees its own messages in the same order, and a
     message whose tenant is not its job's is ignored as it would be alone."""
     stored = await repository.get_many(uow.session, {envelope.jobid for _, envelope in messages}, for_update=True)
     drafts: dict[str, projection.Draft] = {}
+    repeated: set[str] = set()
     for message, envelope in messages:
         job = drafts.get(envelope.jobid)
         if job is None:
@@ -32,7 +34,9 @@ async def fold_batch(messages: list[tuple[Message, Envelope]], uow: UnitOfWork,
         if job.tenant_id != envelope.tenantid:
             continue
         was_terminal, was_purged = job.terminal, job.status == "purged"
-        projection.fold(job, message, envelope)
+        if not projection.fold(job, message, envelope):
+            repeated.add(envelope.id)
+            continue
         if job.terminal and not was_terminal:
             uow.after_commit(functools.partial(job_metrics.observe_end, job.freeze()))
         if job.terminal and not was_terminal and isinstance(message, CancelJob | JobStalled):
@@ -51,3 +55,4 @@ async def fold_batch(messages: list[tuple[Message, Envelope]], uow: UnitOfWork,
         # Pending before the commit, put after it: the gateway never serves a view older than this database.
         await views.mark_pending(states.values())
         uow.after_commit(functools.partial(views.publish, list(states.values())))
+    return repeated

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tenderflow_jobs.models import jobs
 from tenderflow_jobs.projection import JobState
-from tenderflow_jobs.repository import STATE_FIELDS
+from tenderflow_jobs.repository import SHOWN_COLUMNS, shown
 
 
 class InvalidCursor(ValueError):
@@ -78,11 +78,11 @@ async def page(session: AsyncSession, tenant_id: str, filters: JobFilters, *, li
     """One page of the tenant's matching jobs after `after`, and how many match on all pages."""
     conditions = _conditions(tenant_id, filters)
     total = await session.scalar(select(func.count()).select_from(jobs).where(*conditions)) or 0
-    query = select(jobs).where(*conditions)
+    query = select(*SHOWN_COLUMNS).where(*conditions)
     if after is not None:
         query = query.where(or_(jobs.c.created_at < after.created_at,
                                 and_(jobs.c.created_at == after.created_at, jobs.c.job_id > after.job_id)))
     rows = (await session.execute(query.order_by(jobs.c.created_at.desc(), jobs.c.job_id).limit(limit + 1))).all()
-    states = [JobState(**{name: row._mapping[name] for name in STATE_FIELDS}) for row in rows[:limit]]
+    states = [shown(row) for row in rows[:limit]]
     more = len(rows) > limit
     return HistoryPage(states, total, Position(states[-1].created_at, states[-1].job_id) if more else None)

@@ -116,13 +116,13 @@ def succeed_when_complete(job: Draft) -> None:
     finish(job, "succeeded", max(completions))
 
 
-def fold(job: Draft, message: Message, envelope: Envelope) -> None:
-    """Fold one more message into the job, once however often it is delivered."""
+def fold(job: Draft, message: Message, envelope: Envelope) -> bool:
+    """Fold one more message into the job, once however often it is delivered; False for one folded before."""
     if envelope.id in job.seen:
-        return
+        return False
     job.seen.add(envelope.id)
     if job.status == "purged":
-        return  # nothing of a purged job comes back, whatever arrives late
+        return True  # nothing of a purged job comes back, whatever arrives late
     idle_since = job.updated_at
     at = envelope.time
     job.updated_at, job.version = max(job.updated_at, at), job.version + 1
@@ -183,6 +183,7 @@ def fold(job: Draft, message: Message, envelope: Envelope) -> None:
             # A message newer than the one the sweep saw means the job moved after all.
             if idle_since <= message.idle_since:
                 finish(job, "failed", at, job_error(failures.STALLED, stalled_sentence(message), envelope))
+    return True
 
 
 def stalled_sentence(message: jobs.JobStalled) -> str:

@@ -14,6 +14,9 @@ from tenderflow_jobs.projection import JobState
 STATE_FIELDS = tuple(f.name for f in fields(JobState))
 STATE_COLUMNS = tuple(jobs.c[name] for name in STATE_FIELDS)
 """Selected in this order, a row is a state's positional arguments."""
+SHOWN_COLUMNS = tuple(column for column in STATE_COLUMNS if column.name != "seen")
+"""What a read that only shows a job selects: the ids of its messages serve folding alone, and a long job's are
+most of its row. A state read this way has none, so it is never saved."""
 
 
 def _values(state: JobState) -> dict:
@@ -49,9 +52,12 @@ _UNLISTED_FIELDS = tuple(name for name in STATE_FIELDS if name not in _LIST_FIEL
 _UPDATE_UNLISTED_FROM_ARRAYS = _update_from_arrays(_UNLISTED_FIELDS)
 
 
+_SEEN_BIND = jobs.c.seen.type.process_bind_param
+
+
 def _json(value) -> str:
-    """A JSON column's text; a set of ids sorted, as `MessageIds` stores it."""
-    return json.dumps(sorted(value) if isinstance(value, frozenset) else value)
+    """A JSON column's text; a set of ids as `MessageIds` stores it."""
+    return json.dumps(_SEEN_BIND(value, None) if isinstance(value, frozenset) else value)
 
 
 def _arrays(states: list[JobState], names: tuple[str, ...] = STATE_FIELDS) -> dict[str, list]:
@@ -60,8 +66,9 @@ def _arrays(states: list[JobState], names: tuple[str, ...] = STATE_FIELDS) -> di
             else [getattr(state, name) for state in states] for name in names}
 
 
-def _to_state(row) -> JobState:
-    return JobState(**{name: row._mapping[name] for name in STATE_FIELDS})
+def shown(row) -> JobState:
+    """The state a row of `SHOWN_COLUMNS` holds."""
+    return JobState(**row._mapping)
 
 
 async def get_many(session: AsyncSession, job_ids: Iterable[str], *, for_update: bool = False) -> dict[str, JobState]:
@@ -121,18 +128,18 @@ async def save(session: AsyncSession, state: JobState, *, new: bool) -> None:
 
 
 async def for_tenant(session: AsyncSession, tenant_id: str, job_id: str) -> JobState | None:
-    """A job only if it belongs to the tenant."""
+    """A job only if it belongs to the tenant, to show (without the ids of its messages)."""
     row = (await session.execute(
-        select(jobs).where(jobs.c.job_id == job_id, jobs.c.tenant_id == tenant_id)
+        select(*SHOWN_COLUMNS).where(jobs.c.job_id == job_id, jobs.c.tenant_id == tenant_id)
     )).first()
-    return _to_state(row) if row else None
+    return shown(row) if row else None
 
 
 async def list_for_tenant(session: AsyncSession, tenant_id: str, *, status: str | None, limit: int,
                           offset: int) -> list[JobState]:
-    """A tenant's jobs, newest first."""
-    query = select(jobs).where(jobs.c.tenant_id == tenant_id)
+    """A tenant's jobs, newest first, whole: the fault ledger and the replay tests compare them with a rebuild."""
+    query = select(*STATE_COLUMNS).where(jobs.c.tenant_id == tenant_id)
     if status:
         query = query.where(jobs.c.status == status)
     query = query.order_by(jobs.c.created_at.desc(), jobs.c.job_id).limit(limit).offset(offset)
-    return [_to_state(row) for row in (await session.execute(query)).all()]
+    return [JobState(*row) for row in (await session.execute(query)).all()]

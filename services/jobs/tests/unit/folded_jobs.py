@@ -21,8 +21,9 @@ class FoldedJobs:
         self.engine = create_engine(f"sqlite+aiosqlite:///{path}")
         self.sessions = session_factory(self.engine)
         self.transaction = transactions(self.sessions, messaging)
+        # Configured as the service configures it: the jobs keep the ids folded into them, and nothing else does.
         self.consumer = MessageConsumer("tenderflow-jobs", self.sessions, messaging, consumers.routes(),
-                                        self._no_dead_letters, attempts=1)
+                                        self._no_dead_letters, attempts=1, marks_processed=False)
         self.offset = 0
 
     async def __aenter__(self) -> "FoldedJobs":

@@ -70,7 +70,7 @@ async def fold_all(folder: Path, records: list[Record], poll_sizes: list[int] | 
             raise AssertionError("nothing here is unhandleable")
 
         consumer = MessageConsumer("tenderflow-jobs", session_factory(engine), messaging, consumers.routes(),
-                                   no_dead_letters, attempts=1)
+                                   no_dead_letters, attempts=1, marks_processed=False)
         if poll_sizes is None:
             for record in records:
                 await consumer.consume(record)
