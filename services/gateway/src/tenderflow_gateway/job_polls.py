@@ -5,7 +5,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
-from starlette._exception_handler import wrap_app_handling_exceptions
+from starlette.routing import request_response
 from starlette.types import Receive, Scope, Send
 
 from tenderflow_common.endpoints import Database
@@ -27,6 +27,8 @@ def answered_by(answer: Answer) -> type[APIRoute]:
     handlers, without the stacks FastAPI opens for dependencies that yield (it has none) or a body limit (it reads
     no body); another method is answered 405 by FastAPI as before."""
 
+    plain = request_response(answer)  # Starlette's own: the request in, the response out, errors to the handlers
+
     class PlainRoute(APIRoute):
         def get_route_handler(self) -> Answer:
             return answer
@@ -35,12 +37,7 @@ def answered_by(answer: Answer) -> type[APIRoute]:
             if scope["method"] not in self.methods:
                 await super().handle(scope, receive, send)
                 return
-            request = Request(scope, receive, send)
-
-            async def respond(scope: Scope, receive: Receive, send: Send) -> None:
-                await (await answer(request))(scope, receive, send)
-
-            await wrap_app_handling_exceptions(respond, request)(scope, receive, send)
+            await plain(scope, receive, send)
 
     return PlainRoute
 
