@@ -10,6 +10,9 @@ them. Each rate counts from the first poll that returned records to the last rec
 group is left out of both; the ratio projection / raw is printed. The goal is at least 0.5. On a shared machine the
 CPU seconds this process spent in each (PostgreSQL's and Kafka's own are not in them) are printed beside the wall
 clock, since they vary less. Both sides run with the garbage-collector settings of a started service.
+
+Between them, the service's own consumer takes the same records through its transport, decoding and transaction with
+routes whose fold does nothing: the most any fold and persistence could leave the projection.
 """
 
 from __future__ import annotations
@@ -27,11 +30,12 @@ from sqlalchemy import func, select
 
 from tenderflow_common import heap
 from tenderflow_common.broker import KafkaTransport
-from tenderflow_common.consumer import subscribed_topics
+from tenderflow_common.consumer import Route, subscribed_topics
 from tenderflow_common.contracts import ingest, questions, workspace
 from tenderflow_common.contracts.shared import FileVerdict, JobRequest
 from tenderflow_common.envelope import Envelope
 from tenderflow_common.messages import Message
+from tenderflow_common.service import ServiceRuntime
 from tenderflow_common.settings import KafkaSettings
 from tenderflow_common.testing.databases import create_database, drop_database
 from tenderflow_common.testing.infra import from_environment
@@ -39,8 +43,8 @@ from tenderflow_common.testing.topics import create_prefixed_topics, delete_topi
 from tenderflow_common.transport import PollHandler
 from tenderflow_jobs import consumers
 from tenderflow_jobs.consumers import POLL_MAX_RECORDS
-from tenderflow_jobs.main import build_service
-from tenderflow_jobs.models import jobs
+from tenderflow_jobs.main import MIGRATIONS, build_service
+from tenderflow_jobs.models import jobs, messaging
 from tenderflow_jobs.settings import JobsSettings
 
 GOAL = 0.5
@@ -65,22 +69,25 @@ async def _compare(bootstrap: str, postgres_url: str, job_count: int, per_job: i
     database_url = await create_database(postgres_url, "bench_projection")
     try:
         recorded = await _record(bootstrap, prefix, _interleaved(job_count, per_job))
-        raw_seconds, raw_cpu = await _drain_raw(bootstrap, prefix, recorded)
-        projection_seconds, projection_cpu = await _fold(bootstrap, prefix, database_url, recorded, job_count)
+        raw = await _drain_raw(bootstrap, prefix, recorded)
+        pipeline = await _pass_through(bootstrap, prefix, database_url, recorded)
+        projection = await _fold(bootstrap, prefix, database_url, recorded, job_count)
         # Printed before the clean-up, so a clean-up that fails cannot lose a run's numbers.
-        _report(recorded, job_count, (raw_seconds, raw_cpu), (projection_seconds, projection_cpu))
+        _report(recorded, job_count, raw, pipeline, projection)
     finally:
         await drop_database(postgres_url, database_url)
         await delete_topics(bootstrap, names)
 
 
-def _report(recorded: int, job_count: int, raw: tuple[float, float], projection: tuple[float, float]) -> None:
-    (raw_seconds, raw_cpu), (projection_seconds, projection_cpu) = raw, projection
+def _report(recorded: int, job_count: int, raw: tuple[float, float], pipeline: tuple[float, float],
+            projection: tuple[float, float]) -> None:
+    (raw_seconds, raw_cpu), (pipeline_seconds, _), (projection_seconds, projection_cpu) = raw, pipeline, projection
     raw_rate, projection_rate = recorded / raw_seconds, recorded / projection_seconds
     print(f"\n{recorded} messages of {job_count} jobs, polls of at most {POLL_MAX_RECORDS} records")
-    print(f"  raw aiokafka consumer  {raw_rate:9.0f} messages/s  ({raw_seconds:.2f} s, {raw_cpu:.2f} CPU s)")
-    print(f"  jobs projection        {projection_rate:9.0f} messages/s  ({projection_seconds:.2f} s, "
-          f"{projection_cpu:.2f} CPU s)")
+    for name, (seconds, cpu) in (("raw aiokafka consumer", raw), ("consumer, empty fold", pipeline),
+                                 ("jobs projection", projection)):
+        print(f"  {name:22s} {recorded / seconds:9.0f} messages/s  ({seconds:.2f} s, {cpu:.2f} CPU s)")
+    print(f"  consumer with an empty fold / raw = {raw_seconds / pipeline_seconds:.2f}")
     ratio = projection_rate / raw_rate
     print(f"  projection / raw = {ratio:.2f}   goal >= {GOAL}: {'met' if ratio >= GOAL else 'NOT met'}"
           f"   (by CPU seconds {raw_cpu / projection_cpu:.2f})")
@@ -165,9 +172,10 @@ async def _drain_raw(bootstrap: str, prefix: str, expected: int) -> tuple[float,
 class TimedTransport(KafkaTransport):
     """The service's own Kafka transport, noting when its first poll arrived and when `expected` records were done."""
 
-    def __init__(self, settings: KafkaSettings, expected: int) -> None:
+    def __init__(self, settings: KafkaSettings, expected: int, group_suffix: str = "") -> None:
         super().__init__(KafkaTransport.from_settings(settings, client_id="bench-projection").broker)
         self.expected = expected
+        self.group_suffix = group_suffix
         self.handled = 0
         self.started: float | None = None
         self.started_cpu = 0.0
@@ -185,7 +193,31 @@ class TimedTransport(KafkaTransport):
                 self.cpu_seconds = time.process_time() - self.started_cpu
                 self.finished.set()
 
-        super().subscribe(topics, group_id, timed, max_records)
+        super().subscribe(topics, group_id + self.group_suffix, timed, max_records)
+
+    async def timed_until_done(self) -> tuple[float, float]:
+        await asyncio.wait_for(self.finished.wait(), timeout=600)
+        return self.seconds, self.cpu_seconds
+
+
+async def _pass_through(bootstrap: str, prefix: str, database_url: str, expected: int) -> tuple[float, float]:
+    """Seconds (wall, CPU) the jobs service's consumer takes to bring every record to routes that do nothing, each
+    poll in its transaction as the projection's (in a consumer group of its own)."""
+    kafka = KafkaSettings(bootstrap_servers=bootstrap, topic_prefix=prefix)
+    transport = TimedTransport(kafka, expected, group_suffix="-empty-fold")
+    runtime = ServiceRuntime("jobs", JobsSettings(database_url=database_url, kafka=kafka), messaging, MIGRATIONS,
+                             transport=transport)
+
+    async def nothing(*_) -> None:
+        pass
+
+    runtime.consume([Route(message, nothing, handle_batch=nothing) for message in consumers.FOLDED],
+                    max_records=POLL_MAX_RECORDS, marks_processed=False)
+    await runtime.start()
+    try:
+        return await transport.timed_until_done()
+    finally:
+        await runtime.stop()
 
 
 async def _fold(bootstrap: str, prefix: str, database_url: str, expected: int, job_count: int) -> tuple[float, float]:
@@ -197,7 +229,7 @@ async def _fold(bootstrap: str, prefix: str, database_url: str, expected: int, j
     runtime = service.runtime
     await service.start()
     try:
-        await asyncio.wait_for(transport.finished.wait(), timeout=600)
+        seconds, cpu_seconds = await transport.timed_until_done()
         async with runtime.sessions() as session:
             folded = sum(len(seen) for seen in await session.scalars(select(jobs.c.seen)))
             succeeded = await session.scalar(select(func.count()).select_from(jobs).where(jobs.c.status == "succeeded"))
@@ -205,7 +237,7 @@ async def _fold(bootstrap: str, prefix: str, database_url: str, expected: int, j
         await service.stop()
     if (folded, succeeded) != (expected, job_count):
         sys.exit(f"the projection folded {folded} of {expected} messages and {succeeded} of {job_count} jobs succeeded")
-    return transport.seconds, transport.cpu_seconds
+    return seconds, cpu_seconds
 
 
 if __name__ == "__main__":
