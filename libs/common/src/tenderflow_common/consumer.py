@@ -133,7 +133,7 @@ class MessageConsumer:
 
         If that transaction fails, nothing of it is kept and the records are handled one by one instead: only a
         poison record is then retried and dead-lettered, and every other one is handled once."""
-        with heap.collections_paused():
+        with heap.young_collections_put_off(len(records)):
             await self._consume_poll(records)
 
     async def _consume_poll(self, records: Sequence[Record]) -> None:
