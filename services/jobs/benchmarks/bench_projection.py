@@ -24,6 +24,7 @@ import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import func, select
@@ -79,18 +80,24 @@ async def _compare(bootstrap: str, postgres_url: str, job_count: int, per_job: i
         await delete_topics(bootstrap, names)
 
 
-def _report(recorded: int, job_count: int, raw: tuple[float, float], pipeline: tuple[float, float],
-            projection: tuple[float, float]) -> None:
-    (raw_seconds, raw_cpu), (pipeline_seconds, _), (projection_seconds, projection_cpu) = raw, pipeline, projection
-    raw_rate, projection_rate = recorded / raw_seconds, recorded / projection_seconds
+class Drained(NamedTuple):
+    """How long one side took from its first records to its last, and in how many polls they came."""
+
+    seconds: float
+    cpu_seconds: float
+    polls: int
+
+
+def _report(recorded: int, job_count: int, raw: Drained, pipeline: Drained, projection: Drained) -> None:
     print(f"\n{recorded} messages of {job_count} jobs, polls of at most {POLL_MAX_RECORDS} records")
-    for name, (seconds, cpu) in (("raw aiokafka consumer", raw), ("consumer, empty fold", pipeline),
-                                 ("jobs projection", projection)):
-        print(f"  {name:22s} {recorded / seconds:9.0f} messages/s  ({seconds:.2f} s, {cpu:.2f} CPU s)")
-    print(f"  consumer with an empty fold / raw = {raw_seconds / pipeline_seconds:.2f}")
-    ratio = projection_rate / raw_rate
+    for name, side in (("raw aiokafka consumer", raw), ("consumer, empty fold", pipeline),
+                       ("jobs projection", projection)):
+        print(f"  {name:22s} {recorded / side.seconds:9.0f} messages/s  ({side.seconds:.2f} s, "
+              f"{side.cpu_seconds:.2f} CPU s, {side.polls} polls)")
+    print(f"  consumer with an empty fold / raw = {raw.seconds / pipeline.seconds:.2f}")
+    ratio = raw.seconds / projection.seconds
     print(f"  projection / raw = {ratio:.2f}   goal >= {GOAL}: {'met' if ratio >= GOAL else 'NOT met'}"
-          f"   (by CPU seconds {raw_cpu / projection_cpu:.2f})")
+          f"   (by CPU seconds {raw.cpu_seconds / projection.cpu_seconds:.2f})")
 
 
 def _upload(job: int, per_job: int) -> list[Message]:
@@ -149,22 +156,23 @@ def _subscribed(prefix: str) -> list[str]:
     return [prefix + topic for topic in subscribed_topics(consumers.routes())]
 
 
-async def _drain_raw(bootstrap: str, prefix: str, expected: int) -> tuple[float, float]:
-    """Seconds (wall, CPU) a bare consumer takes to read and parse every envelope, from its first records on."""
+async def _drain_raw(bootstrap: str, prefix: str, expected: int) -> Drained:
+    """How long a bare consumer takes to read and parse every envelope, from its first records on."""
     reader = AIOKafkaConsumer(*_subscribed(prefix), bootstrap_servers=bootstrap, group_id=f"{prefix}raw",
                               auto_offset_reset="earliest", enable_auto_commit=False)
     await reader.start()
-    read, started = 0, None
+    read, polls, started = 0, 0, None
     try:
         while read < expected:
             polled = await reader.getmany(timeout_ms=500, max_records=POLL_MAX_RECORDS)
             if polled and started is None:
                 started, started_cpu = time.perf_counter(), time.process_time()
+            polls += bool(polled)
             for records in polled.values():
                 for record in records:
                     Envelope.model_validate_json(record.value)
                     read += 1
-        return time.perf_counter() - started, time.process_time() - started_cpu
+        return Drained(time.perf_counter() - started, time.process_time() - started_cpu, polls)
     finally:
         await reader.stop()
 
@@ -176,7 +184,7 @@ class TimedTransport(KafkaTransport):
         super().__init__(KafkaTransport.from_settings(settings, client_id="bench-projection").broker)
         self.expected = expected
         self.group_suffix = group_suffix
-        self.handled = 0
+        self.handled = self.polls = 0
         self.started: float | None = None
         self.started_cpu = 0.0
         self.finished = asyncio.Event()
@@ -188,6 +196,7 @@ class TimedTransport(KafkaTransport):
                 self.started, self.started_cpu = time.perf_counter(), time.process_time()
             await handler(records)
             self.handled += len(records)
+            self.polls += 1
             if self.handled >= self.expected and not self.finished.is_set():
                 self.seconds = time.perf_counter() - self.started
                 self.cpu_seconds = time.process_time() - self.started_cpu
@@ -195,13 +204,13 @@ class TimedTransport(KafkaTransport):
 
         super().subscribe(topics, group_id + self.group_suffix, timed, max_records)
 
-    async def timed_until_done(self) -> tuple[float, float]:
+    async def timed_until_done(self) -> Drained:
         await asyncio.wait_for(self.finished.wait(), timeout=600)
-        return self.seconds, self.cpu_seconds
+        return Drained(self.seconds, self.cpu_seconds, self.polls)
 
 
-async def _pass_through(bootstrap: str, prefix: str, database_url: str, expected: int) -> tuple[float, float]:
-    """Seconds (wall, CPU) the jobs service's consumer takes to bring every record to routes that do nothing, each
+async def _pass_through(bootstrap: str, prefix: str, database_url: str, expected: int) -> Drained:
+    """How long the jobs service's consumer takes to bring every record to routes that do nothing, each
     poll in its transaction as the projection's (in a consumer group of its own)."""
     kafka = KafkaSettings(bootstrap_servers=bootstrap, topic_prefix=prefix)
     transport = TimedTransport(kafka, expected, group_suffix="-empty-fold")
@@ -220,8 +229,8 @@ async def _pass_through(bootstrap: str, prefix: str, database_url: str, expected
         await runtime.stop()
 
 
-async def _fold(bootstrap: str, prefix: str, database_url: str, expected: int, job_count: int) -> tuple[float, float]:
-    """Seconds (wall, CPU) the real jobs service takes to fold every record into its database, from its first poll."""
+async def _fold(bootstrap: str, prefix: str, database_url: str, expected: int, job_count: int) -> Drained:
+    """How long the real jobs service takes to fold every record into its database, from its first poll."""
     kafka = KafkaSettings(bootstrap_servers=bootstrap, topic_prefix=prefix)
     transport = TimedTransport(kafka, expected)
     # Started whole, with its background loops: the writer of job views works in this process too.
@@ -229,7 +238,7 @@ async def _fold(bootstrap: str, prefix: str, database_url: str, expected: int, j
     runtime = service.runtime
     await service.start()
     try:
-        seconds, cpu_seconds = await transport.timed_until_done()
+        drained = await transport.timed_until_done()
         async with runtime.sessions() as session:
             folded = sum(len(seen) for seen in await session.scalars(select(jobs.c.seen)))
             succeeded = await session.scalar(select(func.count()).select_from(jobs).where(jobs.c.status == "succeeded"))
@@ -237,7 +246,7 @@ async def _fold(bootstrap: str, prefix: str, database_url: str, expected: int, j
         await service.stop()
     if (folded, succeeded) != (expected, job_count):
         sys.exit(f"the projection folded {folded} of {expected} messages and {succeeded} of {job_count} jobs succeeded")
-    return seconds, cpu_seconds
+    return drained
 
 
 if __name__ == "__main__":
