@@ -52,21 +52,9 @@ async def _two_ingest_replicas_extracting(stack, watch, tenant: str):
 async def test_the_ingest_replica_extracting_is_killed_and_the_other_finishes(
         fault_stack, watch, ledger, report, dead_letters_due):
     job_id, sample, victim = await _two_ingest_replicas_extracting(fault_stack, watch, "replicas")
-    killed_wall = datetime.now(UTC)
-    killed_at = kill(fault_stack, victim)
-    taken_over = await claimed_again(fault_stack, "ingest", "packages", killed_wall, JOB_SECONDS)
-    recovery = taken_over + await watch.progress_after(job_id, killed_at + taken_over, JOB_SECONDS)
-    await watch.wait_for(job_id, lambda s: s.terminal, JOB_SECONDS)
-
-    check = await ledger.check([job_id], watch, dead_letters_due=dead_letters_due)
-    report.record("two ingest replicas, the extracting one killed -9", f"extraction at {sample.progress}",
-                  recovery, check.summary())
-    if victim == "ingest":
-        await restart(fault_stack, "ingest")
-    fault_stack.stop_service("ingest-2")
-    assert check.problems == []
-    assert taken_over >= LEASE_SLACK_SECONDS, "the replica killed was not the one holding the work"
-    assert recovery <= RECOVERY_GOAL_SECONDS
+    await _kill_the_busy_replica(fault_stack, watch, ledger, report, dead_letters_due, job_id, victim,
+                                 ("ingest", "packages"), "two ingest replicas, the extracting one killed -9",
+                                 f"extraction at {sample.progress}")
 
 
 async def test_a_questions_replica_killed_while_answering_leaves_the_run_to_the_other(
@@ -82,18 +70,27 @@ async def test_a_questions_replica_killed_while_answering_leaves_the_run_to_the_
     assert not sample.terminal
     victim = await busiest(fault_stack, ("questions", "questions-2"))
     assert await still_working(fault_stack, "questions", "runs"), "the run was done before the kill"
+    await _kill_the_busy_replica(fault_stack, watch, ledger, report, dead_letters_due, job_id, victim,
+                                 ("questions", "runs"), "two questions replicas, the answering one killed -9",
+                                 f"answering at {sample.progress}")
+
+
+async def _kill_the_busy_replica(stack, watch, ledger, report, dead_letters_due, job_id: str, victim: str,
+                                 claims: tuple[str, str], fault: str, struck: str) -> None:
+    """Kill the replica holding the job's work, wait for the other to claim it and the job to end, then check the
+    ledger and put the pair back to one replica of the service."""
+    service, table = claims
     killed_wall = datetime.now(UTC)
-    killed_at = kill(fault_stack, victim)
-    taken_over = await claimed_again(fault_stack, "questions", "runs", killed_wall, JOB_SECONDS)
+    killed_at = kill(stack, victim)
+    taken_over = await claimed_again(stack, service, table, killed_wall, JOB_SECONDS)
     recovery = taken_over + await watch.progress_after(job_id, killed_at + taken_over, JOB_SECONDS)
     await watch.wait_for(job_id, lambda s: s.terminal, JOB_SECONDS)
 
     check = await ledger.check([job_id], watch, dead_letters_due=dead_letters_due)
-    report.record("two questions replicas, the answering one killed -9", f"answering at {sample.progress}",
-                  recovery, check.summary())
-    if victim == "questions":
-        await restart(fault_stack, "questions")
-    fault_stack.stop_service("questions-2")
+    report.record(fault, struck, recovery, check.summary())
+    if victim == service:
+        await restart(stack, service)
+    stack.stop_service(f"{service}-2")
     assert check.problems == []
     assert taken_over >= LEASE_SLACK_SECONDS, "the replica killed was not the one holding the work"
     assert recovery <= RECOVERY_GOAL_SECONDS
