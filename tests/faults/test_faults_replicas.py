@@ -53,7 +53,7 @@ async def test_the_ingest_replica_extracting_is_killed_and_the_other_finishes(
         fault_stack, watch, ledger, report, dead_letters_due):
     job_id, sample, victim = await _two_ingest_replicas_extracting(fault_stack, watch, "replicas")
     await _kill_the_busy_replica(fault_stack, watch, ledger, report, dead_letters_due, job_id, victim,
-                                 ("ingest", "packages"), "two ingest replicas, the extracting one killed -9",
+                                 "ingest", "packages", "two ingest replicas, the extracting one killed -9",
                                  f"extraction at {sample.progress}")
 
 
@@ -71,15 +71,14 @@ async def test_a_questions_replica_killed_while_answering_leaves_the_run_to_the_
     victim = await busiest(fault_stack, ("questions", "questions-2"))
     assert await still_working(fault_stack, "questions", "runs"), "the run was done before the kill"
     await _kill_the_busy_replica(fault_stack, watch, ledger, report, dead_letters_due, job_id, victim,
-                                 ("questions", "runs"), "two questions replicas, the answering one killed -9",
+                                 "questions", "runs", "two questions replicas, the answering one killed -9",
                                  f"answering at {sample.progress}")
 
 
 async def _kill_the_busy_replica(stack, watch, ledger, report, dead_letters_due, job_id: str, victim: str,
-                                 claims: tuple[str, str], fault: str, struck: str) -> None:
+                                 service: str, table: str, fault: str, struck: str) -> None:
     """Kill the replica holding the job's work, wait for the other to claim it and the job to end, then check the
-    ledger and put the pair back to one replica of the service."""
-    service, table = claims
+    ledger and put the pair back to one replica of the service (whose claims are rows of `table`)."""
     killed_wall = datetime.now(UTC)
     killed_at = kill(stack, victim)
     taken_over = await claimed_again(stack, service, table, killed_wall, JOB_SECONDS)
