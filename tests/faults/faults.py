@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -20,9 +21,11 @@ from pathlib import Path
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaProducer
+from aiokafka.partitioner import DefaultPartitioner
 
 from tenderflow_cli.embedded import EmbeddedSystem
 from tenderflow_common import topics
+from tenderflow_common.contracts.ingest import package_id_of
 from tenderflow_common.db import create_engine, session_factory
 from tenderflow_common.testing.infra import Infra
 from tenderflow_common.testing.stack import Stack, free_port
@@ -159,6 +162,16 @@ async def still_working(stack: Stack, service: str, table: str) -> bool:
         await connection.close()
 
 
+async def package_indexed(stack: Stack, job_id: str) -> bool:
+    """Whether the workspace holds any document of the job's package yet."""
+    connection = await asyncpg.connect(_dsn(stack.databases["workspace"]))
+    try:
+        return bool(await connection.fetchval("SELECT count(*) FROM documents WHERE package_id = $1",
+                                              package_id_of(job_id)))
+    finally:
+        await connection.close()
+
+
 async def claimed_again(stack: Stack, service: str, table: str, since: datetime, timeout_seconds: float) -> float:
     """Seconds until another process claimed the work a killed one held (its lease was renewed by no one since)."""
     deadline = time.monotonic() + timeout_seconds
@@ -173,6 +186,33 @@ async def claimed_again(stack: Stack, service: str, table: str, since: datetime,
     finally:
         await connection.close()
     raise AssertionError(f"no {service} replica took the {table} over in {timeout_seconds} s")
+
+
+# FastStream logs each assignment a consumer is given: "... assigned to partitions: (TopicPartition(...), ...)".
+_ASSIGNED = "assigned to partitions"
+_TOPIC_PARTITION = re.compile(r"TopicPartition\(topic='([^']+)', partition=(\d+)\)")
+
+
+def _assigned(stack: Stack, process: str, topic: str) -> set[int]:
+    """The partitions of `topic` a replica was last given, as its log says."""
+    lines = [line for line in stack.log_tail(process, lines=5000).splitlines() if _ASSIGNED in line]
+    return {int(partition) for name, partition in _TOPIC_PARTITION.findall(lines[-1]) if name == topic} if lines \
+        else set()
+
+
+async def holder(stack: Stack, replicas: tuple[str, ...], topic: str, key: str, timeout_seconds: float) -> str:
+    """The replica whose consumer holds the partition of `topic` that records keyed `key` go to, once the group has
+    split the topic's partitions between the replicas (each holds some, none holds one twice)."""
+    name = stack.topic_prefix + topic
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        held = {replica: _assigned(stack, replica, name) for replica in replicas}
+        partitions = sorted(set().union(*held.values()))
+        if all(held.values()) and sum(map(len, held.values())) == len(partitions):
+            partition = DefaultPartitioner()(key.encode(), partitions, partitions)
+            return next(replica for replica, mine in held.items() if partition in mine)
+        await asyncio.sleep(0.5)
+    raise AssertionError(f"the replicas {replicas} did not split {topic} in {timeout_seconds} s")
 
 
 def _dsn(url: str) -> str:
