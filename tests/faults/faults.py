@@ -200,7 +200,8 @@ def _assigned(stack: Stack, process: str, topic: str) -> set[int]:
         else set()
 
 
-async def holder(stack: Stack, replicas: tuple[str, ...], topic: str, key: str, timeout_seconds: float) -> str:
+async def partition_holder(stack: Stack, replicas: tuple[str, ...], topic: str, key: str,
+                           timeout_seconds: float) -> str:
     """The replica whose consumer holds the partition of `topic` that records keyed `key` go to, once the group has
     split the topic's partitions between the replicas (each holds some, none holds one twice)."""
     name = stack.topic_prefix + topic
@@ -219,22 +220,17 @@ def _dsn(url: str) -> str:
     return url.replace("postgresql+asyncpg://", "postgresql://")
 
 
-def _cpu_ticks(pid: int) -> int:
-    """CPU used by a process and its descendants, live or reaped (an ingest replica extracts in a sandbox server's
-    child per document, which the server reaps: its time then counts in the server's cutime and cstime)."""
+async def claim_holder(stack: Stack, replicas: tuple[str, ...], service: str, table: str) -> str:
+    """The replica whose process holds the live claim on the work in `table` (`claimed_by` ends with its pid)."""
+    connection = await asyncpg.connect(_dsn(stack.databases[service]))
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:  # the process (a short-lived child) is gone
-        return 0
-    return sum(int(field) for field in fields[11:15]) + sum(_cpu_ticks(int(child)) for child in children)
-
-
-async def busiest(stack: Stack, names: tuple[str, ...], seconds: float = 1.0) -> str:
-    """The replica that used the most CPU over `seconds`: the one doing the job, while the other waits idle."""
-    before = {name: _cpu_ticks(stack.processes[name].pid) for name in names}
-    await asyncio.sleep(seconds)
-    return max(names, key=lambda name: _cpu_ticks(stack.processes[name].pid) - before[name])
+        holders = await connection.fetch(f"SELECT claimed_by FROM {table} WHERE status IN ('processing', 'running')")
+    finally:
+        await connection.close()
+    pids = {int(row["claimed_by"].rsplit(":", 1)[1]) for row in holders}
+    holding = [replica for replica in replicas if stack.processes[replica].pid in pids]
+    assert len(holding) == 1, f"the {table} claims are held by {sorted(pids)}, not by one of {replicas}"
+    return holding[0]
 
 
 def consumer_groups_by_topic(scratch: Path) -> Counter:

@@ -102,6 +102,10 @@ class Ledger:
         answers = await _rows(databases["questions"], "SELECT a.question_id, a.model FROM answers a JOIN runs r "
                                                       "ON r.id = a.run_id WHERE r.job_id = $1", job_id)
         problems = []
+        # The suite's packages hold only documents that extract: a file refused is work a fault spoiled.
+        refused = [f"{file['name']}: {file['code']}" for file in json.loads(job["files"]) if not file["accepted"]]
+        if refused:
+            problems.append(f"job {job_id}: files refused: {refused}")
         for name, rows in (("document per file", documents), ("indexed document per file", indexed)):
             repeated = [file for file, n in Counter(row["file"] for row in rows).items() if n > 1]
             if repeated:

@@ -13,11 +13,11 @@ from tenderflow_common import topics
 from .faults import (
     FULL_PACKAGE,
     SHORT_PACKAGE,
-    busiest,
+    claim_holder,
     claimed_again,
-    holder,
     kill,
     package_indexed,
+    partition_holder,
     pause,
     restart,
     resume,
@@ -55,8 +55,8 @@ async def _two_ingest_replicas_extracting(stack, watch, tenant: str):
     sample = await watch.wait_for(job_id, lambda s: s.stage == "ingesting" and s.documents_extracted >= 1,
                                   JOB_SECONDS)
     assert not sample.terminal
-    victim = await busiest(stack, ("ingest", "ingest-2"))
     assert await still_working(stack, "ingest", "packages"), "the package was done before the fault"
+    victim = await claim_holder(stack, ("ingest", "ingest-2"), "ingest", "packages")
     return job_id, sample, victim
 
 
@@ -79,8 +79,8 @@ async def test_a_questions_replica_killed_while_answering_leaves_the_run_to_the_
     job_id = await upload(fault_stack, key, tender_package(SHORT_PACKAGE), questions=200)
     sample = await watch.wait_for(job_id, lambda s: s.stage == "answering", JOB_SECONDS)
     assert not sample.terminal
-    victim = await busiest(fault_stack, ("questions", "questions-2"))
     assert await still_working(fault_stack, "questions", "runs"), "the run was done before the kill"
+    victim = await claim_holder(fault_stack, ("questions", "questions-2"), "questions", "runs")
     await _kill_the_busy_replica(fault_stack, watch, ledger, report, dead_letters_due, job_id, victim,
                                  "questions", "runs", "two questions replicas, the answering one killed -9",
                                  f"answering at {sample.progress}")
@@ -100,7 +100,7 @@ async def test_a_workspace_replica_killed_while_indexing_leaves_the_package_to_t
     sample = await watch.wait_for(job_id, lambda s: s.stage == "indexing", JOB_SECONDS)
     assert not sample.terminal
     # The package's `PackageIngested` is on the partition of ingest's events that the job's id keys.
-    victim = await holder(fault_stack, ("workspace", "workspace-2"), topics.INGEST_EVENTS, job_id, 60)
+    victim = await partition_holder(fault_stack, ("workspace", "workspace-2"), topics.INGEST_EVENTS, job_id, 60)
     killed_at = kill(fault_stack, victim)
     assert not await package_indexed(fault_stack, job_id), "the package was indexed before the kill"
     recovery = await watch.progress_after(job_id, killed_at, JOB_SECONDS)
@@ -132,7 +132,7 @@ async def test_a_jobs_replica_killed_while_folding_the_job_leaves_its_records_to
                                   JOB_SECONDS)
     assert not sample.terminal
     # Every extracted document is a record on the partition of ingest's events that the job's id keys.
-    victim = await holder(fault_stack, ("jobs", "jobs-2"), topics.INGEST_EVENTS, job_id, 60)
+    victim = await partition_holder(fault_stack, ("jobs", "jobs-2"), topics.INGEST_EVENTS, job_id, 60)
     killed_at = kill(fault_stack, victim)
     # A document folded just before the kill may first be sampled just after it: only later ones count.
     await asyncio.sleep(FOLDED_BEFORE_SECONDS)

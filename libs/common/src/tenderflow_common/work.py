@@ -1,11 +1,11 @@
 """Long-running work recorded in the database: claimed with a lease, kept by heartbeats, woken on commit.
 
 A service that takes work apart in the background (ingest's packages, questions' runs) keeps it in a table with
-`id`, `status`, `cancel_requested`, `claimed_at`, `created_at` and `finished_at`. A `LeasedWorker` claims the
-oldest pending row, or one whose holder stopped renewing its lease (a crashed or stopped replica), renews the
-lease while its step runs and turns the `cancel_requested` flag into an event the step can see. The step is a
-plain function of the claimed task; it ends the task itself, with `WorkQueue.finish` in the same transaction as
-its last event.
+`id`, `status`, `cancel_requested`, `claimed_at`, `claimed_by`, `created_at` and `finished_at`. A `LeasedWorker`
+claims the oldest pending row, or one whose holder stopped renewing its lease (a crashed or stopped replica), names
+itself on it (`holder_name`), renews the lease while its step runs and turns the `cancel_requested` flag into an
+event the step can see. The step is a plain function of the claimed task; it ends the task itself, with
+`WorkQueue.finish` in the same transaction as its last event.
 
 Each claim counts up the row's `claims` column, and that count is the holder's fencing token. A replica paused past
 its lease (a stopped process, a long GC, a frozen VM) may wake up after another one claimed the task: while a step
@@ -20,6 +20,8 @@ its slice gives its task back (`give_turn`) when another tenant's task waits, an
 import asyncio
 import contextlib
 import logging
+import os
+import socket
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -49,6 +51,11 @@ CLAIM_LOCK_WAIT = 1.0
 # PostgreSQL's classes for a connection lost (08), a server shutting down or starting up (57P01-57P03), and a
 # transaction the server chose to abort (40001 serialization failure, 40P01 deadlock): all worth another try.
 TRANSIENT_SQLSTATES = ("08", "57P01", "57P02", "57P03", "40001", "40P01")
+
+
+def holder_name() -> str:
+    """Who claims a task: the host (a pod's name) and the process, so an operator can tell which replica holds it."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class WakeablePoll:
@@ -136,7 +143,8 @@ class WorkQueue:
         row = (await session.execute(query.limit(1).with_for_update(skip_locked=True, of=self.table))).first()
         if row is not None:
             await session.execute(update(self.table).where(rows.id == row.id)
-                                  .values(status=self.active, claimed_at=now, claims=rows.claims + 1))
+                                  .values(status=self.active, claimed_at=now, claimed_by=holder_name(),
+                                          claims=rows.claims + 1))
         return row
 
     async def give_turn(self, session: AsyncSession, task: Claimed) -> bool:

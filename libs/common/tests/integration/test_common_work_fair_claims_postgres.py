@@ -18,7 +18,7 @@ def tenant_tasks() -> Table:
     return Table("tasks", new_metadata(), Column("id", String(20), primary_key=True),
                  Column("tenant_id", String(20), nullable=False), Column("status", String(20), nullable=False),
                  Column("cancel_requested", Boolean, nullable=False), Column("claimed_at", UtcDateTime()),
-                 Column("claims", Integer, nullable=False, server_default="0"),
+                 Column("claimed_by", String(255)), Column("claims", Integer, nullable=False, server_default="0"),
                  Column("created_at", UtcDateTime(), nullable=False), Column("finished_at", UtcDateTime()))
 
 

@@ -2,6 +2,8 @@
 what it commits (effects, end state, events) rolls back and it stops, while the new holder's work stands."""
 
 import asyncio
+import os
+import socket
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,7 +22,8 @@ TASK = "task-1"
 def task_tables(metadata: MetaData) -> tuple[Table, Table, Table]:
     tasks = Table("tasks", metadata, Column("id", String(20), primary_key=True),
                   Column("status", String(20), nullable=False), Column("cancel_requested", Boolean, nullable=False),
-                  Column("claimed_at", UtcDateTime()), Column("claims", Integer, nullable=False, server_default="0"),
+                  Column("claimed_at", UtcDateTime()), Column("claimed_by", String(255)),
+                  Column("claims", Integer, nullable=False, server_default="0"),
                   Column("created_at", UtcDateTime(), nullable=False), Column("finished_at", UtcDateTime()))
     effects = Table("effects", metadata, Column("holder", String(20), primary_key=True))
     # Rows a step adds under its task, as answers are under their run.
@@ -133,6 +136,8 @@ async def test_the_holder_renews_and_ends_its_task_while_it_holds_the_claim(sett
     async with sessions() as session:
         assert (await session.execute(select(tasks.c.status, tasks.c.claims))).one() == ("done", 1)
         assert list(await session.scalars(select(effects.c.holder))) == ["holder"]
+        # The row names the process that claimed it, as host and pid.
+        assert await session.scalar(select(tasks.c.claimed_by)) == f"{socket.gethostname()}:{os.getpid()}"
 
 
 async def test_a_step_s_transactions_committing_at_once_all_pass_the_fence(setting) -> None:

@@ -38,6 +38,7 @@ tasks = Table(
     Column("status", String(20), nullable=False),
     Column("cancel_requested", Boolean, nullable=False, default=False),
     Column("claimed_at", UtcDateTime()),
+    Column("claimed_by", String(255)),
     Column("claims", Integer, nullable=False, server_default="0"),
     Column("trace_context", JSON),
     Column("created_at", UtcDateTime(), nullable=False, server_default=func.now()),

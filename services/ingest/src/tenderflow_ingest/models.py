@@ -23,6 +23,8 @@ packages = Table(
     Column("status", String(20), nullable=False, index=True),
     Column("cancel_requested", Boolean, nullable=False, default=False),
     Column("claimed_at", UtcDateTime()),
+    # The replica holding the claim, as `work.holder_name` names it.
+    Column("claimed_by", String(255)),
     # Counts the claims; the current one is the holder's fencing token (tenderflow_common.work).
     Column("claims", Integer, nullable=False, server_default="0"),
     # The W3C context of the request that created the task, so its steps join that trace after any resume.

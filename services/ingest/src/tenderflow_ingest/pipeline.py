@@ -74,7 +74,7 @@ def _queue(pipeline: Pipeline) -> WorkQueue:
 
 async def process_package(task: PackageTask, claim: Claim, *, pipeline: Pipeline) -> None:
     """Run the package to an end state; a crash midway resumes with the same event ids."""
-    workdir = pipeline.work_dir / task.id
+    workdir = claim_folder(pipeline.work_dir, task.id, claim.token)
     try:
         await _run(task, workdir, claim.cancelled, pipeline)
     except Cancelled:
@@ -89,6 +89,16 @@ async def process_package(task: PackageTask, claim: Claim, *, pipeline: Pipeline
             reason=failures.MESSAGES[failures.EXTRACTION_FAILED]), "failed", pipeline)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def claim_folder(work_dir: Path, package_id: str, token: int) -> Path:
+    """The folder this claim spools the package to: its own, since replicas may share a disk and a holder paused
+    past its lease clears its folder when it wakes up. Earlier claims' folders, left by a holder that crashed or
+    lost its claim, are cleared."""
+    for earlier in work_dir.glob(f"{package_id}.*"):
+        if earlier.suffix[1:].isdigit() and int(earlier.suffix[1:]) < token:
+            shutil.rmtree(earlier, ignore_errors=True)
+    return work_dir / f"{package_id}.{token}"
 
 
 async def _run(task: PackageTask, workdir: Path, cancelled: threading.Event, pipeline: Pipeline) -> None:
