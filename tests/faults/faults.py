@@ -18,7 +18,6 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
 import httpx
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
@@ -33,6 +32,7 @@ from tenderflow_common.testing.topics import create_prefixed_topics, delete_topi
 from tenderflow_gateway import repository as gateway_repository
 from tenderflow_ingest.testing.documents import tender_pdf
 
+from .ledger import query_rows
 from .watch import JobWatch
 
 TENDERS = Path(__file__).resolve().parents[3] / "shared" / "data" / "tenders"
@@ -152,39 +152,34 @@ def resume(stopped: list[int]) -> None:
             os.kill(pid, signal.SIGCONT)
 
 
+# A claimed task being worked on: ingest's packages are `processing`, questions' runs `running`.
+_WORKED_ON = "status IN ('processing', 'running')"
+
+
 async def still_working(stack: Stack, service: str, table: str) -> bool:
     """Whether a claimed task in `table` is still being worked on (the job has not moved past it)."""
-    connection = await asyncpg.connect(_dsn(stack.databases[service]))
-    try:
-        working = f"SELECT count(*) FROM {table} WHERE status IN ('processing', 'running')"
-        return bool(await connection.fetchval(working))
-    finally:
-        await connection.close()
+    working = await query_rows(stack.databases[service],
+                               f"SELECT count(*) AS n FROM {table} WHERE {_WORKED_ON}")
+    return bool(working[0]["n"])
 
 
 async def package_indexed(stack: Stack, job_id: str) -> bool:
     """Whether the workspace holds any document of the job's package yet."""
-    connection = await asyncpg.connect(_dsn(stack.databases["workspace"]))
-    try:
-        return bool(await connection.fetchval("SELECT count(*) FROM documents WHERE package_id = $1",
-                                              package_id_of(job_id)))
-    finally:
-        await connection.close()
+    indexed = await query_rows(stack.databases["workspace"],
+                               "SELECT count(*) AS n FROM documents WHERE package_id = $1", package_id_of(job_id))
+    return bool(indexed[0]["n"])
 
 
 async def claimed_again(stack: Stack, service: str, table: str, since: datetime, timeout_seconds: float) -> float:
     """Seconds until another process claimed the work a killed one held (its lease was renewed by no one since)."""
     deadline = time.monotonic() + timeout_seconds
-    connection = await asyncpg.connect(_dsn(stack.databases[service]))
-    try:
-        while time.monotonic() < deadline:
-            if await connection.fetchval(f"SELECT max(claimed_at) FROM {table}") > since:
-                return (datetime.now(UTC) - since).total_seconds()
-            if not await still_working(stack, service, table):
-                raise AssertionError(f"the {table} work ended before any replica took it over")
-            await asyncio.sleep(0.2)
-    finally:
-        await connection.close()
+    while time.monotonic() < deadline:
+        latest = await query_rows(stack.databases[service], f"SELECT max(claimed_at) AS at FROM {table}")
+        if latest[0]["at"] > since:
+            return (datetime.now(UTC) - since).total_seconds()
+        if not await still_working(stack, service, table):
+            raise AssertionError(f"the {table} work ended before any replica took it over")
+        await asyncio.sleep(0.2)
     raise AssertionError(f"no {service} replica took the {table} over in {timeout_seconds} s")
 
 
@@ -216,17 +211,10 @@ async def partition_holder(stack: Stack, replicas: tuple[str, ...], topic: str, 
     raise AssertionError(f"the replicas {replicas} did not split {topic} in {timeout_seconds} s")
 
 
-def _dsn(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://")
-
-
 async def claim_holder(stack: Stack, replicas: tuple[str, ...], service: str, table: str) -> str:
     """The replica whose process holds the live claim on the work in `table` (`claimed_by` ends with its pid)."""
-    connection = await asyncpg.connect(_dsn(stack.databases[service]))
-    try:
-        holders = await connection.fetch(f"SELECT claimed_by FROM {table} WHERE status IN ('processing', 'running')")
-    finally:
-        await connection.close()
+    holders = await query_rows(stack.databases[service],
+                               f"SELECT claimed_by FROM {table} WHERE {_WORKED_ON}")
     pids = {int(row["claimed_by"].rsplit(":", 1)[1]) for row in holders}
     holding = [replica for replica in replicas if stack.processes[replica].pid in pids]
     assert len(holding) == 1, f"the {table} claims are held by {sorted(pids)}, not by one of {replicas}"

@@ -73,7 +73,8 @@ def _dsn(url: str) -> str:
     return url.replace("postgresql+asyncpg://", "postgresql://")
 
 
-async def _rows(url: str, query: str, *args) -> list[asyncpg.Record]:
+async def query_rows(url: str, query: str, *args) -> list[asyncpg.Record]:
+    """A query's rows from one service's database, on a connection of its own."""
     connection = await asyncpg.connect(_dsn(url))
     try:
         return await connection.fetch(query, *args)
@@ -88,18 +89,18 @@ class Ledger:
 
     async def job(self, job_id: str) -> tuple[JobLedger, list[str]]:
         databases = self.stack.databases
-        job = (await _rows(databases["jobs"], "SELECT * FROM jobs WHERE job_id = $1", job_id))
+        job = (await query_rows(databases["jobs"], "SELECT * FROM jobs WHERE job_id = $1", job_id))
         assert job, f"the jobs service never heard of job {job_id}"
         job = job[0]
-        packages = [row["id"] for row in await _rows(databases["ingest"],
+        packages = [row["id"] for row in await query_rows(databases["ingest"],
                                                      "SELECT id FROM packages WHERE job_id = $1", job_id)]
-        documents = await _rows(databases["ingest"], "SELECT file FROM documents WHERE package_id = ANY($1)",
+        documents = await query_rows(databases["ingest"], "SELECT file FROM documents WHERE package_id = ANY($1)",
                                 packages)
-        indexed = await _rows(databases["workspace"], "SELECT file FROM documents WHERE package_id = ANY($1)",
+        indexed = await query_rows(databases["workspace"], "SELECT file FROM documents WHERE package_id = ANY($1)",
                               packages)
-        chunks = await _rows(databases["workspace"], "SELECT count(*) AS n FROM chunks WHERE package_id = ANY($1)",
+        chunks = await query_rows(databases["workspace"], "SELECT count(*) AS n FROM chunks WHERE package_id = ANY($1)",
                              packages)
-        answers = await _rows(databases["questions"], "SELECT a.question_id, a.model FROM answers a JOIN runs r "
+        answers = await query_rows(databases["questions"], "SELECT a.question_id, a.model FROM answers a JOIN runs r "
                                                       "ON r.id = a.run_id WHERE r.job_id = $1", job_id)
         problems = []
         # The suite's packages hold only documents that extract: a file refused is work a fault spoiled.
@@ -149,7 +150,7 @@ class Ledger:
     async def _check_outboxes(self, result: LedgerCheck, timeout_seconds: float = 30.0) -> None:
         deadline = time.monotonic() + timeout_seconds
         while True:
-            waiting = {service: (await _rows(self.stack.databases[service], "SELECT count(*) AS n FROM outbox "
+            waiting = {service: (await query_rows(self.stack.databases[service], "SELECT count(*) AS n FROM outbox "
                                              "WHERE published_at IS NULL"))[0]["n"] for service in SERVICES}
             waiting = {service: n for service, n in waiting.items() if n}
             if not waiting:

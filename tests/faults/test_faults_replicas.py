@@ -172,8 +172,7 @@ async def _kill_the_busy_replica(stack, watch, ledger, report, dead_letters_due,
 
     check = await ledger.check([job_id], watch, dead_letters_due=dead_letters_due)
     report.record(fault, struck, recovery, check.summary())
-    if victim == service:
-        await restart(stack, service)
+    await _restart_the_first(stack, victim, service)
     stack.stop_service(f"{service}-2")
     assert check.problems == []
     assert taken_over >= LEASE_SLACK_SECONDS, "the replica killed was not the one holding the work"
