@@ -24,7 +24,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -196,6 +196,13 @@ class WorkQueue:
     async def finish(self, session: AsyncSession, task_id: str, status: str) -> None:
         await session.execute(update(self.table).where(self.table.c.id == task_id)
                               .values(status=status, finished_at=datetime.now(UTC)))
+
+    async def tokens_in_work(self, session: AsyncSession, task_ids: Iterable[str]) -> dict[str, int]:
+        """The current holder's token of each of these tasks that is claimed; a task pending or ended has none."""
+        rows = self.table.c
+        found = await session.execute(select(rows.id, rows.claims)
+                                      .where(rows.id.in_(list(task_ids)), rows.status == self.active))
+        return dict(found.tuples().all())
 
 
 async def _one_claim_at_a_time(session: AsyncSession, table: Table) -> None:

@@ -20,8 +20,9 @@ from tenderflow_common.contracts.shared import FileVerdict
 from tenderflow_common.envelope import stable_id
 from tenderflow_common.messages import Message
 from tenderflow_common.storage import ObjectStore, key_belongs_to, tenant_key
+from tenderflow_common.sweeps import periodic_sweep
 from tenderflow_common.unit_of_work import Transaction
-from tenderflow_common.work import Claim, LeasedWorker, LeaseLost, TimeSlice, WorkQueue, interrupted
+from tenderflow_common.work import Claim, LeasedWorker, LeaseLost, TimeSlice, WakeablePoll, WorkQueue, interrupted
 from tenderflow_ingest import extraction_metrics, repository
 from tenderflow_ingest.archive import Cancelled, read_package
 from tenderflow_ingest.extractors.base import ExtractionError
@@ -29,6 +30,7 @@ from tenderflow_ingest.limits import IngestLimits
 from tenderflow_ingest.models import packages
 from tenderflow_ingest.repository import PackageTask, Progress
 from tenderflow_ingest.sandbox import extract_in_sandbox
+from tenderflow_ingest.spool import claim_folder, clear_abandoned
 
 SOURCE = "tenderflow/ingest"
 # Cancellation reaches extraction at the next heartbeat, so beat often: a cancelled package stops within this.
@@ -67,6 +69,12 @@ def package_worker(pipeline: Pipeline) -> LeasedWorker[PackageTask]:
                         functools.partial(process_package, pipeline=pipeline), heartbeat_seconds=HEARTBEAT_SECONDS)
 
 
+def spool_sweep(pipeline: Pipeline, every_seconds: float) -> WakeablePoll:
+    """The background sweep that clears spool folders no claim in work owns, first at start-up."""
+    return periodic_sweep("spool sweep", functools.partial(clear_abandoned, pipeline.work_dir, pipeline.sessions,
+                                                           QUEUE), every_seconds)
+
+
 def _queue(pipeline: Pipeline) -> WorkQueue:
     """The packages' queue with this replica's cap on one tenant's packages in work."""
     return replace(QUEUE, tenant_cap=pipeline.turns.tenant_max_running)
@@ -89,16 +97,6 @@ async def process_package(task: PackageTask, claim: Claim, *, pipeline: Pipeline
             reason=failures.MESSAGES[failures.EXTRACTION_FAILED]), "failed", pipeline)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-
-
-def claim_folder(work_dir: Path, package_id: str, token: int) -> Path:
-    """The folder this claim spools the package to: its own, since replicas may share a disk and a holder paused
-    past its lease clears its folder when it wakes up. Earlier claims' folders, left by a holder that crashed or
-    lost its claim, are cleared."""
-    for earlier in work_dir.glob(f"{package_id}.*"):
-        if earlier.suffix[1:].isdigit() and int(earlier.suffix[1:]) < token:
-            shutil.rmtree(earlier, ignore_errors=True)
-    return work_dir / f"{package_id}.{token}"
 
 
 async def _run(task: PackageTask, workdir: Path, cancelled: threading.Event, pipeline: Pipeline) -> None:

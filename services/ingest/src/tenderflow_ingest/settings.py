@@ -38,6 +38,8 @@ class IngestSettings(_LimitSettings):
 
     port: int = 8001
     work_dir: str = ".run/ingest-work"
+    # How often spool folders whose claim is no longer in work (a replica killed midway) are cleared; also at start.
+    spool_sweep_seconds: float = Field(default=600.0, gt=0)
     # JSON, e.g. {"erp.example": ["<tenant id>", ...]}: the tenants each upload event source may address.
     upload_sources: dict[str, list[str]] | None = None
     # JSON, e.g. {"erp.example": "<secret>"}: a source listed here must sign its events with its secret.

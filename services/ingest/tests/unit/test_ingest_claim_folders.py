@@ -4,7 +4,7 @@ package after it."""
 
 from pathlib import Path
 
-from tenderflow_ingest.pipeline import claim_folder
+from tenderflow_ingest.spool import claim_folder
 
 
 def test_a_claim_spools_to_its_own_folder_and_clears_only_earlier_claims_folders(tmp_path: Path) -> None:
