@@ -119,10 +119,10 @@ async def restart(stack: Stack, service: str) -> None:
     await stack.wait_ready(120, services=(service,))
 
 
-def start_replica(stack: Stack, service: str, name: str) -> None:
+def start_replica(stack: Stack, service: str, name: str, **extra_env: str) -> None:
     """Another process of `service` in the same consumer group, on a port of its own (then `wait_ready`)."""
     stack.ports[name] = free_port()
-    env = {**stack.environment(), f"TENDERFLOW_{service.upper()}_PORT": str(stack.ports[name])}
+    env = {**stack.environment(), f"TENDERFLOW_{service.upper()}_PORT": str(stack.ports[name]), **extra_env}
     log_file = (stack.work_dir / "logs" / f"{name}.log").open("ab")
     stack.processes[name] = subprocess.Popen([sys.executable, "-m", f"tenderflow_{service}"], env=env,
                                              stdout=log_file, stderr=subprocess.STDOUT)
@@ -150,6 +150,16 @@ def resume(stopped: list[int]) -> None:
     for pid in stopped:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGCONT)
+
+
+async def spool_folders_left(work_dirs: list[Path], timeout_seconds: float) -> list[str]:
+    """The ingest spool folders still under these work folders once they are gone or the timeout has passed."""
+    deadline = time.monotonic() + timeout_seconds
+    while True:
+        left = [str(folder) for work_dir in work_dirs if work_dir.is_dir() for folder in work_dir.iterdir()]
+        if not left or time.monotonic() > deadline:
+            return left
+        await asyncio.sleep(0.5)
 
 
 # A claimed task being worked on: ingest's packages are `processing`, questions' runs `running`.

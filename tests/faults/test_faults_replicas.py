@@ -21,6 +21,7 @@ from .faults import (
     pause,
     restart,
     resume,
+    spool_folders_left,
     start_replica,
     still_working,
     tenant_with_key,
@@ -40,14 +41,22 @@ LEASE_SLACK_SECONDS = 10.0
 REBALANCE_SLACK_SECONDS = 6.0
 # The watch samples every 0.2 s, so a change sampled this soon after a kill may have been made before it.
 FOLDED_BEFORE_SECONDS = 2 * SAMPLE_SECONDS
+# How long a restarted ingest replica may take to sweep the spool folders it left when it was killed.
+SPOOL_SWEPT_SECONDS = 30.0
 # How long a paused replica stays stopped after the other took its work over, so that it wakes up mid-step with a
 # claim that is no longer its own.
 PAUSED_AFTER_TAKE_OVER_SECONDS = 3.0
 
 
-async def _two_ingest_replicas_extracting(stack, watch, tenant: str):
-    """A second ingest replica, and a job caught extracting: its id, the sample, and the replica doing the work."""
-    start_replica(stack, "ingest", "ingest-2")
+def _own_disk(stack) -> dict[str, str]:
+    """The second ingest replica spools to a folder of its own, as a pod with its own `emptyDir` would."""
+    return {"TENDERFLOW_INGEST_WORK_DIR": str(stack.work_dir / "ingest-2-work")}
+
+
+async def _two_ingest_replicas_extracting(stack, watch, tenant: str, *, own_disk: bool):
+    """A second ingest replica, spooling to the first one's folder or to its own, and a job caught extracting: its
+    id, the sample, and the replica doing the work."""
+    start_replica(stack, "ingest", "ingest-2", **(_own_disk(stack) if own_disk else {}))
     await stack.wait_ready(120, services=("ingest-2",))
     _, key = await tenant_with_key(stack, tenant)
     # Long enough to be caught extracting on a fast machine too.
@@ -62,10 +71,19 @@ async def _two_ingest_replicas_extracting(stack, watch, tenant: str):
 
 async def test_the_ingest_replica_extracting_is_killed_and_the_other_finishes(
         fault_stack, watch, ledger, report, dead_letters_due):
-    job_id, sample, victim = await _two_ingest_replicas_extracting(fault_stack, watch, "replicas")
+    job_id, sample, victim = await _two_ingest_replicas_extracting(fault_stack, watch, "replicas", own_disk=True)
     await _kill_the_busy_replica(fault_stack, watch, ledger, report, dead_letters_due, job_id, victim,
                                  "ingest", "packages", "two ingest replicas, the extracting one killed -9",
                                  f"extraction at {sample.progress}")
+    # The killed replica's spool folder stayed on its disk, since the other spooled the package to its own; back
+    # (the first is restarted above, an orchestrator would restart the second), its spool sweep clears it.
+    if victim == "ingest-2":
+        start_replica(fault_stack, "ingest", "ingest-2", **_own_disk(fault_stack))
+        await fault_stack.wait_ready(120, services=("ingest-2",))
+    work_dirs = [fault_stack.work_dir / "ingest-work", fault_stack.work_dir / "ingest-2-work"]
+    left = await spool_folders_left(work_dirs, SPOOL_SWEPT_SECONDS)
+    fault_stack.stop_service("ingest-2")
+    assert left == []
 
 
 async def test_a_questions_replica_killed_while_answering_leaves_the_run_to_the_other(
@@ -183,7 +201,8 @@ async def test_an_ingest_replica_paused_past_its_lease_does_not_finish_beside_th
         fault_stack, watch, ledger, report, dead_letters_due, full_run):
     if not full_run:
         pytest.skip("full run only (TENDERFLOW_FAULTS_FULL=1)")
-    job_id, sample, victim = await _two_ingest_replicas_extracting(fault_stack, watch, "paused")
+    # Both spool to one folder: the stale holder, waking up, must not clear the files of the one that took over.
+    job_id, sample, victim = await _two_ingest_replicas_extracting(fault_stack, watch, "paused", own_disk=False)
     paused_wall, paused_at = datetime.now(UTC), time.monotonic()
     stopped = pause(fault_stack, victim)
     try:
