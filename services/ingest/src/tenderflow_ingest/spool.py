@@ -16,7 +16,7 @@ def claim_folder(work_dir: Path, package_id: str, token: int) -> Path:
     lost its claim, are cleared."""
     for earlier in work_dir.glob(f"{package_id}.*"):
         claim = _claim_of(earlier)
-        if claim is not None and claim[1] < token:
+        if claim is not None and claim[0] == package_id and claim[1] < token:
             shutil.rmtree(earlier, ignore_errors=True)
     return work_dir / f"{package_id}.{token}"
 
