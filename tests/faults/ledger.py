@@ -93,15 +93,15 @@ class Ledger:
         assert job, f"the jobs service never heard of job {job_id}"
         job = job[0]
         packages = [row["id"] for row in await query_rows(databases["ingest"],
-                                                     "SELECT id FROM packages WHERE job_id = $1", job_id)]
+                                                          "SELECT id FROM packages WHERE job_id = $1", job_id)]
         documents = await query_rows(databases["ingest"], "SELECT file FROM documents WHERE package_id = ANY($1)",
-                                packages)
+                                     packages)
         indexed = await query_rows(databases["workspace"], "SELECT file FROM documents WHERE package_id = ANY($1)",
-                              packages)
-        chunks = await query_rows(databases["workspace"], "SELECT count(*) AS n FROM chunks WHERE package_id = ANY($1)",
-                             packages)
-        answers = await query_rows(databases["questions"], "SELECT a.question_id, a.model FROM answers a JOIN runs r "
-                                                      "ON r.id = a.run_id WHERE r.job_id = $1", job_id)
+                                   packages)
+        chunks = await query_rows(databases["workspace"],
+                                  "SELECT count(*) AS n FROM chunks WHERE package_id = ANY($1)", packages)
+        answers = await query_rows(databases["questions"], "SELECT a.question_id, a.model FROM answers a "
+                                   "JOIN runs r ON r.id = a.run_id WHERE r.job_id = $1", job_id)
         problems = []
         # The suite's packages hold only documents that extract: a file refused is work a fault spoiled.
         refused = [f"{file['name']}: {file['code']}" for file in json.loads(job["files"]) if not file["accepted"]]
@@ -151,7 +151,7 @@ class Ledger:
         deadline = time.monotonic() + timeout_seconds
         while True:
             waiting = {service: (await query_rows(self.stack.databases[service], "SELECT count(*) AS n FROM outbox "
-                                             "WHERE published_at IS NULL"))[0]["n"] for service in SERVICES}
+                                                  "WHERE published_at IS NULL"))[0]["n"] for service in SERVICES}
             waiting = {service: n for service, n in waiting.items() if n}
             if not waiting:
                 return

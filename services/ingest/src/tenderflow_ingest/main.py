@@ -18,10 +18,10 @@ def build_service(settings: IngestSettings | None = None, transport: Transport |
     runtime = ServiceRuntime("ingest", settings, messaging, MIGRATIONS, transport=transport)
     runtime.housekeeping.forget_with_messages(cancelled_jobs.c.cancelled_at, purged_jobs.c.purged_at)
     store = open_store(settings.storage)
-    packages = pipeline.Pipeline(runtime.transaction, runtime.sessions, store, settings.limits(),
-                                 Path(settings.work_dir), settings.turns())
-    worker = pipeline.package_worker(packages)
-    spool = pipeline.spool_sweep(packages, settings.spool_sweep_seconds)
+    package_pipeline = pipeline.Pipeline(runtime.transaction, runtime.sessions, store, settings.limits(),
+                                         Path(settings.work_dir), settings.turns())
+    worker = pipeline.package_worker(package_pipeline)
+    spool = pipeline.spool_sweep(package_pipeline, settings.spool_sweep_seconds)
     s3_bucket = settings.storage.s3.bucket if settings.storage.backend == "s3" else None
     runtime.consume(consumers.routes(worker.wake, store, s3_bucket, settings.upload_allowlist()))
     return create_service(runtime, [], title="Tenderflow ingest",
