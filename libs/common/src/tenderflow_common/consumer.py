@@ -1,7 +1,7 @@
 """At-least-once consumption: drop duplicates, handle in one transaction, dead-letter the unhandleable."""
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -34,14 +34,15 @@ log = logging.getLogger(__name__)
 Handler = Callable[..., Awaitable[set[str] | None]]
 """`handler(message, envelope, uow)`, or `handler(message, envelope, uow, prepared)` for a route that prepares.
 
-A handler of a consumer that marks nothing processed keeps the ids it handled itself, and returns those it had
-handled before, so they are counted as duplicates; any other returns None."""
+A handler of a folding consumer keeps the ids it handled itself, and returns those it had handled before, so they
+are counted as duplicates; any other returns None."""
 Prepare = Callable[[Message, Envelope], Awaitable[Any]]
 GiveUp = Callable[[Message, Envelope, UnitOfWork, str], Awaitable[None]]
 Admit = Callable[[Record, Envelope], None]
-BatchHandler = Callable[[list[tuple[Message, Envelope]], UnitOfWork], Awaitable[set[str] | None]]
-"""`handle_batch(messages, uow)`: several messages in delivery order, applied together in one transaction; it
-returns what a `Handler` returns."""
+PollFold = Callable[[Iterable[tuple[Message, Envelope]], frozenset[str], UnitOfWork], Awaitable[list[Envelope]]]
+"""`fold_poll(messages, keys, uow)`: a poll's messages in delivery order, each decoded as it is reached and dropped
+once folded, applied in one transaction. `keys` are the poll's record keys (producers key a job's messages by its
+id), so the state they name can be read in one query first. Returns the envelopes of those folded before."""
 
 
 GAVE_UP = "it could not be handled after several attempts and was set aside for an operator"
@@ -61,9 +62,7 @@ class Route:
     open across it; its result is the handler's fourth argument. `on_give_up` runs, in a transaction of its own,
     when the message is dead-lettered, so the job it belongs to ends with a reason instead of waiting for ever.
     `admit` checks the record as it arrived (its exact bytes and headers, e.g. a producer's signature) before
-    anything else; raising Unprocessable dead-letters it. `handle_batch`, when given, takes a run of consecutive
-    messages of a poll that share it in one call (a projection writes each row it touches once); `handler` still
-    takes a message handled on its own.
+    anything else; raising Unprocessable dead-letters it.
     """
 
     message: type[Message]
@@ -71,7 +70,6 @@ class Route:
     prepare: Prepare | None = None
     on_give_up: GiveUp | None = None
     admit: Admit | None = None
-    handle_batch: BatchHandler | None = None
 
 
 class Delivery(NamedTuple):
@@ -83,6 +81,18 @@ class Delivery(NamedTuple):
     route: Route
 
 
+Outcomes = dict[tuple[str, str], tuple[Record, int]]
+"""How many messages of a poll came to each (message type, outcome), with one of their records for its topic."""
+
+
+class Refused(NamedTuple):
+    """A record no route can ever handle: why, and its type when it counts as a dead-lettered message."""
+
+    record: Record
+    reason: str
+    message_type: str | None = None
+
+
 def subscribed_topics(routes: list[Route]) -> list[str]:
     """The topics a consumer reads: those its routed messages travel on, and no others."""
     return sorted({route.message.topic for route in routes})
@@ -91,8 +101,9 @@ def subscribed_topics(routes: list[Route]) -> list[str]:
 class MessageConsumer:
     """Runs routed handlers once per message id, however often Kafka delivers it.
 
-    With `marks_processed=False` the handlers keep the ids they handled themselves, in the same transaction (the
-    jobs projection keeps them on each job's row), and the consumer writes no processed marks of its own."""
+    A folding consumer (given `fold_poll`, as the jobs projection is) takes each poll through `fold_poll` and each
+    message handled on its own through its route's handler; both keep the ids they folded themselves, in the same
+    transaction (the projection keeps them on each job's row), so it writes no processed marks of its own."""
 
     def __init__(
         self,
@@ -105,10 +116,11 @@ class MessageConsumer:
         attempts: int = 3,
         backoff_seconds: float = 0.5,
         on_commit: Callable[[], None] = lambda: None,
-        marks_processed: bool = True,
+        fold_poll: PollFold | None = None,
     ) -> None:
         self.name = name
-        self._marks_processed = marks_processed
+        self._fold_poll = fold_poll
+        self._marks_processed = fold_poll is None
         self._sessions = sessions
         self._tables = tables
         self.routes = {route.message.message_type: route for route in routes}
@@ -129,12 +141,16 @@ class MessageConsumer:
             await self._handle(delivery)
 
     async def consume_batch(self, records: Sequence[Record]) -> None:
-        """Handle one poll's records in one transaction with their processed marks, so a poll costs one commit.
+        """Handle one poll's records in one transaction with their processed marks (a folding consumer folds them
+        instead), so a poll costs one commit.
 
         If that transaction fails, nothing of it is kept and the records are handled one by one instead: only a
         poison record is then retried and dead-lettered, and every other one is handled once."""
         with heap.young_collections_put_off(len(records)):
-            await self._consume_poll(records)
+            if self._fold_poll is not None and len(records) > 1:
+                await self._fold_together(records)
+            else:
+                await self._consume_poll(records)
 
     async def _consume_poll(self, records: Sequence[Record]) -> None:
         deliveries: list[Delivery] = []
@@ -154,10 +170,9 @@ class MessageConsumer:
                 await self._handle(delivery)
             return
         try:
-            seen = await self._handle_together_through_outages(deliveries)
+            seen = await self._through_outages(self._handle_together, deliveries)
         except Exception as error:
-            log.warning("a batch of %d messages failed (%s: %s); handling them one by one", len(deliveries),
-                        type(error).__name__, error)
+            _one_by_one_after(error, len(deliveries))
             for delivery in deliveries:
                 await self._handle(delivery)
             return
@@ -169,41 +184,94 @@ class MessageConsumer:
         for (_, message_type, outcome), alike in outcomes.items():
             metrics.count_consumed(self.name, alike[0].record, message_type, outcome, len(alike))
 
+    async def _fold_together(self, records: Sequence[Record]) -> None:
+        """Fold a poll in one transaction, each record decoded only when the fold reaches it and dropped once folded:
+        a poll's messages are never all alive at once (20,000 job messages decoded took about 60 MB), and each is
+        freed while it is still in the cache. Records no route can handle are dead-lettered once it commits; if it
+        fails, nothing of it is kept and the records are handled one by one."""
+        try:
+            refused, outcomes = await self._through_outages(self._fold_once, records)
+        except Exception as error:
+            _one_by_one_after(error, len(records))
+            for record in records:
+                await self.consume(record)
+            return
+        for refusal in refused:
+            await self._refuse(refusal)
+        for (message_type, outcome), (record, count) in outcomes.items():
+            metrics.count_consumed(self.name, record, message_type, outcome, count)
+
+    async def _fold_once(self, records: Sequence[Record]) -> tuple[list[Refused], Outcomes]:
+        """Fold the poll; returns the records to refuse and what became of the others."""
+        refused: list[Refused] = []
+        handled: dict[str, list] = {}  # message type: [a record of it, how many]
+
+        def messages() -> Iterator[tuple[Message, Envelope]]:
+            for record in records:
+                decoded = self._decoded(record)
+                if isinstance(decoded, Delivery):
+                    counted = handled.setdefault(decoded.envelope.type, [record, 0])
+                    counted[1] += 1
+                    yield decoded.payload, decoded.envelope
+                elif decoded is not None:
+                    refused.append(decoded)
+
+        keys = frozenset(record.key.decode(errors="replace") for record in records if record.key)
+        async with self.unit_of_work() as uow:
+            with processing_batch(records, self.name):
+                repeated = Counter(envelope.type for envelope in await self._fold_poll(messages(), keys, uow))
+            await uow.commit()
+        outcomes: Outcomes = {}
+        for message_type, (record, count) in handled.items():
+            for outcome, alike in (("handled", count - repeated[message_type]), ("duplicate", repeated[message_type])):
+                if alike:
+                    outcomes[message_type, outcome] = (record, alike)
+        return refused, outcomes
+
     async def _admit(self, record: Record) -> Delivery | None:
         """The record's delivery if a route takes it; a record that can never be handled is dead-lettered."""
+        decoded = self._decoded(record)
+        if isinstance(decoded, Refused):
+            await self._refuse(decoded)
+            return None
+        return decoded
+
+    def _decoded(self, record: Record) -> Delivery | Refused | None:
+        """The record's delivery if a route takes it, why it can never be handled, or None for a type of no route."""
         if self._decode is not None:
             try:
                 envelope = self._decode(record.value)
             except ValidationError:
                 pass  # another type, or a record to refuse: the two passes below tell which, and why
             else:
-                return await self._checked(record, envelope, envelope.data, self.routes[envelope.type])
+                return self._checked(record, envelope, envelope.data, self.routes[envelope.type])
         try:
             envelope = Envelope.model_validate_json(record.value)
         except ValidationError as error:
-            await self._send_to_dead_letters(record, f"malformed envelope: {_first_error(error)}")
-            return None
+            return Refused(record, f"malformed envelope: {_first_error(error)}")
         route = self.routes.get(envelope.type)
         if route is None:
             return None
         try:
             payload = route.message.model_validate(envelope.data)
         except ValidationError as error:
-            reason = f"invalid {envelope.type} payload: {_first_error(error)}"
-            await self._send_to_dead_letters(record, reason)
-            return None
-        return await self._checked(record, envelope, payload, route)
+            return Refused(record, f"invalid {envelope.type} payload: {_first_error(error)}")
+        return self._checked(record, envelope, payload, route)
 
-    async def _checked(self, record: Record, envelope: Envelope, payload: Message, route: Route) -> Delivery | None:
+    @staticmethod
+    def _checked(record: Record, envelope: Envelope, payload: Message, route: Route) -> Delivery | Refused:
         """The delivery, unless the route's own check of the record as it arrived refuses it."""
         if route.admit is not None:
             try:
                 route.admit(record, envelope)
             except Unprocessable as error:
-                await self._send_to_dead_letters(record, f"unprocessable {envelope.type}: {error}")
-                metrics.count_consumed(self.name, record, envelope.type, "dead_lettered")
-                return None
+                return Refused(record, f"unprocessable {envelope.type}: {error}", envelope.type)
         return Delivery(record, envelope, payload, route)
+
+    async def _refuse(self, refusal: Refused) -> None:
+        await self._send_to_dead_letters(refusal.record, refusal.reason)
+        if refusal.message_type is not None:
+            metrics.count_consumed(self.name, refusal.record, refusal.message_type, "dead_lettered")
 
     async def _handle(self, delivery: Delivery) -> None:
         envelope = delivery.envelope
@@ -211,12 +279,12 @@ class MessageConsumer:
               processing(delivery.record, self.name, job_id=envelope.jobid)):
             await self._handle_with_retries(delivery.record, envelope, delivery.payload, delivery.route)
 
-    async def _handle_together_through_outages(self, deliveries: list[Delivery]) -> set[str]:
+    async def _through_outages(self, handle: Callable[[Any], Awaitable[Any]], poll: Any) -> Any:
         """Handle the poll together, trying it again whole while a server it needs is away: one by one, a poll of
         thousands would then cost a transaction a record, long after the server is back."""
         retrying = AsyncRetrying(retry=retry_if_exception(interrupted), reraise=True,
                                  wait=wait_exponential(multiplier=self._backoff, max=OUTAGE_RETRY_SECONDS))
-        return await retrying(self._handle_together, deliveries)
+        return await retrying(handle, poll)
 
     async def _handle_together(self, deliveries: list[Delivery]) -> set[str]:
         """Handle every delivery not processed yet in one transaction; returns the ids that were processed already."""
@@ -225,11 +293,11 @@ class MessageConsumer:
             fresh_ids = await self._mark_processed(uow.session, [delivery.envelope.id for delivery in deliveries])
             if not fresh_ids:
                 return {delivery.envelope.id for delivery in deliveries}
-            repeated: set[str] = set()
-            for run in _runs([delivery for delivery in deliveries if delivery.envelope.id in fresh_ids]):
-                repeated |= await self._handle_run(run, uow, prepared)
+            for delivery in deliveries:
+                if delivery.envelope.id in fresh_ids:
+                    await self._handle_in(uow, delivery, prepared)
             await uow.commit()
-        return {delivery.envelope.id for delivery in deliveries} - fresh_ids | repeated
+        return {delivery.envelope.id for delivery in deliveries} - fresh_ids
 
     async def _mark_processed(self, session: AsyncSession, message_ids: list[str]) -> set[str]:
         """Mark the message ids processed and return those that were not already (one statement when all are new).
@@ -270,20 +338,13 @@ class MessageConsumer:
         return {d.envelope.id: await d.route.prepare(d.payload, d.envelope)
                 for d in preparing if d.envelope.id not in seen and d.route.prepare is not None}
 
-    async def _handle_run(self, run: list[Delivery], uow: UnitOfWork, prepared: dict[str, Any]) -> set[str]:
-        """Handle a run of deliveries; returns the ids of those the handlers had handled before."""
-        handle_batch = run[0].route.handle_batch
-        if handle_batch is not None:
-            with processing_batch([delivery.record for delivery in run], self.name):
-                return await handle_batch([(delivery.payload, delivery.envelope) for delivery in run], uow) or set()
-        repeated: set[str] = set()
-        for delivery in run:
-            envelope, route = delivery.envelope, delivery.route
-            extra = (prepared[envelope.id],) if route.prepare is not None else ()
-            with (context.job_context(envelope.correlationid, envelope.tenantid, envelope.jobid),
-                  processing(delivery.record, self.name, job_id=envelope.jobid)):
-                repeated |= await route.handler(delivery.payload, envelope, uow, *extra) or set()
-        return repeated
+    async def _handle_in(self, uow: UnitOfWork, delivery: Delivery, prepared: dict[str, Any]) -> None:
+        """Handle one delivery of a poll inside the poll's transaction."""
+        envelope, route = delivery.envelope, delivery.route
+        extra = (prepared[envelope.id],) if route.prepare is not None else ()
+        with (context.job_context(envelope.correlationid, envelope.tenantid, envelope.jobid),
+              processing(delivery.record, self.name, job_id=envelope.jobid)):
+            await route.handler(delivery.payload, envelope, uow, *extra)
 
     async def _handle_with_retries(self, record: Record, envelope: Envelope, payload: Message, route: Route) -> None:
         try:
@@ -376,17 +437,8 @@ class MessageConsumer:
         await self._dead_letter(topics.dead_letters(record.topic), key, record.value, headers)
 
 
-def _runs(deliveries: list[Delivery]) -> Iterator[list[Delivery]]:
-    """Consecutive deliveries that one batch handler takes together; every other delivery is a run of its own."""
-    run: list[Delivery] = []
-    for delivery in deliveries:
-        batch = delivery.route.handle_batch
-        if run and (batch is None or batch != run[-1].route.handle_batch):
-            yield run
-            run = []
-        run.append(delivery)
-    if run:
-        yield run
+def _one_by_one_after(error: Exception, count: int) -> None:
+    log.warning("a batch of %d messages failed (%s: %s); handling them one by one", count, type(error).__name__, error)
 
 
 def _unless_a_server_is_away(stop):

@@ -14,7 +14,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from tenderflow_common import heap, metrics
 from tenderflow_common.backlog_metrics import lag_sampler, outbox_sampler
 from tenderflow_common.broker import KafkaTransport
-from tenderflow_common.consumer import MessageConsumer, Route, subscribed_topics
+from tenderflow_common.consumer import MessageConsumer, PollFold, Route, subscribed_topics
 from tenderflow_common.correlation import CorrelationMiddleware
 from tenderflow_common.db import create_engine, session_factory
 from tenderflow_common.endpoints import Database
@@ -84,15 +84,15 @@ class ServiceRuntime:
         return publish
 
     def consume(self, routes: list[Route], *, max_records: int = POLL_MAX_RECORDS,
-                marks_processed: bool = True) -> MessageConsumer:
+                fold_poll: PollFold | None = None) -> MessageConsumer:
         """Subscribe this service's consumer group to the topics its routed messages travel on, `max_records` at
-        most in one poll (`marks_processed` as `MessageConsumer` takes it)."""
+        most in one poll (`fold_poll` as `MessageConsumer` takes it)."""
         topics = subscribed_topics(routes)
         kafka = self.settings.kafka
         self.consumer = MessageConsumer(
             f"tenderflow-{self.name}", self.sessions, self.tables, routes, self.publisher(),
             attempts=kafka.handler_attempts, backoff_seconds=kafka.retry_backoff_seconds, on_commit=self.relay.wake,
-            marks_processed=marks_processed,
+            fold_poll=fold_poll,
         )
         self.transport.subscribe([kafka.topic_prefix + topic for topic in topics],
                                  f"{kafka.topic_prefix}tenderflow-{self.name}", self.consumer.consume_batch,

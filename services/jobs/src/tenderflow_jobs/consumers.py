@@ -2,9 +2,9 @@
 
 import functools
 
-from tenderflow_common.consumer import Route
+from tenderflow_common.consumer import PollFold, Route
 from tenderflow_common.contracts import ingest, jobs, questions, workspace
-from tenderflow_jobs.handlers import fold, fold_batch
+from tenderflow_jobs import handlers
 from tenderflow_jobs.read_model import JobViews
 
 POLL_MAX_RECORDS = 20_000
@@ -22,11 +22,16 @@ FOLDED = (
 )
 
 
-# The consumer marks nothing processed (`marks_processed=False`): each job keeps the ids of the messages folded
-# into it, on its row and under its lock (`projection.fold`), which costs the poll no insert of its own.
+# A folding consumer: each job keeps the ids of the messages folded into it, on its row and under its lock
+# (`projection.fold`), which costs a poll no processed marks of its own.
 
 def routes(views: JobViews | None = None) -> list[Route]:
-    """Every message the projection folds goes to the same handler, which folds a poll's messages together and
-    publishes the jobs' views when `views` is given."""
-    fold_one, fold_poll = functools.partial(fold, views=views), functools.partial(fold_batch, views=views)
-    return [Route(message, fold_one, handle_batch=fold_poll) for message in FOLDED]
+    """Every message the projection folds, each handled on its own by the same fold (publishing the jobs' views
+    when `views` is given)."""
+    fold_one = functools.partial(handlers.fold, views=views)
+    return [Route(message, fold_one) for message in FOLDED]
+
+
+def poll_fold(views: JobViews | None = None) -> PollFold:
+    """How the projection folds a whole poll: each job read and written once (publishing views as `routes`)."""
+    return functools.partial(handlers.fold_poll, views=views)

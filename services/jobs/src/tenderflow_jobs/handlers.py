@@ -1,6 +1,7 @@
 """Use cases: fold each message into its job; a cancel command becomes a fact every service reacts to."""
 
 import functools
+from collections.abc import Iterable
 
 from tenderflow_common.contracts.jobs import CancelJob, JobCancelRequested, JobPurged, JobStalled, PurgeJob
 from tenderflow_common.envelope import Envelope, stable_id
@@ -14,28 +15,34 @@ SOURCE = "tenderflow/jobs"
 
 async def fold(message: Message, envelope: Envelope, uow: UnitOfWork, views: JobViews | None = None) -> set[str]:
     """Apply one command or event to the job it belongs to, creating the job if this is its first message."""
-    return await fold_batch([(message, envelope)], uow, views)
+    repeated = await fold_poll([(message, envelope)], frozenset({envelope.jobid}), uow, views)
+    return {envelope.id for envelope in repeated}
 
 
-async def fold_batch(messages: list[tuple[Message, Envelope]], uow: UnitOfWork,
-                     views: JobViews | None = None) -> set[str]:
+async def fold_poll(messages: Iterable[tuple[Message, Envelope]], keys: frozenset[str], uow: UnitOfWork,
+                    views: JobViews | None = None) -> list[Envelope]:
     """Apply messages in delivery order to their jobs in memory, then write each job they touched once; returns
-    the ids of those their jobs had folded before, which the consumer counts as duplicates.
+    the envelopes of those their jobs had folded before, which the consumer counts as duplicates.
 
-    The result is the same as folding them one by one: each job sees its own messages in the same order, and a
-    message whose tenant is not its job's is ignored as it would be alone."""
-    stored = await repository.get_many(uow.session, {envelope.jobid for _, envelope in messages}, for_update=True)
+    The jobs named by `keys` are read first in one query; a job whose messages were keyed otherwise is read when
+    its first message comes. The result is the same as folding them one by one: each job sees its own messages in
+    the same order, and a message whose tenant is not its job's is ignored as it would be alone."""
+    stored = await repository.get_many(uow.session, keys, for_update=True)
+    looked_up = set(keys)
     drafts: dict[str, projection.Draft] = {}
-    repeated: set[str] = set()
+    repeated: list[Envelope] = []
     for message, envelope in messages:
         job = drafts.get(envelope.jobid)
         if job is None:
+            if envelope.jobid not in looked_up:
+                looked_up.add(envelope.jobid)
+                stored |= await repository.get_many(uow.session, {envelope.jobid}, for_update=True)
             job = drafts[envelope.jobid] = projection.Draft(stored.get(envelope.jobid) or projection.new_job(envelope))
         if job.tenant_id != envelope.tenantid:
             continue
         was_terminal, was_purged = job.terminal, job.status == "purged"
         if not projection.fold(job, message, envelope):
-            repeated.add(envelope.id)
+            repeated.append(envelope)
             continue
         if job.terminal and not was_terminal:
             uow.after_commit(functools.partial(job_metrics.observe_end, job.freeze()))

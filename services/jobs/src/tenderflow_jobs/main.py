@@ -29,7 +29,8 @@ def build_service(settings: JobsSettings | None = None, transport: Transport | N
     views = JobViews(redis.from_url(runtime.settings.redis.url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
                                     socket_timeout=REDIS_TIMEOUT_SECONDS),
                      runtime.settings.kafka.topic_prefix) if runtime.settings.redis.url else None
-    runtime.consume(consumers.routes(views), max_records=consumers.POLL_MAX_RECORDS, marks_processed=False)
+    runtime.consume(consumers.routes(views), max_records=consumers.POLL_MAX_RECORDS,
+                    fold_poll=consumers.poll_fold(views))
     runtime.samplers.append(job_metrics.open_jobs_sampler(runtime.sessions))
     verifier = InternalTokenVerifier(runtime.settings.platform.signing_key, "jobs", callers=["gateway"])
     router = api.internal_router(runtime.database, InternalAuth(verifier), views)

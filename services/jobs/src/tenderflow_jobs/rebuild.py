@@ -73,7 +73,7 @@ async def _replay(settings: JobsSettings) -> int:
     engine = create_engine(database_url)
     consumer = MessageConsumer("tenderflow-jobs", session_factory(engine), messaging, consumers.routes(),
                                _ignore_dead_letter, attempts=settings.kafka.handler_attempts, backoff_seconds=0.1,
-                               marks_processed=False)
+                               fold_poll=consumers.poll_fold())
     reader = AIOKafkaConsumer(**client_options(settings.kafka), enable_auto_commit=False, group_id=None)
     read = 0
     try:

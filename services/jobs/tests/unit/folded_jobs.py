@@ -23,7 +23,8 @@ class FoldedJobs:
         self.transaction = transactions(self.sessions, messaging)
         # Configured as the service configures it: the jobs keep the ids folded into them, and nothing else does.
         self.consumer = MessageConsumer("tenderflow-jobs", self.sessions, messaging, consumers.routes(),
-                                        self._no_dead_letters, attempts=1, marks_processed=False)
+                                        self._no_dead_letters, attempts=1,
+                                        fold_poll=consumers.poll_fold())
         self.offset = 0
 
     async def __aenter__(self) -> "FoldedJobs":
