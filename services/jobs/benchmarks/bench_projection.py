@@ -12,7 +12,7 @@ CPU seconds this process spent in each (PostgreSQL's and Kafka's own are not in 
 clock, since they vary less. Both sides run with the garbage-collector settings of a started service.
 
 Between them, the service's own consumer takes the same records through its transport, decoding and transaction with
-routes whose fold does nothing: the most any fold and persistence could leave the projection.
+a fold that only decodes each record: the most any fold and persistence could leave the projection.
 """
 
 from __future__ import annotations
@@ -210,7 +210,7 @@ class TimedTransport(KafkaTransport):
 
 
 async def _pass_through(bootstrap: str, prefix: str, database_url: str, expected: int) -> Drained:
-    """How long the jobs service's consumer takes to bring every record to routes that do nothing, each
+    """How long the jobs service's consumer takes to decode every record for a fold that does nothing else, each
     poll in its transaction as the projection's (in a consumer group of its own)."""
     kafka = KafkaSettings(bootstrap_servers=bootstrap, topic_prefix=prefix)
     transport = TimedTransport(kafka, expected, group_suffix="-empty-fold")
