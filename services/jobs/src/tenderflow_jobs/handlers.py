@@ -16,7 +16,7 @@ SOURCE = "tenderflow/jobs"
 async def fold(message: Message, envelope: Envelope, uow: UnitOfWork, views: JobViews | None = None) -> set[str]:
     """Apply one command or event to the job it belongs to, creating the job if this is its first message."""
     repeated = await fold_poll([(message, envelope)], frozenset({envelope.jobid}), uow, views)
-    return {envelope.id for envelope in repeated}
+    return {seen.id for seen in repeated}
 
 
 async def fold_poll(messages: Iterable[tuple[Message, Envelope]], keys: frozenset[str], uow: UnitOfWork,
