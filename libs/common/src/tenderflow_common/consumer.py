@@ -204,14 +204,15 @@ class MessageConsumer:
     async def _fold_once(self, records: Sequence[Record]) -> tuple[list[Refused], Outcomes]:
         """Fold the poll; returns the records to refuse and what became of the others."""
         refused: list[Refused] = []
-        handled: dict[str, list] = {}  # message type: [a record of it, how many]
+        handled: Counter[str] = Counter()
+        record_of: dict[str, Record] = {}  # one record of each message type, for its topic
 
         def messages() -> Iterator[tuple[Message, Envelope]]:
             for record in records:
                 decoded = self._decoded(record)
                 if isinstance(decoded, Delivery):
-                    counted = handled.setdefault(decoded.envelope.type, [record, 0])
-                    counted[1] += 1
+                    handled[decoded.envelope.type] += 1
+                    record_of[decoded.envelope.type] = record
                     yield decoded.payload, decoded.envelope
                 elif decoded is not None:
                     refused.append(decoded)
@@ -222,10 +223,10 @@ class MessageConsumer:
                 repeated = Counter(envelope.type for envelope in await self._fold_poll(messages(), keys, uow))
             await uow.commit()
         outcomes: Outcomes = {}
-        for message_type, (record, count) in handled.items():
+        for message_type, count in handled.items():
             for outcome, alike in (("handled", count - repeated[message_type]), ("duplicate", repeated[message_type])):
                 if alike:
-                    outcomes[message_type, outcome] = (record, alike)
+                    outcomes[message_type, outcome] = (record_of[message_type], alike)
         return refused, outcomes
 
     async def _admit(self, record: Record) -> Delivery | None:
