@@ -10,7 +10,14 @@ from tenderflow_common.backlog_metrics import kafka_consumer_lags
 from tenderflow_common.envelope import STRUCTURED_CONTENT_TYPE
 from tenderflow_common.kafka_security import broker_security
 from tenderflow_common.settings import KafkaSettings
-from tenderflow_common.transport import POLL_MAX_RECORDS, POLL_TIMEOUT_MS, Lag, PollHandler, Record
+from tenderflow_common.transport import (
+    POLL_MAX_RECORDS,
+    POLL_TIMEOUT_MS,
+    Lag,
+    PollHandler,
+    Record,
+    partition_fetch_bytes,
+)
 
 
 def make_broker(settings: KafkaSettings, client_id: str) -> KafkaBroker:
@@ -70,6 +77,7 @@ class KafkaTransport:
             auto_offset_reset="earliest",
             batch=True,
             max_records=max_records,
+            max_partition_fetch_bytes=partition_fetch_bytes(max_records),
             batch_timeout_ms=POLL_TIMEOUT_MS,
             decoder=_leave_undecoded,
             title=f"{group_id}:{','.join(topics)}",
