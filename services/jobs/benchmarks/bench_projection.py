@@ -14,7 +14,9 @@ clock, since they vary less. Both sides run with the garbage-collector settings 
 Between them, the service's own consumer takes the same records through its transport, decoding and transaction with
 a fold that only decodes each record: the most any fold and persistence could leave the projection. Last, the same
 records' values are decoded into the projection's messages and folded into their jobs in memory, with no Kafka and no
-database: the floor of any projection that validates what it folds, printed as a ratio to raw too.
+database: the floor of any projection that validates what it folds, printed as a ratio to raw too. And the same
+topics are replayed by `tenderflow jobs rebuild` into another fresh database, timed whole (its migrations, its
+consumer's start and the job views it drops included), as an operator waits for it.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from tenderflow_common.broker import KafkaTransport
 from tenderflow_common.consumer import Route, subscribed_topics
 from tenderflow_common.contracts import ingest, questions, workspace
 from tenderflow_common.contracts.shared import FileVerdict, JobRequest
+from tenderflow_common.db import create_engine, session_factory
 from tenderflow_common.envelope import Envelope, one_pass_decoder
 from tenderflow_common.messages import Message
 from tenderflow_common.service import ServiceRuntime
@@ -48,6 +51,7 @@ from tenderflow_jobs import consumers, projection
 from tenderflow_jobs.consumers import POLL_MAX_RECORDS
 from tenderflow_jobs.main import MIGRATIONS, build_service
 from tenderflow_jobs.models import jobs, messaging
+from tenderflow_jobs.rebuild import rebuild_projection
 from tenderflow_jobs.settings import JobsSettings
 
 GOAL = 0.5
@@ -77,8 +81,9 @@ async def _compare(bootstrap: str, postgres_url: str, job_count: int, per_job: i
         pipeline = await _pass_through(bootstrap, prefix, database_url, recorded)
         projection = await _fold(bootstrap, prefix, database_url, recorded, job_count)
         in_memory = _fold_in_memory([envelope.to_bytes() for envelope in envelopes])
+        rebuilt = await _rebuild(bootstrap, prefix, postgres_url, recorded, job_count)
         # Printed before the clean-up, so a clean-up that fails cannot lose a run's numbers.
-        _report(recorded, job_count, raw, pipeline, projection, in_memory)
+        _report(recorded, job_count, raw, pipeline, projection, in_memory, rebuilt)
     finally:
         await drop_database(postgres_url, database_url)
         await delete_topics(bootstrap, names)
@@ -93,12 +98,14 @@ class Drained(NamedTuple):
 
 
 def _report(recorded: int, job_count: int, raw: Drained, pipeline: Drained, projection: Drained,
-            in_memory: Drained) -> None:
+            in_memory: Drained, rebuilt: Drained) -> None:
     print(f"\n{recorded} messages of {job_count} jobs, polls of at most {POLL_MAX_RECORDS} records")
     for name, side in (("raw aiokafka consumer", raw), ("consumer, empty fold", pipeline),
-                       ("jobs projection", projection), ("decode and fold only", in_memory)):
+                       ("jobs projection", projection), ("decode and fold only", in_memory),
+                       ("jobs rebuild, whole", rebuilt)):
+        polls = f", {side.polls} polls" if side.polls else ""  # the rebuild's are its own
         print(f"  {name:22s} {recorded / side.seconds:9.0f} messages/s  ({side.seconds:.2f} s, "
-              f"{side.cpu_seconds:.2f} CPU s, {side.polls} polls)")
+              f"{side.cpu_seconds:.2f} CPU s{polls})")
     print(f"  consumer with an empty fold / raw = {raw.seconds / pipeline.seconds:.2f}")
     print(f"  decode and fold in memory / raw = {raw.seconds / in_memory.seconds:.2f}   (no Kafka, no database)")
     ratio = raw.seconds / projection.seconds
@@ -258,6 +265,29 @@ async def _fold(bootstrap: str, prefix: str, database_url: str, expected: int, j
         await service.stop()
     if (folded, succeeded) != (expected, job_count):
         sys.exit(f"the projection folded {folded} of {expected} messages and {succeeded} of {job_count} jobs succeeded")
+    return drained
+
+
+async def _rebuild(bootstrap: str, prefix: str, postgres_url: str, expected: int, job_count: int) -> Drained:
+    """How long `tenderflow jobs rebuild` takes to replay the recorded topics into a fresh database, start to end."""
+    database_url = await create_database(postgres_url, "bench_rebuild")
+    settings = JobsSettings(database_url=database_url,
+                            kafka=KafkaSettings(bootstrap_servers=bootstrap, topic_prefix=prefix))
+    try:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        read = await rebuild_projection(settings)
+        drained = Drained(time.perf_counter() - started, time.process_time() - started_cpu, 0)
+        engine = create_engine(database_url)
+        try:
+            async with session_factory(engine)() as session:
+                succeeded = await session.scalar(
+                    select(func.count()).select_from(jobs).where(jobs.c.status == "succeeded"))
+        finally:
+            await engine.dispose()
+    finally:
+        await drop_database(postgres_url, database_url)
+    if (read, succeeded) != (expected, job_count):
+        sys.exit(f"the rebuild read {read} of {expected} messages and {succeeded} of {job_count} jobs succeeded")
     return drained
 
 

@@ -2,6 +2,7 @@
 
 import logging
 
+from aiokafka import ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -66,9 +67,7 @@ class KafkaTransport:
         a raised error seeks back to the poll's first records so nothing is skipped."""
 
         async def on_poll(message: KafkaMessage) -> None:
-            await handler([Record(topic=raw.topic, partition=raw.partition, offset=raw.offset, key=raw.key,
-                                  value=raw.value or b"", headers=_decode_headers(raw.headers))
-                           for raw in message.raw_message])
+            await handler([received(raw) for raw in message.raw_message])
 
         self.broker.subscriber(
             *topics,
@@ -88,8 +87,8 @@ async def _leave_undecoded(message: KafkaMessage) -> None:
     """The consumer parses each record's value itself; FastStream's own decoding of every body would be wasted."""
 
 
-def _decode_headers(headers) -> dict[str, str]:
-    decoded: dict[str, str] = {}
-    for name, value in headers or ():
-        decoded[name] = value.decode(errors="replace") if isinstance(value, bytes) else str(value)
-    return decoded
+def received(raw: ConsumerRecord) -> Record:
+    """The record aiokafka returned, as the consumers take it: headers as text, whatever bytes (or none) they hold."""
+    headers = {name: (value or b"").decode(errors="replace") for name, value in raw.headers or ()}
+    return Record(topic=raw.topic, partition=raw.partition, offset=raw.offset, key=raw.key, value=raw.value or b"",
+                  headers=headers)

@@ -6,13 +6,15 @@ import logging
 import redis.asyncio as redis
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from tenderflow_common.broker import received
 from tenderflow_common.consumer import MessageConsumer, subscribed_topics
 from tenderflow_common.db import create_engine, session_factory
 from tenderflow_common.job_views import views_pattern
 from tenderflow_common.kafka_security import client_options
 from tenderflow_common.migrations import upgrade_to_head
-from tenderflow_common.transport import Record
+from tenderflow_common.transport import partition_fetch_bytes
 from tenderflow_jobs import consumers
+from tenderflow_jobs.consumers import POLL_MAX_RECORDS
 from tenderflow_jobs.main import MIGRATIONS
 from tenderflow_jobs.models import messaging
 from tenderflow_jobs.settings import JobsSettings
@@ -74,7 +76,8 @@ async def _replay(settings: JobsSettings) -> int:
     consumer = MessageConsumer("tenderflow-jobs", session_factory(engine), messaging, consumers.routes(),
                                _ignore_dead_letter, attempts=settings.kafka.handler_attempts, backoff_seconds=0.1,
                                fold_poll=consumers.poll_fold())
-    reader = AIOKafkaConsumer(**client_options(settings.kafka), enable_auto_commit=False, group_id=None)
+    reader = AIOKafkaConsumer(**client_options(settings.kafka), enable_auto_commit=False, group_id=None,
+                              max_partition_fetch_bytes=partition_fetch_bytes(POLL_MAX_RECORDS))
     read = 0
     try:
         await reader.start()
@@ -85,15 +88,12 @@ async def _replay(settings: JobsSettings) -> int:
         end = await reader.end_offsets(partitions)
         remaining = {tp for tp in partitions if end[tp] > 0}
         while remaining:
-            batches = await reader.getmany(*remaining, timeout_ms=1000)
-            for tp, records in batches.items():
-                for raw in records:
-                    if raw.offset >= end[tp]:
-                        continue
-                    headers = {k: v.decode(errors="replace") for k, v in raw.headers or ()}
-                    await consumer.consume(Record(topic=raw.topic, partition=raw.partition, offset=raw.offset,
-                                                  key=raw.key, value=raw.value or b"", headers=headers))
-                    read += 1
+            polled = await reader.getmany(*remaining, timeout_ms=1000, max_records=POLL_MAX_RECORDS)
+            # A poll at a time, as the live consumer folds: each job read and written once a poll, not once a record.
+            poll = [received(raw) for tp, records in polled.items() for raw in records if raw.offset < end[tp]]
+            if poll:
+                await consumer.consume_batch(poll)
+            read += len(poll)
             remaining = {tp for tp in remaining if await reader.position(tp) < end[tp]}
     finally:
         await reader.stop()
