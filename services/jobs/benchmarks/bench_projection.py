@@ -7,7 +7,10 @@ upload (its command, the package's verdicts, one event per extracted document, t
 event per answer), are recorded with their jobs interleaved on fresh topics. A raw aiokafka consumer then drains them,
 parsing each envelope, and the real jobs service (its consumer, its routes and a fresh PostgreSQL database) folds
 them. Each rate counts from the first poll that returned records to the last record handled, so joining the consumer
-group is left out of both; the ratio projection / raw is printed. The goal is at least 0.5. On a shared machine the
+group is left out of both; the ratio projection / raw is printed. The goal is at least 0.5. A second raw consumer
+decodes each record into the projection's own message types instead (envelope and payload, as the projection's
+consumer does), and the projection's ratio to it is printed beside: what folding and persisting cost on top of
+validating. On a shared machine the
 CPU seconds this process spent in each (PostgreSQL's and Kafka's own are not in them) are printed beside the wall
 clock, since they vary less. Both sides run with the garbage-collector settings of a started service.
 
@@ -27,6 +30,7 @@ import os
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
@@ -77,13 +81,15 @@ async def _compare(bootstrap: str, postgres_url: str, job_count: int, per_job: i
     try:
         envelopes = _interleaved(job_count, per_job)
         recorded = await _record(bootstrap, prefix, envelopes)
-        raw = await _drain_raw(bootstrap, prefix, recorded)
+        raw = await _drain_raw(bootstrap, prefix, recorded, Envelope.model_validate_json)
+        typed = await _drain_raw(bootstrap, prefix, recorded, one_pass_decoder(r.message for r in consumers.routes()),
+                                 "-typed")
         pipeline = await _pass_through(bootstrap, prefix, database_url, recorded)
         projection = await _fold(bootstrap, prefix, database_url, recorded, job_count)
         in_memory = _fold_in_memory([envelope.to_bytes() for envelope in envelopes])
         rebuilt = await _rebuild(bootstrap, prefix, postgres_url, recorded, job_count)
         # Printed before the clean-up, so a clean-up that fails cannot lose a run's numbers.
-        _report(recorded, job_count, raw, pipeline, projection, in_memory, rebuilt)
+        _report(recorded, job_count, raw, typed, pipeline, projection, in_memory, rebuilt)
     finally:
         await drop_database(postgres_url, database_url)
         await delete_topics(bootstrap, names)
@@ -97,10 +103,11 @@ class Drained(NamedTuple):
     polls: int
 
 
-def _report(recorded: int, job_count: int, raw: Drained, pipeline: Drained, projection: Drained,
+def _report(recorded: int, job_count: int, raw: Drained, typed: Drained, pipeline: Drained, projection: Drained,
             in_memory: Drained, rebuilt: Drained) -> None:
     print(f"\n{recorded} messages of {job_count} jobs, polls of at most {POLL_MAX_RECORDS} records")
-    for name, side in (("raw aiokafka consumer", raw), ("consumer, empty fold", pipeline),
+    for name, side in (("raw aiokafka consumer", raw), ("raw, into typed messages", typed),
+                       ("consumer, empty fold", pipeline),
                        ("jobs projection", projection), ("decode and fold only", in_memory),
                        ("jobs rebuild, whole", rebuilt)):
         polls = f", {side.polls} polls" if side.polls else ""  # the rebuild's are its own
@@ -111,6 +118,8 @@ def _report(recorded: int, job_count: int, raw: Drained, pipeline: Drained, proj
     ratio = raw.seconds / projection.seconds
     print(f"  projection / raw = {ratio:.2f}   goal >= {GOAL}: {'met' if ratio >= GOAL else 'NOT met'}"
           f"   (by CPU seconds {raw.cpu_seconds / projection.cpu_seconds:.2f})")
+    print(f"  projection / raw into typed messages = {typed.seconds / projection.seconds:.2f}"
+          f"   (by CPU seconds {typed.cpu_seconds / projection.cpu_seconds:.2f})")
 
 
 def _upload(job: int, per_job: int) -> list[Message]:
@@ -169,9 +178,10 @@ def _subscribed(prefix: str) -> list[str]:
     return [prefix + topic for topic in subscribed_topics(consumers.routes())]
 
 
-async def _drain_raw(bootstrap: str, prefix: str, expected: int) -> Drained:
+async def _drain_raw(bootstrap: str, prefix: str, expected: int, parse: Callable[[bytes], Envelope],
+                     group_suffix: str = "") -> Drained:
     """How long a bare consumer takes to read and parse every envelope, from its first records on."""
-    reader = AIOKafkaConsumer(*_subscribed(prefix), bootstrap_servers=bootstrap, group_id=f"{prefix}raw",
+    reader = AIOKafkaConsumer(*_subscribed(prefix), bootstrap_servers=bootstrap, group_id=f"{prefix}raw{group_suffix}",
                               auto_offset_reset="earliest", enable_auto_commit=False,
                               max_partition_fetch_bytes=partition_fetch_bytes(POLL_MAX_RECORDS))
     await reader.start()
@@ -184,7 +194,7 @@ async def _drain_raw(bootstrap: str, prefix: str, expected: int) -> Drained:
             polls += bool(polled)
             for records in polled.values():
                 for record in records:
-                    Envelope.model_validate_json(record.value)
+                    parse(record.value)
                     read += 1
         return Drained(time.perf_counter() - started, time.process_time() - started_cpu, polls)
     finally:

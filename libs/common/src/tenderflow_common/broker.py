@@ -12,6 +12,7 @@ from tenderflow_common.envelope import STRUCTURED_CONTENT_TYPE
 from tenderflow_common.kafka_security import broker_security
 from tenderflow_common.settings import KafkaSettings
 from tenderflow_common.transport import (
+    NO_HEADERS,
     POLL_MAX_RECORDS,
     POLL_TIMEOUT_MS,
     Lag,
@@ -88,7 +89,9 @@ async def _leave_undecoded(message: KafkaMessage) -> None:
 
 
 def received(raw: ConsumerRecord) -> Record:
-    """The record aiokafka returned, as the consumers take it: headers as text, whatever bytes (or none) they hold."""
-    headers = {name: (value or b"").decode(errors="replace") for name, value in raw.headers or ()}
-    return Record(topic=raw.topic, partition=raw.partition, offset=raw.offset, key=raw.key, value=raw.value or b"",
-                  headers=headers)
+    """The record aiokafka returned, as the consumers take it: headers as text, whatever bytes (or none) they hold.
+    Made positionally, with no dict for a record without headers: one is made per record of every poll."""
+    headers = NO_HEADERS
+    if raw.headers:
+        headers = {name: (value or b"").decode(errors="replace") for name, value in raw.headers}
+    return Record(raw.topic, raw.partition, raw.offset, raw.key, raw.value or b"", headers)
