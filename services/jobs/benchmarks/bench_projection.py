@@ -10,9 +10,9 @@ them. Each rate counts from the first poll that returned records to the last rec
 group is left out of both; the ratio projection / raw is printed. The goal is at least 0.5. A second raw consumer
 decodes each record into the projection's own message types instead (envelope and payload, as the projection's
 consumer does), and the projection's ratio to it is printed beside: what folding and persisting cost on top of
-validating. On a shared machine the
-CPU seconds this process spent in each (PostgreSQL's and Kafka's own are not in them) are printed beside the wall
-clock, since they vary less. Both sides run with the garbage-collector settings of a started service.
+validating. On a shared machine the CPU seconds this process spent in each (PostgreSQL's and Kafka's own are not in
+them) are printed beside the wall clock, since they vary less. All sides run with the garbage-collector settings of
+a started service.
 
 Between them, the service's own consumer takes the same records through its transport, decoding and transaction with
 a fold that only decodes each record: the most any fold and persistence could leave the projection. Last, the same
@@ -82,8 +82,8 @@ async def _compare(bootstrap: str, postgres_url: str, job_count: int, per_job: i
         envelopes = _interleaved(job_count, per_job)
         recorded = await _record(bootstrap, prefix, envelopes)
         raw = await _drain_raw(bootstrap, prefix, recorded, Envelope.model_validate_json)
-        typed = await _drain_raw(bootstrap, prefix, recorded, one_pass_decoder(r.message for r in consumers.routes()),
-                                 "-typed")
+        typed = await _drain_raw(bootstrap, prefix, recorded,
+                                 one_pass_decoder(route.message for route in consumers.routes()), "-typed")
         pipeline = await _pass_through(bootstrap, prefix, database_url, recorded)
         projection = await _fold(bootstrap, prefix, database_url, recorded, job_count)
         in_memory = _fold_in_memory([envelope.to_bytes() for envelope in envelopes])
@@ -107,9 +107,8 @@ def _report(recorded: int, job_count: int, raw: Drained, typed: Drained, pipelin
             in_memory: Drained, rebuilt: Drained) -> None:
     print(f"\n{recorded} messages of {job_count} jobs, polls of at most {POLL_MAX_RECORDS} records")
     for name, side in (("raw aiokafka consumer", raw), ("raw, into typed messages", typed),
-                       ("consumer, empty fold", pipeline),
-                       ("jobs projection", projection), ("decode and fold only", in_memory),
-                       ("jobs rebuild, whole", rebuilt)):
+                       ("consumer, empty fold", pipeline), ("jobs projection", projection),
+                       ("decode and fold only", in_memory), ("jobs rebuild, whole", rebuilt)):
         polls = f", {side.polls} polls" if side.polls else ""  # the rebuild's are its own
         print(f"  {name:22s} {recorded / side.seconds:9.0f} messages/s  ({side.seconds:.2f} s, "
               f"{side.cpu_seconds:.2f} CPU s{polls})")
@@ -180,7 +179,7 @@ def _subscribed(prefix: str) -> list[str]:
 
 async def _drain_raw(bootstrap: str, prefix: str, expected: int, parse: Callable[[bytes], Envelope],
                      group_suffix: str = "") -> Drained:
-    """How long a bare consumer takes to read and parse every envelope, from its first records on."""
+    """How long a bare consumer takes to read and `parse` every record, from its first records on."""
     reader = AIOKafkaConsumer(*_subscribed(prefix), bootstrap_servers=bootstrap, group_id=f"{prefix}raw{group_suffix}",
                               auto_offset_reset="earliest", enable_auto_commit=False,
                               max_partition_fetch_bytes=partition_fetch_bytes(POLL_MAX_RECORDS))
