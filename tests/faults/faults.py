@@ -257,9 +257,13 @@ async def put_on_topics(stack: Stack, records: list[tuple[str, bytes | None, byt
         await producer.stop()
 
 
-POISON = (b"\xff not an envelope", b'{"specversion": "1.0", "type": "tenderflow.unknown.v1"}')
+POISON = (
+    # Headers that are not text too: a header with no value, and bytes that are not UTF-8.
+    (b"\xff not an envelope", [("x-empty", None), ("x-latin-1", "café".encode("latin-1"))]),
+    (b'{"specversion": "1.0", "type": "tenderflow.unknown.v1"}', []),
+)
 
 
 def poison_for_every_topic(job_id: str) -> list[tuple[str, bytes, bytes, list]]:
     """Records no consumer can handle, on every pipeline topic, keyed to a running job."""
-    return [(topic, job_id.encode(), value, []) for topic in topics.PIPELINE_TOPICS for value in POISON]
+    return [(topic, job_id.encode(), value, headers) for topic in topics.PIPELINE_TOPICS for value, headers in POISON]

@@ -21,6 +21,7 @@ from .faults import (
 
 pytestmark = pytest.mark.faults
 JOB_SECONDS = 600.0
+POISON_VALUES = {value for value, _ in POISON}
 
 
 async def records_of(ledger, job_id: str) -> list[tuple[str, bytes, bytes, list]]:
@@ -28,7 +29,7 @@ async def records_of(ledger, job_id: str) -> list[tuple[str, bytes, bytes, list]
     once, so that the dead letters it is due are known)."""
     return [(topic, record.key, record.value, list(record.headers or ()))
             for topic, batch in (await ledger.topic_records()).items() if topic in topics.PIPELINE_TOPICS
-            for record in batch if record.key == job_id.encode() and record.value not in POISON]
+            for record in batch if record.key == job_id.encode() and record.value not in POISON_VALUES]
 
 
 async def test_duplicates_and_poison_on_every_topic_change_nothing_twice(

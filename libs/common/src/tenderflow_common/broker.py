@@ -1,6 +1,8 @@
 """Kafka transport: an idempotent producer (acks=all) and subscribers that commit offsets only after handling."""
 
+import dataclasses
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiokafka import ConsumerRecord
 from faststream import AckPolicy
@@ -79,9 +81,28 @@ class KafkaTransport:
             max_records=max_records,
             max_partition_fetch_bytes=partition_fetch_bytes(max_records),
             batch_timeout_ms=POLL_TIMEOUT_MS,
+            parser=_tolerant_of_headers,
             decoder=_leave_undecoded,
             title=f"{group_id}:{','.join(topics)}",
         )(on_poll)
+
+
+async def _tolerant_of_headers(records: tuple[ConsumerRecord, ...],
+                               parse: Callable[[tuple[ConsumerRecord, ...]], Awaitable[KafkaMessage]]) -> KafkaMessage:
+    """FastStream's batch parser reads every header as strict UTF-8 and fails on one with no value: a single such
+    record, which another system may publish, would fail its poll at every delivery and stall the partition for good.
+    Such a poll is parsed again with those headers as the text the consumers read anyway (`received`)."""
+    try:
+        return await parse(records)
+    except (AttributeError, UnicodeDecodeError):
+        return await parse(tuple(_with_text_headers(record) for record in records))
+
+
+def _with_text_headers(raw: ConsumerRecord) -> ConsumerRecord:
+    if not raw.headers:
+        return raw
+    return dataclasses.replace(raw, headers=[(name, (value or b"").decode(errors="replace").encode())
+                                             for name, value in raw.headers])
 
 
 async def _leave_undecoded(message: KafkaMessage) -> None:
