@@ -202,7 +202,7 @@ class WorkQueue:
         rows = self.table.c
         found = await session.execute(select(rows.id, rows.claims)
                                       .where(rows.id.in_(list(task_ids)), rows.status == self.active))
-        return dict(found.tuples().all())
+        return dict(found.all())
 
 
 async def _one_claim_at_a_time(session: AsyncSession, table: Table) -> None:
