@@ -101,8 +101,7 @@ async def _tolerant_of_headers(records: tuple[ConsumerRecord, ...],
 def _with_text_headers(raw: ConsumerRecord) -> ConsumerRecord:
     if not raw.headers:
         return raw
-    return dataclasses.replace(raw, headers=[(name, (value or b"").decode(errors="replace").encode())
-                                             for name, value in raw.headers])
+    return dataclasses.replace(raw, headers=[(name, _text(value).encode()) for name, value in raw.headers])
 
 
 async def _leave_undecoded(message: KafkaMessage) -> None:
@@ -114,5 +113,10 @@ def received(raw: ConsumerRecord) -> Record:
     Made positionally, with no dict for a record without headers: one is made per record of every poll."""
     headers = NO_HEADERS
     if raw.headers:
-        headers = {name: (value or b"").decode(errors="replace") for name, value in raw.headers}
+        headers = {name: _text(value) for name, value in raw.headers}
     return Record(raw.topic, raw.partition, raw.offset, raw.key, raw.value or b"", headers)
+
+
+def _text(header_value: bytes | None) -> str:
+    """A header's value as text: none is empty, and bytes that are not UTF-8 are replaced."""
+    return (header_value or b"").decode(errors="replace")
