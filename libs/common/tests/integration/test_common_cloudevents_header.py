@@ -1,5 +1,6 @@
 """On real Kafka every record the transport produces says it is a structured-mode CloudEvent, and its subscribers
-take records with or without that header, as producers outside Tenderflow may send either."""
+take records with or without that header, or with headers that are not text at all, as producers outside Tenderflow
+may send any of them."""
 
 import asyncio
 
@@ -41,30 +42,55 @@ async def test_produced_records_carry_the_structured_content_type(kafka_bootstra
     assert headers["traceparent"] == TRACEPARENT.encode()
 
 
-async def test_subscribers_take_records_with_and_without_the_header(kafka_bootstrap_servers, topic_prefix):
-    topic = topic_prefix + topics.JOBS_EVENTS
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers)
+async def produced_then_consumed(bootstrap: str, topic: str, group_id: str,
+                                 sent: list[tuple[bytes, list[tuple[str, bytes | None]]]]) -> list[Record]:
+    """Put (value, headers) records on `topic` under one key, as a producer outside Tenderflow would, and return
+    what the transport's subscriber hands its handler once as many have come."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
     await producer.start()
     try:
-        await producer.send_and_wait(topic, b"bare", key=b"k")
-        await producer.send_and_wait(topic, b"marked", key=b"k",
-                                     headers=[("content-type", STRUCTURED_CONTENT_TYPE.encode())])
+        for value, headers in sent:
+            await producer.send_and_wait(topic, value, key=b"k", headers=headers)
     finally:
         await producer.stop()
     received: list[Record] = []
-    both_arrived = asyncio.Event()
+    all_arrived = asyncio.Event()
 
     async def handle(poll: list[Record]) -> None:
         received.extend(poll)
-        if len(received) >= 2:
-            both_arrived.set()
+        if len(received) >= len(sent):
+            all_arrived.set()
 
-    transport = KafkaTransport.from_settings(KafkaSettings(bootstrap_servers=kafka_bootstrap_servers), "ce-test")
-    transport.subscribe([topic], f"{topic_prefix}ce-test", handle)
+    transport = KafkaTransport.from_settings(KafkaSettings(bootstrap_servers=bootstrap), group_id)
+    transport.subscribe([topic], group_id, handle)
     await transport.start()
     try:
-        await asyncio.wait_for(both_arrived.wait(), 60)
+        await asyncio.wait_for(all_arrived.wait(), 60)
     finally:
         await transport.stop()
+    return received
+
+
+async def test_subscribers_take_records_with_and_without_the_header(kafka_bootstrap_servers, topic_prefix):
+    received = await produced_then_consumed(
+        kafka_bootstrap_servers, topic_prefix + topics.JOBS_EVENTS, f"{topic_prefix}ce-test",
+        [(b"bare", []), (b"marked", [("content-type", STRUCTURED_CONTENT_TYPE.encode())])])
+
     assert [record.value for record in received] == [b"bare", b"marked"]
     assert received[1].headers["content-type"] == STRUCTURED_CONTENT_TYPE
+
+
+async def test_records_with_headers_that_are_not_text_come_with_the_rest(kafka_bootstrap_servers, topic_prefix):
+    """A header with no value, or bytes that are not UTF-8, once failed the poll at every delivery and stalled the
+    partition behind it: now they are read as text and the records around them come too."""
+    received = await produced_then_consumed(
+        kafka_bootstrap_servers, topic_prefix + topics.INGEST_COMMANDS, f"{topic_prefix}headers-test",
+        [(b"before", [("traceparent", b"00-1")]), (b"no value", [("x-empty", None)]),
+         (b"not utf-8", [("x-latin-1", "café".encode("latin-1"))]), (b"after", [])])
+
+    assert [(record.value, dict(record.headers)) for record in received] == [
+        (b"before", {"traceparent": "00-1"}),
+        (b"no value", {"x-empty": ""}),
+        (b"not utf-8", {"x-latin-1": "caf\ufffd"}),
+        (b"after", {}),
+    ]
