@@ -25,6 +25,11 @@ API_KEY=local
 SERVER_SETTINGS=(--n_threads 2 --n_threads_batch 2 --n_ctx 4096 --logits_all false --interrupt_requests false
   --chat_format gemma3)
 READY_TIMEOUT="${TENDERFLOW_LLM_READY_TIMEOUT:-120}"
+# A portable build. llama.cpp's default compiles for whatever the building CPU reports (-march=native), AMX tiles
+# included, which a virtual machine may report without letting a process use them: that build lists its model and
+# then dies on its first completion (a general protection fault in ldtilecfg), as would one whose cache reaches an
+# older CPU. AVX2, FMA and F16C are on every x86-64 CPU of the last decade. uv keys its wheel cache by these.
+BUILD_SETTINGS=(GGML_NATIVE=OFF GGML_AVX2=ON GGML_FMA=ON GGML_F16C=ON)
 CACHE_DIR="${TENDERFLOW_CACHE:-$HOME/.cache/tenderflow}"
 LLM_VENV="$CACHE_DIR/llm-venv"
 LLM_DIR="$RUN_DIR/llm"
@@ -57,11 +62,21 @@ install_server() {
     log "llm packages: building llama-cpp-python into $LLM_VENV, about ten minutes on two cores" \
       "(log ${install_log#"$ROOT"/})"
   fi
-  if ! UV_PROJECT_ENVIRONMENT="$LLM_VENV" run_uv sync --project "$ROOT" --frozen --only-group llm \
+  local setting build_args=() built_with="$LLM_VENV/.build-settings"
+  for setting in "${BUILD_SETTINGS[@]}"; do
+    build_args+=(--config-settings-package "llama-cpp-python:cmake.define.$setting")
+  done
+  # uv sync keeps an installed llama-cpp-python whatever it was built with: one built otherwise is built again.
+  if [[ -x "$LLM_VENV/bin/python" && "$(cat "$built_with" 2>/dev/null)" != "${BUILD_SETTINGS[*]}" ]]; then
+    log "llm packages: rebuilding llama-cpp-python with ${BUILD_SETTINGS[*]}, about ten minutes on two cores"
+    build_args+=(--reinstall-package llama-cpp-python)
+  fi
+  if ! UV_PROJECT_ENVIRONMENT="$LLM_VENV" run_uv sync --project "$ROOT" --frozen --only-group llm "${build_args[@]}" \
     >"$install_log" 2>&1; then
     tail -n 40 "$install_log" >&2
     die "installing the llm group into $LLM_VENV failed"
   fi
+  echo "${BUILD_SETTINGS[*]}" >"$built_with"
   log "llm packages: $LLM_VENV in step with uv.lock ($(elapsed "$t0"))"
 }
 
@@ -95,9 +110,10 @@ start_server() {
   pid=$!
   echo "$pid" >"$PID_FILE"
   log "server: started as pid $pid (log ${LOG_FILE#"$ROOT"/})"
-  if ! models_ready --timeout "$READY_TIMEOUT" --pid "$pid"; then
+  if ! models_ready --timeout "$READY_TIMEOUT" --pid "$pid" --generate; then
     tail -n 40 "$LOG_FILE" >&2
-    die "the model server did not answer GET $BASE_URL/models (it keeps running if alive; 'make llm-down' stops it)"
+    die "the model server did not list $MODEL_ALIAS or complete a one-token chat (it keeps running if alive;" \
+      "'make llm-down' stops it)"
   fi
   log "server: $MODEL_ALIAS answers on $BASE_URL ($(elapsed "$t0") from start)"
 }
