@@ -57,8 +57,8 @@ def model_server(*, completes: bool) -> Iterator[str]:
         server.server_close()
 
 
-def readiness(base_url: str, *flags: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(MODELS_READY), "--base-url", base_url, "--model", MODEL, *flags],
+def readiness(base_url: str, *flags: str, model: str = MODEL) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(MODELS_READY), "--base-url", base_url, "--model", model, *flags],
                           capture_output=True, text=True, timeout=60)
 
 
@@ -78,6 +78,4 @@ def test_a_server_that_completes_is_ready() -> None:
 
 def test_a_server_serving_another_model_is_told_apart() -> None:
     with model_server(completes=True) as base_url:
-        other = subprocess.run([sys.executable, str(MODELS_READY), "--base-url", base_url, "--model", "other",
-                                "--generate"], capture_output=True, text=True, timeout=60)
-    assert other.returncode == 2
+        assert readiness(base_url, "--generate", model="other").returncode == 2
