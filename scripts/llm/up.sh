@@ -48,7 +48,7 @@ our_pid() {
 
 # 0 when the server lists the model, 1 when nothing answers, 2 when something else answers (models_ready.py).
 models_ready() {
-  "$VENV_PY" "$ROOT/scripts/llm/models_ready.py" --base-url "$BASE_URL" --model "$MODEL_ALIAS" "$@"
+  "$VENV_PY" "$ROOT/scripts/llm/models_ready.py" --base-url "$BASE_URL" --model "$MODEL_ALIAS" --api-key "$API_KEY" "$@"
 }
 
 # Syncs the server's venv with the `llm` group of uv.lock: exact, and a no-op under a second when nothing changed;
